@@ -1,0 +1,33 @@
+//! The wire article: the first stage of the wirefeed pipeline.
+//!
+//! `parse` turns the bytes of one wire text file into an [`Article`], or into a [`ParseError`]
+//! that names the line (and column where it helps) of the first broken rule.
+//! The format is specified in the repository's README; in short: `name: value` fields, a
+//! `date YYYY-MM-DD` line, then the body, whose first paragraph may open with an agency dateline.
+//!
+//! Parsing goes in two stages: the text is split into a `RawArticle` (fields as found, with their
+//! line numbers, and the body's paragraphs), which is then checked and typed into an `Article`.
+//! An `Article` is valid by construction: its fields are private, its newtypes can only be built
+//! by checking constructors, and nothing can change it afterwards.
+//!
+//! This crate does no I/O and knows nothing about XML or feeds: the caller reads the file and
+//! adds its path to error messages; the `feed` crate turns articles into RSS and Atom.
+
+#![warn(missing_docs)]
+
+mod dateline;
+mod error;
+mod headline;
+mod model;
+mod parse;
+mod text;
+
+pub use crate::{
+    dateline::{Dateline, Place},
+    error::{ParseError, ParseErrorKind, Warning, WarningKind},
+    model::{
+        Agency, Article, ArticleId, ArticleKey, Block, Byline, Headline, KeyError, LanguageTag,
+        Link, Tag,
+    },
+    parse::{Options, Parsed, parse},
+};

@@ -1,0 +1,316 @@
+//! The article model: `Article` and the newtypes that make it valid by construction.
+//!
+//! Every type here has private fields and a checking constructor (or is only built by the
+//! parser), getters that borrow, and no setters: once an `Article` exists, every serializer can
+//! rely on its invariants without re-checking them.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::dateline::{Dateline, Place};
+
+/// One parsed wire article.
+///
+/// Holds everything that either RSS 2.0 or Atom 1.0 requires (identity, headline, dates), so the
+/// serializers are total functions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub(crate) key: ArticleKey,
+    pub(crate) id: ArticleId,
+    pub(crate) headline: Headline,
+    pub(crate) headline_derived: bool,
+    pub(crate) published: DateTime<FixedOffset>,
+    pub(crate) updated: DateTime<FixedOffset>,
+    pub(crate) language: Option<LanguageTag>,
+    pub(crate) author: Option<Byline>,
+    pub(crate) link: Option<Link>,
+    pub(crate) tags: Vec<Tag>,
+    pub(crate) dateline: Option<Dateline>,
+    /// Never empty, and the first block is always a paragraph: the lede.
+    pub(crate) blocks: Vec<Block>,
+}
+
+impl Article {
+    /// The file stem the article was read from: its permanent identity unless `id:` overrides it.
+    pub fn key(&self) -> &ArticleKey {
+        &self.key
+    }
+
+    /// The permanent identity: the `id:` field, otherwise the key.
+    pub fn id(&self) -> &ArticleId {
+        &self.id
+    }
+
+    /// The headline: the `title:` field, otherwise derived from the lede.
+    pub fn headline(&self) -> &Headline {
+        &self.headline
+    }
+
+    /// Whether the headline was derived from the lede rather than given by a `title:` field.
+    pub fn headline_derived(&self) -> bool {
+        self.headline_derived
+    }
+
+    /// The publication time. A date-only `date` field is midnight at the configured offset.
+    pub fn published(&self) -> DateTime<FixedOffset> {
+        self.published
+    }
+
+    /// The time of the last correction; equal to `published` when there was none.
+    /// Never before `published`.
+    pub fn updated(&self) -> DateTime<FixedOffset> {
+        self.updated
+    }
+
+    /// The article's own language (`lang:` field), if it differs from the feed's.
+    pub fn language(&self) -> Option<&LanguageTag> {
+        self.language.as_ref()
+    }
+
+    /// The `author:` field.
+    pub fn author(&self) -> Option<&Byline> {
+        self.author.as_ref()
+    }
+
+    /// Who the article is credited to: the `author:` field, otherwise the dateline's agency.
+    /// `None` means the feed's default author applies.
+    pub fn byline(&self) -> Option<&str> {
+        self.author
+            .as_ref()
+            .map(Byline::as_str)
+            .or_else(|| self.agency().map(Agency::as_str))
+    }
+
+    /// The canonical page of the article (`link:` field): an absolute http(s) URL.
+    pub fn link(&self) -> Option<&Link> {
+        self.link.as_ref()
+    }
+
+    /// The topics of the `tags:` field, in the order written, without duplicates.
+    pub fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+
+    /// The dateline at the start of the first paragraph, if the article has one.
+    pub fn dateline(&self) -> Option<&Dateline> {
+        self.dateline.as_ref()
+    }
+
+    /// Where the article was filed, from the dateline.
+    pub fn place(&self) -> Option<&Place> {
+        self.dateline.as_ref().map(Dateline::place)
+    }
+
+    /// The agency that filed the article, from the dateline.
+    pub fn agency(&self) -> Option<&Agency> {
+        self.dateline.as_ref().and_then(Dateline::agency)
+    }
+
+    /// The body: paragraphs and subheadings, in order.
+    /// Never empty; the first block is a paragraph that still holds the dateline.
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+
+    /// The lede: the first paragraph without its dateline. May be empty when the first paragraph
+    /// is nothing but a dateline.
+    pub fn lede(&self) -> &str {
+        lede(self.blocks[0].text(), self.dateline.as_ref())
+    }
+}
+
+/// The first paragraph without its dateline.
+pub(crate) fn lede<'a>(first_paragraph: &'a str, dateline: Option<&Dateline>) -> &'a str {
+    match dateline {
+        Some(dateline) => first_paragraph[dateline.len()..].trim_start(),
+        None => first_paragraph,
+    }
+}
+
+/// A block of the article body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A paragraph of running text, its soft line breaks turned into spaces.
+    Paragraph(String),
+    /// A short unpunctuated one-line paragraph that titles the section after it.
+    Subheading(String),
+}
+
+impl Block {
+    /// The block's text, never empty, with no line breaks.
+    pub fn text(&self) -> &str {
+        match self {
+            Block::Paragraph(text) | Block::Subheading(text) => text,
+        }
+    }
+}
+
+macro_rules! string_newtype {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The value as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+string_newtype!(
+    /// The file stem of an article: 1 to 200 ASCII letters, digits, `.`, `_`, `-` and `~`,
+    /// starting with a letter or digit. Safe in a file name, a URL path and a `tag:` URI.
+    ArticleKey
+);
+string_newtype!(
+    /// The permanent identity of an article, in the same alphabet as [`ArticleKey`].
+    ArticleId
+);
+string_newtype!(
+    /// A non-empty, single-line headline without surrounding whitespace.
+    Headline
+);
+string_newtype!(
+    /// A non-empty, single-line author name.
+    Byline
+);
+string_newtype!(
+    /// A news agency's name as written in the dateline (`TASS`, `Reuters`, `ТАСС`).
+    Agency
+);
+string_newtype!(
+    /// A well-formed BCP 47 language tag (`en`, `ru`, `pt-BR`, `zh-Hant-TW`).
+    LanguageTag
+);
+string_newtype!(
+    /// An absolute `http` or `https` URL, normalised by a URL parser.
+    Link
+);
+string_newtype!(
+    /// A non-empty topic without commas or surrounding whitespace.
+    Tag
+);
+
+/// Why a file stem is not an [`ArticleKey`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyError {
+    key: String,
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} is not a valid article key: use 1 to 200 ASCII letters, digits, '.', '_', '-' \
+             or '~', starting with a letter or digit",
+            self.key
+        )
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+impl ArticleKey {
+    /// Checks a file stem.
+    ///
+    /// ```
+    /// assert!(article::ArticleKey::new("000_a64b384920c9e53b").is_ok());
+    /// assert!(article::ArticleKey::new("../etc/passwd").is_err());
+    /// ```
+    pub fn new(key: &str) -> Result<ArticleKey, KeyError> {
+        if is_identifier(key) {
+            Ok(ArticleKey(key.to_owned()))
+        } else {
+            Err(KeyError { key: key.to_owned() })
+        }
+    }
+}
+
+impl ArticleId {
+    pub(crate) fn from_key(key: &ArticleKey) -> ArticleId {
+        ArticleId(key.0.clone())
+    }
+
+    pub(crate) fn new(id: &str) -> Option<ArticleId> {
+        is_identifier(id).then(|| ArticleId(id.to_owned()))
+    }
+}
+
+/// The alphabet of keys and ids: RFC 3986 "unreserved" characters, which need no escaping in a
+/// URI, an IRI, a file name or an HTML attribute.
+fn is_identifier(text: &str) -> bool {
+    let valid_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '~');
+    (1..=200).contains(&text.len())
+        && text.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && text.chars().all(valid_char)
+}
+
+impl Headline {
+    pub(crate) fn new(text: &str) -> Option<Headline> {
+        single_line(text).map(Headline)
+    }
+}
+
+impl Byline {
+    pub(crate) fn new(text: &str) -> Option<Byline> {
+        single_line(text).map(Byline)
+    }
+}
+
+impl Agency {
+    pub(crate) fn new(text: &str) -> Option<Agency> {
+        single_line(text).map(Agency)
+    }
+}
+
+impl Tag {
+    pub(crate) fn new(text: &str) -> Option<Tag> {
+        single_line(text).filter(|tag| !tag.contains(',')).map(Tag)
+    }
+}
+
+impl LanguageTag {
+    /// Checks the syntax of RFC 5646 (language, then subtags of 1 to 8 letters or digits), which
+    /// is what `xml:lang` and RSS `<language>` accept.
+    pub(crate) fn new(text: &str) -> Option<LanguageTag> {
+        let mut subtags = text.split('-');
+        let primary = subtags.next()?;
+        let primary_ok = matches!(primary.len(), 2..=3 | 5..=8)
+            && primary.bytes().all(|b| b.is_ascii_alphabetic())
+            || primary.eq_ignore_ascii_case("x") || primary.eq_ignore_ascii_case("i");
+        let rest_ok = subtags.all(|subtag| {
+            (1..=8).contains(&subtag.len()) && subtag.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+        (primary_ok && rest_ok && (primary.len() > 1 || text.len() > 2))
+            .then(|| LanguageTag(text.to_owned()))
+    }
+}
+
+impl Link {
+    pub(crate) fn new(text: &str) -> Result<Link, String> {
+        let url = url::Url::parse(text).map_err(|err| err.to_string())?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("scheme {:?} is not http or https", url.scheme()));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err("it has no host".to_owned());
+        }
+        Ok(Link(url.into()))
+    }
+}
+
+/// Text that is non-empty after trimming and holds no line break.
+fn single_line(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty() && !text.contains(['\n', '\r'])).then(|| text.to_owned())
+}

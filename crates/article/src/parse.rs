@@ -1,0 +1,325 @@
+//! The parser: wire text → `RawArticle` → `Article`.
+//!
+//! The first stage (`split`) only finds the structure: field lines with their line numbers, the
+//! `date` line, and the body's paragraphs. The second stage (`build`) checks every rule and types
+//! every value. Errors stop at the first broken rule, because later rules are meaningless once
+//! the structure is wrong; the caller reports every bad file of a batch.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+
+use crate::{
+    dateline,
+    error::{ParseError, ParseErrorKind, Warning, WarningKind},
+    headline,
+    model::{Article, ArticleId, ArticleKey, Block, Byline, Headline, LanguageTag, Link, Tag},
+    text,
+};
+
+/// Settings the parser needs from the feed's configuration. No `Default`: the caller decides.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The UTC offset that turns a date-only `date` or `updated` into an instant (midnight there).
+    pub date_offset: FixedOffset,
+}
+
+/// A parsed article and what looked suspicious about it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The article.
+    pub article: Article,
+    /// Problems that do not stop publication, such as a dateline that disagrees with the date.
+    pub warnings: Vec<Warning>,
+}
+
+/// Parses one wire file.
+///
+/// ```
+/// let key = article::ArticleKey::new("minsk").unwrap();
+/// let options = article::Options { date_offset: chrono::FixedOffset::east_opt(0).unwrap() };
+/// let text = "date 2022-01-10 MINSK, January 10. /TASS/. Peacekeepers will leave, he said.";
+/// let parsed = article::parse(&key, text.as_bytes(), &options).unwrap();
+/// assert_eq!(parsed.article.headline().as_str(), "Peacekeepers will leave");
+/// assert_eq!(parsed.article.place().unwrap().name(), "Minsk");
+/// assert_eq!(parsed.article.agency().unwrap().as_str(), "TASS");
+/// ```
+pub fn parse(key: &ArticleKey, input: &[u8], options: &Options) -> Result<Parsed, ParseError> {
+    let text = text::decode(input)?;
+    let raw = split(text)?;
+    build(key, raw, options)
+}
+
+/// The structure of a wire file, before any value is checked.
+#[derive(Debug)]
+struct RawArticle<'a> {
+    fields: Vec<RawField<'a>>,
+    date: RawField<'a>,
+    paragraphs: Vec<RawParagraph<'a>>,
+    /// The last line of the file, for errors about something missing at the end.
+    last_line: usize,
+}
+
+#[derive(Debug)]
+struct RawField<'a> {
+    line: usize,
+    /// 1-based character column of the value.
+    column: usize,
+    name: &'a str,
+    value: &'a str,
+}
+
+#[derive(Debug)]
+struct RawParagraph<'a> {
+    line: usize,
+    lines: Vec<&'a str>,
+}
+
+fn split(text: &str) -> Result<RawArticle<'_>, ParseError> {
+    let lines = text::lines(text);
+    let last_line = lines.last().map_or(1, |&(number, _)| number);
+    let mut fields = Vec::new();
+    let mut remaining = lines.iter();
+    let (date, body_start) = loop {
+        let Some(&(number, line)) = remaining.next() else {
+            return Err(ParseError::new(last_line, ParseErrorKind::MissingDate));
+        };
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let column = |part: &str| 1 + line[..part.as_ptr() as usize - line.as_ptr() as usize].chars().count();
+        if let Some(rest) = date_line(trimmed) {
+            let token = rest.split_whitespace().next().unwrap_or("");
+            if token.is_empty() {
+                return Err(ParseError::at(number, 1 + indent, ParseErrorKind::EmptyDate));
+            }
+            let body_start = rest[token.len()..].trim();
+            break (RawField { line: number, column: column(rest), name: "date", value: token }, body_start);
+        }
+        match field_line(trimmed) {
+            Some((name, value)) => fields.push(RawField { line: number, column: column(value), name, value }),
+            None => {
+                let found: String = trimmed.chars().take(60).collect();
+                return Err(ParseError::at(number, 1 + indent, ParseErrorKind::ExpectedField { found }));
+            }
+        }
+    };
+    let mut paragraphs: Vec<RawParagraph<'_>> = Vec::new();
+    let mut current: Option<RawParagraph<'_>> =
+        (!body_start.is_empty()).then(|| RawParagraph { line: date.line, lines: vec![body_start] });
+    for &(number, line) in remaining {
+        let line = line.trim();
+        match (&mut current, line.is_empty()) {
+            (Some(_), true) => paragraphs.extend(current.take()),
+            (None, true) => {}
+            (Some(paragraph), false) => paragraph.lines.push(line),
+            (None, false) => current = Some(RawParagraph { line: number, lines: vec![line] }),
+        }
+    }
+    paragraphs.extend(current);
+    Ok(RawArticle { fields, date, paragraphs, last_line })
+}
+
+/// `date 2022-01-10 ...` or `date: 2022-01-10 ...` → what follows `date`.
+fn date_line(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("date")?;
+    match rest.chars().next() {
+        None => Some(rest),
+        Some(':') => Some(rest[1..].trim_start()),
+        Some(c) if c.is_whitespace() => Some(rest.trim_start()),
+        Some(_) => None,
+    }
+}
+
+/// `name: value` → (name, value), for names of ASCII letters, digits, `_` and `-`.
+fn field_line(line: &str) -> Option<(&str, &str)> {
+    let (name, value) = line.split_once(':')?;
+    let name_ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let value_ok = value.is_empty() || value.starts_with(char::is_whitespace);
+    (name_ok && value_ok).then(|| (name, value.trim()))
+}
+
+fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Parsed, ParseError> {
+    let mut seen: Vec<&RawField<'_>> = Vec::new();
+    for field in &raw.fields {
+        if let Some(first) = seen.iter().find(|seen| seen.name == field.name) {
+            let kind = ParseErrorKind::DuplicateField { name: field.name.to_owned(), first_line: first.line };
+            return Err(ParseError::new(field.line, kind));
+        }
+        if !FIELDS.contains(&field.name) {
+            return Err(ParseError::new(field.line, ParseErrorKind::UnknownField { name: field.name.to_owned() }));
+        }
+        if field.value.is_empty() {
+            return Err(ParseError::new(field.line, ParseErrorKind::EmptyField { name: field.name.to_owned() }));
+        }
+        seen.push(field);
+    }
+    let field = |name: &str| raw.fields.iter().find(|field| field.name == name);
+
+    let published = timestamp(&raw.date, options)?;
+    let updated = match field("updated") {
+        None => published,
+        Some(field) => {
+            let updated = timestamp(field, options)?;
+            if updated < published {
+                return Err(ParseError::at(field.line, field.column, ParseErrorKind::UpdatedBeforePublished));
+            }
+            updated
+        }
+    };
+    let id = match field("id") {
+        None => ArticleId::from_key(key),
+        Some(field) => ArticleId::new(field.value).ok_or_else(|| {
+            invalid(field, "use 1 to 200 ASCII letters, digits, '.', '_', '-' or '~', starting with a letter or digit")
+        })?,
+    };
+    let language = field("lang")
+        .map(|field| {
+            LanguageTag::new(field.value).ok_or_else(|| invalid(field, "not a BCP 47 language tag such as en or pt-BR"))
+        })
+        .transpose()?;
+    let link = field("link").map(|field| Link::new(field.value).map_err(|reason| invalid(field, &reason))).transpose()?;
+    let author = field("author").and_then(|field| Byline::new(field.value));
+    let tags = field("tags").map(tags).transpose()?.unwrap_or_default();
+
+    let Some(first) = raw.paragraphs.first() else {
+        return Err(ParseError::new(raw.last_line, ParseErrorKind::EmptyBody));
+    };
+    let blocks = blocks(&raw.paragraphs);
+    let dateline = dateline::find(blocks[0].text());
+    let mut warnings = Vec::new();
+    if let Some(warning) = dateline.as_ref().and_then(|dateline| date_mismatch(dateline, published, first.line)) {
+        warnings.push(warning);
+    }
+
+    let (headline, headline_derived) = match field("title") {
+        Some(title) => (Headline::new(title.value).expect("fields are single non-empty lines"), false),
+        None => {
+            let lede = crate::model::lede(blocks[0].text(), dateline.as_ref());
+            let derived = headline::derive(lede)
+                .and_then(|headline| Headline::new(&headline))
+                .ok_or_else(|| ParseError::new(first.line, ParseErrorKind::NoHeadline))?;
+            (derived, true)
+        }
+    };
+    let article = Article {
+        key: key.clone(),
+        id,
+        headline,
+        headline_derived,
+        published,
+        updated,
+        language,
+        author,
+        link,
+        tags,
+        dateline,
+        blocks,
+    };
+    Ok(Parsed { article, warnings })
+}
+
+/// The fields a wire file may have before its `date` line.
+const FIELDS: [&str; 7] = ["title", "id", "updated", "tags", "lang", "author", "link"];
+
+fn invalid(field: &RawField<'_>, reason: &str) -> ParseError {
+    let kind =
+        ParseErrorKind::InvalidField { name: field.name.to_owned(), value: field.value.to_owned(), reason: reason.to_owned() };
+    ParseError::at(field.line, field.column, kind)
+}
+
+/// `YYYY-MM-DD` (midnight at the configured offset) or an RFC 3339 timestamp.
+fn timestamp(field: &RawField<'_>, options: &Options) -> Result<DateTime<FixedOffset>, ParseError> {
+    let text = field.value;
+    let error = |reason: &str| {
+        let kind = ParseErrorKind::InvalidDate { text: text.to_owned(), reason: reason.to_owned() };
+        ParseError::at(field.line, field.column, kind)
+    };
+    let expected = "expected YYYY-MM-DD or an RFC 3339 timestamp such as 2024-05-02T08:15:00+03:00";
+    let timestamp = if is_plain_date(text) {
+        let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().expect("digits");
+        let date = NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))
+            .ok_or_else(|| error("not a day of the calendar"))?;
+        date.and_time(chrono::NaiveTime::MIN)
+            .and_local_timezone(options.date_offset)
+            .single()
+            .expect("a fixed offset maps every local time to one instant")
+    } else if text.len() > 10 && is_plain_date(&text[..10]) {
+        DateTime::parse_from_rfc3339(text).map_err(|err| match err.kind() {
+            chrono::format::ParseErrorKind::OutOfRange => error("not a day or time of the calendar"),
+            _ => error(expected),
+        })?
+    } else {
+        return Err(error(expected));
+    };
+    if timestamp.year() < 1 {
+        return Err(error("years start at 0001"));
+    }
+    Ok(timestamp)
+}
+
+fn is_plain_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            4 | 7 => *byte == b'-',
+            _ => byte.is_ascii_digit(),
+        })
+}
+
+fn tags(field: &RawField<'_>) -> Result<Vec<Tag>, ParseError> {
+    let mut tags: Vec<Tag> = Vec::new();
+    for tag in field.value.split(',').filter_map(Tag::new) {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    if tags.is_empty() {
+        return Err(invalid(field, "no topic between the commas"));
+    }
+    Ok(tags)
+}
+
+/// Joins soft-wrapped lines and tells subheadings from paragraphs.
+fn blocks(paragraphs: &[RawParagraph<'_>]) -> Vec<Block> {
+    paragraphs
+        .iter()
+        .enumerate()
+        .map(|(index, paragraph)| {
+            let text = paragraph.lines.join(" ");
+            if index > 0 && paragraph.lines.len() == 1 && is_subheading(&text) {
+                Block::Subheading(text)
+            } else {
+                Block::Paragraph(text)
+            }
+        })
+        .collect()
+}
+
+/// A single line of at most 80 characters that does not end a sentence.
+fn is_subheading(line: &str) -> bool {
+    const MAX_CHARS: usize = 80;
+    let ends_sentence = |c: char| matches!(c, '.' | '!' | '?' | ':' | ';' | '…');
+    let is_quote = |c: char| matches!(c, '"' | '\'' | '”' | '’' | '»');
+    let mut last = line.chars().rev().skip_while(|&c| is_quote(c));
+    let ended = line.ends_with(is_quote) && last.next().is_some_and(ends_sentence);
+    line.chars().count() <= MAX_CHARS && !line.ends_with(ends_sentence) && !ended
+}
+
+/// A warning when the dateline's day is more than a day from the `date` field's.
+fn date_mismatch(dateline: &dateline::Dateline, published: DateTime<FixedOffset>, line: usize) -> Option<Warning> {
+    let (month, day) = dateline.month_day()?;
+    let date = published.date_naive();
+    let distance = (date.year() - 1..=date.year() + 1)
+        .filter_map(|year| NaiveDate::from_ymd_opt(year, month, day))
+        .map(|candidate| (candidate - date).num_days().abs())
+        .min()?;
+    (distance > 1).then(|| {
+        let kind = WarningKind::DatelineDateMismatch {
+            dateline: dateline.date_text().unwrap_or_default().to_owned(),
+            date: date.format("%Y-%m-%d").to_string(),
+        };
+        Warning::new(line, kind)
+    })
+}

@@ -1,0 +1,79 @@
+//! From bytes to checked lines: encoding, forbidden characters and line endings.
+//!
+//! After `decode` succeeds, the text is UTF-8 without a byte-order mark and holds only characters
+//! that XML 1.0 allows, so nothing later in the pipeline can produce an unreadable feed.
+
+use crate::error::{ParseError, ParseErrorKind};
+
+/// Checks the encoding and the characters of a whole file, and strips a UTF-8 byte-order mark.
+pub(crate) fn decode(input: &[u8]) -> Result<&str, ParseError> {
+    if input.starts_with(&[0xFF, 0xFE]) || input.starts_with(&[0xFE, 0xFF]) {
+        return Err(ParseError::new(1, ParseErrorKind::Utf16));
+    }
+    let (bom_len, body) = match input.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None => (0, input),
+    };
+    let text = std::str::from_utf8(body).map_err(|err| {
+        let valid = &body[..err.valid_up_to()];
+        // `valid` is UTF-8 by construction, so lossy conversion loses nothing here.
+        let (line, column) = position(&String::from_utf8_lossy(valid));
+        ParseError::at(
+            line,
+            column,
+            ParseErrorKind::InvalidUtf8 { byte_offset: bom_len + err.valid_up_to() },
+        )
+    })?;
+    if let Some(offset) = text.find(|c: char| !is_xml_char(c)) {
+        let (line, column) = position(&text[..offset]);
+        let character = text[offset..].chars().next().expect("found at this offset");
+        return Err(ParseError::at(line, column, ParseErrorKind::ForbiddenCharacter { character }));
+    }
+    Ok(text)
+}
+
+/// Whether XML 1.0 allows the character in a document (the `Char` production).
+/// Surrogates cannot occur in a Rust `char`.
+pub(crate) fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// The 1-based line and column (in characters) just after `before`.
+fn position(before: &str) -> (usize, usize) {
+    let line = 1 + before.matches('\n').count();
+    let last_line = before.rsplit('\n').next().unwrap_or("");
+    (line, 1 + last_line.chars().count())
+}
+
+/// Splits text into numbered lines. LF, CRLF and a lone CR all end a line; a final line ending
+/// does not start another line.
+pub(crate) fn lines(text: &str) -> Vec<(usize, &str)> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        lines.push((lines.len() + 1, &rest[..end]));
+        rest = &rest[end..];
+        rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix(['\n', '\r'])).unwrap_or(rest);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_endings() {
+        assert_eq!(lines("a\nb\r\nc\rd"), [(1, "a"), (2, "b"), (3, "c"), (4, "d")]);
+        assert_eq!(lines("a\n\nb\n"), [(1, "a"), (2, ""), (3, "b")]);
+        assert_eq!(lines(""), []);
+    }
+
+    #[test]
+    fn xml_chars() {
+        assert!(is_xml_char('\t') && is_xml_char('é') && is_xml_char('\u{10FFFF}'));
+        assert!(!is_xml_char('\0') && !is_xml_char('\u{1B}') && !is_xml_char('\u{FFFE}'));
+        assert!(!is_xml_char('\u{FFFF}'));
+    }
+}
