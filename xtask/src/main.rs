@@ -1,1 +1,63 @@
-fn main(){}
+//! `cargo xtask`: the repository's chores, one binary, the first argument names the task.
+//!
+//! - `regen` regenerates `feeds/` from `seeds/` (`--check` only compares);
+//! - `validate` checks feeds against the RSS 2.0, Atom 1.0 and XML 1.0 rules.
+//!
+//! xtask stays thin: parsing and serializing live in the `article` and `feed` crates, validation
+//! in `validator`. xtask lists files, calls them, compares and writes. Paths default to the
+//! project root, never the current directory, so the tasks work from anywhere in the checkout.
+
+mod regen;
+mod validate;
+
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use clap::{Parser, Subcommand};
+
+/// wirefeed's repository tasks.
+#[derive(Parser)]
+#[command(name = "cargo xtask", about)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate the feeds from the seeds (the main job).
+    Regen(regen::Args),
+    /// Check feeds against the rules of RSS 2.0, Atom 1.0 and XML 1.0.
+    Validate(validate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Regen(args) => regen::run(&args),
+        Task::Validate(args) => validate::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The checkout's root: the parent of xtask's manifest directory.
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the project root").to_path_buf()
+}
+
+/// A path as the user should read it: relative to the current directory when it is below it.
+fn display(path: &Path) -> String {
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    shown.display().to_string()
+}

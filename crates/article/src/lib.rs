@@ -30,4 +30,5 @@ pub use crate::{
         Link, Tag,
     },
     parse::{Options, Parsed, parse},
+    text::is_xml_char,
 };

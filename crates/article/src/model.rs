@@ -280,14 +280,20 @@ impl Tag {
 }
 
 impl LanguageTag {
-    /// Checks the syntax of RFC 5646 (language, then subtags of 1 to 8 letters or digits), which
-    /// is what `xml:lang` and RSS `<language>` accept.
-    pub(crate) fn new(text: &str) -> Option<LanguageTag> {
+    /// Checks the syntax of RFC 5646, which is what `xml:lang` and RSS `<language>` accept: an
+    /// ISO 639 code of 2 or 3 letters (or `x`/`i` for private and grandfathered tags), then
+    /// subtags of 1 to 8 letters or digits.
+    ///
+    /// ```
+    /// assert!(article::LanguageTag::parse("pt-BR").is_some());
+    /// assert!(article::LanguageTag::parse("english").is_none());
+    /// ```
+    pub fn parse(text: &str) -> Option<LanguageTag> {
         let mut subtags = text.split('-');
         let primary = subtags.next()?;
-        let primary_ok = matches!(primary.len(), 2..=3 | 5..=8)
-            && primary.bytes().all(|b| b.is_ascii_alphabetic())
-            || primary.eq_ignore_ascii_case("x") || primary.eq_ignore_ascii_case("i");
+        let primary_ok = matches!(primary.len(), 2..=3) && primary.bytes().all(|b| b.is_ascii_alphabetic())
+            || primary.eq_ignore_ascii_case("x")
+            || primary.eq_ignore_ascii_case("i");
         let rest_ok = subtags.all(|subtag| {
             (1..=8).contains(&subtag.len()) && subtag.bytes().all(|b| b.is_ascii_alphanumeric())
         });
@@ -297,7 +303,13 @@ impl LanguageTag {
 }
 
 impl Link {
-    pub(crate) fn new(text: &str) -> Result<Link, String> {
+    /// Checks that `text` is an absolute http(s) URL with a host, and normalises it.
+    ///
+    /// ```
+    /// assert_eq!(article::Link::parse("https://example.org").unwrap().as_str(), "https://example.org/");
+    /// assert!(article::Link::parse("javascript:alert(1)").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Link, String> {
         let url = url::Url::parse(text).map_err(|err| err.to_string())?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("scheme {:?} is not http or https", url.scheme()));

@@ -176,10 +176,10 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
     };
     let language = field("lang")
         .map(|field| {
-            LanguageTag::new(field.value).ok_or_else(|| invalid(field, "not a BCP 47 language tag such as en or pt-BR"))
+            LanguageTag::parse(field.value).ok_or_else(|| invalid(field, "not a BCP 47 language tag such as en or pt-BR"))
         })
         .transpose()?;
-    let link = field("link").map(|field| Link::new(field.value).map_err(|reason| invalid(field, &reason))).transpose()?;
+    let link = field("link").map(|field| Link::parse(field.value).map_err(|reason| invalid(field, &reason))).transpose()?;
     let author = field("author").and_then(|field| Byline::new(field.value));
     let tags = field("tags").map(tags).transpose()?.unwrap_or_default();
 

@@ -34,7 +34,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<&str, ParseError> {
 
 /// Whether XML 1.0 allows the character in a document (the `Char` production).
 /// Surrogates cannot occur in a Rust `char`.
-pub(crate) fn is_xml_char(c: char) -> bool {
+pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 

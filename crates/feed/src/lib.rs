@@ -1,1 +1,68 @@
-//! stub
+//! Feeds: the second stage of the wirefeed pipeline, from `Article` values to RSS 2.0 and
+//! Atom 1.0 documents.
+//!
+//! `rss_channel` and `atom_feed` are total functions: an `Article` is valid by construction and
+//! `Settings` are checked when they are read, so converting cannot fail. Only writing can, with an
+//! I/O or XML error from the `rss` and `atom_syndication` crates, which `write_rss` and
+//! `write_atom` pass on. Both writers produce the same bytes for the same input on every run and
+//! machine: no clock, no randomness, no hash-map order.
+//!
+//! This crate is the only one that knows RSS, Atom and HTML. It does no file I/O: the caller
+//! reads seeds and settings, and writes the bytes it gets back.
+
+#![warn(missing_docs)]
+
+mod atom1;
+mod html;
+mod rss2;
+mod settings;
+mod write;
+
+pub use crate::{
+    atom1::atom_feed,
+    html::{article_html, text_html},
+    rss2::rss_channel,
+    settings::{Settings, SettingsError},
+    write::{WriteError, write_atom, write_rss},
+};
+
+use article::Article;
+use chrono::{DateTime, FixedOffset};
+
+/// The identity of an article in every feed: the Atom entry id and the RSS guid.
+///
+/// A `tag:` URI of the settings' `id-prefix` and the article's id (its key unless an `id:` field
+/// overrides it). It depends on nothing that an edit, a new date or a move to another host
+/// changes, so readers never show an article twice.
+pub fn entry_id(settings: &Settings, article: &Article) -> String {
+    format!("{}{}", settings.id_prefix(), article.id())
+}
+
+/// The articles a feed shows: newest publication first, ties broken by key, at most the item
+/// limit of the settings.
+pub fn newest<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<&'a Article> {
+    let mut selected: Vec<&Article> = articles.iter().collect();
+    // `sort_by` is stable, and the key makes the order total, so input order never matters.
+    selected.sort_by(|a, b| b.published().cmp(&a.published()).then_with(|| a.key().cmp(b.key())));
+    if let Some(limit) = settings.item_limit() {
+        selected.truncate(limit);
+    }
+    selected
+}
+
+/// When a feed last changed: the newest `updated` of its articles, never the wall clock.
+/// An empty feed is dated at the Unix epoch, which is deterministic and older than any article.
+pub(crate) fn feed_updated(articles: &[&Article]) -> DateTime<FixedOffset> {
+    articles.iter().map(|article| article.updated()).max().unwrap_or_else(|| {
+        DateTime::UNIX_EPOCH.fixed_offset()
+    })
+}
+
+/// Who the feed credits for an article: its author, else its agency, else the feed's author.
+pub(crate) fn byline<'a>(settings: &'a Settings, article: &'a Article) -> &'a str {
+    article.byline().unwrap_or(settings.author())
+}
+
+/// The generator's name and version, as both formats announce it.
+pub(crate) const GENERATOR: &str = "wirefeed";
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,109 @@
+//! Atom 1.0 (RFC 4287): `atom_feed` builds an `atom::Feed` from articles and settings.
+//!
+//! Every field of `atom::Feed` and `atom::Entry` is set on purpose: in particular `updated`,
+//! which `atom_syndication` would otherwise date at the 1970 epoch. The place is a category with
+//! a scheme and a label, so readers can tell it from a topic.
+
+use std::collections::BTreeMap;
+
+use article::Article;
+use atom_syndication as atom;
+
+use crate::{GENERATOR, Settings, VERSION, byline, entry_id, feed_updated, html, newest};
+
+/// The Atom 1.0 feed of the newest articles.
+///
+/// ```
+/// let settings = feed::Settings::defaults();
+/// let feed = feed::atom_feed(&settings, &[]);
+/// assert_eq!(feed.id(), "tag:wirefeed.example,2022:feeds/main");
+/// ```
+pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
+    let articles = newest(settings, articles);
+    atom::Feed {
+        title: plain_text(settings.title(), None),
+        id: format!("{}feeds/main", settings.id_prefix()),
+        updated: feed_updated(&articles),
+        authors: vec![person(settings.author())],
+        categories: Vec::new(),
+        contributors: Vec::new(),
+        generator: Some(atom::Generator {
+            value: GENERATOR.to_owned(),
+            uri: None,
+            version: Some(VERSION.to_owned()),
+        }),
+        icon: None,
+        links: vec![
+            link(settings.url_of("atom.xml"), "self", "application/atom+xml"),
+            link(settings.base_url().to_owned(), "alternate", "text/html"),
+        ],
+        logo: None,
+        rights: None,
+        subtitle: Some(plain_text(settings.description(), None)),
+        entries: articles.iter().map(|article| atom_entry(settings, article)).collect(),
+        extensions: BTreeMap::new(),
+        namespaces: BTreeMap::new(),
+        base: None,
+        lang: Some(settings.language().to_string()),
+    }
+}
+
+fn atom_entry(settings: &Settings, article: &Article) -> atom::Entry {
+    let language = article.language().map(|language| language.to_string());
+    let lede = article.lede();
+    let place = article.place().map(|place| atom::Category {
+        term: place.name().to_owned(),
+        scheme: Some(format!("{}place", settings.id_prefix())),
+        label: Some(place.name().to_owned()),
+    });
+    let tags = article.tags().iter().map(|tag| atom::Category {
+        term: tag.to_string(),
+        scheme: None,
+        label: None,
+    });
+    atom::Entry {
+        title: plain_text(article.headline().as_str(), language.clone()),
+        id: entry_id(settings, article),
+        updated: article.updated(),
+        authors: vec![person(byline(settings, article))],
+        categories: place.into_iter().chain(tags).collect(),
+        contributors: Vec::new(),
+        links: article
+            .link()
+            .map(|href| link(href.to_string(), "alternate", "text/html"))
+            .into_iter()
+            .collect(),
+        published: Some(article.published()),
+        rights: None,
+        source: None,
+        summary: (!lede.is_empty()).then(|| plain_text(lede, language.clone())),
+        content: Some(atom::Content {
+            base: None,
+            lang: language,
+            value: Some(html::article_html(article)),
+            src: None,
+            content_type: Some("html".to_owned()),
+        }),
+        extensions: BTreeMap::new(),
+        namespaces: BTreeMap::new(),
+    }
+}
+
+fn plain_text(value: &str, lang: Option<String>) -> atom::Text {
+    atom::Text { value: value.to_owned(), base: None, lang, r#type: atom::TextType::Text }
+}
+
+fn person(name: &str) -> atom::Person {
+    atom::Person { name: name.to_owned(), email: None, uri: None, extensions: BTreeMap::new() }
+}
+
+fn link(href: String, rel: &str, mime_type: &str) -> atom::Link {
+    atom::Link {
+        href,
+        rel: rel.to_owned(),
+        hreflang: None,
+        mime_type: Some(mime_type.to_owned()),
+        title: None,
+        length: None,
+    }
+}

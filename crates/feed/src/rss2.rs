@@ -1,0 +1,97 @@
+//! RSS 2.0: `rss_channel` builds an `rss::Channel` from articles and settings.
+//!
+//! Every field of `rss::Channel` and `rss::Item` is set on purpose, because the crate's defaults
+//! are traps: `rss::Guid` is a permalink unless told otherwise, and an empty string is written
+//! as an empty element. Names go in `dc:creator`, never in `<author>`, which RSS reserves for an
+//! e-mail address.
+
+use std::collections::BTreeMap;
+
+use article::Article;
+use atom_syndication as atom;
+
+use crate::{GENERATOR, Settings, VERSION, byline, entry_id, feed_updated, html, newest};
+
+/// The RSS 2.0 channel of the newest articles.
+///
+/// ```
+/// let settings = feed::Settings::defaults();
+/// let channel = feed::rss_channel(&settings, &[]);
+/// assert_eq!(channel.title(), "wirefeed");
+/// assert!(channel.items().is_empty());
+/// ```
+pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
+    let articles = newest(settings, articles);
+    let self_link = atom::Link {
+        href: settings.url_of("rss.xml"),
+        rel: "self".to_owned(),
+        hreflang: None,
+        mime_type: Some("application/rss+xml".to_owned()),
+        title: None,
+        length: None,
+    };
+    rss::Channel {
+        title: settings.title().to_owned(),
+        link: settings.base_url().to_owned(),
+        description: settings.description().to_owned(),
+        language: Some(settings.language().to_string()),
+        copyright: None,
+        managing_editor: None,
+        webmaster: None,
+        pub_date: articles.iter().map(|article| article.published()).max().map(|date| date.to_rfc2822()),
+        last_build_date: Some(feed_updated(&articles).to_rfc2822()),
+        categories: Vec::new(),
+        generator: Some(format!("{GENERATOR} {VERSION}")),
+        docs: Some("https://www.rssboard.org/rss-specification".to_owned()),
+        cloud: None,
+        rating: None,
+        ttl: None,
+        image: None,
+        text_input: None,
+        skip_hours: Vec::new(),
+        skip_days: Vec::new(),
+        items: articles.iter().map(|article| rss_item(settings, article)).collect(),
+        extensions: BTreeMap::new(),
+        atom_ext: Some(rss::extension::atom::AtomExtension { links: vec![self_link] }),
+        itunes_ext: None,
+        dublin_core_ext: None,
+        syndication_ext: None,
+        namespaces: BTreeMap::new(),
+    }
+}
+
+fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
+    let lede = article.lede();
+    let mut category_names: Vec<&str> = Vec::new();
+    for name in article.place().map(|place| place.name()).into_iter().chain(article.tags().iter().map(|tag| tag.as_str())) {
+        if !category_names.contains(&name) {
+            category_names.push(name);
+        }
+    }
+    let dublin_core = rss::extension::dublincore::DublinCoreExtension {
+        creators: vec![byline(settings, article).to_owned()],
+        languages: article.language().map(|language| language.to_string()).into_iter().collect(),
+        ..Default::default()
+    };
+    rss::Item {
+        title: Some(article.headline().to_string()),
+        link: article.link().map(|link| link.to_string()),
+        // RSS readers render `description` as HTML, so plain text is escaped to stay text.
+        description: (!lede.is_empty()).then(|| html::text_html(lede)),
+        author: None,
+        categories: category_names
+            .into_iter()
+            .map(|name| rss::Category { name: name.to_owned(), domain: None })
+            .collect(),
+        comments: None,
+        enclosure: None,
+        guid: Some(rss::Guid { value: entry_id(settings, article), permalink: false }),
+        pub_date: Some(article.published().to_rfc2822()),
+        source: None,
+        content: Some(html::article_html(article)),
+        extensions: BTreeMap::new(),
+        atom_ext: None,
+        itunes_ext: None,
+        dublin_core_ext: Some(dublin_core),
+    }
+}

@@ -1,0 +1,326 @@
+//! `cargo xtask regen`: seeds in, feeds out, atomically; `--check` compares instead of writing.
+//!
+//! Every seed is parsed and every bad one reported (`path:line: message`) before anything is
+//! decided. Without `--keep-going` one bad seed means nothing is written; with it, bad seeds are
+//! warnings and the feeds are built from the good ones. Files are written to a temporary file in
+//! the output directory and renamed over the old one, so a reader, a crash or a concurrent run
+//! only ever sees a complete old or a complete new feed. Unchanged files are not touched.
+
+use std::{
+    collections::BTreeMap,
+    fs,
+    io::Write,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use anyhow::{Context, bail};
+use article::{Article, ArticleKey};
+use feed::Settings;
+
+use crate::{display, project_root};
+
+/// Options of `cargo xtask regen`.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Directory of wire articles, one NAME.txt per article [default: seeds/]
+    #[arg(long, value_name = "DIR")]
+    seeds: Option<PathBuf>,
+    /// Directory the feeds are written to [default: feeds/]
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Feed settings [default: feed.toml in the seeds directory, if there is one]
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Report bad seeds as warnings and publish the good ones
+    #[arg(long)]
+    keep_going: bool,
+    /// Write nothing; fail and name every file that differs from what regen would write
+    #[arg(long)]
+    check: bool,
+}
+
+pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let root = project_root();
+    let seeds = args.seeds.clone().unwrap_or_else(|| root.join("seeds"));
+    let out = args.out.clone().unwrap_or_else(|| root.join("feeds"));
+    let build = build(&seeds, args.config.as_deref())?;
+    for warning in &build.warnings {
+        eprintln!("{warning}");
+    }
+    if !build.bad.is_empty() {
+        if !args.keep_going {
+            for problem in &build.bad {
+                eprintln!("{problem}");
+            }
+            eprintln!(
+                "error: {} of {} seeds are bad; nothing was written (fix them, or publish the rest with --keep-going)",
+                build.bad.len(),
+                build.n_seeds
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        for problem in &build.bad {
+            eprintln!("{}", as_warning(problem));
+        }
+    }
+    if build.n_articles == 0 {
+        bail!("{}: no articles to publish; the feeds were left as they are", display(&seeds));
+    }
+    if args.check {
+        let stale = check(&out, &build.files)?;
+        for problem in &stale {
+            eprintln!("{problem}");
+        }
+        if !stale.is_empty() {
+            eprintln!("error: {} is stale: run `cargo xtask regen`", display(&out));
+            return Ok(ExitCode::FAILURE);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let written = write(&out, &build.files)?;
+    eprintln!(
+        "{} article(s): {} of {} file(s) in {} rewritten",
+        build.n_articles,
+        written,
+        build.files.len(),
+        display(&out)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `regen` would write, and what it found wrong on the way.
+pub(crate) struct Build {
+    /// Output file names (relative to the output directory) and their bytes, in name order.
+    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    /// One `path:line: message` per bad seed.
+    pub(crate) bad: Vec<String>,
+    /// One `path:line: warning: message` per suspicious seed.
+    pub(crate) warnings: Vec<String>,
+    pub(crate) n_seeds: usize,
+    pub(crate) n_articles: usize,
+}
+
+/// Reads settings and seeds and renders every feed, writing nothing.
+pub(crate) fn build(seeds: &Path, config: Option<&Path>) -> anyhow::Result<Build> {
+    let settings = load_settings(seeds, config)?;
+    let (articles, n_seeds, bad, warnings) = read_seeds(seeds, &settings)?;
+    let mut files = BTreeMap::new();
+    files.insert("rss.xml".to_owned(), feed::write_rss(&feed::rss_channel(&settings, &articles))?);
+    files.insert("atom.xml".to_owned(), feed::write_atom(&feed::atom_feed(&settings, &articles))?);
+    Ok(Build { files, bad, warnings, n_seeds, n_articles: articles.len() })
+}
+
+/// The settings file of a seeds directory: `--config`, else `feed.toml` beside the seeds, else
+/// the defaults.
+const SETTINGS_FILE: &str = "feed.toml";
+
+fn load_settings(seeds: &Path, config: Option<&Path>) -> anyhow::Result<Settings> {
+    let path = match config {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let path = seeds.join(SETTINGS_FILE);
+            if !path.exists() {
+                return Ok(Settings::defaults());
+            }
+            path
+        }
+    };
+    let text = fs::read_to_string(&path).with_context(|| format!("{}: cannot read the settings", display(&path)))?;
+    Settings::from_toml(&text).map_err(|err| anyhow::anyhow!("{}:{err}", display(&path)))
+}
+
+type Seeds = (Vec<Article>, usize, Vec<String>, Vec<String>);
+
+/// Parses every seed, in file name order. Returns the good articles, the number of seeds, and
+/// the bad seeds and warnings as messages that name file and line.
+fn read_seeds(seeds: &Path, settings: &Settings) -> anyhow::Result<Seeds> {
+    let entries = fs::read_dir(seeds).with_context(|| format!("{}: cannot read the seeds directory", display(seeds)))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("{}: cannot list the seeds directory", display(seeds)))?;
+        paths.push(entry.path());
+    }
+    // Directory order differs between file systems; the output must not.
+    paths.sort();
+
+    let options = settings.parse_options();
+    let mut articles: Vec<Article> = Vec::new();
+    let mut bad = Vec::new();
+    let mut warnings = Vec::new();
+    let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut n_seeds = 0;
+    for path in paths {
+        let shown = display(&path);
+        let name = path.file_name().and_then(|name| name.to_str());
+        if name.is_some_and(|name| name.starts_with('.') || name == SETTINGS_FILE) {
+            continue;
+        }
+        n_seeds += 1;
+        let key = match seed_key(&path) {
+            Ok(key) => key,
+            Err(message) => {
+                bad.push(format!("{shown}: {message}"));
+                continue;
+            }
+        };
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                bad.push(format!("{shown}: cannot read: {err}"));
+                continue;
+            }
+        };
+        match article::parse(&key, &bytes, &options) {
+            Err(err) => bad.push(format!("{shown}:{err}")),
+            Ok(parsed) => {
+                warnings.extend(parsed.warnings.iter().map(|warning| {
+                    let text = warning.to_string();
+                    let (line, message) = text.split_once(": ").expect("warnings start with their line");
+                    format!("{shown}:{line}: warning: {message}")
+                }));
+                let id = parsed.article.id().to_string();
+                if let Some(first) = ids.get(&id) {
+                    bad.push(format!("{shown}: id {id:?} is already used by {}", display(first)));
+                    continue;
+                }
+                ids.insert(id, path.clone());
+                articles.push(parsed.article);
+            }
+        }
+    }
+    Ok((articles, n_seeds, bad, warnings))
+}
+
+/// The article key of a seed path, or why the path is not a seed.
+fn seed_key(path: &Path) -> Result<ArticleKey, String> {
+    let metadata = fs::symlink_metadata(path).map_err(|err| format!("cannot read: {err}"))?;
+    if metadata.file_type().is_symlink() {
+        // A pull request must not be able to publish a file from outside the repository.
+        return Err("is a symbolic link; seeds are never followed, copy the article in instead".to_owned());
+    }
+    if !metadata.is_file() {
+        return Err("is not a file; the seeds directory holds only NAME.txt articles".to_owned());
+    }
+    let (Some(stem), Some("txt")) =
+        (path.file_stem().and_then(|stem| stem.to_str()), path.extension().and_then(|ext| ext.to_str()))
+    else {
+        return Err("is not a wire article: seeds are NAME.txt files".to_owned());
+    };
+    ArticleKey::new(stem).map_err(|err| err.to_string())
+}
+
+/// `path:line: message` → `path:line: warning: message`.
+fn as_warning(problem: &str) -> String {
+    let split = problem.find(": ").map_or(problem.len(), |at| at + 2);
+    format!("{}warning: {}", &problem[..split], &problem[split..])
+}
+
+/// Compares the output directory with what regen would write; returns one line per difference.
+pub(crate) fn check(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for (name, expected) in files {
+        let path = out.join(name);
+        match fs::read(&path) {
+            Ok(actual) if normalize_newlines(&actual) == *expected => {}
+            Ok(_) => problems.push(format!("{}: differs from what `cargo xtask regen` writes", display(&path))),
+            Err(_) => problems.push(format!("{}: missing", display(&path))),
+        }
+    }
+    if let Ok(entries) = fs::read_dir(out) {
+        let mut strays: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+            .filter(|name| !name.starts_with('.') && !files.contains_key(name))
+            .collect();
+        strays.sort();
+        for name in strays {
+            problems.push(format!("{}: not written by regen; remove it", display(&out.join(name))));
+        }
+    }
+    Ok(problems)
+}
+
+/// A checkout with `core.autocrlf` may hold CRLF copies of the LF files regen writes.
+fn normalize_newlines(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut iter = bytes.iter().peekable();
+    while let Some(&byte) = iter.next() {
+        if byte == b'\r' && iter.peek() == Some(&&b'\n') {
+            continue;
+        }
+        out.push(byte);
+    }
+    out
+}
+
+/// Writes every changed file atomically; returns how many were rewritten.
+fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<usize> {
+    fs::create_dir_all(out).with_context(|| format!("{}: cannot create the output directory", display(out)))?;
+    let changed: Vec<(&String, &Vec<u8>)> =
+        files.iter().filter(|(name, bytes)| fs::read(out.join(name)).ok().as_ref() != Some(*bytes)).collect();
+    // Every new file is complete on disk before the first rename, so a failure part-way (a full
+    // disk, a read-only directory) leaves every feed as it was.
+    let mut staged = Vec::new();
+    for (name, bytes) in &changed {
+        match stage(out, name, bytes) {
+            Ok(temporary) => staged.push((temporary, out.join(name))),
+            Err(err) => {
+                for (temporary, _) in &staged {
+                    let _ = fs::remove_file(temporary);
+                }
+                return Err(err);
+            }
+        }
+    }
+    for (temporary, path) in staged {
+        fs::rename(&temporary, &path).with_context(|| format!("{}: cannot replace", display(&path)))?;
+    }
+    if !changed.is_empty()
+        && let Ok(dir) = fs::File::open(out)
+    {
+        // Makes the renames durable; not every platform can sync a directory, hence no error.
+        let _ = dir.sync_all();
+    }
+    Ok(changed.len())
+}
+
+/// Writes `bytes` to a new temporary file beside `out/name`, synced to disk.
+fn stage(out: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    let temporary = out.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    if let Err(err) = result {
+        let _ = fs::remove_file(&temporary);
+        return Err(err).with_context(|| format!("{}: cannot write", display(&out.join(name))));
+    }
+    Ok(temporary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test` fails when the committed feeds are stale, as CI's `regen --check` does.
+    #[test]
+    fn feeds_are_fresh() {
+        let root = project_root();
+        let build = build(&root.join("seeds"), None).unwrap();
+        assert!(build.bad.is_empty(), "bad seeds: {:?}", build.bad);
+        let problems = check(&root.join("feeds"), &build.files).unwrap();
+        assert!(problems.is_empty(), "feeds/ is stale, run `cargo xtask regen`:\n{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn crlf_copies_count_as_fresh() {
+        assert_eq!(normalize_newlines(b"a\r\nb\rc\n"), b"a\nb\rc\n");
+    }
+
+    #[test]
+    fn warnings_keep_the_location() {
+        assert_eq!(as_warning("seeds/a.txt:3: bad"), "seeds/a.txt:3: warning: bad");
+    }
+}
