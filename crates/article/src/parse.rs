@@ -297,8 +297,12 @@ fn blocks(paragraphs: &[RawParagraph<'_>]) -> Vec<Block> {
         .collect()
 }
 
-/// A single line of at most 80 characters that does not end a sentence.
+/// A single line of at most 80 characters that does not end a sentence. A line wholly in
+/// parentheses is a note, such as Reuters' `(Reporting by ...; Editing by ...)`, not a heading.
 fn is_subheading(line: &str) -> bool {
+    if line.starts_with('(') && line.ends_with(')') {
+        return false;
+    }
     const MAX_CHARS: usize = 80;
     let ends_sentence = |c: char| matches!(c, '.' | '!' | '?' | ':' | ';' | '…');
     let is_quote = |c: char| matches!(c, '"' | '\'' | '”' | '’' | '»');

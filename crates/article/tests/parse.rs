@@ -120,13 +120,14 @@ fn body_on_following_lines_with_soft_wraps_and_crlf() {
 #[test]
 fn subheadings() {
     check(
-        "date 2022-01-10\nLede.\n\nSituation in Kazakhstan\n\nA question?\n\nEnds with a colon:\n\nHe said \"no.\"\n\nQuoted \"title\"\n\nTwo lines\nno punctuation\n\nText.",
+        "date 2022-01-10\nLede.\n\nSituation in Kazakhstan\n\n(Reporting by Jane Doe)\n\nA question?\n\nEnds with a colon:\n\nHe said \"no.\"\n\nQuoted \"title\"\n\nTwo lines\nno punctuation\n\nText.",
         expect![[r#"
             id: key
             headline: Lede (derived)
             published: 2022-01-10T00:00:00+03:00
             lede: Lede.
             h: Situation in Kazakhstan
+            p: (Reporting by Jane Doe)
             p: A question?
             p: Ends with a colon:
             p: He said "no."
