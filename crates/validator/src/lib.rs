@@ -184,6 +184,23 @@ fn decode<'a>(bytes: &'a [u8], report: &mut Report) -> Option<&'a str> {
         report.findings.push(at(line, column, "xml-char", message));
         clean = false;
     }
+    // A character reference to a forbidden character is as fatal as the character itself.
+    for (offset, _) in text.match_indices("&#") {
+        let reference = &text[offset + 2..];
+        let Some(end) = reference.find(';').filter(|&end| end <= 10) else { continue };
+        let number = match reference[..end].strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => reference[..end].parse().ok(),
+        };
+        if let Some(number) = number
+            && !char::from_u32(number).is_some_and(is_xml_char)
+        {
+            let (line, column) = position(&text[..offset]);
+            let message = format!("character reference &#{}; names a character XML 1.0 forbids", &reference[..end]);
+            report.findings.push(at(line, column, "xml-char", message));
+            clean = false;
+        }
+    }
     clean.then_some(text)
 }
 

@@ -1,0 +1,169 @@
+//! `cargo xtask regen` and `validate` as a user runs them: exit codes, messages, files on disk.
+//!
+//! Each test works in its own temporary directory, with the binary's current directory set
+//! there, so messages show paths as a user in that directory would see them.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn xtask(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(dir).output().unwrap();
+    Run {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn write(path: PathBuf, text: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+const GOOD: &str = "date 2022-01-10 MINSK, January 10. /TASS/. Peacekeepers will leave, he said.";
+
+#[test]
+fn two_runs_into_fresh_directories_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    write(dir.path().join("seeds/b.txt"), "title: B\ndate 2022-01-11\nText of b.");
+    for out in ["one", "two"] {
+        let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", out]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    for file in ["rss.xml", "atom.xml"] {
+        let one = fs::read(dir.path().join("one").join(file)).unwrap();
+        assert_eq!(one, fs::read(dir.path().join("two").join(file)).unwrap());
+        assert!(one.ends_with(b">\n"));
+    }
+}
+
+#[test]
+fn bad_seeds_are_all_listed_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/good.txt"), GOOD);
+    write(dir.path().join("seeds/typo.txt"), "title: x\ntitel: y\ndate 2022-01-10 Text.");
+    write(dir.path().join("seeds/no-date.txt"), "Just text.");
+    write(dir.path().join("seeds/notes.md"), "# notes");
+    write(dir.path().join("feeds/rss.xml"), "old rss");
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "seeds/no-date.txt:1:1: expected a `name: value` field or the `date YYYY-MM-DD` line, found \"Just text.\"\n\
+         seeds/notes.md: is not a wire article: seeds are NAME.txt files\n\
+         seeds/typo.txt:2: unknown field \"titel\" (known: title, id, updated, tags, lang, author, link)\n\
+         error: 3 of 4 seeds are bad; nothing was written (fix them, or publish the rest with --keep-going)\n"
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap(), "old rss");
+    assert!(!dir.path().join("feeds/atom.xml").exists());
+
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds", "--keep-going"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("seeds/typo.txt:2: warning: unknown field \"titel\""), "{}", run.stderr);
+    assert!(run.stderr.contains("seeds/notes.md: warning: is not a wire article"), "{}", run.stderr);
+    let rss = fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap();
+    assert_eq!(rss.matches("<item>").count(), 1);
+    assert!(rss.contains("<title>Peacekeepers will leave</title>"));
+}
+
+#[test]
+fn check_names_every_stale_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    assert_eq!(xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]).code, 0);
+    let check = || xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds", "--check"]);
+    assert_eq!(check().code, 0);
+
+    write(dir.path().join("seeds/b.txt"), "date 2022-01-12\nA new article.");
+    write(dir.path().join("feeds/stray.xml"), "<x/>");
+    let run = check();
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "feeds/atom.xml: differs from what `cargo xtask regen` writes\n\
+         feeds/rss.xml: differs from what `cargo xtask regen` writes\n\
+         feeds/stray.xml: not written by regen; remove it\n\
+         error: feeds is stale: run `cargo xtask regen`\n"
+    );
+    // Check mode writes nothing.
+    assert!(!fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap().contains("A new article"));
+}
+
+#[test]
+fn unchanged_feeds_are_not_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    assert_eq!(xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]).code, 0);
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
+    assert_eq!(run.stderr, "1 article(s): 0 of 2 file(s) in feeds rewritten\n");
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("feeds")).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "temporary files were left behind: {leftovers:?}");
+}
+
+#[test]
+fn duplicate_ids_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), "id: same\ndate 2022-01-10\nOne.");
+    write(dir.path().join("seeds/b.txt"), "id: same\ndate 2022-01-11\nTwo.");
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.starts_with("seeds/b.txt: id \"same\" is already used by seeds/a.txt\n"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_in_seeds_are_never_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("outside.txt"), "date 2022-01-10\nA secret from outside the repository.");
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    std::os::unix::fs::symlink(dir.path().join("outside.txt"), dir.path().join("seeds/link.txt")).unwrap();
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.starts_with("seeds/link.txt: is a symbolic link"), "{}", run.stderr);
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds", "--keep-going"]);
+    assert_eq!(run.code, 0);
+    assert!(!fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap().contains("secret"));
+}
+
+#[test]
+fn empty_or_missing_seeds_and_bad_settings_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    let run = xtask(dir.path(), &["regen", "--seeds", "empty", "--out", "feeds"]);
+    assert_eq!((run.code, run.stderr.as_str()), (1, "error: empty: no articles to publish; the feeds were left as they are\n"));
+
+    let run = xtask(dir.path(), &["regen", "--seeds", "missing", "--out", "feeds"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.starts_with("error: missing: cannot read the seeds directory: "), "{}", run.stderr);
+
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    write(dir.path().join("seeds/feed.toml"), "title = \"x\"\nitem-limit = \"ten\"\n");
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
+    assert_eq!((run.code, run.stderr.as_str()), (1, "error: seeds/feed.toml:2: invalid type: string \"ten\", expected i64\n"));
+    assert!(!dir.path().join("feeds").exists());
+}
+
+#[test]
+fn validate_passes_our_feeds_and_names_the_rule_it_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    assert_eq!(xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]).code, 0);
+    let run = xtask(dir.path(), &["validate", "feeds/rss.xml", "feeds/atom.xml"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "2 feeds checked: 0 errors, 0 warnings\n"));
+
+    let rss = fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap();
+    write(dir.path().join("broken.xml"), &rss.replace("Mon, 10 Jan 2022", "Tue, 10 Jan 2022"));
+    let run = xtask(dir.path(), &["validate", "broken.xml"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains(": error: <pubDate> \"Tue, 10 Jan 2022 00:00:00 +0000\" says Tue, but that day is a Mon [rss-weekday]"), "{}", run.stdout);
+}
