@@ -28,7 +28,10 @@ pub struct Case {
 
 /// The checkout's root.
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the project root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives in the project root")
+        .to_path_buf()
 }
 
 /// Every case under `tests/data/`, in name order.
@@ -45,7 +48,9 @@ pub fn cases() -> Vec<Case> {
 fn load(dir: &Path) -> Case {
     let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
     let settings = match fs::read_to_string(dir.join("feed.toml")) {
-        Ok(text) => Settings::from_toml(&text).unwrap_or_else(|err| panic!("{name}/feed.toml:{err}")),
+        Ok(text) => {
+            Settings::from_toml(&text).unwrap_or_else(|err| panic!("{name}/feed.toml:{err}"))
+        }
         Err(_) => Settings::defaults(),
     };
     let bytes = fs::read(dir.join("seed.txt")).unwrap();

@@ -52,13 +52,20 @@ fn feed_rs_reads_the_same_items() {
         for (entry, article) in parsed.entries.iter().zip(&expected) {
             let context = format!("{format} {}", article.key());
             assert_eq!(entry.id, feed::entry_id(&settings, article), "{context}");
-            assert_eq!(entry.title.as_ref().unwrap().content, article.headline().as_str(), "{context}");
+            assert_eq!(
+                entry.title.as_ref().unwrap().content,
+                article.headline().as_str(),
+                "{context}"
+            );
             assert_eq!(entry.published, Some(utc(article.published())), "{context}");
-            let authors: Vec<&str> = entry.authors.iter().filter_map(|person| person.name.as_deref()).collect();
+            let authors: Vec<&str> =
+                entry.authors.iter().filter_map(|person| person.name.as_deref()).collect();
             let byline = article.byline().unwrap_or(settings.author());
             assert_eq!(authors, [byline], "{context}");
-            let terms: Vec<&str> = entry.categories.iter().map(|category| category.term.as_str()).collect();
-            let mut expected_terms: Vec<&str> = article.place().map(|place| place.name()).into_iter().collect();
+            let terms: Vec<&str> =
+                entry.categories.iter().map(|category| category.term.as_str()).collect();
+            let mut expected_terms: Vec<&str> =
+                article.place().map(|place| place.name()).into_iter().collect();
             expected_terms.extend(article.tags().iter().map(|tag| tag.as_str()));
             assert_eq!(terms, expected_terms, "{context}");
             let body = entry.content.as_ref().and_then(|content| content.body.as_deref());
@@ -73,8 +80,14 @@ fn feed_rs_reads_the_same_items() {
 #[test]
 fn items_are_newest_first_then_by_key() {
     let (settings, articles) = all_articles();
-    let order: Vec<String> = feed::newest(&settings, &articles).iter().map(|article| article.key().to_string()).collect();
-    assert_eq!(order, ["all-fields", "afp", "ap", "tass-russian", "reuters", "hostile-text", "tass-seed"]);
+    let order: Vec<String> = feed::newest(&settings, &articles)
+        .iter()
+        .map(|article| article.key().to_string())
+        .collect();
+    assert_eq!(
+        order,
+        ["all-fields", "afp", "ap", "tass-russian", "reuters", "hostile-text", "tass-seed"]
+    );
     // Input order never matters.
     let mut reversed = articles.clone();
     reversed.reverse();
@@ -86,10 +99,13 @@ fn ties_are_broken_by_key() {
     let settings = Settings::defaults();
     let article = |key: &str| {
         let key = article::ArticleKey::new(key).unwrap();
-        article::parse(&key, b"date 2022-01-10\nSame day.", &settings.parse_options()).unwrap().article
+        article::parse(&key, b"date 2022-01-10\nSame day.", &settings.parse_options())
+            .unwrap()
+            .article
     };
     let articles = [article("b"), article("c"), article("a")];
-    let order: Vec<&str> = feed::newest(&settings, &articles).iter().map(|article| article.key().as_str()).collect();
+    let order: Vec<&str> =
+        feed::newest(&settings, &articles).iter().map(|article| article.key().as_str()).collect();
     assert_eq!(order, ["a", "b", "c"]);
 }
 

@@ -8,6 +8,7 @@
 //! project root, never the current directory, so the tasks work from anywhere in the checkout.
 
 mod regen;
+mod tidy;
 mod validate;
 
 use std::{
@@ -50,7 +51,10 @@ fn main() -> ExitCode {
 
 /// The checkout's root: the parent of xtask's manifest directory.
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the project root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the project root")
+        .to_path_buf()
 }
 
 /// A path as the user should read it: relative to the current directory when it is below it.

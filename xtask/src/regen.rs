@@ -126,7 +126,8 @@ fn load_settings(seeds: &Path, config: Option<&Path>) -> anyhow::Result<Settings
             path
         }
     };
-    let text = fs::read_to_string(&path).with_context(|| format!("{}: cannot read the settings", display(&path)))?;
+    let text = fs::read_to_string(&path)
+        .with_context(|| format!("{}: cannot read the settings", display(&path)))?;
     Settings::from_toml(&text).map_err(|err| anyhow::anyhow!("{}:{err}", display(&path)))
 }
 
@@ -135,10 +136,12 @@ type Seeds = (Vec<Article>, usize, Vec<String>, Vec<String>);
 /// Parses every seed, in file name order. Returns the good articles, the number of seeds, and
 /// the bad seeds and warnings as messages that name file and line.
 fn read_seeds(seeds: &Path, settings: &Settings) -> anyhow::Result<Seeds> {
-    let entries = fs::read_dir(seeds).with_context(|| format!("{}: cannot read the seeds directory", display(seeds)))?;
+    let entries = fs::read_dir(seeds)
+        .with_context(|| format!("{}: cannot read the seeds directory", display(seeds)))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let entry = entry.with_context(|| format!("{}: cannot list the seeds directory", display(seeds)))?;
+        let entry = entry
+            .with_context(|| format!("{}: cannot list the seeds directory", display(seeds)))?;
         paths.push(entry.path());
     }
     // Directory order differs between file systems; the output must not.
@@ -176,7 +179,8 @@ fn read_seeds(seeds: &Path, settings: &Settings) -> anyhow::Result<Seeds> {
             Ok(parsed) => {
                 warnings.extend(parsed.warnings.iter().map(|warning| {
                     let text = warning.to_string();
-                    let (line, message) = text.split_once(": ").expect("warnings start with their line");
+                    let (line, message) =
+                        text.split_once(": ").expect("warnings start with their line");
                     format!("{shown}:{line}: warning: {message}")
                 }));
                 let id = parsed.article.id().to_string();
@@ -197,14 +201,17 @@ fn seed_key(path: &Path) -> Result<ArticleKey, String> {
     let metadata = fs::symlink_metadata(path).map_err(|err| format!("cannot read: {err}"))?;
     if metadata.file_type().is_symlink() {
         // A pull request must not be able to publish a file from outside the repository.
-        return Err("is a symbolic link; seeds are never followed, copy the article in instead".to_owned());
+        return Err(
+            "is a symbolic link; seeds are never followed, copy the article in instead".to_owned()
+        );
     }
     if !metadata.is_file() {
         return Err("is not a file; the seeds directory holds only NAME.txt articles".to_owned());
     }
-    let (Some(stem), Some("txt")) =
-        (path.file_stem().and_then(|stem| stem.to_str()), path.extension().and_then(|ext| ext.to_str()))
-    else {
+    let (Some(stem), Some("txt")) = (
+        path.file_stem().and_then(|stem| stem.to_str()),
+        path.extension().and_then(|ext| ext.to_str()),
+    ) else {
         return Err("is not a wire article: seeds are NAME.txt files".to_owned());
     };
     ArticleKey::new(stem).map_err(|err| err.to_string())
@@ -223,7 +230,8 @@ pub(crate) fn check(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Re
         let path = out.join(name);
         match fs::read(&path) {
             Ok(actual) if normalize_newlines(&actual) == *expected => {}
-            Ok(_) => problems.push(format!("{}: differs from what `cargo xtask regen` writes", display(&path))),
+            Ok(_) => problems
+                .push(format!("{}: differs from what `cargo xtask regen` writes", display(&path))),
             Err(_) => problems.push(format!("{}: missing", display(&path))),
         }
     }
@@ -256,9 +264,12 @@ fn normalize_newlines(bytes: &[u8]) -> Vec<u8> {
 
 /// Writes every changed file atomically; returns how many were rewritten.
 fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<usize> {
-    fs::create_dir_all(out).with_context(|| format!("{}: cannot create the output directory", display(out)))?;
-    let changed: Vec<(&String, &Vec<u8>)> =
-        files.iter().filter(|(name, bytes)| fs::read(out.join(name)).ok().as_ref() != Some(*bytes)).collect();
+    fs::create_dir_all(out)
+        .with_context(|| format!("{}: cannot create the output directory", display(out)))?;
+    let changed: Vec<(&String, &Vec<u8>)> = files
+        .iter()
+        .filter(|(name, bytes)| fs::read(out.join(name)).ok().as_ref() != Some(*bytes))
+        .collect();
     // Every new file is complete on disk before the first rename, so a failure part-way (a full
     // disk, a read-only directory) leaves every feed as it was.
     let mut staged = Vec::new();
@@ -274,7 +285,8 @@ fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<usize>
         }
     }
     for (temporary, path) in staged {
-        fs::rename(&temporary, &path).with_context(|| format!("{}: cannot replace", display(&path)))?;
+        fs::rename(&temporary, &path)
+            .with_context(|| format!("{}: cannot replace", display(&path)))?;
     }
     if !changed.is_empty()
         && let Ok(dir) = fs::File::open(out)
@@ -311,7 +323,11 @@ mod tests {
         let build = build(&root.join("seeds"), None).unwrap();
         assert!(build.bad.is_empty(), "bad seeds: {:?}", build.bad);
         let problems = check(&root.join("feeds"), &build.files).unwrap();
-        assert!(problems.is_empty(), "feeds/ is stale, run `cargo xtask regen`:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "feeds/ is stale, run `cargo xtask regen`:\n{}",
+            problems.join("\n")
+        );
     }
 
     #[test]

@@ -41,7 +41,8 @@ fn feed_files() -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut directories = vec![feeds];
     while let Some(directory) = directories.pop() {
-        let entries = fs::read_dir(&directory).with_context(|| format!("{}: cannot list", display(&directory)))?;
+        let entries = fs::read_dir(&directory)
+            .with_context(|| format!("{}: cannot list", display(&directory)))?;
         for entry in entries {
             let path = entry?.path();
             if path.is_dir() {

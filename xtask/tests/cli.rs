@@ -16,7 +16,8 @@ struct Run {
 }
 
 fn xtask(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(dir).output().unwrap();
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(dir).output().unwrap();
     Run {
         code: output.status.code().unwrap(),
         stdout: String::from_utf8(output.stdout).unwrap(),
@@ -69,8 +70,16 @@ fn bad_seeds_are_all_listed_and_nothing_is_written() {
 
     let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds", "--keep-going"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("seeds/typo.txt:2: warning: unknown field \"titel\""), "{}", run.stderr);
-    assert!(run.stderr.contains("seeds/notes.md: warning: is not a wire article"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("seeds/typo.txt:2: warning: unknown field \"titel\""),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("seeds/notes.md: warning: is not a wire article"),
+        "{}",
+        run.stderr
+    );
     let rss = fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap();
     assert_eq!(rss.matches("<item>").count(), 1);
     assert!(rss.contains("<title>Peacekeepers will leave</title>"));
@@ -96,7 +105,9 @@ fn check_names_every_stale_file() {
          error: feeds is stale: run `cargo xtask regen`\n"
     );
     // Check mode writes nothing.
-    assert!(!fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap().contains("A new article"));
+    assert!(
+        !fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap().contains("A new article")
+    );
 }
 
 #[test]
@@ -106,7 +117,10 @@ fn unchanged_feeds_are_not_rewritten() {
     assert_eq!(xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]).code, 0);
     let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
     assert_eq!(run.stderr, "1 article(s): 0 of 2 file(s) in feeds rewritten\n");
-    let leftovers: Vec<_> = fs::read_dir(dir.path().join("feeds")).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("feeds"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 2, "temporary files were left behind: {leftovers:?}");
 }
 
@@ -117,7 +131,11 @@ fn duplicate_ids_are_refused() {
     write(dir.path().join("seeds/b.txt"), "id: same\ndate 2022-01-11\nTwo.");
     let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.starts_with("seeds/b.txt: id \"same\" is already used by seeds/a.txt\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("seeds/b.txt: id \"same\" is already used by seeds/a.txt\n"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[cfg(unix)]
@@ -126,7 +144,8 @@ fn symlinks_in_seeds_are_never_followed() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path().join("outside.txt"), "date 2022-01-10\nA secret from outside the repository.");
     write(dir.path().join("seeds/a.txt"), GOOD);
-    std::os::unix::fs::symlink(dir.path().join("outside.txt"), dir.path().join("seeds/link.txt")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("outside.txt"), dir.path().join("seeds/link.txt"))
+        .unwrap();
     let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.starts_with("seeds/link.txt: is a symbolic link"), "{}", run.stderr);
@@ -140,16 +159,26 @@ fn empty_or_missing_seeds_and_bad_settings_fail_clearly() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("empty")).unwrap();
     let run = xtask(dir.path(), &["regen", "--seeds", "empty", "--out", "feeds"]);
-    assert_eq!((run.code, run.stderr.as_str()), (1, "error: empty: no articles to publish; the feeds were left as they are\n"));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (1, "error: empty: no articles to publish; the feeds were left as they are\n")
+    );
 
     let run = xtask(dir.path(), &["regen", "--seeds", "missing", "--out", "feeds"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.starts_with("error: missing: cannot read the seeds directory: "), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: missing: cannot read the seeds directory: "),
+        "{}",
+        run.stderr
+    );
 
     write(dir.path().join("seeds/a.txt"), GOOD);
     write(dir.path().join("seeds/feed.toml"), "title = \"x\"\nitem-limit = \"ten\"\n");
     let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
-    assert_eq!((run.code, run.stderr.as_str()), (1, "error: seeds/feed.toml:2: invalid type: string \"ten\", expected i64\n"));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (1, "error: seeds/feed.toml:2: invalid type: string \"ten\", expected i64\n")
+    );
     assert!(!dir.path().join("feeds").exists());
 }
 

@@ -170,15 +170,18 @@ fn parse_head(head: &str) -> Option<Head> {
         [region] if is_place(region) => Some((*region).to_owned()),
         _ => return None,
     };
-    let name = if place.chars().any(char::is_lowercase) { place.to_owned() } else { title_case(place) };
+    let name =
+        if place.chars().any(char::is_lowercase) { place.to_owned() } else { title_case(place) };
     Some(Head { place: Place { name, original: place.to_owned() }, region, month_day, date_text })
 }
 
 /// A name of at most five capitalised words of letters, with hyphens, dots and apostrophes;
 /// particles such as `de` or `am` may stay in lower case (`Rio de Janeiro`).
 fn is_place(text: &str) -> bool {
-    const PARTICLES: [&str; 16] =
-        ["am", "an", "da", "de", "del", "der", "di", "do", "dos", "du", "el", "la", "le", "of", "on", "upon"];
+    const PARTICLES: [&str; 16] = [
+        "am", "an", "da", "de", "del", "der", "di", "do", "dos", "du", "el", "la", "le", "of",
+        "on", "upon",
+    ];
     let word_ok = |word: &str| word.starts_with(char::is_uppercase) || PARTICLES.contains(&word);
     (1..=50).contains(&text.chars().count())
         && text.starts_with(char::is_uppercase)
@@ -264,7 +267,9 @@ mod tests {
     fn tass() {
         check(
             "MINSK, January 10. /TASS/. Not a single",
-            expect![[r#"text="MINSK, January 10. /TASS/." place="Minsk" original="MINSK" region=None agency=Some("TASS") month_day=Some((1, 10)) date=Some("January 10")"#]],
+            expect![[
+                r#"text="MINSK, January 10. /TASS/." place="Minsk" original="MINSK" region=None agency=Some("TASS") month_day=Some((1, 10)) date=Some("January 10")"#
+            ]],
         );
     }
 
@@ -272,7 +277,9 @@ mod tests {
     fn tass_russian() {
         check(
             "МОСКВА, 11 января. /ТАСС/. Президент",
-            expect![[r#"text="МОСКВА, 11 января. /ТАСС/." place="Москва" original="МОСКВА" region=None agency=Some("ТАСС") month_day=Some((1, 11)) date=Some("11 января")"#]],
+            expect![[
+                r#"text="МОСКВА, 11 января. /ТАСС/." place="Москва" original="МОСКВА" region=None agency=Some("ТАСС") month_day=Some((1, 11)) date=Some("11 января")"#
+            ]],
         );
     }
 
@@ -280,7 +287,9 @@ mod tests {
     fn reuters() {
         check(
             "KYIV, Jan 10 (Reuters) - Ukraine said",
-            expect![[r#"text="KYIV, Jan 10 (Reuters) -" place="Kyiv" original="KYIV" region=None agency=Some("Reuters") month_day=Some((1, 10)) date=Some("Jan 10")"#]],
+            expect![[
+                r#"text="KYIV, Jan 10 (Reuters) -" place="Kyiv" original="KYIV" region=None agency=Some("Reuters") month_day=Some((1, 10)) date=Some("Jan 10")"#
+            ]],
         );
     }
 
@@ -288,11 +297,15 @@ mod tests {
     fn ap() {
         check(
             "WASHINGTON (AP) — The Senate",
-            expect![[r#"text="WASHINGTON (AP) —" place="Washington" original="WASHINGTON" region=None agency=Some("AP") month_day=None date=None"#]],
+            expect![[
+                r#"text="WASHINGTON (AP) —" place="Washington" original="WASHINGTON" region=None agency=Some("AP") month_day=None date=None"#
+            ]],
         );
         check(
             "LVIV, Ukraine (AP) — Air raid",
-            expect![[r#"text="LVIV, Ukraine (AP) —" place="Lviv" original="LVIV" region=Some("Ukraine") agency=Some("AP") month_day=None date=None"#]],
+            expect![[
+                r#"text="LVIV, Ukraine (AP) —" place="Lviv" original="LVIV" region=Some("Ukraine") agency=Some("AP") month_day=None date=None"#
+            ]],
         );
     }
 
@@ -300,7 +313,9 @@ mod tests {
     fn afp() {
         check(
             "Paris (AFP) - France on",
-            expect![[r#"text="Paris (AFP) -" place="Paris" original="Paris" region=None agency=Some("AFP") month_day=None date=None"#]],
+            expect![[
+                r#"text="Paris (AFP) -" place="Paris" original="Paris" region=None agency=Some("AFP") month_day=None date=None"#
+            ]],
         );
     }
 
@@ -308,25 +323,36 @@ mod tests {
     fn places_with_punctuation() {
         check(
             "ST. PETERSBURG, June 3. /TASS/. Text",
-            expect![[r#"text="ST. PETERSBURG, June 3. /TASS/." place="St. Petersburg" original="ST. PETERSBURG" region=None agency=Some("TASS") month_day=Some((6, 3)) date=Some("June 3")"#]],
+            expect![[
+                r#"text="ST. PETERSBURG, June 3. /TASS/." place="St. Petersburg" original="ST. PETERSBURG" region=None agency=Some("TASS") month_day=Some((6, 3)) date=Some("June 3")"#
+            ]],
         );
         check(
             "N'DJAMENA, Sept. 4 (Reuters) -- Text",
-            expect![[r#"text="N'DJAMENA, Sept. 4 (Reuters) --" place="N'Djamena" original="N'DJAMENA" region=None agency=Some("Reuters") month_day=Some((9, 4)) date=Some("Sept. 4")"#]],
+            expect![[
+                r#"text="N'DJAMENA, Sept. 4 (Reuters) --" place="N'Djamena" original="N'DJAMENA" region=None agency=Some("Reuters") month_day=Some((9, 4)) date=Some("Sept. 4")"#
+            ]],
         );
         check(
             "NUR-SULTAN, 4 March. /TASS/. Text",
-            expect![[r#"text="NUR-SULTAN, 4 March. /TASS/." place="Nur-Sultan" original="NUR-SULTAN" region=None agency=Some("TASS") month_day=Some((3, 4)) date=Some("4 March")"#]],
+            expect![[
+                r#"text="NUR-SULTAN, 4 March. /TASS/." place="Nur-Sultan" original="NUR-SULTAN" region=None agency=Some("TASS") month_day=Some((3, 4)) date=Some("4 March")"#
+            ]],
         );
         check(
             "NEW YORK (AP) — Text",
-            expect![[r#"text="NEW YORK (AP) —" place="New York" original="NEW YORK" region=None agency=Some("AP") month_day=None date=None"#]],
+            expect![[
+                r#"text="NEW YORK (AP) —" place="New York" original="NEW YORK" region=None agency=Some("AP") month_day=None date=None"#
+            ]],
         );
     }
 
     #[test]
     fn not_datelines() {
-        check("Not a single CSTO (Collective Security Treaty Organization) peacekeeper", expect!["none"]);
+        check(
+            "Not a single CSTO (Collective Security Treaty Organization) peacekeeper",
+            expect!["none"],
+        );
         check("The talks (held in Geneva) - as expected - failed", expect!["none"]);
         check("He paid 5 (five) - dollars", expect!["none"]);
         check("MINSK, hello world. /TASS/. Text", expect!["none"]);

@@ -13,7 +13,8 @@ pub(crate) fn derive(lede: &str) -> Option<String> {
     let without_asides = strip_parentheticals(lede);
     let sentence = first_sentence(&without_asides);
     let sentence = strip_attribution(sentence);
-    let sentence = sentence.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':'));
+    let sentence = sentence
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':'));
     let headline = close_quotes(sentence.trim());
     let headline = shorten(&headline);
     (!headline.is_empty()).then_some(headline)
@@ -81,7 +82,8 @@ fn first_sentence(text: &str) -> &str {
             continue;
         }
         let next = chars[end..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
-        let starts_sentence = next.is_some_and(|c| c.is_uppercase() || c.is_numeric() || is_opening(c));
+        let starts_sentence =
+            next.is_some_and(|c| c.is_uppercase() || c.is_numeric() || is_opening(c));
         if !starts_sentence || (c == '.' && is_abbreviation(&text[..offset])) {
             continue;
         }
@@ -115,21 +117,66 @@ fn is_abbreviation(before: &str) -> bool {
 /// Drops a trailing `, <someone> said ...` clause.
 fn strip_attribution(sentence: &str) -> &str {
     const VERBS: [&str; 49] = [
-        "said", "says", "told", "tells", "stated", "states", "announced", "reported", "reports",
-        "noted", "notes", "added", "adds", "stressed", "emphasized", "emphasised", "explained",
-        "claimed", "warned", "quoted", "wrote", "writes", "according", "declared", "insisted",
-        "argued", "say", "tell", "report", "note", "add", "claim", "warn", "write", "заявил", "заявила", "заявили", "сообщил", "сообщила", "сообщили", "сказал",
-        "сказала", "сказали", "отметил", "отметила", "подчеркнул", "подчеркнула", "передает",
+        "said",
+        "says",
+        "told",
+        "tells",
+        "stated",
+        "states",
+        "announced",
+        "reported",
+        "reports",
+        "noted",
+        "notes",
+        "added",
+        "adds",
+        "stressed",
+        "emphasized",
+        "emphasised",
+        "explained",
+        "claimed",
+        "warned",
+        "quoted",
+        "wrote",
+        "writes",
+        "according",
+        "declared",
+        "insisted",
+        "argued",
+        "say",
+        "tell",
+        "report",
+        "note",
+        "add",
+        "claim",
+        "warn",
+        "write",
+        "заявил",
+        "заявила",
+        "заявили",
+        "сообщил",
+        "сообщила",
+        "сообщили",
+        "сказал",
+        "сказала",
+        "сказали",
+        "отметил",
+        "отметила",
+        "подчеркнул",
+        "подчеркнула",
+        "передает",
         "передаёт",
     ];
-    const RELATIVES: [&str; 9] = ["who", "which", "that", "where", "when", "whose", "whom", "while", "and"];
+    const RELATIVES: [&str; 9] =
+        ["who", "which", "that", "where", "when", "whose", "whom", "while", "and"];
     const MAX_SUBJECT_WORDS: usize = 16;
     for (comma, _) in sentence.match_indices(',') {
         let head = &sentence[..comma];
         if head.split_whitespace().count() < 3 {
             continue;
         }
-        let clause = sentence[comma + 1..].trim_start_matches(|c: char| c.is_whitespace() || is_closing(c));
+        let clause =
+            sentence[comma + 1..].trim_start_matches(|c: char| c.is_whitespace() || is_closing(c));
         let words: Vec<String> = clause
             .split_whitespace()
             .take(MAX_SUBJECT_WORDS + 1)
@@ -141,7 +188,8 @@ fn strip_attribution(sentence: &str) -> &str {
         }
         if words.iter().any(|word| VERBS.contains(&word.as_str())) {
             // Keep a quote mark that closes the quoted part: `"...," he said` → `"..."`.
-            let closing = sentence[comma + 1..].chars().next().filter(|&c| is_closing(c) && c != ')');
+            let closing =
+                sentence[comma + 1..].chars().next().filter(|&c| is_closing(c) && c != ')');
             return match closing {
                 Some(c) => &sentence[..comma + 1 + c.len_utf8()],
                 None => head,
@@ -174,12 +222,14 @@ fn shorten(text: &str) -> String {
     if text.chars().count() <= MAX_CHARS {
         return text.to_owned();
     }
-    let limit: usize = text.char_indices().nth(MAX_CHARS - 1).map_or(text.len(), |(offset, _)| offset);
+    let limit: usize =
+        text.char_indices().nth(MAX_CHARS - 1).map_or(text.len(), |(offset, _)| offset);
     let cut = match text[..=limit].rfind(char::is_whitespace) {
         Some(space) if space > 0 => &text[..space],
         _ => &text[..limit],
     };
-    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '—'));
+    let cut = cut
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '—'));
     format!("{cut}…")
 }
 
@@ -198,7 +248,9 @@ mod tests {
              Kazakhstan after the peacekeeping operation is over, State Secretary of the \
              Belarusian Security Council Alexander Volfovich said on Monday after the CSTO online \
              summit.",
-            expect![[r#"Some("Not a single CSTO peacekeeper will stay in Kazakhstan after the peacekeeping operation is over")"#]],
+            expect![[
+                r#"Some("Not a single CSTO peacekeeper will stay in Kazakhstan after the peacekeeping operation is over")"#
+            ]],
         );
     }
 
@@ -210,12 +262,18 @@ mod tests {
             "The U.S. Senate passed the bill on Jan. 5 after Mr. Smith spoke. Then it rained.",
             expect![[r#"Some("The U.S. Senate passed the bill on Jan. 5 after Mr. Smith spoke")"#]],
         );
-        check("Growth was 2.5 percent in May. More later.", expect![[r#"Some("Growth was 2.5 percent in May")"#]]);
+        check(
+            "Growth was 2.5 percent in May. More later.",
+            expect![[r#"Some("Growth was 2.5 percent in May")"#]],
+        );
     }
 
     #[test]
     fn attribution() {
-        check("Prices will rise next year, the central bank said on Monday.", expect![[r#"Some("Prices will rise next year")"#]]);
+        check(
+            "Prices will rise next year, the central bank said on Monday.",
+            expect![[r#"Some("Prices will rise next year")"#]],
+        );
         check(
             "The minister, who said nothing, left the building.",
             expect![[r#"Some("The minister, who said nothing, left the building")"#]],
@@ -239,9 +297,16 @@ mod tests {
         check(
             "Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor \
              incididunt ut labore et dolore magna aliqua ut enim ad minim veniam",
-            expect![[r#"Some("Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore…")"#]],
+            expect![[
+                r#"Some("Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore…")"#
+            ]],
         );
-        check(&"x".repeat(200), expect![[r#"Some("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…")"#]]);
+        check(
+            &"x".repeat(200),
+            expect![[
+                r#"Some("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…")"#
+            ]],
+        );
     }
 
     #[test]
@@ -252,7 +317,10 @@ mod tests {
 
     #[test]
     fn asides() {
-        check("Kyiv (pop. 3 million) is calm (for now), officials say.", expect![[r#"Some("Kyiv is calm")"#]]);
+        check(
+            "Kyiv (pop. 3 million) is calm (for now), officials say.",
+            expect![[r#"Some("Kyiv is calm")"#]],
+        );
         check("An unbalanced (aside stays", expect![[r#"Some("An unbalanced (aside stays")"#]]);
     }
 

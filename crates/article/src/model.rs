@@ -76,10 +76,7 @@ impl Article {
     /// Who the article is credited to: the `author:` field, otherwise the dateline's agency.
     /// `None` means the feed's default author applies.
     pub fn byline(&self) -> Option<&str> {
-        self.author
-            .as_ref()
-            .map(Byline::as_str)
-            .or_else(|| self.agency().map(Agency::as_str))
+        self.author.as_ref().map(Byline::as_str).or_else(|| self.agency().map(Agency::as_str))
     }
 
     /// The canonical page of the article (`link:` field): an absolute http(s) URL.
@@ -291,7 +288,8 @@ impl LanguageTag {
     pub fn parse(text: &str) -> Option<LanguageTag> {
         let mut subtags = text.split('-');
         let primary = subtags.next()?;
-        let primary_ok = matches!(primary.len(), 2..=3) && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        let primary_ok = matches!(primary.len(), 2..=3)
+            && primary.bytes().all(|b| b.is_ascii_alphabetic())
             || primary.eq_ignore_ascii_case("x")
             || primary.eq_ignore_ascii_case("i");
         let rest_ok = subtags.all(|subtag| {

@@ -87,20 +87,31 @@ fn split(text: &str) -> Result<RawArticle<'_>, ParseError> {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        let column = |part: &str| 1 + line[..part.as_ptr() as usize - line.as_ptr() as usize].chars().count();
+        let column = |part: &str| {
+            1 + line[..part.as_ptr() as usize - line.as_ptr() as usize].chars().count()
+        };
         if let Some(rest) = date_line(trimmed) {
             let token = rest.split_whitespace().next().unwrap_or("");
             if token.is_empty() {
                 return Err(ParseError::at(number, 1 + indent, ParseErrorKind::EmptyDate));
             }
             let body_start = rest[token.len()..].trim();
-            break (RawField { line: number, column: column(rest), name: "date", value: token }, body_start);
+            break (
+                RawField { line: number, column: column(rest), name: "date", value: token },
+                body_start,
+            );
         }
         match field_line(trimmed) {
-            Some((name, value)) => fields.push(RawField { line: number, column: column(value), name, value }),
+            Some((name, value)) => {
+                fields.push(RawField { line: number, column: column(value), name, value })
+            }
             None => {
                 let found: String = trimmed.chars().take(60).collect();
-                return Err(ParseError::at(number, 1 + indent, ParseErrorKind::ExpectedField { found }));
+                return Err(ParseError::at(
+                    number,
+                    1 + indent,
+                    ParseErrorKind::ExpectedField { found },
+                ));
             }
         }
     };
@@ -144,14 +155,23 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
     let mut seen: Vec<&RawField<'_>> = Vec::new();
     for field in &raw.fields {
         if let Some(first) = seen.iter().find(|seen| seen.name == field.name) {
-            let kind = ParseErrorKind::DuplicateField { name: field.name.to_owned(), first_line: first.line };
+            let kind = ParseErrorKind::DuplicateField {
+                name: field.name.to_owned(),
+                first_line: first.line,
+            };
             return Err(ParseError::new(field.line, kind));
         }
         if !FIELDS.contains(&field.name) {
-            return Err(ParseError::new(field.line, ParseErrorKind::UnknownField { name: field.name.to_owned() }));
+            return Err(ParseError::new(
+                field.line,
+                ParseErrorKind::UnknownField { name: field.name.to_owned() },
+            ));
         }
         if field.value.is_empty() {
-            return Err(ParseError::new(field.line, ParseErrorKind::EmptyField { name: field.name.to_owned() }));
+            return Err(ParseError::new(
+                field.line,
+                ParseErrorKind::EmptyField { name: field.name.to_owned() },
+            ));
         }
         seen.push(field);
     }
@@ -163,7 +183,11 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
         Some(field) => {
             let updated = timestamp(field, options)?;
             if updated < published {
-                return Err(ParseError::at(field.line, field.column, ParseErrorKind::UpdatedBeforePublished));
+                return Err(ParseError::at(
+                    field.line,
+                    field.column,
+                    ParseErrorKind::UpdatedBeforePublished,
+                ));
             }
             updated
         }
@@ -176,10 +200,13 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
     };
     let language = field("lang")
         .map(|field| {
-            LanguageTag::parse(field.value).ok_or_else(|| invalid(field, "not a BCP 47 language tag such as en or pt-BR"))
+            LanguageTag::parse(field.value)
+                .ok_or_else(|| invalid(field, "not a BCP 47 language tag such as en or pt-BR"))
         })
         .transpose()?;
-    let link = field("link").map(|field| Link::parse(field.value).map_err(|reason| invalid(field, &reason))).transpose()?;
+    let link = field("link")
+        .map(|field| Link::parse(field.value).map_err(|reason| invalid(field, &reason)))
+        .transpose()?;
     let author = field("author").and_then(|field| Byline::new(field.value));
     let tags = field("tags").map(tags).transpose()?.unwrap_or_default();
 
@@ -189,12 +216,16 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
     let blocks = blocks(&raw.paragraphs);
     let dateline = dateline::find(blocks[0].text());
     let mut warnings = Vec::new();
-    if let Some(warning) = dateline.as_ref().and_then(|dateline| date_mismatch(dateline, published, first.line)) {
+    if let Some(warning) =
+        dateline.as_ref().and_then(|dateline| date_mismatch(dateline, published, first.line))
+    {
         warnings.push(warning);
     }
 
     let (headline, headline_derived) = match field("title") {
-        Some(title) => (Headline::new(title.value).expect("fields are single non-empty lines"), false),
+        Some(title) => {
+            (Headline::new(title.value).expect("fields are single non-empty lines"), false)
+        }
         None => {
             let lede = crate::model::lede(blocks[0].text(), dateline.as_ref());
             let derived = headline::derive(lede)
@@ -224,8 +255,11 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
 const FIELDS: [&str; 7] = ["title", "id", "updated", "tags", "lang", "author", "link"];
 
 fn invalid(field: &RawField<'_>, reason: &str) -> ParseError {
-    let kind =
-        ParseErrorKind::InvalidField { name: field.name.to_owned(), value: field.value.to_owned(), reason: reason.to_owned() };
+    let kind = ParseErrorKind::InvalidField {
+        name: field.name.to_owned(),
+        value: field.value.to_owned(),
+        reason: reason.to_owned(),
+    };
     ParseError::at(field.line, field.column, kind)
 }
 
@@ -247,7 +281,9 @@ fn timestamp(field: &RawField<'_>, options: &Options) -> Result<DateTime<FixedOf
             .expect("a fixed offset maps every local time to one instant")
     } else if text.len() > 10 && is_plain_date(&text[..10]) {
         DateTime::parse_from_rfc3339(text).map_err(|err| match err.kind() {
-            chrono::format::ParseErrorKind::OutOfRange => error("not a day or time of the calendar"),
+            chrono::format::ParseErrorKind::OutOfRange => {
+                error("not a day or time of the calendar")
+            }
             _ => error(expected),
         })?
     } else {
@@ -312,7 +348,11 @@ fn is_subheading(line: &str) -> bool {
 }
 
 /// A warning when the dateline's day is more than a day from the `date` field's.
-fn date_mismatch(dateline: &dateline::Dateline, published: DateTime<FixedOffset>, line: usize) -> Option<Warning> {
+fn date_mismatch(
+    dateline: &dateline::Dateline,
+    published: DateTime<FixedOffset>,
+    line: usize,
+) -> Option<Warning> {
     let (month, day) = dateline.month_day()?;
     let date = published.date_naive();
     let distance = (date.year() - 1..=date.year() + 1)

@@ -54,7 +54,8 @@ pub(crate) fn lines(text: &str) -> Vec<(usize, &str)> {
         let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
         lines.push((lines.len() + 1, &rest[..end]));
         rest = &rest[end..];
-        rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix(['\n', '\r'])).unwrap_or(rest);
+        rest =
+            rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix(['\n', '\r'])).unwrap_or(rest);
     }
     lines
 }

@@ -53,9 +53,11 @@ pub fn newest<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<&'a Artic
 /// When a feed last changed: the newest `updated` of its articles, never the wall clock.
 /// An empty feed is dated at the Unix epoch, which is deterministic and older than any article.
 pub(crate) fn feed_updated(articles: &[&Article]) -> DateTime<FixedOffset> {
-    articles.iter().map(|article| article.updated()).max().unwrap_or_else(|| {
-        DateTime::UNIX_EPOCH.fixed_offset()
-    })
+    articles
+        .iter()
+        .map(|article| article.updated())
+        .max()
+        .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset())
 }
 
 /// Who the feed credits for an article: its author, else its agency, else the feed's author.

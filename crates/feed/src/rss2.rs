@@ -38,7 +38,11 @@ pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
         copyright: None,
         managing_editor: None,
         webmaster: None,
-        pub_date: articles.iter().map(|article| article.published()).max().map(|date| date.to_rfc2822()),
+        pub_date: articles
+            .iter()
+            .map(|article| article.published())
+            .max()
+            .map(|date| date.to_rfc2822()),
         last_build_date: Some(feed_updated(&articles).to_rfc2822()),
         categories: Vec::new(),
         generator: Some(format!("{GENERATOR} {VERSION}")),
@@ -63,7 +67,12 @@ pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
 fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
     let lede = article.lede();
     let mut category_names: Vec<&str> = Vec::new();
-    for name in article.place().map(|place| place.name()).into_iter().chain(article.tags().iter().map(|tag| tag.as_str())) {
+    for name in article
+        .place()
+        .map(|place| place.name())
+        .into_iter()
+        .chain(article.tags().iter().map(|tag| tag.as_str()))
+    {
         if !category_names.contains(&name) {
             category_names.push(name);
         }

@@ -169,7 +169,12 @@ impl Checker<'_> {
     }
 
     /// A non-empty single line of characters that XML 1.0 allows.
-    fn text(&self, setting: &str, value: Option<Spanned<String>>, default: &str) -> Result<String, SettingsError> {
+    fn text(
+        &self,
+        setting: &str,
+        value: Option<Spanned<String>>,
+        default: &str,
+    ) -> Result<String, SettingsError> {
         let Some(value) = value else { return Ok(default.to_owned()) };
         let text = value.get_ref().trim();
         if text.is_empty() || text.contains(['\n', '\r']) {
@@ -185,7 +190,8 @@ impl Checker<'_> {
     fn base_url(&self, value: Option<Spanned<String>>) -> Result<String, SettingsError> {
         let Some(value) = value else { return Ok(DEFAULT_BASE_URL.to_owned()) };
         let message = "must be an absolute http or https URL, such as https://example.org/feeds/";
-        let link = article::Link::parse(value.get_ref()).map_err(|_| self.error("base-url", &value, message))?;
+        let link = article::Link::parse(value.get_ref())
+            .map_err(|_| self.error("base-url", &value, message))?;
         let mut url = link.as_str().to_owned();
         if url.contains(['?', '#']) {
             return Err(self.error("base-url", &value, "must not have a query or a fragment"));
@@ -215,14 +221,17 @@ impl Checker<'_> {
             let (authority, rest) = rest.split_once(',')?;
             let (date, specific) = rest.split_once(':')?;
             let authority_ok = !authority.is_empty()
-                && authority.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '@'));
+                && authority
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '@'));
             let date_ok = matches!(date.len(), 4 | 7 | 10)
                 && date.chars().enumerate().all(|(index, c)| match index {
                     4 | 7 => c == '-',
                     _ => c.is_ascii_digit(),
                 });
-            let specific_ok =
-                specific.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '~' | ':' | '/'));
+            let specific_ok = specific.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '~' | ':' | '/')
+            });
             (authority_ok && date_ok && specific_ok).then_some(())
         })();
         match valid {
@@ -235,7 +244,11 @@ impl Checker<'_> {
         let text = value.as_ref().map_or(DEFAULT_DATE_OFFSET, |value| value.get_ref().as_str());
         parse_offset(text).ok_or_else(|| {
             let value = value.as_ref().expect("the default is valid");
-            self.error("date-offset", value, "must be a UTC offset such as +03:00, -05:00 or +00:00")
+            self.error(
+                "date-offset",
+                value,
+                "must be a UTC offset such as +03:00, -05:00 or +00:00",
+            )
         })
     }
 
@@ -289,7 +302,9 @@ mod tests {
     fn defaults() {
         check(
             "",
-            expect![[r#"Settings { title: "wirefeed", description: "News agency articles, published with wirefeed", base_url: "https://wirefeed.example/", author: "wirefeed", language: LanguageTag("en"), id_prefix: "tag:wirefeed.example,2022:", date_offset: +00:00, item_limit: Some(50) }"#]],
+            expect![[
+                r#"Settings { title: "wirefeed", description: "News agency articles, published with wirefeed", base_url: "https://wirefeed.example/", author: "wirefeed", language: LanguageTag("en"), id_prefix: "tag:wirefeed.example,2022:", date_offset: +00:00, item_limit: Some(50) }"#
+            ]],
         );
     }
 
@@ -306,22 +321,71 @@ id-prefix = "tag:news.example.org,2022-01:wire/"
 date-offset = "+03:00"
 item-limit = 0
 "#,
-            expect![[r#"Settings { title: "Minsk wire", description: "From the Minsk desk", base_url: "https://news.example.org/feeds/", author: "The desk", language: LanguageTag("ru"), id_prefix: "tag:news.example.org,2022-01:wire/", date_offset: +03:00, item_limit: None }"#]],
+            expect![[
+                r#"Settings { title: "Minsk wire", description: "From the Minsk desk", base_url: "https://news.example.org/feeds/", author: "The desk", language: LanguageTag("ru"), id_prefix: "tag:news.example.org,2022-01:wire/", date_offset: +03:00, item_limit: None }"#
+            ]],
         );
     }
 
     #[test]
     fn errors() {
-        check("titel = \"x\"", expect!["error: 1: unknown field `titel`, expected one of `title`, `description`, `base-url`, `author`, `language`, `id-prefix`, `date-offset`, `item-limit`"]);
-        check("\nitem-limit = \"fifty\"", expect!["error: 2: invalid type: string \"fifty\", expected i64"]);
-        check("item-limit = -1", expect!["error: 1: setting `item-limit`: must be a positive number of items, or 0 for all of them"]);
-        check("base-url = \"/feeds/\"", expect!["error: 1: setting `base-url`: must be an absolute http or https URL, such as https://example.org/feeds/"]);
-        check("base-url = \"ftp://example.org/\"", expect!["error: 1: setting `base-url`: must be an absolute http or https URL, such as https://example.org/feeds/"]);
-        check("id-prefix = \"urn:x\"", expect!["error: 1: setting `id-prefix`: must be a tag: URI prefix such as tag:example.org,2022: (RFC 4151)"]);
-        check("date-offset = \"Europe/Minsk\"", expect!["error: 1: setting `date-offset`: must be a UTC offset such as +03:00, -05:00 or +00:00"]);
-        check("language = \"english\"", expect!["error: 1: setting `language`: must be a BCP 47 language tag such as en or pt-BR"]);
-        check("title = \"\\u0000\"", expect!["error: 1: setting `title`: character U+0000 is not allowed in XML 1.0"]);
-        check("title = \"  \"", expect!["error: 1: setting `title`: must be a non-empty single line"]);
-        check("title = ", expect!["error: 1: string values must be quoted, expected literal string"]);
+        check(
+            "titel = \"x\"",
+            expect![
+                "error: 1: unknown field `titel`, expected one of `title`, `description`, `base-url`, `author`, `language`, `id-prefix`, `date-offset`, `item-limit`"
+            ],
+        );
+        check(
+            "\nitem-limit = \"fifty\"",
+            expect!["error: 2: invalid type: string \"fifty\", expected i64"],
+        );
+        check(
+            "item-limit = -1",
+            expect![
+                "error: 1: setting `item-limit`: must be a positive number of items, or 0 for all of them"
+            ],
+        );
+        check(
+            "base-url = \"/feeds/\"",
+            expect![
+                "error: 1: setting `base-url`: must be an absolute http or https URL, such as https://example.org/feeds/"
+            ],
+        );
+        check(
+            "base-url = \"ftp://example.org/\"",
+            expect![
+                "error: 1: setting `base-url`: must be an absolute http or https URL, such as https://example.org/feeds/"
+            ],
+        );
+        check(
+            "id-prefix = \"urn:x\"",
+            expect![
+                "error: 1: setting `id-prefix`: must be a tag: URI prefix such as tag:example.org,2022: (RFC 4151)"
+            ],
+        );
+        check(
+            "date-offset = \"Europe/Minsk\"",
+            expect![
+                "error: 1: setting `date-offset`: must be a UTC offset such as +03:00, -05:00 or +00:00"
+            ],
+        );
+        check(
+            "language = \"english\"",
+            expect![
+                "error: 1: setting `language`: must be a BCP 47 language tag such as en or pt-BR"
+            ],
+        );
+        check(
+            "title = \"\\u0000\"",
+            expect!["error: 1: setting `title`: character U+0000 is not allowed in XML 1.0"],
+        );
+        check(
+            "title = \"  \"",
+            expect!["error: 1: setting `title`: must be a non-empty single line"],
+        );
+        check(
+            "title = ",
+            expect!["error: 1: string values must be quoted, expected literal string"],
+        );
     }
 }

@@ -36,7 +36,9 @@ pub fn write_atom(feed: &atom::Feed) -> Result<Vec<u8>, WriteError> {
     // The crate's own declaration does not name the encoding; ours does, as RSS's does.
     let bytes = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".to_vec();
     let config = atom::WriteConfig { write_document_declaration: false, indent_size: Some(2) };
-    let mut bytes = feed.write_with_config(bytes, config).map_err(|err| WriteError { message: err.to_string() })?;
+    let mut bytes = feed
+        .write_with_config(bytes, config)
+        .map_err(|err| WriteError { message: err.to_string() })?;
     bytes.push(b'\n');
     Ok(bytes)
 }

@@ -4,29 +4,68 @@ use std::collections::BTreeMap;
 
 use roxmltree::Node;
 
-use crate::{Context, children, dates, is_absolute_http_url, is_absolute_iri, rss::check_html, text_of};
+use crate::{
+    Context, children, dates, is_absolute_http_url, is_absolute_iri, rss::check_html, text_of,
+};
 
 /// The Atom namespace.
 pub(crate) const NS: &str = "http://www.w3.org/2005/Atom";
 const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 
 const FEED_ELEMENTS: [&str; 13] = [
-    "author", "category", "contributor", "generator", "icon", "id", "link", "logo", "rights", "subtitle", "title",
-    "updated", "entry",
+    "author",
+    "category",
+    "contributor",
+    "generator",
+    "icon",
+    "id",
+    "link",
+    "logo",
+    "rights",
+    "subtitle",
+    "title",
+    "updated",
+    "entry",
 ];
 const ENTRY_ELEMENTS: [&str; 12] = [
-    "author", "category", "content", "contributor", "id", "link", "published", "rights", "source", "summary",
-    "title", "updated",
+    "author",
+    "category",
+    "content",
+    "contributor",
+    "id",
+    "link",
+    "published",
+    "rights",
+    "source",
+    "summary",
+    "title",
+    "updated",
 ];
-const SINGLE_ELEMENTS: [&str; 11] =
-    ["generator", "icon", "id", "logo", "rights", "subtitle", "title", "updated", "content", "published", "summary"];
+const SINGLE_ELEMENTS: [&str; 11] = [
+    "generator",
+    "icon",
+    "id",
+    "logo",
+    "rights",
+    "subtitle",
+    "title",
+    "updated",
+    "content",
+    "published",
+    "summary",
+];
 
 pub(crate) fn check(context: &mut Context<'_, '_>, feed: Node<'_, '_>) {
     check_children(context, feed, &FEED_ELEMENTS, &["id", "title", "updated"]);
     let feed_has_author = children(feed, Some(NS), "author").next().is_some();
-    let self_link = children(feed, Some(NS), "link").find(|link| link.attribute("rel") == Some("self"));
+    let self_link =
+        children(feed, Some(NS), "link").find(|link| link.attribute("rel") == Some("self"));
     match self_link {
-        None => context.warning(feed, "atom-self-link", "<feed> has no <link rel=\"self\"> giving the feed's own URL"),
+        None => context.warning(
+            feed,
+            "atom-self-link",
+            "<feed> has no <link rel=\"self\"> giving the feed's own URL",
+        ),
         Some(link) if !link.attribute("href").is_some_and(is_absolute_http_url) => {
             context.error(link, "atom-self-link", "the self link's href is not an absolute URL");
         }
@@ -36,42 +75,76 @@ pub(crate) fn check(context: &mut Context<'_, '_>, feed: Node<'_, '_>) {
     for entry in children(feed, Some(NS), "entry") {
         check_children(context, entry, &ENTRY_ELEMENTS, &["id", "title", "updated"]);
         let has_author = children(entry, Some(NS), "author").next().is_some()
-            || children(entry, Some(NS), "source").any(|source| children(source, Some(NS), "author").next().is_some());
+            || children(entry, Some(NS), "source")
+                .any(|source| children(source, Some(NS), "author").next().is_some());
         if !has_author && !feed_has_author {
-            context.error(entry, "atom-missing-author", "<entry> has no <author>, and neither has the feed");
+            context.error(
+                entry,
+                "atom-missing-author",
+                "<entry> has no <author>, and neither has the feed",
+            );
         }
         let has_content = children(entry, Some(NS), "content").next().is_some();
-        let has_alternate =
-            children(entry, Some(NS), "link").any(|link| link.attribute("rel").is_none_or(|rel| rel == "alternate"));
+        let has_alternate = children(entry, Some(NS), "link")
+            .any(|link| link.attribute("rel").is_none_or(|rel| rel == "alternate"));
         if !has_content && !has_alternate {
-            context.error(entry, "atom-missing-content", "<entry> has neither <content> nor <link rel=\"alternate\">");
+            context.error(
+                entry,
+                "atom-missing-content",
+                "<entry> has neither <content> nor <link rel=\"alternate\">",
+            );
         }
         for id in children(entry, Some(NS), "id") {
             let value = text_of(id).trim().to_owned();
             if ids.insert(value.clone(), ()).is_some() {
-                context.error(id, "atom-duplicate-id", format!("entry id {value:?} is used by another entry"));
+                context.error(
+                    id,
+                    "atom-duplicate-id",
+                    format!("entry id {value:?} is used by another entry"),
+                );
             }
         }
     }
 }
 
 /// Required and single elements, and the rules for each known child.
-fn check_children(context: &mut Context<'_, '_>, parent: Node<'_, '_>, known: &[&str], required: &[&str]) {
+fn check_children(
+    context: &mut Context<'_, '_>,
+    parent: Node<'_, '_>,
+    known: &[&str],
+    required: &[&str],
+) {
     let parent_name = parent.tag_name().name();
     for name in required {
         if children(parent, Some(NS), name).next().is_none() {
-            context.error(parent, "atom-missing-element", format!("<{parent_name}> has no <{name}>"));
+            context.error(
+                parent,
+                "atom-missing-element",
+                format!("<{parent_name}> has no <{name}>"),
+            );
         }
     }
     let mut seen: Vec<&str> = Vec::new();
-    for child in parent.children().filter(Node::is_element).filter(|child| child.tag_name().namespace() == Some(NS)) {
+    for child in parent
+        .children()
+        .filter(Node::is_element)
+        .filter(|child| child.tag_name().namespace() == Some(NS))
+    {
         let name = child.tag_name().name();
         if !known.contains(&name) {
-            context.error(child, "atom-unknown-element", format!("<{parent_name}> has an undefined element <{name}>"));
+            context.error(
+                child,
+                "atom-unknown-element",
+                format!("<{parent_name}> has an undefined element <{name}>"),
+            );
             continue;
         }
         if SINGLE_ELEMENTS.contains(&name) && seen.contains(&name) {
-            context.error(child, "atom-duplicate-element", format!("<{parent_name}> has more than one <{name}>"));
+            context.error(
+                child,
+                "atom-duplicate-element",
+                format!("<{parent_name}> has more than one <{name}>"),
+            );
         }
         seen.push(name);
         check_element(context, child, name);
@@ -88,12 +161,12 @@ fn check_element(context: &mut Context<'_, '_>, element: Node<'_, '_>, name: &st
         "updated" | "published" if dates::check_rfc3339(value).is_none() => context.error(
             element,
             "atom-date",
-            format!("<{name}> {value:?} is not an RFC 3339 date-time such as 2022-01-10T00:00:00+03:00"),
+            format!(
+                "<{name}> {value:?} is not an RFC 3339 date-time such as 2022-01-10T00:00:00+03:00"
+            ),
         ),
-        "author" | "contributor" => {
-            if children(element, Some(NS), "name").next().is_none() {
-                context.error(element, "atom-missing-element", format!("<{name}> has no <name>"));
-            }
+        "author" | "contributor" if children(element, Some(NS), "name").next().is_none() => {
+            context.error(element, "atom-missing-element", format!("<{name}> has no <name>"));
         }
         "link" if element.attribute("href").is_none() => {
             context.error(element, "atom-missing-element", "<link> has no href");
@@ -101,7 +174,9 @@ fn check_element(context: &mut Context<'_, '_>, element: Node<'_, '_>, name: &st
         "category" if element.attribute("term").is_none_or(str::is_empty) => {
             context.error(element, "atom-missing-element", "<category> has no term");
         }
-        "title" | "subtitle" | "summary" | "rights" | "content" => check_text_construct(context, element, name),
+        "title" | "subtitle" | "summary" | "rights" | "content" => {
+            check_text_construct(context, element, name)
+        }
         _ => {}
     }
 }

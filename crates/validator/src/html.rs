@@ -48,7 +48,8 @@ fn attributes(mut rest: &str) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
-        let name: String = rest.chars().take_while(|&c| !c.is_whitespace() && c != '=' && c != '/').collect();
+        let name: String =
+            rest.chars().take_while(|&c| !c.is_whitespace() && c != '=' && c != '/').collect();
         if name.is_empty() {
             return pairs;
         }
@@ -81,9 +82,18 @@ mod tests {
     #[test]
     fn finds_what_would_run() {
         assert_eq!(check("<p>Safe &lt;script&gt; text</p>"), []);
-        assert_eq!(check("<SCRIPT>alert(1)</SCRIPT>"), [HtmlProblem::Unsafe("<script> element".to_owned())]);
-        assert_eq!(check("<img src=\"https://x/a.png\" onerror='alert(1)'>"), [HtmlProblem::Unsafe("onerror= event handler".to_owned())]);
-        assert_eq!(check("<a href=\"javascript:alert(1)\">x</a>"), [HtmlProblem::Unsafe("href=\"javascript:alert(1)\"".to_owned())]);
+        assert_eq!(
+            check("<SCRIPT>alert(1)</SCRIPT>"),
+            [HtmlProblem::Unsafe("<script> element".to_owned())]
+        );
+        assert_eq!(
+            check("<img src=\"https://x/a.png\" onerror='alert(1)'>"),
+            [HtmlProblem::Unsafe("onerror= event handler".to_owned())]
+        );
+        assert_eq!(
+            check("<a href=\"javascript:alert(1)\">x</a>"),
+            [HtmlProblem::Unsafe("href=\"javascript:alert(1)\"".to_owned())]
+        );
         assert_eq!(check("<a href=/page>x</a>"), [HtmlProblem::RelativeUrl("/page".to_owned())]);
         assert_eq!(check("<a href=\"#top\">x</a><a href='https://e.org/'>y</a>"), []);
     }

@@ -88,7 +88,11 @@ pub fn validate(bytes: &[u8]) -> Vec<Diagnostic> {
             match (root.tag_name().namespace(), root.tag_name().name()) {
                 (None, "rss") => rss::check(&mut context, root),
                 (Some(atom::NS), "feed") => atom::check(&mut context, root),
-                _ => context.error(root, "unknown-format", "the root element is neither RSS 2.0 <rss> nor Atom 1.0 <feed>"),
+                _ => context.error(
+                    root,
+                    "unknown-format",
+                    "the root element is neither RSS 2.0 <rss> nor Atom 1.0 <feed>",
+                ),
             }
         }
     }
@@ -127,16 +131,38 @@ struct Context<'a, 'input> {
 }
 
 impl Context<'_, '_> {
-    fn push(&mut self, node: roxmltree::Node<'_, '_>, severity: Severity, rule: &'static str, message: String) {
+    fn push(
+        &mut self,
+        node: roxmltree::Node<'_, '_>,
+        severity: Severity,
+        rule: &'static str,
+        message: String,
+    ) {
         let pos = self.document.text_pos_at(node.range().start);
-        self.report.findings.push(Diagnostic { line: pos.row, column: pos.col, severity, rule, message });
+        self.report.findings.push(Diagnostic {
+            line: pos.row,
+            column: pos.col,
+            severity,
+            rule,
+            message,
+        });
     }
 
-    fn error(&mut self, node: roxmltree::Node<'_, '_>, rule: &'static str, message: impl Into<String>) {
+    fn error(
+        &mut self,
+        node: roxmltree::Node<'_, '_>,
+        rule: &'static str,
+        message: impl Into<String>,
+    ) {
         self.push(node, Severity::Error, rule, message.into());
     }
 
-    fn warning(&mut self, node: roxmltree::Node<'_, '_>, rule: &'static str, message: impl Into<String>) {
+    fn warning(
+        &mut self,
+        node: roxmltree::Node<'_, '_>,
+        rule: &'static str,
+        message: impl Into<String>,
+    ) {
         self.push(node, Severity::Warning, rule, message.into());
     }
 }
@@ -161,11 +187,13 @@ fn decode<'a>(bytes: &'a [u8], report: &mut Report) -> Option<&'a str> {
             return None;
         }
     };
-    if let Some(declaration) = text.strip_prefix("<?xml").and_then(|rest| rest.split_once("?>")).map(|(decl, _)| decl)
+    if let Some(declaration) =
+        text.strip_prefix("<?xml").and_then(|rest| rest.split_once("?>")).map(|(decl, _)| decl)
         && let Some(encoding) = pseudo_attribute(declaration, "encoding")
         && !encoding.eq_ignore_ascii_case("utf-8")
     {
-        let message = format!("the XML declaration says encoding {encoding:?}, but the document is UTF-8");
+        let message =
+            format!("the XML declaration says encoding {encoding:?}, but the document is UTF-8");
         report.findings.push(at(1, 1, "xml-encoding", message));
     }
     if !text.starts_with("<?xml") {
@@ -196,7 +224,10 @@ fn decode<'a>(bytes: &'a [u8], report: &mut Report) -> Option<&'a str> {
             && !char::from_u32(number).is_some_and(is_xml_char)
         {
             let (line, column) = position(&text[..offset]);
-            let message = format!("character reference &#{}; names a character XML 1.0 forbids", &reference[..end]);
+            let message = format!(
+                "character reference &#{}; names a character XML 1.0 forbids",
+                &reference[..end]
+            );
             report.findings.push(at(line, column, "xml-char", message));
             clean = false;
         }
@@ -225,7 +256,8 @@ fn position(before: &str) -> (u32, u32) {
 
 /// An absolute http(s) URL, as feed links must be.
 fn is_absolute_http_url(text: &str) -> bool {
-    url::Url::parse(text.trim()).is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+    url::Url::parse(text.trim())
+        .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
 }
 
 /// An absolute IRI: a scheme, a colon and something after it (`tag:`, `urn:`, `https:`).
@@ -237,10 +269,14 @@ fn is_absolute_iri(text: &str) -> bool {
 fn is_language_tag(text: &str) -> bool {
     let mut subtags = text.split('-');
     let primary = subtags.next().unwrap_or("");
-    let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic())
+    let primary_ok = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
         || primary.eq_ignore_ascii_case("x")
         || primary.eq_ignore_ascii_case("i");
-    primary_ok && subtags.all(|subtag| (1..=8).contains(&subtag.len()) && subtag.bytes().all(|b| b.is_ascii_alphanumeric()))
+    primary_ok
+        && subtags.all(|subtag| {
+            (1..=8).contains(&subtag.len()) && subtag.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 /// The text of an element's children, entities decoded.
@@ -255,6 +291,8 @@ fn children<'a, 'input>(
     name: &'a str,
 ) -> impl Iterator<Item = roxmltree::Node<'a, 'input>> + 'a {
     node.children().filter(move |child| {
-        child.is_element() && child.tag_name().name() == name && child.tag_name().namespace() == namespace
+        child.is_element()
+            && child.tag_name().name() == name
+            && child.tag_name().namespace() == namespace
     })
 }

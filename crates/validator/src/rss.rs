@@ -16,20 +16,77 @@ const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
 const CHANNEL_ELEMENTS: [&str; 20] = [
-    "title", "link", "description", "language", "copyright", "managingEditor", "webMaster", "pubDate",
-    "lastBuildDate", "category", "generator", "docs", "cloud", "ttl", "image", "rating", "textInput", "skipHours",
-    "skipDays", "item",
+    "title",
+    "link",
+    "description",
+    "language",
+    "copyright",
+    "managingEditor",
+    "webMaster",
+    "pubDate",
+    "lastBuildDate",
+    "category",
+    "generator",
+    "docs",
+    "cloud",
+    "ttl",
+    "image",
+    "rating",
+    "textInput",
+    "skipHours",
+    "skipDays",
+    "item",
 ];
-const ITEM_ELEMENTS: [&str; 10] =
-    ["title", "link", "description", "author", "category", "comments", "enclosure", "guid", "pubDate", "source"];
+const ITEM_ELEMENTS: [&str; 10] = [
+    "title",
+    "link",
+    "description",
+    "author",
+    "category",
+    "comments",
+    "enclosure",
+    "guid",
+    "pubDate",
+    "source",
+];
 /// Elements that may appear at most once in their parent.
 const SINGLE_ELEMENTS: [&str; 19] = [
-    "title", "link", "description", "language", "copyright", "managingEditor", "webMaster", "pubDate",
-    "lastBuildDate", "generator", "docs", "cloud", "ttl", "image", "rating", "textInput", "author", "guid", "source",
+    "title",
+    "link",
+    "description",
+    "language",
+    "copyright",
+    "managingEditor",
+    "webMaster",
+    "pubDate",
+    "lastBuildDate",
+    "generator",
+    "docs",
+    "cloud",
+    "ttl",
+    "image",
+    "rating",
+    "textInput",
+    "author",
+    "guid",
+    "source",
 ];
 const DC_ELEMENTS: [&str; 15] = [
-    "title", "creator", "subject", "description", "publisher", "contributor", "date", "type", "format",
-    "identifier", "source", "language", "relation", "coverage", "rights",
+    "title",
+    "creator",
+    "subject",
+    "description",
+    "publisher",
+    "contributor",
+    "date",
+    "type",
+    "format",
+    "identifier",
+    "source",
+    "language",
+    "relation",
+    "coverage",
+    "rights",
 ];
 
 pub(crate) fn check(context: &mut Context<'_, '_>, rss: Node<'_, '_>) {
@@ -58,7 +115,11 @@ pub(crate) fn check(context: &mut Context<'_, '_>, rss: Node<'_, '_>) {
         }
     }
     if self_links == 0 {
-        context.warning(channel, "rss-self-link", "<channel> has no <atom:link rel=\"self\"> giving the feed's own URL");
+        context.warning(
+            channel,
+            "rss-self-link",
+            "<channel> has no <atom:link rel=\"self\"> giving the feed's own URL",
+        );
     }
     let mut guids: BTreeMap<String, ()> = BTreeMap::new();
     for item in children(channel, None, "item") {
@@ -69,7 +130,11 @@ pub(crate) fn check(context: &mut Context<'_, '_>, rss: Node<'_, '_>) {
 fn check_self_link(context: &mut Context<'_, '_>, link: Node<'_, '_>) {
     match link.attribute("href") {
         Some(href) if is_absolute_http_url(href) => {}
-        Some(href) => context.error(link, "rss-self-link", format!("the self link {href:?} is not an absolute URL")),
+        Some(href) => context.error(
+            link,
+            "rss-self-link",
+            format!("the self link {href:?} is not an absolute URL"),
+        ),
         None => context.error(link, "rss-self-link", "the self link has no href"),
     }
     if link.attribute("type").is_none() {
@@ -78,8 +143,14 @@ fn check_self_link(context: &mut Context<'_, '_>, link: Node<'_, '_>) {
 }
 
 fn check_item(context: &mut Context<'_, '_>, item: Node<'_, '_>, guids: &mut BTreeMap<String, ()>) {
-    if children(item, None, "title").next().is_none() && children(item, None, "description").next().is_none() {
-        context.error(item, "rss-item-title-or-description", "<item> has neither <title> nor <description>");
+    if children(item, None, "title").next().is_none()
+        && children(item, None, "description").next().is_none()
+    {
+        context.error(
+            item,
+            "rss-item-title-or-description",
+            "<item> has neither <title> nor <description>",
+        );
     }
     check_children(context, item, &ITEM_ELEMENTS);
     for guid in children(item, None, "guid") {
@@ -93,10 +164,16 @@ fn check_item(context: &mut Context<'_, '_>, item: Node<'_, '_>, guids: &mut BTr
             );
         }
         if guids.insert(value.clone(), ()).is_some() {
-            context.error(guid, "rss-duplicate-guid", format!("<guid> {value:?} is used by another item"));
+            context.error(
+                guid,
+                "rss-duplicate-guid",
+                format!("<guid> {value:?} is used by another item"),
+            );
         }
     }
-    for content in children(item, Some(CONTENT_NS), "encoded").chain(children(item, None, "description")) {
+    for content in
+        children(item, Some(CONTENT_NS), "encoded").chain(children(item, None, "description"))
+    {
         check_html(context, content);
     }
 }
@@ -110,26 +187,50 @@ fn check_children(context: &mut Context<'_, '_>, parent: Node<'_, '_>, known: &[
         match child.tag_name().namespace() {
             None => {
                 if !known.contains(&name) {
-                    context.error(child, "rss-unknown-element", format!("<{parent_name}> has an undefined element <{name}>"));
+                    context.error(
+                        child,
+                        "rss-unknown-element",
+                        format!("<{parent_name}> has an undefined element <{name}>"),
+                    );
                     continue;
                 }
                 if SINGLE_ELEMENTS.contains(&name) && seen.contains(&name) {
-                    context.error(child, "rss-duplicate-element", format!("<{parent_name}> has more than one <{name}>"));
+                    context.error(
+                        child,
+                        "rss-duplicate-element",
+                        format!("<{parent_name}> has more than one <{name}>"),
+                    );
                 }
                 seen.push(name);
                 check_value(context, child, name);
             }
             Some(CONTENT_NS) if name != "encoded" || parent_name != "item" => {
-                context.error(child, "ns-unknown-element", format!("content:{name} is not defined here"));
+                context.error(
+                    child,
+                    "ns-unknown-element",
+                    format!("content:{name} is not defined here"),
+                );
             }
             Some(DC_NS) if !DC_ELEMENTS.contains(&name) => {
-                context.error(child, "ns-unknown-element", format!("dc:{name} is not a Dublin Core element"));
+                context.error(
+                    child,
+                    "ns-unknown-element",
+                    format!("dc:{name} is not a Dublin Core element"),
+                );
             }
             Some(DC_NS) if name == "language" && !is_language_tag(text_of(child).trim()) => {
-                context.error(child, "rss-language", format!("dc:language {:?} is not a language code", text_of(child)));
+                context.error(
+                    child,
+                    "rss-language",
+                    format!("dc:language {:?} is not a language code", text_of(child)),
+                );
             }
             Some(ATOM_NS) if name != "link" => {
-                context.error(child, "ns-unknown-element", format!("atom:{name} is not allowed in RSS"));
+                context.error(
+                    child,
+                    "ns-unknown-element",
+                    format!("atom:{name} is not allowed in RSS"),
+                );
             }
             _ => {}
         }
@@ -183,7 +284,11 @@ pub(crate) fn check_html(context: &mut Context<'_, '_>, element: Node<'_, '_>) {
         let name = element.tag_name().name();
         match problem {
             HtmlProblem::Unsafe(what) => {
-                context.error(element, "html-unsafe", format!("<{name}> holds HTML a reader would run: {what}"));
+                context.error(
+                    element,
+                    "html-unsafe",
+                    format!("<{name}> holds HTML a reader would run: {what}"),
+                );
             }
             HtmlProblem::RelativeUrl(url) => context.warning(
                 element,
