@@ -1,0 +1,67 @@
+"""Reads feeds with Python feedparser and checks that a reader sees what wirefeed meant.
+
+For each directory given: rss.xml / atom.xml (or expected.rss.xml / expected.atom.xml) must
+parse without a bozo flag, hold the same entries in the same order, with the same ids, titles,
+publication dates, authors and content in both formats, and the Atom entries' update times.
+Prints one line per directory and "N passed, N failed" at the end; exits 1 on any failure.
+"""
+
+import pathlib
+import sys
+
+import feedparser
+
+
+def load(directory, fmt):
+    for name in (f"{fmt}.xml", f"expected.{fmt}.xml"):
+        path = directory / name
+        if path.exists():
+            return path, feedparser.parse(path.read_bytes())
+    raise FileNotFoundError(directory / f"{fmt}.xml")
+
+
+def check(directory):
+    problems = []
+    (rss_path, rss), (atom_path, atom) = load(directory, "rss"), load(directory, "atom")
+    for path, parsed in ((rss_path, rss), (atom_path, atom)):
+        if parsed.bozo:
+            problems.append(f"{path}: bozo: {parsed.bozo_exception}")
+        if not parsed.entries:
+            problems.append(f"{path}: no entries")
+    if rss.version != "rss20":
+        problems.append(f"{rss_path}: feedparser sees {rss.version!r}, not rss20")
+    if atom.version != "atom10":
+        problems.append(f"{atom_path}: feedparser sees {atom.version!r}, not atom10")
+    if len(rss.entries) != len(atom.entries):
+        problems.append(f"{directory}: {len(rss.entries)} RSS items but {len(atom.entries)} Atom entries")
+    for item, entry in zip(rss.entries, atom.entries):
+        for field in ("id", "title", "published_parsed", "author"):
+            if item.get(field) != entry.get(field) or entry.get(field) in (None, ""):
+                problems.append(f"{directory}: {field} differs: RSS {item.get(field)!r}, Atom {entry.get(field)!r}")
+        if entry.get("updated_parsed") is None:
+            problems.append(f"{atom_path}: entry {entry.get('id')} has no updated date")
+        rss_html = item.get("content", [{}])[0].get("value")
+        atom_html = entry.get("content", [{}])[0].get("value")
+        if not rss_html or rss_html != atom_html:
+            problems.append(f"{directory}: content differs for {entry.get('id')}")
+    return problems
+
+
+def main():
+    passed = failed = 0
+    for argument in sys.argv[1:]:
+        directory = pathlib.Path(argument)
+        problems = check(directory)
+        for problem in problems:
+            print(problem)
+        if problems:
+            failed += 1
+        else:
+            passed += 1
+            print(f"feedparser: {directory}: ok")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
