@@ -31,6 +31,38 @@ fn rss_and_atom_crates_read_back_what_was_written() {
 }
 
 #[test]
+fn rss_crate_validation_passes() {
+    use rss::validation::Validate;
+    let (settings, articles) = all_articles();
+    let (rss, _) = render(&settings, &articles);
+    rss::Channel::read_from(&rss[..]).unwrap().validate().unwrap();
+}
+
+#[test]
+fn ids_survive_edits_and_a_new_base_url() {
+    let parse = |text: &str| {
+        let key = article::ArticleKey::new("minsk-1").unwrap();
+        article::parse(&key, text.as_bytes(), &Settings::defaults().parse_options())
+            .unwrap()
+            .article
+    };
+    let before = parse("date 2022-01-10\nMINSK, January 10. /TASS/. First version.");
+    let after = parse(
+        "title: Corrected\nupdated: 2022-01-11T09:00:00Z\ndate 2022-01-10T08:00:00Z\nNew text.",
+    );
+    let moved = Settings::from_toml("base-url = \"https://elsewhere.example/news/\"").unwrap();
+    let id = feed::entry_id(&Settings::defaults(), &before);
+    assert_eq!(id, "tag:wirefeed.example,2022:minsk-1");
+    assert_eq!(feed::entry_id(&Settings::defaults(), &after), id);
+    assert_eq!(feed::entry_id(&moved, &before), id);
+    let atom = feed::atom_feed(&moved, std::slice::from_ref(&after));
+    assert_eq!(atom.entries()[0].id(), id);
+    let rss = feed::rss_channel(&moved, std::slice::from_ref(&after));
+    assert_eq!(rss.items()[0].guid().unwrap().value(), id);
+    assert!(!rss.items()[0].guid().unwrap().is_permalink());
+}
+
+#[test]
 fn strict_xml_parser_accepts_both_documents() {
     let (settings, articles) = all_articles();
     let (rss, atom) = render(&settings, &articles);
