@@ -6,6 +6,7 @@ publication dates, authors and content in both formats, and the Atom entries' up
 Prints one line per directory and "N passed, N failed" at the end; exits 1 on any failure.
 """
 
+import html
 import pathlib
 import sys
 
@@ -18,6 +19,15 @@ def load(directory, fmt):
         if path.exists():
             return path, feedparser.parse(path.read_bytes())
     raise FileNotFoundError(directory / f"{fmt}.xml")
+
+
+def shown(entry, field):
+    """What a reader displays for a field: HTML is rendered (here: unescaped), text is as is."""
+    value = entry.get(field)
+    detail = entry.get(f"{field}_detail")
+    if value is not None and detail is not None and detail.get("type") == "text/html":
+        return html.unescape(value)
+    return value
 
 
 def check(directory):
@@ -36,8 +46,9 @@ def check(directory):
         problems.append(f"{directory}: {len(rss.entries)} RSS items but {len(atom.entries)} Atom entries")
     for item, entry in zip(rss.entries, atom.entries):
         for field in ("id", "title", "published_parsed", "author"):
-            if item.get(field) != entry.get(field) or entry.get(field) in (None, ""):
-                problems.append(f"{directory}: {field} differs: RSS {item.get(field)!r}, Atom {entry.get(field)!r}")
+            rss_value, atom_value = shown(item, field), shown(entry, field)
+            if rss_value != atom_value or atom_value in (None, ""):
+                problems.append(f"{directory}: {field} differs: RSS {rss_value!r}, Atom {atom_value!r}")
         if entry.get("updated_parsed") is None:
             problems.append(f"{atom_path}: entry {entry.get('id')} has no updated date")
         rss_html = item.get("content", [{}])[0].get("value")

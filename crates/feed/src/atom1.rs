@@ -89,7 +89,19 @@ fn atom_entry(settings: &Settings, article: &Article) -> atom::Entry {
     }
 }
 
+/// An Atom text construct that readers show as exactly `value`.
+///
+/// Text with a `<` is sent as escaped HTML (`type="html"`): both mean the same characters, but
+/// readers and the W3C validator take a plain-text title that looks like markup for markup.
 fn plain_text(value: &str, lang: Option<String>) -> atom::Text {
+    if value.contains('<') {
+        return atom::Text {
+            value: html::text_html(value),
+            base: None,
+            lang,
+            r#type: atom::TextType::Html,
+        };
+    }
     atom::Text { value: value.to_owned(), base: None, lang, r#type: atom::TextType::Text }
 }
 
