@@ -92,7 +92,7 @@ const MAX_HEAD_BYTES: usize = 240;
 
 /// `PLACE, DATE. /AGENCY/. ` (TASS).
 fn slash_style(paragraph: &str) -> Option<Dateline> {
-    let separator = paragraph.find(". /").filter(|&at| at <= MAX_HEAD_BYTES)?;
+    let separator = head_window(paragraph).find(". /")?;
     let after = &paragraph[separator + 3..];
     let agency = &after[..after.find('/')?];
     let rest = &after[agency.len() + 1..];
@@ -107,7 +107,7 @@ fn slash_style(paragraph: &str) -> Option<Dateline> {
 
 /// `PLACE[, REGION][, DATE] (AGENCY) - ` (Reuters, AP, AFP), with a hyphen, en or em dash.
 fn paren_style(paragraph: &str) -> Option<Dateline> {
-    let open = paragraph.find(" (").filter(|&at| at <= MAX_HEAD_BYTES)?;
+    let open = head_window(paragraph).find(" (")?;
     let after = &paragraph[open + 2..];
     let agency = &after[..after.find(')')?];
     let rest = after[agency.len() + 1..].trim_start();
@@ -117,6 +117,16 @@ fn paren_style(paragraph: &str) -> Option<Dateline> {
     }
     let head = parse_head(&paragraph[..open])?;
     build(paragraph, paragraph.len() - rest.len(), head, agency)
+}
+
+/// The start of the paragraph where a dateline's agency may begin, so that a long paragraph
+/// without a dateline costs nothing to search.
+fn head_window(paragraph: &str) -> &str {
+    let mut end = paragraph.len().min(MAX_HEAD_BYTES + 3);
+    while !paragraph.is_char_boundary(end) {
+        end -= 1;
+    }
+    &paragraph[..end]
 }
 
 struct Head {

@@ -17,6 +17,13 @@ pub struct ParseError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ParseErrorKind {
+    /// The file is larger than any article; almost always the wrong file.
+    TooLarge {
+        /// Its size in bytes.
+        bytes: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The bytes are not UTF-8.
     InvalidUtf8 {
         /// Offset of the first bad byte from the start of the file.
@@ -50,6 +57,15 @@ pub enum ParseErrorKind {
     EmptyField {
         /// The field's name.
         name: String,
+    },
+    /// A field value longer than any sensible one; almost always a missing line break.
+    FieldTooLong {
+        /// The field's name.
+        name: String,
+        /// Its length in characters.
+        length: usize,
+        /// The limit in characters.
+        limit: usize,
     },
     /// A field whose value breaks the field's rule.
     InvalidField {
@@ -139,6 +155,10 @@ impl std::error::Error for ParseError {}
 impl fmt::Display for ParseErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            ParseErrorKind::TooLarge { bytes, limit } => write!(
+                f,
+                "the file is {bytes} bytes; an article may be at most {limit} bytes (every subscriber would download it)"
+            ),
             ParseErrorKind::InvalidUtf8 { byte_offset } => {
                 write!(f, "invalid UTF-8 at byte offset {byte_offset}: save the file as UTF-8")
             }
@@ -162,6 +182,9 @@ impl fmt::Display for ParseErrorKind {
                 write!(f, "duplicate field {name:?} (first given on line {first_line})")
             }
             ParseErrorKind::EmptyField { name } => write!(f, "field {name:?} is empty"),
+            ParseErrorKind::FieldTooLong { name, length, limit } => {
+                write!(f, "field {name:?} is {length} characters long; the limit is {limit}")
+            }
             ParseErrorKind::InvalidField { name, value, reason } => {
                 write!(f, "invalid {name} {value:?}: {reason}")
             }

@@ -8,9 +8,17 @@
 /// The longest derived headline, in characters, ellipsis included.
 pub(crate) const MAX_CHARS: usize = 110;
 
+/// How much of the lede the heuristics read: far more than any first sentence, and a bound on
+/// the work for a pathological article (a 50 MB first paragraph).
+const WINDOW_BYTES: usize = 4096;
+
 /// Derives a headline from the lede, or `None` when the lede has no words.
 pub(crate) fn derive(lede: &str) -> Option<String> {
-    let without_asides = strip_parentheticals(lede);
+    let mut window = lede.len().min(WINDOW_BYTES);
+    while !lede.is_char_boundary(window) {
+        window -= 1;
+    }
+    let without_asides = strip_parentheticals(&lede[..window]);
     let sentence = first_sentence(&without_asides);
     let sentence = strip_attribution(sentence);
     let sentence = sentence
@@ -26,8 +34,9 @@ fn strip_parentheticals(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut depth = 0usize;
     let mut just_closed = false;
-    // What `out` was when the open aside started, and where it started in `text`.
-    let mut before_aside = (String::new(), 0);
+    // For an aside that never closes: the length of `out` without the whitespace before the
+    // aside, and where that whitespace starts in `text` (it was copied verbatim).
+    let mut before_aside = (0, 0);
     for (offset, c) in text.char_indices() {
         if depth > 0 {
             match c {
@@ -43,8 +52,9 @@ fn strip_parentheticals(text: &str) -> String {
         // An aside opens after a space; `alert(1)` or `5(a)` is not one.
         if c == '(' && (out.is_empty() || out.ends_with(char::is_whitespace)) {
             depth = 1;
-            before_aside = (out.clone(), offset);
-            out.truncate(out.trim_end().len());
+            let trimmed = out.trim_end().len();
+            before_aside = (trimmed, offset - (out.len() - trimmed));
+            out.truncate(trimmed);
             continue;
         }
         if std::mem::take(&mut just_closed)
@@ -57,9 +67,9 @@ fn strip_parentheticals(text: &str) -> String {
         out.push(c);
     }
     if depth > 0 {
-        let (mut kept, start) = before_aside;
-        kept.push_str(&text[start..]);
-        return kept;
+        let (kept, start) = before_aside;
+        out.truncate(kept);
+        out.push_str(&text[start..]);
     }
     out
 }
@@ -222,14 +232,18 @@ fn shorten(text: &str) -> String {
     if text.chars().count() <= MAX_CHARS {
         return text.to_owned();
     }
-    let limit: usize =
-        text.char_indices().nth(MAX_CHARS - 1).map_or(text.len(), |(offset, _)| offset);
-    let cut = match text[..=limit].rfind(char::is_whitespace) {
-        Some(space) if space > 0 => &text[..space],
-        _ => &text[..limit],
+    // Room for `MAX_CHARS - 1` characters and the ellipsis.
+    let end = text.char_indices().nth(MAX_CHARS - 1).map_or(text.len(), |(offset, _)| offset);
+    let head = &text[..end];
+    let cut = if text[end..].starts_with(char::is_whitespace) {
+        head
+    } else {
+        match head.rfind(char::is_whitespace) {
+            Some(space) if space > 0 => &head[..space],
+            _ => head,
+        }
     };
-    let cut = cut
-        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '—'));
+    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '—'));
     format!("{cut}…")
 }
 
@@ -322,6 +336,20 @@ mod tests {
             expect![[r#"Some("Kyiv is calm")"#]],
         );
         check("An unbalanced (aside stays", expect![[r#"Some("An unbalanced (aside stays")"#]]);
+    }
+
+    #[test]
+    fn multibyte_text_is_cut_between_characters() {
+        // Found by the fuzzer: the cut fell inside a two-byte Cyrillic letter.
+        let lede = format!("Миротворцы ОДКБ начнут покида{}ть Казахстан в четверг", "}".repeat(85));
+        check(
+            &lede,
+            expect![[r#"Some("Миротворцы ОДКБ начнут…")"#]],
+        );
+        for len in 100..130 {
+            let headline = super::derive(&"я".repeat(len)).unwrap();
+            assert!(headline.chars().count() <= super::MAX_CHARS, "{headline}");
+        }
     }
 
     #[test]

@@ -29,6 +29,6 @@ pub use crate::{
         Agency, Article, ArticleId, ArticleKey, Block, Byline, Headline, KeyError, LanguageTag,
         Link, Tag,
     },
-    parse::{Options, Parsed, parse},
+    parse::{MAX_ARTICLE_BYTES, Options, Parsed, parse},
     text::is_xml_char,
 };

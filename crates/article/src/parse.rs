@@ -43,6 +43,9 @@ pub struct Parsed {
 /// assert_eq!(parsed.article.agency().unwrap().as_str(), "TASS");
 /// ```
 pub fn parse(key: &ArticleKey, input: &[u8], options: &Options) -> Result<Parsed, ParseError> {
+    if input.len() > MAX_ARTICLE_BYTES {
+        return Err(ParseError::new(1, ParseErrorKind::TooLarge { bytes: input.len(), limit: MAX_ARTICLE_BYTES }));
+    }
     let text = text::decode(input)?;
     let raw = split(text)?;
     build(key, raw, options)
@@ -167,6 +170,11 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
                 ParseErrorKind::UnknownField { name: field.name.to_owned() },
             ));
         }
+        let length = field.value.chars().count();
+        if length > MAX_FIELD_CHARS {
+            let kind = ParseErrorKind::FieldTooLong { name: field.name.to_owned(), length, limit: MAX_FIELD_CHARS };
+            return Err(ParseError::new(field.line, kind));
+        }
         if field.value.is_empty() {
             return Err(ParseError::new(
                 field.line,
@@ -250,6 +258,14 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
     };
     Ok(Parsed { article, warnings })
 }
+
+/// The largest article: a long feature is 100 KB of text; a feed item of megabytes would make
+/// every subscriber's reader download it on every refresh.
+pub const MAX_ARTICLE_BYTES: usize = 4 << 20;
+
+/// The longest field value: a headline, byline or URL is far shorter; a longer one is a mistake
+/// that would otherwise flood every reader.
+const MAX_FIELD_CHARS: usize = 2000;
 
 /// The fields a wire file may have before its `date` line.
 const FIELDS: [&str; 7] = ["title", "id", "updated", "tags", "lang", "author", "link"];
