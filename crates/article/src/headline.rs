@@ -243,7 +243,8 @@ fn shorten(text: &str) -> String {
             _ => head,
         }
     };
-    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '—'));
+    let cut = cut
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '—'));
     format!("{cut}…")
 }
 
@@ -342,10 +343,7 @@ mod tests {
     fn multibyte_text_is_cut_between_characters() {
         // Found by the fuzzer: the cut fell inside a two-byte Cyrillic letter.
         let lede = format!("Миротворцы ОДКБ начнут покида{}ть Казахстан в четверг", "}".repeat(85));
-        check(
-            &lede,
-            expect![[r#"Some("Миротворцы ОДКБ начнут…")"#]],
-        );
+        check(&lede, expect![[r#"Some("Миротворцы ОДКБ начнут…")"#]]);
         for len in 100..130 {
             let headline = super::derive(&"я".repeat(len)).unwrap();
             assert!(headline.chars().count() <= super::MAX_CHARS, "{headline}");

@@ -44,7 +44,10 @@ pub struct Parsed {
 /// ```
 pub fn parse(key: &ArticleKey, input: &[u8], options: &Options) -> Result<Parsed, ParseError> {
     if input.len() > MAX_ARTICLE_BYTES {
-        return Err(ParseError::new(1, ParseErrorKind::TooLarge { bytes: input.len(), limit: MAX_ARTICLE_BYTES }));
+        return Err(ParseError::new(
+            1,
+            ParseErrorKind::TooLarge { bytes: input.len(), limit: MAX_ARTICLE_BYTES },
+        ));
     }
     let text = text::decode(input)?;
     let raw = split(text)?;
@@ -172,7 +175,11 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
         }
         let length = field.value.chars().count();
         if length > MAX_FIELD_CHARS {
-            let kind = ParseErrorKind::FieldTooLong { name: field.name.to_owned(), length, limit: MAX_FIELD_CHARS };
+            let kind = ParseErrorKind::FieldTooLong {
+                name: field.name.to_owned(),
+                length,
+                limit: MAX_FIELD_CHARS,
+            };
             return Err(ParseError::new(field.line, kind));
         }
         if field.value.is_empty() {
