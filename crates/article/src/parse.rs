@@ -302,7 +302,7 @@ fn timestamp(field: &RawField<'_>, options: &Options) -> Result<DateTime<FixedOf
             .and_local_timezone(options.date_offset)
             .single()
             .expect("a fixed offset maps every local time to one instant")
-    } else if text.len() > 10 && is_plain_date(&text[..10]) {
+    } else if text.len() > 10 && text.get(..10).is_some_and(is_plain_date) {
         DateTime::parse_from_rfc3339(text).map_err(|err| match err.kind() {
             chrono::format::ParseErrorKind::OutOfRange => {
                 error("not a day or time of the calendar")

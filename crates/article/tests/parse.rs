@@ -366,6 +366,13 @@ fn errors() {
         error: 1:6: invalid date "2022-01-10T25:00:00Z": not a day or time of the calendar
     "#]],
     );
+    // Found by the fuzzer: the date's tenth byte fell inside a character.
+    check(
+        "date 2022-03,”-02 Text.",
+        expect![[r#"
+        error: 1:6: invalid date "2022-03,”-02": expected YYYY-MM-DD or an RFC 3339 timestamp such as 2024-05-02T08:15:00+03:00
+    "#]],
+    );
     check(
         "date\nText.",
         expect![[r#"
