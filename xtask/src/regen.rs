@@ -266,6 +266,7 @@ fn normalize_newlines(bytes: &[u8]) -> Vec<u8> {
 fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<usize> {
     fs::create_dir_all(out)
         .with_context(|| format!("{}: cannot create the output directory", display(out)))?;
+    remove_stale_temporaries(out);
     let changed: Vec<(&String, &Vec<u8>)> = files
         .iter()
         .filter(|(name, bytes)| fs::read(out.join(name)).ok().as_ref() != Some(*bytes))
@@ -297,9 +298,39 @@ fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<usize>
     Ok(changed.len())
 }
 
+/// The temporary file a process stages `name` in: hidden, and named after the process, so
+/// concurrent runs never write to the same temporary file.
+fn temporary_name(name: &str, pid: u32) -> String {
+    format!(".{name}.{pid}.tmp")
+}
+
+/// Removes temporary files left by runs that were killed. Only on systems with `/proc`, where a
+/// dead process can be told from a live one whose rename is still to come.
+fn remove_stale_temporaries(out: &Path) {
+    let proc = Path::new("/proc");
+    let Ok(entries) = fs::read_dir(out) else { return };
+    if !proc.join("self").exists() {
+        return;
+    }
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|name| name.strip_suffix(".tmp"))
+            .and_then(|rest| rest.rsplit('.').next())
+        else {
+            continue;
+        };
+        let ours = name.to_str().is_some_and(|name| name.starts_with('.'));
+        if ours && pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes `bytes` to a new temporary file beside `out/name`, synced to disk.
 fn stage(out: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    let temporary = out.join(format!(".{name}.{}.tmp", std::process::id()));
+    let temporary = out.join(temporary_name(name, std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&temporary)?;
         file.write_all(bytes)?;

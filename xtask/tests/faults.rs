@@ -1,0 +1,204 @@
+//! Faults: `regen` killed at any moment, a full disk, an output directory that cannot be made,
+//! and two runs at once. In every case each feed on disk is a complete old or a complete new
+//! file, never a truncated or mixed one, and nothing else is left behind.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+fn xtask() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+}
+
+/// A directory of `n` wire articles of about 3 KB, all published (`item-limit = 0`), and
+/// `variant` changing one article's text and adding one, so two variants give different feeds.
+fn corpus(dir: &Path, n: usize, variant: u32) -> PathBuf {
+    let seeds = dir.join(format!("seeds-{variant}"));
+    fs::create_dir_all(&seeds).unwrap();
+    fs::write(seeds.join("feed.toml"), "item-limit = 0\n").unwrap();
+    let paragraph =
+        "Officials said the talks would continue & that <nothing> had been decided yet. ".repeat(8);
+    for index in 0..n + variant as usize {
+        let edit = if index == 0 { format!(" Edition {variant}.") } else { String::new() };
+        let text = format!(
+            "date 2022-{:02}-{:02}\nWASHINGTON (AP) — Article {index} reports news.{edit}\n\n{paragraph}\n\nSubheading\n\n{paragraph}\n\n{paragraph}\n",
+            1 + index % 12,
+            1 + index % 28,
+        );
+        fs::write(seeds.join(format!("a{index:05}.txt")), text).unwrap();
+    }
+    seeds
+}
+
+fn regen(seeds: &Path, out: &Path) -> Command {
+    let mut command = xtask();
+    // Piped, so a test can read it; a run that prints more than a pipe holds would block.
+    command
+        .arg("regen")
+        .arg("--seeds")
+        .arg(seeds)
+        .arg("--out")
+        .arg(out)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null());
+    command
+}
+
+fn feeds(out: &Path) -> [Vec<u8>; 2] {
+    ["rss.xml", "atom.xml"].map(|name| fs::read(out.join(name)).unwrap())
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A small deterministic generator, so a failure can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % bound.max(1)
+    }
+}
+
+#[test]
+fn killed_at_any_moment_leaves_old_or_new_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let variants = [corpus(dir.path(), 1500, 0), corpus(dir.path(), 1500, 1)];
+    let expected: Vec<[Vec<u8>; 2]> = variants
+        .iter()
+        .enumerate()
+        .map(|(index, seeds)| {
+            let out = dir.path().join(format!("expected-{index}"));
+            assert!(regen(seeds, &out).status().unwrap().success());
+            feeds(&out)
+        })
+        .collect();
+    assert_ne!(expected[0], expected[1]);
+
+    let out = dir.path().join("feeds");
+    let start = Instant::now();
+    assert!(regen(&variants[0], &out).status().unwrap().success());
+    let full_run = start.elapsed();
+
+    let mut random = Lcg(2026);
+    let mut outcomes = [0usize; 2];
+    for round in 0..24 {
+        let mut child = regen(&variants[(round + 1) % 2], &out).spawn().unwrap();
+        let delay = random.below(full_run.as_micros() as u64 * 2);
+        std::thread::sleep(Duration::from_micros(delay));
+        // SIGKILL: no destructor, no cleanup, as when a machine loses power mid-run.
+        let _ = child.kill();
+        child.wait().unwrap();
+        let on_disk = feeds(&out);
+        for (file, bytes) in on_disk.iter().enumerate() {
+            let variant = expected.iter().position(|expected| expected[file] == *bytes);
+            let Some(variant) = variant else {
+                panic!(
+                    "round {round}, delay {delay} µs: file {file} is neither the old nor the new feed"
+                );
+            };
+            outcomes[variant] += 1;
+        }
+    }
+    eprintln!(
+        "full run {full_run:?}; after 24 kills: {} files held variant 0, {} variant 1",
+        outcomes[0], outcomes[1]
+    );
+    // A complete run afterwards cleans up what the killed runs staged.
+    assert!(regen(&variants[0], &out).status().unwrap().success());
+    assert_eq!(entries(&out), ["atom.xml", "rss.xml"]);
+    assert_eq!(feeds(&out), expected[0]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_leaves_the_old_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = corpus(dir.path(), 1, 0);
+    let large = corpus(dir.path(), 60, 1);
+    let out = dir.path().join("feeds");
+    assert!(regen(&small, &out).status().unwrap().success());
+    let before = feeds(&out);
+
+    // A file size limit makes writes fail with EFBIG, as a full disk fails them with ENOSPC; it
+    // binds root too. The signal it would send is ignored, so the write returns the error.
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 64 && trap '' XFSZ && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_xtask"))
+        .args(["regen", "--seeds"])
+        .arg(&large)
+        .arg("--out")
+        .arg(&out)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: feeds/") && stderr.contains(": cannot write: "), "{stderr}");
+    assert!(stderr.contains("File too large"), "{stderr}");
+    assert_eq!(feeds(&out), before);
+    assert_eq!(entries(&out), ["atom.xml", "rss.xml"]);
+}
+
+#[test]
+fn an_output_directory_that_cannot_be_made_is_a_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = corpus(dir.path(), 1, 0);
+    fs::write(dir.path().join("blocker"), "a file, not a directory").unwrap();
+    let output =
+        regen(&seeds, Path::new("blocker/feeds")).current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.starts_with("error: blocker/feeds: cannot create the output directory: ")
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn concurrent_runs_leave_complete_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let variants = [corpus(dir.path(), 300, 0), corpus(dir.path(), 300, 1)];
+    let expected: Vec<[Vec<u8>; 2]> = variants
+        .iter()
+        .enumerate()
+        .map(|(index, seeds)| {
+            let out = dir.path().join(format!("expected-{index}"));
+            assert!(regen(seeds, &out).status().unwrap().success());
+            feeds(&out)
+        })
+        .collect();
+    let out = dir.path().join("feeds");
+    for round in 0..6 {
+        let children: Vec<_> =
+            variants.iter().map(|seeds| regen(seeds, &out).spawn().unwrap()).collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        for (file, bytes) in feeds(&out).iter().enumerate() {
+            assert!(
+                expected.iter().any(|expected| expected[file] == *bytes),
+                "round {round}: file {file} is mixed"
+            );
+        }
+        assert_eq!(entries(&out), ["atom.xml", "rss.xml"]);
+    }
+}
