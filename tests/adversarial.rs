@@ -178,3 +178,26 @@ fn old_mac_line_endings() {
     let article = published(b"date 2022-01-10\rFirst\rline.\r\rSecond.");
     assert_eq!(article.blocks()[0].text(), "First line.");
 }
+
+/// Every input in the fuzz corpus, crashes found by the fuzzer included, replays through the
+/// whole pipeline without a panic, on stable Rust and without the fuzzer.
+#[test]
+fn fuzz_corpus_replays_cleanly() {
+    let corpus = tests::project_root().join("crates/article/fuzz/corpus/parse");
+    let mut n_inputs = 0;
+    for entry in std::fs::read_dir(corpus).unwrap() {
+        let input = std::fs::read(entry.unwrap().path()).unwrap();
+        n_inputs += 1;
+        if let Ok(article) = parse(&input) {
+            let settings = Settings::defaults();
+            let articles = [article];
+            for bytes in [
+                feed::write_rss(&feed::rss_channel(&settings, &articles)).unwrap(),
+                feed::write_atom(&feed::atom_feed(&settings, &articles)).unwrap(),
+            ] {
+                roxmltree::Document::parse(std::str::from_utf8(&bytes).unwrap()).unwrap();
+            }
+        }
+    }
+    assert!(n_inputs >= 10, "the fuzz corpus is missing");
+}

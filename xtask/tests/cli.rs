@@ -196,3 +196,29 @@ fn validate_passes_our_feeds_and_names_the_rule_it_breaks() {
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains(": error: <pubDate> \"Tue, 10 Jan 2022 00:00:00 +0000\" says Tue, but that day is a Mon [rss-weekday]"), "{}", run.stdout);
 }
+
+#[test]
+fn file_names_that_are_not_keys_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/good.txt"), GOOD);
+    write(dir.path().join("seeds/with space.txt"), GOOD);
+    write(dir.path().join("seeds/статья.txt"), GOOD);
+    write(dir.path().join("seeds/x..y.txt"), "date 2022-01-09\nDots inside a key are harmless.");
+    write(
+        dir.path().join("seeds/.hidden.txt"),
+        "editor swap files and drafts starting with a dot are skipped",
+    );
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "seeds/with space.txt: \"with space\" is not a valid article key: use 1 to 200 ASCII letters, digits, '.', '_', '-' or '~', starting with a letter or digit\n\
+         seeds/статья.txt: \"статья\" is not a valid article key: use 1 to 200 ASCII letters, digits, '.', '_', '-' or '~', starting with a letter or digit\n\
+         error: 2 of 4 seeds are bad; nothing was written (fix them, or publish the rest with --keep-going)\n"
+    );
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds", "--keep-going"]);
+    assert_eq!(run.code, 0);
+    let atom = fs::read_to_string(dir.path().join("feeds/atom.xml")).unwrap();
+    assert!(atom.contains("<id>tag:wirefeed.example,2022:x..y</id>"));
+    assert_eq!(atom.matches("<entry>").count(), 2);
+}
