@@ -1,0 +1,130 @@
+"""Subscribes the real terminal feed reader newsboat to our feeds, the way a reader would.
+
+For each format (one newsboat cache each: newsboat keys items by guid, and both formats share
+ids on purpose):
+1. serve a copy of feeds/ on 127.0.0.1 (a free port), subscribe, reload, and read newsboat's
+   cache: every item of the feed is there with its title, date and author;
+2. edit an article's text and add a new article in a copy of seeds/, regenerate into the served
+   directory, mark everything read, reload: no duplicates, the edited item has the new text,
+   and exactly one item is unread: the new one.
+Prints "N passed, N failed" and exits 1 on a failure. Needs newsboat, python3 and cargo.
+"""
+
+import os
+import pathlib
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def serve(directory):
+    server = subprocess.Popen(
+        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(directory)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    line = server.stdout.readline()
+    port = re.search(r"port (\d+)", line).group(1)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def reload(home, url):
+    (home / "urls").write_text(url + "\n")
+    subprocess.run(
+        ["newsboat", "-u", str(home / "urls"), "-c", str(home / "cache.db"), "-x", "reload"],
+        env={**os.environ, "HOME": str(home)},
+        check=True,
+        timeout=120,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def cached_items(home):
+    with sqlite3.connect(home / "cache.db") as db:
+        rows = db.execute("select guid, title, author, pubDate, unread, content from rss_item where deleted = 0")
+        return [dict(zip(("guid", "title", "author", "date", "unread", "content"), row)) for row in rows]
+
+
+def feed_items(path):
+    """(id, title) of every item, read with ElementTree, independently of newsboat."""
+    root = ET.parse(path).getroot()
+    if root.tag == "rss":
+        return [(item.findtext("guid"), item.findtext("title")) for item in root.iter("item")]
+    return [(entry.findtext(f"{ATOM}id"), entry.findtext(f"{ATOM}title")) for entry in root.iter(f"{ATOM}entry")]
+
+
+def check_format(name, work):
+    problems = []
+    www, seeds, home = work / "www", work / "seeds", work / f"home-{name}"
+    home.mkdir()
+    server, base = serve(www)
+    try:
+        url = f"{base}/{name}.xml"
+        reload(home, url)
+        items = cached_items(home)
+        expected = feed_items(www / f"{name}.xml")
+        if sorted((item["guid"], item["title"]) for item in items) != sorted(expected):
+            problems.append(f"{name}: newsboat has {[(i['guid'], i['title']) for i in items]}, the feed {expected}")
+        for item in items:
+            if not item["title"] or not item["author"] or not item["date"]:
+                problems.append(f"{name}: item {item['guid']} lacks a title, author or date: {item}")
+
+        # An edit and a new article, then a reload.
+        seed = sorted(seeds.glob("*.txt"))[0]
+        seed.write_bytes(seed.read_bytes() + b"\n\nThis paragraph was added in a correction.")
+        (seeds / "zz-new-article.txt").write_text(
+            "date 2030-01-01\nMINSK, January 1. /TASS/. A brand new article arrived, officials said.\n"
+        )
+        subprocess.run(["cargo", "xtask", "regen", "--seeds", str(seeds), "--out", str(www)], check=True, cwd=ROOT)
+        with sqlite3.connect(home / "cache.db") as db:
+            db.execute("update rss_item set unread = 0")
+        time.sleep(1)
+        reload(home, url)
+        items = cached_items(home)
+        guids = [item["guid"] for item in items]
+        if len(guids) != len(set(guids)):
+            problems.append(f"{name}: duplicate items after the update: {guids}")
+        if len(items) != len(expected) + 1:
+            problems.append(f"{name}: {len(items)} items after the update, expected {len(expected) + 1}")
+        unread = [item["title"] for item in items if item["unread"]]
+        if unread != ["A brand new article arrived"]:
+            problems.append(f"{name}: unread after the update: {unread}")
+        edited = [item for item in items if "added in a correction" in (item["content"] or "")]
+        if len(edited) != 1:
+            problems.append(f"{name}: the edited article was not updated in newsboat")
+    finally:
+        server.terminate()
+        server.wait()
+    return problems
+
+
+def main():
+    passed = failed = 0
+    for name in ("rss", "atom"):
+        with tempfile.TemporaryDirectory() as temporary:
+            work = pathlib.Path(temporary)
+            shutil.copytree(ROOT / "feeds", work / "www")
+            shutil.copytree(ROOT / "seeds", work / "seeds")
+            problems = check_format(name, work)
+        for problem in problems:
+            print(problem)
+        if problems:
+            failed += 1
+        else:
+            passed += 1
+            print(f"newsboat: {name}.xml: subscribed, read, updated without duplicates, one new unread item")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
