@@ -201,3 +201,11 @@ fn fuzz_corpus_replays_cleanly() {
     }
     assert!(n_inputs >= 10, "the fuzz corpus is missing");
 }
+
+/// Found by the property tests: an HTML parser drops a U+FEFF at the start of its input as a
+/// byte-order mark, so a title sent as HTML lost it. It is now written as `&#xFEFF;`.
+#[test]
+fn zero_width_no_break_space_survives_html() {
+    let article = published("title: \u{feff}<b> starts with U+FEFF\ndate 2022-01-10\n\u{feff}<p> too.".as_bytes());
+    assert!(article.headline().as_str().starts_with('\u{feff}'));
+}

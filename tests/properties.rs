@@ -110,7 +110,12 @@ fn utc(time: DateTime<FixedOffset>) -> DateTime<Utc> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // Failing cases are saved beside this file, in regressions/, and replayed first on every run.
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn feeds_of_any_article_are_well_formed_and_read_back(wire in wire_article()) {

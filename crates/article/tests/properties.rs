@@ -77,7 +77,12 @@ fn wire_text() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2048))]
+    // Failing cases are saved beside this file, in regressions/, and replayed first on every run.
+    #![proptest_config(ProptestConfig {
+        cases: 2048,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_bytes_give_an_article_or_a_located_error(input in prop::collection::vec(any::<u8>(), 0..1024)) {

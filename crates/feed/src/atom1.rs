@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use article::Article;
 use atom_syndication as atom;
 
-use crate::{GENERATOR, Settings, VERSION, byline, entry_id, feed_updated, html, newest};
+use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
+
+use crate::{GENERATOR, Settings, VERSION, byline, entry_id, html, newest};
 
 /// The Atom 1.0 feed of the newest articles.
 ///
@@ -20,10 +22,11 @@ use crate::{GENERATOR, Settings, VERSION, byline, entry_id, feed_updated, html, 
 /// ```
 pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
     let articles = newest(settings, articles);
+    let updated = distinct_updated(&articles);
     atom::Feed {
         title: plain_text(settings.title(), None),
         id: format!("{}feeds/main", settings.id_prefix()),
-        updated: feed_updated(&articles),
+        updated: updated.iter().copied().max().unwrap_or(DateTime::UNIX_EPOCH.fixed_offset()),
         authors: vec![person(settings.author())],
         categories: Vec::new(),
         contributors: Vec::new(),
@@ -40,7 +43,11 @@ pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
         logo: None,
         rights: None,
         subtitle: Some(plain_text(settings.description(), None)),
-        entries: articles.iter().map(|article| atom_entry(settings, article)).collect(),
+        entries: articles
+            .iter()
+            .zip(updated)
+            .map(|(article, updated)| atom_entry(settings, article, updated))
+            .collect(),
         extensions: BTreeMap::new(),
         namespaces: BTreeMap::new(),
         base: None,
@@ -48,7 +55,36 @@ pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
     }
 }
 
-fn atom_entry(settings: &Settings, article: &Article) -> atom::Entry {
+/// Each entry's `updated`: the article's, moved a whole second later when an entry listed before
+/// it already has that instant.
+///
+/// Articles with only a date share midnight; the W3C validator warns about entries with the same
+/// `updated`, since some aggregators take them for one entry. `published` keeps the true value,
+/// and the order of the feed (newest first, then by key) decides who moves.
+fn distinct_updated(articles: &[&Article]) -> Vec<DateTime<FixedOffset>> {
+    let mut taken = std::collections::BTreeSet::new();
+    articles
+        .iter()
+        .map(|article| {
+            let mut updated = article.updated();
+            while !taken.insert(updated.to_utc()) {
+                // At the end of year 9999 there is no later second; a duplicate is all that is left.
+                let later = updated
+                    .checked_add_signed(TimeDelta::seconds(1))
+                    .filter(|later| later.year() <= 9999);
+                let Some(later) = later else { break };
+                updated = later;
+            }
+            updated
+        })
+        .collect()
+}
+
+fn atom_entry(
+    settings: &Settings,
+    article: &Article,
+    updated: DateTime<FixedOffset>,
+) -> atom::Entry {
     let language = article.language().map(|language| language.to_string());
     let lede = article.lede();
     let place = article.place().map(|place| atom::Category {
@@ -64,7 +100,7 @@ fn atom_entry(settings: &Settings, article: &Article) -> atom::Entry {
     atom::Entry {
         title: plain_text(article.headline().as_str(), language.clone()),
         id: entry_id(settings, article),
-        updated: article.updated(),
+        updated,
         authors: vec![person(byline(settings, article))],
         categories: place.into_iter().chain(tags).collect(),
         contributors: Vec::new(),
@@ -117,5 +153,71 @@ fn link(href: String, rel: &str, mime_type: &str) -> atom::Link {
         mime_type: Some(mime_type.to_owned()),
         title: None,
         length: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(key: &str, text: &str) -> Article {
+        let key = article::ArticleKey::new(key).unwrap();
+        article::parse(&key, text.as_bytes(), &Settings::defaults().parse_options())
+            .unwrap()
+            .article
+    }
+
+    #[test]
+    fn entries_of_the_same_day_get_distinct_updated_instants() {
+        let articles = [
+            article("b", "date 2022-01-10\nB."),
+            article("a", "date 2022-01-10\nA."),
+            article("c", "date 2022-01-10T00:00:01Z\nC."),
+            article("z", "date 9999-12-31T23:59:59Z\nZ."),
+            article("y", "date 9999-12-31T23:59:59Z\nY."),
+        ];
+        let feed = atom_feed(&Settings::defaults(), &articles);
+        let entries: Vec<(&str, String, String)> = feed
+            .entries()
+            .iter()
+            .map(|entry| {
+                (
+                    entry.title().as_str(),
+                    entry.published().unwrap().to_rfc3339(),
+                    entry.updated().to_rfc3339(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                (
+                    "Y",
+                    "9999-12-31T23:59:59+00:00".to_owned(),
+                    "9999-12-31T23:59:59+00:00".to_owned()
+                ),
+                (
+                    "Z",
+                    "9999-12-31T23:59:59+00:00".to_owned(),
+                    "9999-12-31T23:59:59+00:00".to_owned()
+                ),
+                (
+                    "C",
+                    "2022-01-10T00:00:01+00:00".to_owned(),
+                    "2022-01-10T00:00:01+00:00".to_owned()
+                ),
+                (
+                    "A",
+                    "2022-01-10T00:00:00+00:00".to_owned(),
+                    "2022-01-10T00:00:00+00:00".to_owned()
+                ),
+                (
+                    "B",
+                    "2022-01-10T00:00:00+00:00".to_owned(),
+                    "2022-01-10T00:00:02+00:00".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(feed.updated().to_rfc3339(), "9999-12-31T23:59:59+00:00");
     }
 }

@@ -33,7 +33,13 @@ pub fn article_html(article: &Article) -> String {
     html
 }
 
-/// Plain text as HTML text: `&`, `<` and `>` escaped, nothing else touched.
+/// Plain text as HTML text: `&`, `<` and `>` escaped, and U+FEFF written as a character
+/// reference, because an HTML parser drops it as a byte-order mark at the start of its input.
 pub fn text_html(text: &str) -> String {
-    quick_xml::escape::partial_escape(text).into_owned()
+    let escaped = quick_xml::escape::partial_escape(text);
+    if escaped.contains('\u{feff}') {
+        escaped.replace('\u{feff}', "&#xFEFF;")
+    } else {
+        escaped.into_owned()
+    }
 }

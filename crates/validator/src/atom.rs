@@ -72,7 +72,21 @@ pub(crate) fn check(context: &mut Context<'_, '_>, feed: Node<'_, '_>) {
         Some(_) => {}
     }
     let mut ids: BTreeMap<String, ()> = BTreeMap::new();
+    let mut updated: BTreeMap<String, ()> = BTreeMap::new();
     for entry in children(feed, Some(NS), "entry") {
+        for value in children(entry, Some(NS), "updated") {
+            let instant =
+                dates::check_rfc3339(&text_of(value)).map(|date| date.to_utc().to_rfc3339());
+            if let Some(instant) = instant
+                && updated.insert(instant, ()).is_some()
+            {
+                context.warning(
+                    value,
+                    "atom-duplicate-updated",
+                    "two entries have the same <updated>; aggregators may take them for one",
+                );
+            }
+        }
         check_children(context, entry, &ENTRY_ELEMENTS, &["id", "title", "updated"]);
         let has_author = children(entry, Some(NS), "author").next().is_some()
             || children(entry, Some(NS), "source")
@@ -84,7 +98,24 @@ pub(crate) fn check(context: &mut Context<'_, '_>, feed: Node<'_, '_>) {
                 "<entry> has no <author>, and neither has the feed",
             );
         }
-        let has_content = children(entry, Some(NS), "content").next().is_some();
+        let contents: Vec<Node<'_, '_>> = children(entry, Some(NS), "content").collect();
+        let has_content = !contents.is_empty();
+        let needs_summary = contents.iter().any(|content| {
+            content.attribute("src").is_some()
+                || content.attribute("type").is_some_and(|kind| {
+                    kind.contains('/')
+                        && !kind.starts_with("text/")
+                        && !kind.ends_with("+xml")
+                        && !kind.ends_with("/xml")
+                })
+        });
+        if needs_summary && children(entry, Some(NS), "summary").next().is_none() {
+            context.error(
+                entry,
+                "atom-missing-summary",
+                "<entry> with out-of-line or binary <content> has no <summary>",
+            );
+        }
         let has_alternate = children(entry, Some(NS), "link")
             .any(|link| link.attribute("rel").is_none_or(|rel| rel == "alternate"));
         if !has_content && !has_alternate {
@@ -171,6 +202,14 @@ fn check_element(context: &mut Context<'_, '_>, element: Node<'_, '_>, name: &st
         "link" if element.attribute("href").is_none() => {
             context.error(element, "atom-missing-element", "<link> has no href");
         }
+        "link" if element.attribute("rel").is_some_and(|rel| !is_known_relation(rel)) => {
+            let rel = element.attribute("rel").unwrap_or_default();
+            context.warning(
+                element,
+                "atom-link-rel",
+                format!("<link rel={rel:?}> is neither a registered relation nor an IRI"),
+            );
+        }
         "category" if element.attribute("term").is_none_or(str::is_empty) => {
             context.error(element, "atom-missing-element", "<category> has no term");
         }
@@ -179,6 +218,32 @@ fn check_element(context: &mut Context<'_, '_>, element: Node<'_, '_>, name: &st
         }
         _ => {}
     }
+}
+
+/// IANA-registered link relations that feeds use, or an absolute IRI (RFC 4287 section 4.2.7.2).
+fn is_known_relation(rel: &str) -> bool {
+    const REGISTERED: [&str; 19] = [
+        "alternate",
+        "related",
+        "self",
+        "enclosure",
+        "via",
+        "first",
+        "last",
+        "next",
+        "previous",
+        "prev",
+        "current",
+        "prev-archive",
+        "next-archive",
+        "hub",
+        "license",
+        "replies",
+        "edit",
+        "payment",
+        "search",
+    ];
+    REGISTERED.contains(&rel) || rel.contains(':')
 }
 
 /// `type="text"` has no markup, `type="html"` is escaped HTML, `type="xhtml"` is one XHTML div.
@@ -195,7 +260,7 @@ fn check_text_construct(context: &mut Context<'_, '_>, element: Node<'_, '_>, na
         "xhtml" => {
             let is_div =
                 |node: &Node<'_, '_>| node.tag_name().namespace() == Some(XHTML_NS) && node.tag_name().name() == "div";
-            let stray_text = element.children().any(|child| child.text().is_some_and(|text| !text.trim().is_empty()));
+            let stray_text = element.children().any(|child| child.is_text() && child.text().is_some_and(|text| !text.trim().is_empty()));
             if elements.len() != 1 || !is_div(&elements[0]) || stray_text {
                 context.error(element, "atom-xhtml-div", format!("<{name} type=\"xhtml\"> must hold exactly one xhtml:div"));
             }

@@ -153,6 +153,24 @@ fn check_item(context: &mut Context<'_, '_>, item: Node<'_, '_>, guids: &mut BTr
         );
     }
     check_children(context, item, &ITEM_ELEMENTS);
+    if children(item, None, "guid").next().is_none() {
+        context.warning(
+            item,
+            "rss-missing-guid",
+            "<item> has no <guid>; readers cannot tell an edit from a new item",
+        );
+    }
+    for enclosure in children(item, None, "enclosure") {
+        for attribute in ["url", "length", "type"] {
+            if enclosure.attribute(attribute).is_none_or(str::is_empty) {
+                context.error(
+                    enclosure,
+                    "rss-enclosure",
+                    format!("<enclosure> has no {attribute} attribute"),
+                );
+            }
+        }
+    }
     for guid in children(item, None, "guid") {
         let value = text_of(guid);
         let permalink = guid.attribute("isPermaLink").is_none_or(|value| value == "true");
@@ -258,6 +276,16 @@ fn check_value(context: &mut Context<'_, '_>, element: Node<'_, '_>, name: &str)
                 format!("<{name}> {value:?} says {given}, but that day is a {actual}"),
             ),
         },
+        "ttl" if value.parse::<u32>().is_err() => {
+            context.error(element, "rss-ttl", format!("<ttl> {value:?} is not a whole number of minutes"));
+        }
+        "image" => {
+            for child in ["url", "title", "link"] {
+                if children(element, None, child).next().is_none() {
+                    context.error(element, "rss-missing-element", format!("<image> has no <{child}>"));
+                }
+            }
+        }
         "language" if !is_language_tag(value) => {
             context.error(element, "rss-language", format!("<language> {value:?} is not a language code"));
         }

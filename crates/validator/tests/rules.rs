@@ -43,7 +43,7 @@ const ATOM: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   <entry>
     <title>Two</title>
     <id>tag:example.org,2022:two</id>
-    <updated>2022-01-10T00:00:00+03:00</updated>
+    <updated>2022-01-10T00:00:01+03:00</updated>
     <content type="text">Two</content>
   </entry>
 </feed>
@@ -275,6 +275,66 @@ fn rss_rules() {
         "<a href=\"/local\">x</a><p>Text",
         expect![[
             r#"14:7: warning: <encoded> links to the relative URL "/local", which readers cannot resolve [html-relative-url]"#
+        ]],
+    );
+}
+
+#[test]
+fn more_rss_rules() {
+    check(
+        RSS,
+        "<guid isPermaLink=\"false\">tag:example.org,2022:two</guid>",
+        "",
+        expect![
+            "17:5: warning: <item> has no <guid>; readers cannot tell an edit from a new item [rss-missing-guid]"
+        ],
+    );
+    check(
+        RSS,
+        "<title>Two</title>",
+        "<title>Two</title><enclosure url=\"https://example.org/a.mp3\" type=\"audio/mpeg\"/>",
+        expect!["18:25: error: <enclosure> has no length attribute [rss-enclosure]"],
+    );
+    check(
+        RSS,
+        "<language>en</language>",
+        "<language>en</language><ttl>an hour</ttl>",
+        expect![[r#"7:28: error: <ttl> "an hour" is not a whole number of minutes [rss-ttl]"#]],
+    );
+    check(
+        RSS,
+        "<language>en</language>",
+        "<language>en</language><image><url>https://example.org/a.png</url></image>",
+        expect![[r#"
+        7:28: error: <image> has no <title> [rss-missing-element]
+        7:28: error: <image> has no <link> [rss-missing-element]"#]],
+    );
+}
+
+#[test]
+fn more_atom_rules() {
+    check(
+        ATOM,
+        "<updated>2022-01-10T00:00:01+03:00</updated>",
+        "<updated>2022-01-09T21:00:00Z</updated>",
+        expect![
+            "17:5: warning: two entries have the same <updated>; aggregators may take them for one [atom-duplicate-updated]"
+        ],
+    );
+    check(
+        ATOM,
+        "<content type=\"text\">Two</content>",
+        "<content type=\"audio/mpeg\" src=\"https://example.org/a.mp3\"/>",
+        expect![
+            "14:3: error: <entry> with out-of-line or binary <content> has no <summary> [atom-missing-summary]"
+        ],
+    );
+    check(
+        ATOM,
+        "<link href=\"https://example.org/atom.xml\" rel=\"self\"",
+        "<link href=\"https://example.org/\" rel=\"homepage\"/>\n  <link href=\"https://example.org/atom.xml\" rel=\"self\"",
+        expect![[
+            r#"7:3: warning: <link rel="homepage"> is neither a registered relation nor an IRI [atom-link-rel]"#
         ]],
     );
 }
