@@ -206,6 +206,8 @@ fn fuzz_corpus_replays_cleanly() {
 /// byte-order mark, so a title sent as HTML lost it. It is now written as `&#xFEFF;`.
 #[test]
 fn zero_width_no_break_space_survives_html() {
-    let article = published("title: \u{feff}<b> starts with U+FEFF\ndate 2022-01-10\n\u{feff}<p> too.".as_bytes());
+    let article = published(
+        "title: \u{feff}<b> starts with U+FEFF\ndate 2022-01-10\n\u{feff}<p> too.".as_bytes(),
+    );
     assert!(article.headline().as_str().starts_with('\u{feff}'));
 }
