@@ -22,6 +22,11 @@ fn refused(input: &[u8], message: &str) {
 
 /// Publishes the article and checks what readers get; returns it for further checks.
 fn published(input: &[u8]) -> Article {
+    published_with_warnings(input, &[])
+}
+
+/// Like `published`, where the validator may warn with the given rules (and nothing else).
+fn published_with_warnings(input: &[u8], allowed: &[&str]) -> Article {
     let article = parse(input).unwrap_or_else(|err| panic!("refused: {err}"));
     let settings = Settings::defaults();
     let articles = [article];
@@ -29,7 +34,10 @@ fn published(input: &[u8]) -> Article {
     let atom = feed::write_atom(&feed::atom_feed(&settings, &articles)).unwrap();
     for bytes in [&rss, &atom] {
         let findings = validator::validate(bytes);
-        assert!(findings.is_empty(), "{findings:#?}");
+        let unexpected = |finding: &&validator::Diagnostic| {
+            finding.severity == validator::Severity::Error || !allowed.contains(&finding.rule)
+        };
+        assert!(!findings.iter().any(|finding| unexpected(&finding)), "{findings:#?}");
         roxmltree::Document::parse(std::str::from_utf8(bytes).unwrap()).unwrap();
         let entry = &feed_rs::parser::parse(&bytes[..]).unwrap().entries[0];
         let html = entry.content.as_ref().and_then(|content| content.body.clone()).unwrap();
@@ -159,7 +167,11 @@ fn megabyte_field_line_is_refused() {
 
 #[test]
 fn dates_at_year_1_and_year_9999() {
-    let first = published(b"date 0001-01-01\nThe first day of the calendar.");
+    // Published, as an archive may hold old texts; the validator warns, as the W3C one does.
+    let first = published_with_warnings(
+        b"date 0001-01-01\nThe first day of the calendar.",
+        &["implausible-date"],
+    );
     assert_eq!(first.published().to_rfc3339(), "0001-01-01T00:00:00+00:00");
     let last = published(b"date 9999-12-31T23:59:59-12:00\nThe last second of the calendar.");
     assert_eq!(last.published().to_rfc2822(), "Fri, 31 Dec 9999 23:59:59 -1200");

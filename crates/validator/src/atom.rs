@@ -189,6 +189,15 @@ fn check_element(context: &mut Context<'_, '_>, element: Node<'_, '_>, name: &st
         "id" if !is_absolute_iri(value) => {
             context.error(element, "atom-id-iri", format!("<id> {value:?} is not an absolute IRI"));
         }
+        "updated" | "published"
+            if dates::check_rfc3339(value).is_some_and(dates::is_implausible) =>
+        {
+            context.warning(
+                element,
+                "implausible-date",
+                format!("<{name}> {value:?} is before 1990; readers may sort or hide it oddly"),
+            )
+        }
         "updated" | "published" if dates::check_rfc3339(value).is_none() => context.error(
             element,
             "atom-date",

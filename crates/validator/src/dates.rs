@@ -33,6 +33,12 @@ pub(crate) fn check_rfc822(text: &str) -> Result<DateTime<FixedOffset>, Rfc822Pr
     Ok(parsed)
 }
 
+/// Whether the W3C validator calls a date implausible: before 1990. (It also flags dates after
+/// tomorrow, which needs the clock; this crate stays a pure function of its input.)
+pub(crate) fn is_implausible(date: DateTime<FixedOffset>) -> bool {
+    date.year() < 1990
+}
+
 /// Checks an RFC 3339 date-time such as `2022-01-10T00:00:00+03:00`.
 pub(crate) fn check_rfc3339(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();

@@ -264,6 +264,11 @@ fn check_value(context: &mut Context<'_, '_>, element: Node<'_, '_>, name: &str)
             context.error(element, "rss-url", format!("<{name}> {value:?} is not an absolute URL"));
         }
         "pubDate" | "lastBuildDate" => match dates::check_rfc822(value) {
+            Ok(date) if dates::is_implausible(date) => context.warning(
+                element,
+                "implausible-date",
+                format!("<{name}> {value:?} is before 1990; readers may sort or hide it oddly"),
+            ),
             Ok(_) => {}
             Err(Rfc822Problem::Syntax) => context.error(
                 element,

@@ -312,6 +312,26 @@ fn more_rss_rules() {
 }
 
 #[test]
+fn implausible_dates() {
+    check(
+        RSS,
+        "<lastBuildDate>Mon, 10 Jan 2022",
+        "<lastBuildDate>Wed, 10 Jan 1968",
+        expect![[
+            r#"8:5: warning: <lastBuildDate> "Wed, 10 Jan 1968 00:00:00 +0300" is before 1990; readers may sort or hide it oddly [implausible-date]"#
+        ]],
+    );
+    check(
+        ATOM,
+        "<updated>2022-01-10T00:00:00+03:00</updated>\n  <author>",
+        "<updated>1968-01-10T00:00:00+03:00</updated>\n  <author>",
+        expect![[
+            r#"5:3: warning: <updated> "1968-01-10T00:00:00+03:00" is before 1990; readers may sort or hide it oddly [implausible-date]"#
+        ]],
+    );
+}
+
+#[test]
 fn more_atom_rules() {
     check(
         ATOM,
