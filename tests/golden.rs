@@ -13,7 +13,12 @@ fn golden_feeds() {
         assert_golden(&case.dir.join("expected.atom.xml"), &atom);
         for (format, bytes) in [("rss", &rss), ("atom", &atom)] {
             let findings = validator::validate(bytes);
-            assert!(findings.is_empty(), "{} {format}: {findings:#?}", case.name);
+            // An RSS title is plain text with no way to say so: one holding `</script>` draws
+            // the W3C validator's warning, and ours. Atom sends such a title as escaped HTML.
+            let expected: &[&str] =
+                if case.name == "hostile-text" && format == "rss" { &["text-html"] } else { &[] };
+            let rules: Vec<&str> = findings.iter().map(|finding| finding.rule).collect();
+            assert_eq!(rules, expected, "{} {format}: {findings:#?}", case.name);
         }
     }
 }

@@ -37,7 +37,10 @@ fn good_feeds_pass_clean() {
     let mut good = files("tests/validator/good");
     good.extend(files("feeds"));
     for case in files("tests/data") {
-        good.extend([case.join("expected.rss.xml"), case.join("expected.atom.xml")]);
+        // The hostile title's RSS warning is asserted in golden.rs.
+        if !case.ends_with("hostile-text") {
+            good.extend([case.join("expected.rss.xml"), case.join("expected.atom.xml")]);
+        }
     }
     for path in good {
         let findings = validator::validate(&fs::read(&path).unwrap());

@@ -274,7 +274,15 @@ fn check_text_construct(context: &mut Context<'_, '_>, element: Node<'_, '_>, na
                 context.error(element, "atom-xhtml-div", format!("<{name} type=\"xhtml\"> must hold exactly one xhtml:div"));
             }
         }
-        "text" => {}
+        "text" => {
+            if let Some(tag) = crate::html::end_tag_in_text(&text_of(element)) {
+                context.warning(
+                    element,
+                    "text-html",
+                    format!("<{name}> holds the HTML end tag {tag} but is type=\"text\"; use type=\"html\""),
+                );
+            }
+        }
         _ if name == "content" && kind.contains('/') => {}
         _ => context.error(element, "atom-text-type", format!("<{name}> has the unknown type {kind:?}")),
     }

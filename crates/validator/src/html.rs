@@ -14,6 +14,15 @@ pub(crate) enum HtmlProblem {
     RelativeUrl(String),
 }
 
+/// The first HTML end tag (`</b>`) in text that should be plain, as the W3C validator looks for.
+pub(crate) fn end_tag_in_text(text: &str) -> Option<&str> {
+    text.match_indices("</").find_map(|(at, _)| {
+        let rest = &text[at + 2..];
+        let name_len = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        (name_len > 0 && rest[name_len..].starts_with('>')).then(|| &text[at..at + 3 + name_len])
+    })
+}
+
 pub(crate) fn check(html: &str) -> Vec<HtmlProblem> {
     let mut problems = Vec::new();
     let lower = html.to_ascii_lowercase();

@@ -299,6 +299,11 @@ fn check_value(context: &mut Context<'_, '_>, element: Node<'_, '_>, name: &str)
             "rss-author-email",
             format!("<{name}> {value:?} must start with an e-mail address; put names in <dc:creator>"),
         ),
+        "title" if html::end_tag_in_text(value).is_some() => context.warning(
+            element,
+            "text-html",
+            format!("<title> holds the HTML end tag {}; RSS titles are plain text", html::end_tag_in_text(value).unwrap_or("")),
+        ),
         "title" | "description" | "category" | "generator" if value.is_empty() => {
             context.warning(element, "rss-empty-element", format!("<{name}> is empty"));
         }

@@ -312,6 +312,33 @@ fn more_rss_rules() {
 }
 
 #[test]
+fn html_in_plain_text() {
+    check(
+        RSS,
+        "<title>One</title>",
+        "<title>&lt;b&gt;One&lt;/b&gt;</title>",
+        expect![
+            "11:7: warning: <title> holds the HTML end tag </b>; RSS titles are plain text [text-html]"
+        ],
+    );
+    check(
+        ATOM,
+        "<title>One</title>",
+        "<title>&lt;b&gt;One&lt;/b&gt;</title>",
+        expect![[
+            r#"9:5: warning: <title> holds the HTML end tag </b> but is type="text"; use type="html" [text-html]"#
+        ]],
+    );
+    check(
+        ATOM,
+        "<title>One</title>",
+        "<title type=\"html\">&lt;b&gt;One&lt;/b&gt;</title>",
+        expect![""],
+    );
+    check(RSS, "<title>One</title>", "<title>1 &lt; 2 and a </title>", expect![""]);
+}
+
+#[test]
 fn implausible_dates() {
     check(
         RSS,
