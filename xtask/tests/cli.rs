@@ -177,7 +177,10 @@ fn empty_or_missing_seeds_and_bad_settings_fail_clearly() {
     let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
     assert_eq!(
         (run.code, run.stderr.as_str()),
-        (1, "error: seeds/feed.toml:2: invalid type: string \"ten\", expected i64\n")
+        (
+            1,
+            "error: seeds/feed.toml:2: setting `item-limit`: invalid type: string \"ten\", expected a whole number\n"
+        )
     );
     assert!(!dir.path().join("feeds").exists());
 }

@@ -45,10 +45,17 @@ impl Settings {
     /// assert!(err.to_string().starts_with("2: unknown field `titel`"), "{err}");
     /// ```
     pub fn from_toml(text: &str) -> Result<Settings, SettingsError> {
-        let raw: RawSettings = toml::from_str(text).map_err(|err| SettingsError {
-            line: line_of(text, err.span().map_or(0, |span| span.start)),
-            setting: None,
-            message: err.message().trim().replace('\n', " "),
+        let raw: RawSettings = toml::from_str(text).map_err(|err| {
+            let offset = err.span().map_or(0, |span| span.start);
+            SettingsError {
+                line: line_of(text, offset),
+                setting: key_at(text, offset),
+                message: err
+                    .message()
+                    .trim()
+                    .replace('\n', " ")
+                    .replace("expected i64", "expected a whole number"),
+            }
         })?;
         let checker = Checker { text };
         Ok(Settings {
@@ -282,6 +289,17 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
+/// The key of the `key = value` line that holds `offset`, if the error is in a value.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+    let (key, _) = text[start..offset].split_once('=')?;
+    let key = key.trim();
+    let valid =
+        !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    valid.then(|| key.to_owned())
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     1 + text.as_bytes()[..offset.min(text.len())].iter().filter(|&&byte| byte == b'\n').count()
 }
@@ -337,7 +355,9 @@ item-limit = 0
         );
         check(
             "\nitem-limit = \"fifty\"",
-            expect!["error: 2: invalid type: string \"fifty\", expected i64"],
+            expect![[
+                r#"error: 2: setting `item-limit`: invalid type: string "fifty", expected a whole number"#
+            ]],
         );
         check(
             "item-limit = -1",
@@ -385,7 +405,9 @@ item-limit = 0
         );
         check(
             "title = ",
-            expect!["error: 1: string values must be quoted, expected literal string"],
+            expect![
+                "error: 1: setting `title`: string values must be quoted, expected literal string"
+            ],
         );
     }
 }
