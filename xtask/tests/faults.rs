@@ -51,6 +51,19 @@ fn feeds(out: &Path) -> [Vec<u8>; 2] {
     ["rss.xml", "atom.xml"].map(|name| fs::read(out.join(name)).unwrap())
 }
 
+/// The feeds of each seeds directory, each regenerated into a fresh directory of its own.
+fn expected_feeds(dir: &Path, variants: &[PathBuf]) -> Vec<[Vec<u8>; 2]> {
+    variants
+        .iter()
+        .enumerate()
+        .map(|(index, seeds)| {
+            let out = dir.join(format!("expected-{index}"));
+            assert!(regen(seeds, &out).status().unwrap().success());
+            feeds(&out)
+        })
+        .collect()
+}
+
 fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap()
@@ -74,15 +87,7 @@ impl Lcg {
 fn killed_at_any_moment_leaves_old_or_new_feeds() {
     let dir = tempfile::tempdir().unwrap();
     let variants = [corpus(dir.path(), 1500, 0), corpus(dir.path(), 1500, 1)];
-    let expected: Vec<[Vec<u8>; 2]> = variants
-        .iter()
-        .enumerate()
-        .map(|(index, seeds)| {
-            let out = dir.path().join(format!("expected-{index}"));
-            assert!(regen(seeds, &out).status().unwrap().success());
-            feeds(&out)
-        })
-        .collect();
+    let expected = expected_feeds(dir.path(), &variants);
     assert_ne!(expected[0], expected[1]);
 
     let out = dir.path().join("feeds");
@@ -172,15 +177,7 @@ fn an_output_directory_that_cannot_be_made_is_a_one_line_error() {
 fn concurrent_runs_leave_complete_feeds() {
     let dir = tempfile::tempdir().unwrap();
     let variants = [corpus(dir.path(), 300, 0), corpus(dir.path(), 300, 1)];
-    let expected: Vec<[Vec<u8>; 2]> = variants
-        .iter()
-        .enumerate()
-        .map(|(index, seeds)| {
-            let out = dir.path().join(format!("expected-{index}"));
-            assert!(regen(seeds, &out).status().unwrap().success());
-            feeds(&out)
-        })
-        .collect();
+    let expected = expected_feeds(dir.path(), &variants);
     let out = dir.path().join("feeds");
     for round in 0..6 {
         let children: Vec<_> =
