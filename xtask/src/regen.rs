@@ -78,9 +78,10 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let written = write(&out, &build.files)?;
+    let (written, removed) = write(&out, &build.files)?;
+    let removed = if removed > 0 { format!(", {removed} stale removed") } else { String::new() };
     eprintln!(
-        "{} article(s): {} of {} file(s) in {} rewritten",
+        "{} article(s): {} of {} file(s) in {} rewritten{removed}",
         build.n_articles,
         written,
         build.files.len(),
@@ -105,9 +106,7 @@ pub(crate) struct Build {
 pub(crate) fn build(seeds: &Path, config: Option<&Path>) -> anyhow::Result<Build> {
     let settings = load_settings(seeds, config)?;
     let (articles, n_seeds, bad, warnings) = read_seeds(seeds, &settings)?;
-    let mut files = BTreeMap::new();
-    files.insert("rss.xml".to_owned(), feed::write_rss(&feed::rss_channel(&settings, &articles))?);
-    files.insert("atom.xml".to_owned(), feed::write_atom(&feed::atom_feed(&settings, &articles))?);
+    let files = feed::site(&settings, &articles)?;
     Ok(Build { files, bad, warnings, n_seeds, n_articles: articles.len() })
 }
 
@@ -235,18 +234,35 @@ pub(crate) fn check(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Re
             Err(_) => problems.push(format!("{}: missing", display(&path))),
         }
     }
-    if let Ok(entries) = fs::read_dir(out) {
-        let mut strays: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
-            .filter(|name| !name.starts_with('.') && !files.contains_key(name))
-            .collect();
-        strays.sort();
-        for name in strays {
+    for name in list_files(out) {
+        if !files.contains_key(&name) {
             problems.push(format!("{}: not written by regen; remove it", display(&out.join(name))));
         }
     }
     Ok(problems)
+}
+
+/// Every file below `dir` as a `/`-separated path relative to it, in path order; hidden files
+/// and directories (temporaries, `.git`) are left out.
+fn list_files(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((directory, prefix)) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&directory) else { continue };
+        for entry in entries.filter_map(Result::ok) {
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else { continue };
+            if name.starts_with('.') {
+                continue;
+            }
+            let relative = format!("{prefix}{name}");
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => pending.push((entry.path(), format!("{relative}/"))),
+                _ => files.push(relative),
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 /// A checkout with `core.autocrlf` may hold CRLF copies of the LF files regen writes.
@@ -262,11 +278,22 @@ fn normalize_newlines(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Writes every changed file atomically; returns how many were rewritten.
-fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<usize> {
-    fs::create_dir_all(out)
-        .with_context(|| format!("{}: cannot create the output directory", display(out)))?;
-    remove_stale_temporaries(out);
+/// Writes every changed file atomically and deletes generated files no page produces any more
+/// (the archive month or place of articles that were removed); returns how many files were
+/// rewritten and how many deleted.
+fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<(usize, usize)> {
+    let mut directories: Vec<PathBuf> = vec![out.to_path_buf()];
+    directories.extend(
+        files.keys().filter_map(|name| Path::new(name).parent()).map(|parent| out.join(parent)),
+    );
+    directories.sort();
+    directories.dedup();
+    for directory in &directories {
+        fs::create_dir_all(directory).with_context(|| {
+            format!("{}: cannot create the output directory", display(directory))
+        })?;
+        remove_stale_temporaries(directory);
+    }
     let changed: Vec<(&String, &Vec<u8>)> = files
         .iter()
         .filter(|(name, bytes)| fs::read(out.join(name)).ok().as_ref() != Some(*bytes))
@@ -275,7 +302,7 @@ fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<usize>
     // disk, a read-only directory) leaves every feed as it was.
     let mut staged = Vec::new();
     for (name, bytes) in &changed {
-        match stage(out, name, bytes) {
+        match stage(&out.join(name), bytes) {
             Ok(temporary) => staged.push((temporary, out.join(name))),
             Err(err) => {
                 for (temporary, _) in &staged {
@@ -289,13 +316,23 @@ fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<usize>
         fs::rename(&temporary, &path)
             .with_context(|| format!("{}: cannot replace", display(&path)))?;
     }
-    if !changed.is_empty()
-        && let Ok(dir) = fs::File::open(out)
-    {
-        // Makes the renames durable; not every platform can sync a directory, hence no error.
-        let _ = dir.sync_all();
+    let stale: Vec<String> = list_files(out)
+        .into_iter()
+        .filter(|name| feed::is_generated(name) && !files.contains_key(name))
+        .collect();
+    for name in &stale {
+        let path = out.join(name);
+        fs::remove_file(&path).with_context(|| format!("{}: cannot remove", display(&path)))?;
     }
-    Ok(changed.len())
+    if !changed.is_empty() || !stale.is_empty() {
+        for directory in &directories {
+            if let Ok(dir) = fs::File::open(directory) {
+                // Makes the renames durable; not every platform can sync a directory, hence no error.
+                let _ = dir.sync_all();
+            }
+        }
+    }
+    Ok((changed.len(), stale.len()))
 }
 
 /// The temporary file a process stages `name` in: hidden, and named after the process, so
@@ -328,9 +365,10 @@ fn remove_stale_temporaries(out: &Path) {
     }
 }
 
-/// Writes `bytes` to a new temporary file beside `out/name`, synced to disk.
-fn stage(out: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    let temporary = out.join(temporary_name(name, std::process::id()));
+/// Writes `bytes` to a new temporary file beside `path`, synced to disk.
+fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    let name = path.file_name().and_then(|name| name.to_str()).expect("generated names are UTF-8");
+    let temporary = path.with_file_name(temporary_name(name, std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&temporary)?;
         file.write_all(bytes)?;
@@ -338,7 +376,7 @@ fn stage(out: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
     })();
     if let Err(err) = result {
         let _ = fs::remove_file(&temporary);
-        return Err(err).with_context(|| format!("{}: cannot write", display(&out.join(name))));
+        return Err(err).with_context(|| format!("{}: cannot write", display(path)));
     }
     Ok(temporary)
 }

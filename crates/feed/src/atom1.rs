@@ -11,9 +11,12 @@ use atom_syndication as atom;
 
 use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
 
-use crate::{GENERATOR, Settings, VERSION, byline, entry_id, html, newest};
+use crate::{
+    GENERATOR, Settings, VERSION, byline, entry_id, html,
+    page::{self, Format, Page},
+};
 
-/// The Atom 1.0 feed of the newest articles.
+/// The Atom 1.0 main feed: the newest articles, linked to the newest archive page.
 ///
 /// ```
 /// let settings = feed::Settings::defaults();
@@ -21,11 +24,29 @@ use crate::{GENERATOR, Settings, VERSION, byline, entry_id, html, newest};
 /// assert_eq!(feed.id(), "tag:wirefeed.example,2022:feeds/main");
 /// ```
 pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
-    let articles = newest(settings, articles);
-    let updated = distinct_updated(&articles);
+    atom_page(settings, &page::main_page(settings, &page::sorted(articles)))
+}
+
+/// A page of the site as an Atom feed.
+pub(crate) fn atom_page(settings: &Settings, page: &Page<'_>) -> atom::Feed {
+    let updated = distinct_updated(&page.articles);
+    let mut links: Vec<atom::Link> = page
+        .links
+        .iter()
+        .map(|(rel, stem)| {
+            link(
+                settings.url_of(&page::path_of(stem.as_deref(), Format::Atom)),
+                rel,
+                Format::Atom.media_type(),
+            )
+        })
+        .collect();
+    links.push(link(settings.base_url().to_owned(), "alternate", "text/html"));
+    let (extensions, namespaces) =
+        if page.archive { archive_marker() } else { (BTreeMap::new(), BTreeMap::new()) };
     atom::Feed {
-        title: plain_text(settings.title(), None),
-        id: format!("{}feeds/main", settings.id_prefix()),
+        title: plain_text(&page.title, None),
+        id: page.id.clone(),
         updated: updated.iter().copied().max().unwrap_or(DateTime::UNIX_EPOCH.fixed_offset()),
         authors: vec![person(settings.author())],
         categories: Vec::new(),
@@ -36,23 +57,37 @@ pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
             version: Some(VERSION.to_owned()),
         }),
         icon: None,
-        links: vec![
-            link(settings.url_of("atom.xml"), "self", "application/atom+xml"),
-            link(settings.base_url().to_owned(), "alternate", "text/html"),
-        ],
+        links,
         logo: None,
         rights: None,
         subtitle: Some(plain_text(settings.description(), None)),
-        entries: articles
+        entries: page
+            .articles
             .iter()
             .zip(updated)
             .map(|(article, updated)| atom_entry(settings, article, updated))
             .collect(),
-        extensions: BTreeMap::new(),
-        namespaces: BTreeMap::new(),
+        extensions,
+        namespaces,
         base: None,
         lang: Some(settings.language().to_string()),
     }
+}
+
+/// The RFC 5005 `<fh:archive/>` element and its namespace.
+fn archive_marker() -> (atom::extension::ExtensionMap, BTreeMap<String, String>) {
+    let archive = atom::extension::Extension {
+        name: "fh:archive".to_owned(),
+        value: None,
+        attrs: BTreeMap::new(),
+        children: BTreeMap::new(),
+    };
+    let extensions = BTreeMap::from([(
+        "fh".to_owned(),
+        BTreeMap::from([("archive".to_owned(), vec![archive])]),
+    )]);
+    let namespaces = BTreeMap::from([("fh".to_owned(), crate::HISTORY_NS.to_owned())]);
+    (extensions, namespaces)
 }
 
 /// Each entry's `updated`: the article's, moved a whole second later when an entry listed before
@@ -61,7 +96,7 @@ pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
 /// Articles with only a date share midnight; the W3C validator warns about entries with the same
 /// `updated`, since some aggregators take them for one entry. `published` keeps the true value,
 /// and the order of the feed (newest first, then by key) decides who moves.
-fn distinct_updated(articles: &[&Article]) -> Vec<DateTime<FixedOffset>> {
+pub(crate) fn distinct_updated(articles: &[&Article]) -> Vec<DateTime<FixedOffset>> {
     let mut taken = std::collections::BTreeSet::new();
     articles
         .iter()

@@ -14,8 +14,13 @@
 
 mod atom1;
 mod html;
+mod json;
+mod opml;
+mod page;
 mod rss2;
 mod settings;
+mod site;
+mod slug;
 mod write;
 
 pub use crate::{
@@ -23,6 +28,7 @@ pub use crate::{
     html::{article_html, text_html},
     rss2::rss_channel,
     settings::{Settings, SettingsError},
+    site::{is_generated, site},
     write::{WriteError, write_atom, write_rss},
 };
 
@@ -38,17 +44,14 @@ pub fn entry_id(settings: &Settings, article: &Article) -> String {
     format!("{}{}", settings.id_prefix(), article.id())
 }
 
-/// The articles a feed shows: newest publication first, ties broken by key, at most the item
-/// limit of the settings.
+/// The articles the main feed shows: newest publication first, ties broken by key, at most the
+/// item limit of the settings.
 pub fn newest<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<&'a Article> {
-    let mut selected: Vec<&Article> = articles.iter().collect();
-    // `sort_by` is stable, and the key makes the order total, so input order never matters.
-    selected.sort_by(|a, b| b.published().cmp(&a.published()).then_with(|| a.key().cmp(b.key())));
-    if let Some(limit) = settings.item_limit() {
-        selected.truncate(limit);
-    }
-    selected
+    page::main_page(settings, &page::sorted(articles)).articles
 }
+
+/// The namespace of RFC 5005, "Feed Paging and Archiving".
+pub(crate) const HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
 
 /// When a feed last changed: the newest `updated` of its articles, never the wall clock.
 /// An empty feed is dated at the Unix epoch, which is deterministic and older than any article.

@@ -10,9 +10,12 @@ use std::collections::BTreeMap;
 use article::Article;
 use atom_syndication as atom;
 
-use crate::{GENERATOR, Settings, VERSION, byline, entry_id, feed_updated, html, newest};
+use crate::{
+    GENERATOR, Settings, VERSION, byline, entry_id, feed_updated, html,
+    page::{self, Format, Page},
+};
 
-/// The RSS 2.0 channel of the newest articles.
+/// The RSS 2.0 main channel: the newest articles, linked to the newest archive page.
 ///
 /// ```
 /// let settings = feed::Settings::defaults();
@@ -21,17 +24,28 @@ use crate::{GENERATOR, Settings, VERSION, byline, entry_id, feed_updated, html, 
 /// assert!(channel.items().is_empty());
 /// ```
 pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
-    let articles = newest(settings, articles);
-    let self_link = atom::Link {
-        href: settings.url_of("rss.xml"),
-        rel: "self".to_owned(),
-        hreflang: None,
-        mime_type: Some("application/rss+xml".to_owned()),
-        title: None,
-        length: None,
-    };
+    rss_page(settings, &page::main_page(settings, &page::sorted(articles)))
+}
+
+/// A page of the site as an RSS channel.
+pub(crate) fn rss_page(settings: &Settings, page: &Page<'_>) -> rss::Channel {
+    let articles = &page.articles;
+    let links = page
+        .links
+        .iter()
+        .map(|(rel, stem)| atom::Link {
+            href: settings.url_of(&page::path_of(stem.as_deref(), Format::Rss)),
+            rel: (*rel).to_owned(),
+            hreflang: None,
+            mime_type: Some(Format::Rss.media_type().to_owned()),
+            title: None,
+            length: None,
+        })
+        .collect();
+    let (extensions, namespaces) =
+        if page.archive { archive_marker() } else { (BTreeMap::new(), BTreeMap::new()) };
     rss::Channel {
-        title: settings.title().to_owned(),
+        title: page.title.clone(),
         link: settings.base_url().to_owned(),
         description: settings.description().to_owned(),
         language: Some(settings.language().to_string()),
@@ -43,7 +57,7 @@ pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
             .map(|article| article.published())
             .max()
             .map(|date| date.to_rfc2822()),
-        last_build_date: Some(feed_updated(&articles).to_rfc2822()),
+        last_build_date: Some(feed_updated(articles).to_rfc2822()),
         categories: Vec::new(),
         generator: Some(format!("{GENERATOR} {VERSION}")),
         docs: Some("https://www.rssboard.org/rss-specification".to_owned()),
@@ -55,13 +69,29 @@ pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
         skip_hours: Vec::new(),
         skip_days: Vec::new(),
         items: articles.iter().map(|article| rss_item(settings, article)).collect(),
-        extensions: BTreeMap::new(),
-        atom_ext: Some(rss::extension::atom::AtomExtension { links: vec![self_link] }),
+        extensions,
+        atom_ext: Some(rss::extension::atom::AtomExtension { links }),
         itunes_ext: None,
         dublin_core_ext: None,
         syndication_ext: None,
-        namespaces: BTreeMap::new(),
+        namespaces,
     }
+}
+
+/// The RFC 5005 `<fh:archive/>` element and its namespace.
+fn archive_marker() -> (rss::extension::ExtensionMap, BTreeMap<String, String>) {
+    let archive = rss::extension::Extension {
+        name: "fh:archive".to_owned(),
+        value: None,
+        attrs: BTreeMap::new(),
+        children: BTreeMap::new(),
+    };
+    let extensions = BTreeMap::from([(
+        "fh".to_owned(),
+        BTreeMap::from([("archive".to_owned(), vec![archive])]),
+    )]);
+    let namespaces = BTreeMap::from([("fh".to_owned(), crate::HISTORY_NS.to_owned())]);
+    (extensions, namespaces)
 }
 
 fn rss_item(settings: &Settings, article: &Article) -> rss::Item {

@@ -14,6 +14,12 @@ pub struct WriteError {
     message: String,
 }
 
+impl WriteError {
+    pub(crate) fn new(message: String) -> WriteError {
+        WriteError { message }
+    }
+}
+
 impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "cannot write the feed: {}", self.message)

@@ -1,0 +1,94 @@
+//! JSON Feed 1.1 (`feed.json`): the main feed's articles, with the same ids and dates as Atom.
+//!
+//! Written with serde from structs whose field order is the output order, so the bytes are as
+//! deterministic as the XML feeds'.
+
+use article::Article;
+use serde::Serialize;
+
+use crate::{Settings, WriteError, atom1::distinct_updated, byline, entry_id, html, page::Page};
+
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: &'a str,
+    feed_url: String,
+    description: &'a str,
+    language: String,
+    authors: Vec<Author<'a>>,
+    items: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Author<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    title: &'a str,
+    content_html: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    date_published: String,
+    date_modified: String,
+    authors: Vec<Author<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+}
+
+/// The JSON Feed of a page (the main feed), as bytes with a final newline.
+pub(crate) fn write(settings: &Settings, page: &Page<'_>) -> Result<Vec<u8>, WriteError> {
+    let modified = distinct_updated(&page.articles);
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &page.title,
+        home_page_url: settings.base_url(),
+        feed_url: settings.url_of("feed.json"),
+        description: settings.description(),
+        language: settings.language().to_string(),
+        authors: vec![Author { name: settings.author() }],
+        items: page
+            .articles
+            .iter()
+            .zip(modified)
+            .map(|(article, modified)| item(settings, article, modified))
+            .collect(),
+    };
+    let mut bytes =
+        serde_json::to_vec_pretty(&feed).map_err(|err| WriteError::new(err.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn item<'a>(
+    settings: &'a Settings,
+    article: &'a Article,
+    modified: chrono::DateTime<chrono::FixedOffset>,
+) -> Item<'a> {
+    let lede = article.lede();
+    let mut tags: Vec<&str> = article.place().map(|place| place.name()).into_iter().collect();
+    for tag in article.tags() {
+        if !tags.contains(&tag.as_str()) {
+            tags.push(tag.as_str());
+        }
+    }
+    Item {
+        id: entry_id(settings, article),
+        url: article.link().map(|link| link.as_str()),
+        title: article.headline().as_str(),
+        content_html: html::article_html(article),
+        summary: (!lede.is_empty()).then_some(lede),
+        date_published: article.published().to_rfc3339(),
+        date_modified: modified.to_rfc3339(),
+        authors: vec![Author { name: byline(settings, article) }],
+        tags,
+        language: article.language().map(|language| language.as_str()),
+    }
+}

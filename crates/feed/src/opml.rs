@@ -1,0 +1,90 @@
+//! OPML 2.0 (`feeds.opml`): every subscription feed of the site, for a reader to import at once.
+//!
+//! Lists the main feed in each format, then the place and tag feeds, grouped. Archive pages are
+//! left out: they are history, reached from the feeds through their RFC 5005 links.
+
+use quick_xml::{
+    Writer,
+    events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event},
+};
+
+use crate::{
+    Settings, WriteError,
+    page::{Format, Page},
+};
+
+/// The OPML document listing `pages` (the main feed first), as bytes with a final newline.
+pub(crate) fn write(settings: &Settings, pages: &[Page<'_>]) -> Result<Vec<u8>, WriteError> {
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let error = |err: std::io::Error| WriteError::new(err.to_string());
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None))).map_err(error)?;
+    writer
+        .write_event(Event::Start(BytesStart::new("opml").with_attributes([("version", "2.0")])))
+        .map_err(error)?;
+    writer.write_event(Event::Start(BytesStart::new("head"))).map_err(error)?;
+    for (name, value) in [
+        ("title", settings.title()),
+        ("ownerName", settings.author()),
+        ("docs", "http://opml.org/spec2.opml"),
+    ] {
+        writer.create_element(name).write_text_content(BytesText::new(value)).map_err(error)?;
+    }
+    writer.write_event(Event::End(BytesEnd::new("head"))).map_err(error)?;
+    writer.write_event(Event::Start(BytesStart::new("body"))).map_err(error)?;
+
+    let main = &pages[0];
+    outline(&mut writer, settings, &format!("{} (Atom)", main.title), &settings.url_of("atom.xml"))
+        .map_err(error)?;
+    outline(&mut writer, settings, &format!("{} (RSS)", main.title), &settings.url_of("rss.xml"))
+        .map_err(error)?;
+    outline(
+        &mut writer,
+        settings,
+        &format!("{} (JSON Feed)", main.title),
+        &settings.url_of("feed.json"),
+    )
+    .map_err(error)?;
+    for (group, directory) in [("Places", "places/"), ("Tags", "tags/")] {
+        let members: Vec<&Page<'_>> = pages
+            .iter()
+            .filter(|page| page.stem.as_deref().is_some_and(|stem| stem.starts_with(directory)))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        writer
+            .write_event(Event::Start(
+                BytesStart::new("outline").with_attributes([("text", group)]),
+            ))
+            .map_err(error)?;
+        for page in members {
+            for (format, label) in [(Format::Atom, "Atom"), (Format::Rss, "RSS")] {
+                let text = format!("{} ({label})", page.title);
+                outline(&mut writer, settings, &text, &settings.url_of(&page.path(format)))
+                    .map_err(error)?;
+            }
+        }
+        writer.write_event(Event::End(BytesEnd::new("outline"))).map_err(error)?;
+    }
+    writer.write_event(Event::End(BytesEnd::new("body"))).map_err(error)?;
+    writer.write_event(Event::End(BytesEnd::new("opml"))).map_err(error)?;
+    let mut bytes = writer.into_inner();
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn outline(
+    writer: &mut Writer<Vec<u8>>,
+    settings: &Settings,
+    text: &str,
+    url: &str,
+) -> std::io::Result<()> {
+    let element = BytesStart::new("outline").with_attributes([
+        ("type", "rss"),
+        ("text", text),
+        ("title", text),
+        ("xmlUrl", url),
+        ("htmlUrl", settings.base_url()),
+    ]);
+    writer.write_event(Event::Empty(element))
+}
