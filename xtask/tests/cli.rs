@@ -99,7 +99,10 @@ fn check_names_every_stale_file() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "feeds/atom.xml: differs from what `cargo xtask regen` writes\n\
+        "feeds/archive/2022-01.atom.xml: differs from what `cargo xtask regen` writes\n\
+         feeds/archive/2022-01.rss.xml: differs from what `cargo xtask regen` writes\n\
+         feeds/atom.xml: differs from what `cargo xtask regen` writes\n\
+         feeds/feed.json: differs from what `cargo xtask regen` writes\n\
          feeds/rss.xml: differs from what `cargo xtask regen` writes\n\
          feeds/stray.xml: not written by regen; remove it\n\
          error: feeds is stale: run `cargo xtask regen`\n"
@@ -116,12 +119,43 @@ fn unchanged_feeds_are_not_rewritten() {
     write(dir.path().join("seeds/a.txt"), GOOD);
     assert_eq!(xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]).code, 0);
     let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
-    assert_eq!(run.stderr, "1 article(s): 0 of 2 file(s) in feeds rewritten\n");
-    let leftovers: Vec<_> = fs::read_dir(dir.path().join("feeds"))
+    assert_eq!(run.stderr, "1 article(s): 0 of 8 file(s) in feeds rewritten\n");
+    let leftovers: Vec<String> = fs::read_dir(dir.path().join("feeds"))
         .unwrap()
-        .map(|entry| entry.unwrap().file_name())
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
         .collect();
-    assert_eq!(leftovers.len(), 2, "temporary files were left behind: {leftovers:?}");
+    assert!(leftovers.is_empty(), "temporary files were left behind: {leftovers:?}");
+}
+
+#[test]
+fn pages_of_removed_articles_are_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    write(
+        dir.path().join("seeds/b.txt"),
+        "tags: Weather\ndate 2022-03-05\nParis (AFP) - Rain is expected.",
+    );
+    write(dir.path().join("feeds/notes.txt"), "a file of the user's, not generated");
+    assert_eq!(xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]).code, 0);
+    for page in ["archive/2022-03.atom.xml", "places/paris.rss.xml", "tags/weather.atom.xml"] {
+        assert!(dir.path().join("feeds").join(page).exists(), "{page}");
+    }
+    fs::remove_file(dir.path().join("seeds/b.txt")).unwrap();
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
+    assert_eq!(run.stderr, "1 article(s): 6 of 8 file(s) in feeds rewritten, 6 stale removed\n");
+    for page in ["archive/2022-03.atom.xml", "places/paris.rss.xml", "tags/weather.atom.xml"] {
+        assert!(!dir.path().join("feeds").join(page).exists(), "{page}");
+    }
+    // Files regen does not own are never deleted; check mode names them instead.
+    assert!(dir.path().join("feeds/notes.txt").exists());
+    let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds", "--check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("feeds/notes.txt: not written by regen; remove it\n"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
