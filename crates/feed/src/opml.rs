@@ -1,7 +1,9 @@
 //! OPML 2.0 (`feeds.opml`): every subscription feed of the site, for a reader to import at once.
 //!
-//! Lists the main feed in each format, then the place and tag feeds, grouped. Archive pages are
-//! left out: they are history, reached from the feeds through their RFC 5005 links.
+//! Lists the main feed in each XML format, then the place and tag feeds, grouped. Archive pages
+//! are left out: they are history, reached from the feeds through their RFC 5005 links. So is the
+//! JSON Feed: OPML outlines of `type="rss"` are for RSS and Atom, and readers that import OPML
+//! (newsboat among them) fail on JSON.
 
 use quick_xml::{
     Writer,
@@ -37,13 +39,6 @@ pub(crate) fn write(settings: &Settings, pages: &[Page<'_>]) -> Result<Vec<u8>, 
         .map_err(error)?;
     outline(&mut writer, settings, &format!("{} (RSS)", main.title), &settings.url_of("rss.xml"))
         .map_err(error)?;
-    outline(
-        &mut writer,
-        settings,
-        &format!("{} (JSON Feed)", main.title),
-        &settings.url_of("feed.json"),
-    )
-    .map_err(error)?;
     for (group, directory) in [("Places", "places/"), ("Tags", "tags/")] {
         let members: Vec<&Page<'_>> = pages
             .iter()
