@@ -3,8 +3,9 @@
 # - xmllint (libxml2): every feed is well-formed XML, fetching nothing;
 # - jing: every Atom feed matches the RELAX NG schema of RFC 4287 in tests/schema/atom.rnc;
 # - Python feedparser (what many readers are built on): what a reader sees equals what we wrote;
-# - newsboat (a real terminal feed reader): subscribe over HTTP on 127.0.0.1, reload, edit and
-#   add an article, reload again: no duplicates, one new unread item.
+# - newsboat (a real terminal feed reader): import feeds.opml and fetch every feed over HTTP on
+#   127.0.0.1; subscribe, reload, edit and add an article, reload again: no duplicates, one new
+#   unread item.
 # Installs them when missing (CI runs as root on Debian). Kept out of `cargo test`, which must
 # pass on a machine with only Rust.
 set -euo pipefail
@@ -23,8 +24,8 @@ if ! python3 -c "import feedparser" 2>/dev/null; then
 fi
 
 shopt -s nullglob
-feeds=(feeds/*.xml tests/data/*/expected.*.xml)
-atom_feeds=(feeds/*atom.xml tests/data/*/expected.atom.xml)
+feeds=(feeds/*.xml feeds/*/*.xml feeds/feeds.opml tests/data/*/expected.*.xml)
+atom_feeds=(feeds/atom.xml feeds/*/*.atom.xml tests/data/*/expected.atom.xml)
 
 echo "-- xmllint"
 xmllint --noout --nonet "${feeds[@]}"

@@ -1,5 +1,9 @@
 """Subscribes the real terminal feed reader newsboat to our feeds, the way a reader would.
 
+First the OPML: the seeds (and the golden test articles, for several places and tags) are
+regenerated with a loopback base URL and served; newsboat imports feeds.opml (`newsboat -i`),
+reloads, and must have fetched every listed feed, each with its title, every request answered 200.
+
 For each format (one newsboat cache each: newsboat keys items by guid, and both formats share
 ids on purpose):
 1. serve a copy of feeds/ on 127.0.0.1 (a free port), subscribe, reload, and read newsboat's
@@ -25,11 +29,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def serve(directory):
+def serve(directory, log=subprocess.DEVNULL):
     server = subprocess.Popen(
         [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(directory)],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
         text=True,
     )
     line = server.stdout.readline()
@@ -107,8 +111,55 @@ def check_format(name, work):
     return problems
 
 
+def check_opml(work):
+    problems = []
+    seeds, www, home = work / "seeds", work / "www", work / "home-opml"
+    for case in sorted((ROOT / "tests" / "data").iterdir()):
+        shutil.copy(case / "seed.txt", seeds / f"{case.name}.txt")
+    www.mkdir(exist_ok=True)
+    home.mkdir()
+    log_path = work / "http.log"
+    with open(log_path, "w") as log:
+        server, base = serve(www, log)
+        try:
+            settings = (seeds / "feed.toml").read_text()
+            settings = re.sub(r"(?m)^base-url = .*$", f'base-url = "{base}/"', settings)
+            (seeds / "feed.toml").write_text(settings)
+            subprocess.run(["cargo", "xtask", "regen", "--seeds", str(seeds), "--out", str(www)], check=True, cwd=ROOT)
+            env = {**os.environ, "HOME": str(home)}
+            urls, cache = str(home / "urls"), str(home / "cache.db")
+            subprocess.run(["newsboat", "-i", str(www / "feeds.opml"), "-u", urls, "-c", cache], env=env, check=True, timeout=60)
+            subprocess.run(["newsboat", "-u", urls, "-c", cache, "-x", "reload"], env=env, check=True, timeout=300)
+        finally:
+            server.terminate()
+            server.wait()
+    listed = [node.get("xmlUrl") for node in ET.parse(www / "feeds.opml").iter("outline") if node.get("xmlUrl")]
+    with sqlite3.connect(home / "cache.db") as db:
+        fetched = dict(db.execute("select rssurl, title from rss_feed"))
+    for url in listed:
+        if not fetched.get(url):
+            problems.append(f"opml: newsboat did not fetch {url}")
+    requests = [line for line in log_path.read_text().splitlines() if '"GET ' in line]
+    failures = [line for line in requests if '" 200 ' not in line]
+    problems.extend(f"opml: the server answered {line}" for line in failures)
+    if len(listed) < 4 or len(requests) < len(listed):
+        problems.append(f"opml: {len(listed)} feeds listed, {len(requests)} requests made")
+    return problems, len(listed)
+
+
 def main():
     passed = failed = 0
+    with tempfile.TemporaryDirectory() as temporary:
+        work = pathlib.Path(temporary)
+        shutil.copytree(ROOT / "seeds", work / "seeds")
+        problems, n_feeds = check_opml(work)
+    for problem in problems:
+        print(problem)
+    if problems:
+        failed += 1
+    else:
+        passed += 1
+        print(f"newsboat: imported feeds.opml and fetched all {n_feeds} feeds from 127.0.0.1")
     for name in ("rss", "atom"):
         with tempfile.TemporaryDirectory() as temporary:
             work = pathlib.Path(temporary)
