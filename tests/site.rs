@@ -39,12 +39,24 @@ fn site(articles: &[Article]) -> BTreeMap<String, Vec<u8>> {
 
 /// The path of a link's target below the base URL.
 fn local(href: &str) -> String {
-    href.strip_prefix(settings().base_url()).unwrap().to_owned()
+    local_to(&settings(), href)
+}
+
+fn local_to(settings: &Settings, href: &str) -> String {
+    href.strip_prefix(settings.base_url()).unwrap().to_owned()
 }
 
 /// Follows `prev-archive` from the main feed as an RFC 5005 client does: every entry of every
 /// document, in the order met, and the entries of each archive page.
 fn walk(site: &BTreeMap<String, Vec<u8>>, start: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    walk_with(&settings(), site, start)
+}
+
+fn walk_with(
+    settings: &Settings,
+    site: &BTreeMap<String, Vec<u8>>,
+    start: &str,
+) -> (Vec<String>, Vec<Vec<String>>) {
     let mut met = Vec::new();
     let mut archives = Vec::new();
     let mut next = Some(start.to_owned());
@@ -74,9 +86,55 @@ fn walk(site: &BTreeMap<String, Vec<u8>>, start: &str) -> (Vec<String>, Vec<Vec<
             .find(|node| {
                 node.tag_name().name() == "link" && node.attribute("rel") == Some("prev-archive")
             })
-            .map(|node| local(node.attribute("href").unwrap()));
+            .map(|node| local_to(settings, node.attribute("href").unwrap()));
     }
     (met, archives)
+}
+
+#[test]
+fn the_committed_feeds_lead_to_every_seed_once() {
+    let root = tests::project_root();
+    let settings =
+        Settings::from_toml(&std::fs::read_to_string(root.join("seeds/feed.toml")).unwrap())
+            .unwrap();
+    let mut expected: Vec<(chrono::DateTime<chrono::FixedOffset>, String, String)> = Vec::new();
+    for entry in std::fs::read_dir(root.join("seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "txt") {
+            let key = ArticleKey::new(path.file_stem().unwrap().to_str().unwrap()).unwrap();
+            let article =
+                article::parse(&key, &std::fs::read(&path).unwrap(), &settings.parse_options())
+                    .unwrap()
+                    .article;
+            expected.push((
+                article.published(),
+                key.to_string(),
+                feed::entry_id(&settings, &article),
+            ));
+        }
+    }
+    expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let expected: Vec<String> = expected.into_iter().map(|(_, _, id)| id).collect();
+    let mut site = BTreeMap::new();
+    for directory in ["", "archive/"] {
+        for entry in std::fs::read_dir(root.join("feeds").join(directory)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                let name = format!("{directory}{}", entry.file_name().to_string_lossy());
+                site.insert(name, std::fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    for start in ["atom.xml", "rss.xml"] {
+        let (met, archives) = walk_with(&settings, &site, start);
+        assert_eq!(archives.concat(), expected, "{start}");
+        let mut seen = BTreeSet::new();
+        assert_eq!(
+            met.into_iter().filter(|id| seen.insert(id.clone())).collect::<Vec<_>>(),
+            expected,
+            "{start}"
+        );
+    }
 }
 
 #[test]
