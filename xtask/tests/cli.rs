@@ -259,3 +259,23 @@ fn file_names_that_are_not_keys_are_refused() {
     assert!(atom.contains("<id>tag:wirefeed.example,2022:x..y</id>"));
     assert_eq!(atom.matches("<entry>").count(), 2);
 }
+
+#[test]
+fn warnings_fail_validation_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    assert_eq!(xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]).code, 0);
+    let rss = fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap();
+    // Without its self link the feed is valid but draws a warning.
+    let self_link = rss.lines().find(|line| line.contains("rel=\"self\"")).unwrap();
+    write(dir.path().join("warned.xml"), &rss.replace(self_link, ""));
+    let run = xtask(dir.path(), &["validate", "warned.xml"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("warned.xml:3:3: warning: <channel> has no <atom:link rel=\"self\">"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with("1 feeds checked: 0 errors, 1 warnings\n"), "{}", run.stdout);
+    assert_eq!(xtask(dir.path(), &["validate", "--allow-warnings", "warned.xml"]).code, 0);
+}
