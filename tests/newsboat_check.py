@@ -148,32 +148,23 @@ def check_opml(work):
 
 
 def main():
-    passed = failed = 0
+    results = []
     with tempfile.TemporaryDirectory() as temporary:
         work = pathlib.Path(temporary)
         shutil.copytree(ROOT / "seeds", work / "seeds")
         problems, n_feeds = check_opml(work)
-    for problem in problems:
-        print(problem)
-    if problems:
-        failed += 1
-    else:
-        passed += 1
-        print(f"newsboat: imported feeds.opml and fetched all {n_feeds} feeds from 127.0.0.1")
+    results.append((problems, f"imported feeds.opml and fetched all {n_feeds} feeds from 127.0.0.1"))
     for name in ("rss", "atom"):
         with tempfile.TemporaryDirectory() as temporary:
             work = pathlib.Path(temporary)
             shutil.copytree(ROOT / "feeds", work / "www")
             shutil.copytree(ROOT / "seeds", work / "seeds")
             problems = check_format(name, work)
-        for problem in problems:
-            print(problem)
-        if problems:
-            failed += 1
-        else:
-            passed += 1
-            print(f"newsboat: {name}.xml: subscribed, read, updated without duplicates, one new unread item")
-    print(f"{passed} passed, {failed} failed")
+        results.append((problems, f"{name}.xml: subscribed, read, updated without duplicates, one new unread item"))
+    for problems, success in results:
+        print("\n".join(problems) if problems else f"newsboat: {success}")
+    failed = sum(1 for problems, _ in results if problems)
+    print(f"{len(results) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 
