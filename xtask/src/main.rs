@@ -1,12 +1,15 @@
 //! `cargo xtask`: the repository's chores, one binary, the first argument names the task.
 //!
 //! - `regen` regenerates `feeds/` from `seeds/` (`--check` only compares);
-//! - `validate` checks feeds against the RSS 2.0, Atom 1.0 and XML 1.0 rules.
+//! - `validate` checks feeds against the RSS 2.0, Atom 1.0 and XML 1.0 rules;
+//! - `corpus` writes a synthetic wire corpus, and `bench` times `regen` on such corpora.
 //!
 //! xtask stays thin: parsing and serializing live in the `article` and `feed` crates, validation
 //! in `validator`. xtask lists files, calls them, compares and writes. Paths default to the
 //! project root, never the current directory, so the tasks work from anywhere in the checkout.
 
+mod bench;
+mod corpus;
 mod regen;
 mod tidy;
 mod validate;
@@ -32,6 +35,10 @@ enum Task {
     Regen(regen::Args),
     /// Check feeds against the rules of RSS 2.0, Atom 1.0 and XML 1.0.
     Validate(validate::Args),
+    /// Write a deterministic synthetic wire corpus.
+    Corpus(corpus::Args),
+    /// Time regen against the floor (reading the inputs, writing the outputs).
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +46,8 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Regen(args) => regen::run(&args),
         Task::Validate(args) => validate::run(&args),
+        Task::Corpus(args) => corpus::run(&args),
+        Task::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(code) => code,
