@@ -17,6 +17,7 @@ use std::{
 use anyhow::{Context, bail};
 use article::{Article, ArticleKey};
 use feed::Settings;
+use rayon::prelude::*;
 
 use crate::{display, project_root};
 
@@ -147,50 +148,56 @@ fn read_seeds(seeds: &Path, settings: &Settings) -> anyhow::Result<Seeds> {
     paths.sort();
 
     let options = settings.parse_options();
+    // Reading and parsing are independent per seed, so they run on every core; `collect` keeps
+    // the name order, and everything after it is sequential.
+    let outcomes: Vec<Option<Result<article::Parsed, String>>> = paths
+        .par_iter()
+        .map(|path| {
+            let name = path.file_name().and_then(|name| name.to_str());
+            if name.is_some_and(|name| name.starts_with('.') || name == SETTINGS_FILE) {
+                return None;
+            }
+            let shown = display(path);
+            let key = seed_key(path).map_err(|message| format!("{shown}: {message}"));
+            let bytes = key.and_then(|key| {
+                fs::read(path)
+                    .map(|bytes| (key, bytes))
+                    .map_err(|err| format!("{shown}: cannot read: {err}"))
+            });
+            Some(bytes.and_then(|(key, bytes)| {
+                article::parse(&key, &bytes, &options).map_err(|err| format!("{shown}:{err}"))
+            }))
+        })
+        .collect();
+
     let mut articles: Vec<Article> = Vec::new();
     let mut bad = Vec::new();
     let mut warnings = Vec::new();
     let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut n_seeds = 0;
-    for path in paths {
-        let shown = display(&path);
-        let name = path.file_name().and_then(|name| name.to_str());
-        if name.is_some_and(|name| name.starts_with('.') || name == SETTINGS_FILE) {
+    for (path, outcome) in paths.iter().zip(outcomes) {
+        let Some(outcome) = outcome else { continue };
+        n_seeds += 1;
+        let parsed = match outcome {
+            Ok(parsed) => parsed,
+            Err(problem) => {
+                bad.push(problem);
+                continue;
+            }
+        };
+        let shown = display(path);
+        warnings.extend(parsed.warnings.iter().map(|warning| {
+            let text = warning.to_string();
+            let (line, message) = text.split_once(": ").expect("warnings start with their line");
+            format!("{shown}:{line}: warning: {message}")
+        }));
+        let id = parsed.article.id().to_string();
+        if let Some(first) = ids.get(&id) {
+            bad.push(format!("{shown}: id {id:?} is already used by {}", display(first)));
             continue;
         }
-        n_seeds += 1;
-        let key = match seed_key(&path) {
-            Ok(key) => key,
-            Err(message) => {
-                bad.push(format!("{shown}: {message}"));
-                continue;
-            }
-        };
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                bad.push(format!("{shown}: cannot read: {err}"));
-                continue;
-            }
-        };
-        match article::parse(&key, &bytes, &options) {
-            Err(err) => bad.push(format!("{shown}:{err}")),
-            Ok(parsed) => {
-                warnings.extend(parsed.warnings.iter().map(|warning| {
-                    let text = warning.to_string();
-                    let (line, message) =
-                        text.split_once(": ").expect("warnings start with their line");
-                    format!("{shown}:{line}: warning: {message}")
-                }));
-                let id = parsed.article.id().to_string();
-                if let Some(first) = ids.get(&id) {
-                    bad.push(format!("{shown}: id {id:?} is already used by {}", display(first)));
-                    continue;
-                }
-                ids.insert(id, path.clone());
-                articles.push(parsed.article);
-            }
-        }
+        ids.insert(id, path.clone());
+        articles.push(parsed.article);
     }
     Ok((articles, n_seeds, bad, warnings))
 }

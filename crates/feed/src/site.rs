@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use article::Article;
+use rayon::prelude::*;
 
 use crate::{
     Settings, WriteError,
@@ -22,11 +23,17 @@ pub fn site(
     articles: &[Article],
 ) -> Result<BTreeMap<String, Vec<u8>>, WriteError> {
     let pages = page::pages(settings, articles);
-    let mut files = BTreeMap::new();
-    for page in &pages {
-        files.insert(page.path(Format::Atom), write_atom(&atom_page(settings, page))?);
-        files.insert(page.path(Format::Rss), write_rss(&rss_page(settings, page))?);
-    }
+    // Pages are independent, so they are rendered on every core; the map orders the result.
+    let rendered: Vec<[(String, Vec<u8>); 2]> = pages
+        .par_iter()
+        .map(|page| {
+            Ok([
+                (page.path(Format::Atom), write_atom(&atom_page(settings, page))?),
+                (page.path(Format::Rss), write_rss(&rss_page(settings, page))?),
+            ])
+        })
+        .collect::<Result<_, WriteError>>()?;
+    let mut files: BTreeMap<String, Vec<u8>> = rendered.into_iter().flatten().collect();
     files.insert("feed.json".to_owned(), json::write(settings, &pages[0])?);
     files.insert("feeds.opml".to_owned(), opml::write(settings, &pages)?);
     Ok(files)
