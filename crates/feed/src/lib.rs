@@ -1,14 +1,15 @@
-//! Feeds: the second stage of the wirefeed pipeline, from `Article` values to RSS 2.0 and
-//! Atom 1.0 documents.
+//! Feeds: the second stage of the wirefeed pipeline, from `Article` values to the published
+//! site — RSS 2.0 and Atom 1.0 feeds (main, monthly archives, places, tags), JSON Feed 1.1 and
+//! OPML.
 //!
-//! `rss_channel` and `atom_feed` are total functions: an `Article` is valid by construction and
-//! `Settings` are checked when they are read, so converting cannot fail. Only writing can, with an
-//! I/O or XML error from the `rss` and `atom_syndication` crates, which `write_rss` and
-//! `write_atom` pass on. Both writers produce the same bytes for the same input on every run and
-//! machine: no clock, no randomness, no hash-map order.
+//! `site` gives every file by path; `rss_channel` and `atom_feed` give the main feed as values.
+//! Converting is total: an `Article` is valid by construction and `Settings` are checked when
+//! they are read. Only writing can fail, with an error from the `rss`, `atom_syndication` or
+//! `serde_json` writers, which is passed on. The bytes are the same for the same input on every
+//! run and machine: no clock, no randomness, no hash-map order, parallel work collected in order.
 //!
-//! This crate is the only one that knows RSS, Atom and HTML. It does no file I/O: the caller
-//! reads seeds and settings, and writes the bytes it gets back.
+//! This crate is the only one that knows the feed formats and HTML. It does no file I/O: the
+//! caller reads seeds and settings, and writes the bytes it gets back.
 
 #![warn(missing_docs)]
 
