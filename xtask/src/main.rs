@@ -11,6 +11,7 @@
 mod bench;
 mod corpus;
 mod regen;
+mod state;
 mod tidy;
 mod validate;
 

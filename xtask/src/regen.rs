@@ -19,7 +19,7 @@ use article::{Article, ArticleKey};
 use feed::Settings;
 use rayon::prelude::*;
 
-use crate::{display, project_root};
+use crate::{display, project_root, state};
 
 /// Options of `cargo xtask regen`.
 #[derive(clap::Args)]
@@ -45,6 +45,20 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let root = project_root();
     let seeds = args.seeds.clone().unwrap_or_else(|| root.join("seeds"));
     let out = args.out.clone().unwrap_or_else(|| root.join("feeds"));
+    // Taken before any seed is read: a seed edited during this run counts as changed next time.
+    let inputs = if args.check {
+        None
+    } else {
+        state::inputs(&seeds, settings_path(&seeds, args.config.as_deref()).as_deref())
+    };
+    if let Some(inputs) = &inputs
+        && let Some(stored) = state::stored(&out)
+        && state::outputs(&out, &list_files(&out))
+            .is_some_and(|outputs| stored == format!("{inputs}\n{outputs}"))
+    {
+        eprintln!("{} is up to date: nothing changed since the last regen", display(&out));
+        return Ok(ExitCode::SUCCESS);
+    }
     let build = build(&seeds, args.config.as_deref())?;
     for warning in &build.warnings {
         eprintln!("{warning}");
@@ -79,7 +93,16 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    state::forget(&out);
     let (written, removed) = write(&out, &build.files)?;
+    // Only a clean run may be skipped next time: a run with bad seeds must be repeated, so its
+    // errors are seen (and refused without --keep-going).
+    if build.bad.is_empty()
+        && let Some(inputs) = inputs
+        && let Some(outputs) = state::outputs(&out, &list_files(&out))
+    {
+        state::store(&out, &format!("{inputs}\n{outputs}"));
+    }
     let removed = if removed > 0 { format!(", {removed} stale removed") } else { String::new() };
     eprintln!(
         "{} article(s): {} of {} file(s) in {} rewritten{removed}",
@@ -115,17 +138,16 @@ pub(crate) fn build(seeds: &Path, config: Option<&Path>) -> anyhow::Result<Build
 /// the defaults.
 const SETTINGS_FILE: &str = "feed.toml";
 
+/// The settings file in use, if there is one.
+fn settings_path(seeds: &Path, config: Option<&Path>) -> Option<PathBuf> {
+    match config {
+        Some(path) => Some(path.to_path_buf()),
+        None => Some(seeds.join(SETTINGS_FILE)).filter(|path| path.exists()),
+    }
+}
+
 fn load_settings(seeds: &Path, config: Option<&Path>) -> anyhow::Result<Settings> {
-    let path = match config {
-        Some(path) => path.to_path_buf(),
-        None => {
-            let path = seeds.join(SETTINGS_FILE);
-            if !path.exists() {
-                return Ok(Settings::defaults());
-            }
-            path
-        }
-    };
+    let Some(path) = settings_path(seeds, config) else { return Ok(Settings::defaults()) };
     let text = fs::read_to_string(&path)
         .with_context(|| format!("{}: cannot read the settings", display(&path)))?;
     Settings::from_toml(&text).map_err(|err| anyhow::anyhow!("{}:{err}", display(&path)))

@@ -119,13 +119,51 @@ fn unchanged_feeds_are_not_rewritten() {
     write(dir.path().join("seeds/a.txt"), GOOD);
     assert_eq!(xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]).code, 0);
     let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
-    assert_eq!(run.stderr, "1 article(s): 0 of 8 file(s) in feeds rewritten\n");
+    assert_eq!(run.stderr, "feeds is up to date: nothing changed since the last regen\n");
     let leftovers: Vec<String> = fs::read_dir(dir.path().join("feeds"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with('.'))
+        .filter(|name| name.ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files were left behind: {leftovers:?}");
+}
+
+#[test]
+fn the_no_op_shortcut_notices_every_change() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    let regen = || xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
+    assert_eq!(regen().code, 0);
+    let up_to_date = "feeds is up to date: nothing changed since the last regen\n";
+    assert_eq!(regen().stderr, up_to_date);
+
+    // An edited seed (same size, so only the modification time tells) is rebuilt.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write(dir.path().join("seeds/a.txt"), &GOOD.replace("Peacekeepers", "Peacemakers"));
+    assert_eq!(regen().stderr, "1 article(s): 7 of 8 file(s) in feeds rewritten\n");
+    assert_eq!(regen().stderr, up_to_date);
+
+    // A feed edited by hand is restored; a new settings file and a new seed count as well.
+    write(dir.path().join("feeds/atom.xml"), "edited by hand");
+    assert!(regen().stderr.starts_with("1 article(s): 1 of 8"));
+    write(dir.path().join("seeds/feed.toml"), "title = \"Renamed\"\n");
+    assert!(regen().stderr.starts_with("1 article(s): 8 of 8"));
+    write(dir.path().join("seeds/b.txt"), "date 2022-01-12\nAnother.");
+    assert!(regen().stderr.starts_with("2 article(s)"));
+
+    // A run with bad seeds is never skipped: without --keep-going it still fails.
+    write(dir.path().join("seeds/bad.txt"), "no date");
+    assert_eq!(
+        xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds", "--keep-going"]).code,
+        0
+    );
+    assert_eq!(regen().code, 1);
+    // And --check never trusts it.
+    fs::remove_file(dir.path().join("seeds/bad.txt")).unwrap();
+    assert_eq!(regen().code, 0);
+    write(dir.path().join("feeds/rss.xml"), "edited by hand");
+    let check = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds", "--check"]);
+    assert_eq!(check.code, 1);
 }
 
 #[test]

@@ -53,9 +53,9 @@ fn feeds(out: &Path) -> BTreeMap<String, Vec<u8>> {
     walk(out).into_iter().filter(|(name, _)| !hidden(name)).collect()
 }
 
-/// Hidden files anywhere in an output directory: temporaries a run left behind.
+/// Temporary files anywhere in an output directory, which a run left behind.
 fn temporaries(out: &Path) -> Vec<String> {
-    walk(out).into_keys().filter(|name| hidden(name)).collect()
+    walk(out).into_keys().filter(|name| hidden(name) && name.ends_with(".tmp")).collect()
 }
 
 fn hidden(path: &str) -> bool {
