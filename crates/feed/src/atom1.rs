@@ -42,8 +42,11 @@ pub(crate) fn atom_page(settings: &Settings, page: &Page<'_>) -> atom::Feed {
         })
         .collect();
     links.push(link(settings.base_url().to_owned(), "alternate", "text/html"));
-    let (extensions, namespaces) =
-        if page.archive { archive_marker() } else { (BTreeMap::new(), BTreeMap::new()) };
+    let (extensions, namespaces) = if page.archive {
+        archive_marker!(atom::extension)
+    } else {
+        (BTreeMap::new(), BTreeMap::new())
+    };
     atom::Feed {
         title: plain_text(&page.title, None),
         id: page.id.clone(),
@@ -72,22 +75,6 @@ pub(crate) fn atom_page(settings: &Settings, page: &Page<'_>) -> atom::Feed {
         base: None,
         lang: Some(settings.language().to_string()),
     }
-}
-
-/// The RFC 5005 `<fh:archive/>` element and its namespace.
-fn archive_marker() -> (atom::extension::ExtensionMap, BTreeMap<String, String>) {
-    let archive = atom::extension::Extension {
-        name: "fh:archive".to_owned(),
-        value: None,
-        attrs: BTreeMap::new(),
-        children: BTreeMap::new(),
-    };
-    let extensions = BTreeMap::from([(
-        "fh".to_owned(),
-        BTreeMap::from([("archive".to_owned(), vec![archive])]),
-    )]);
-    let namespaces = BTreeMap::from([("fh".to_owned(), crate::HISTORY_NS.to_owned())]);
-    (extensions, namespaces)
 }
 
 /// Each entry's `updated`: the article's, moved a whole second later when an entry listed before

@@ -13,6 +13,28 @@
 
 #![warn(missing_docs)]
 
+/// The RFC 5005 `<fh:archive/>` element and its namespace declaration, as the extension map and
+/// namespace map of either crate: `rss` and `atom_syndication` have extension types of the same
+/// shape but distinct types, so one macro serves both.
+macro_rules! archive_marker {
+    ($module:path) => {{
+        use $module as extension;
+        let archive = extension::Extension {
+            name: "fh:archive".to_owned(),
+            value: None,
+            attrs: std::collections::BTreeMap::new(),
+            children: std::collections::BTreeMap::new(),
+        };
+        let extensions: extension::ExtensionMap = std::collections::BTreeMap::from([(
+            "fh".to_owned(),
+            std::collections::BTreeMap::from([("archive".to_owned(), vec![archive])]),
+        )]);
+        let namespaces =
+            std::collections::BTreeMap::from([("fh".to_owned(), crate::HISTORY_NS.to_owned())]);
+        (extensions, namespaces)
+    }};
+}
+
 mod atom1;
 mod html;
 mod json;

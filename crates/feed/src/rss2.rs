@@ -42,8 +42,11 @@ pub(crate) fn rss_page(settings: &Settings, page: &Page<'_>) -> rss::Channel {
             length: None,
         })
         .collect();
-    let (extensions, namespaces) =
-        if page.archive { archive_marker() } else { (BTreeMap::new(), BTreeMap::new()) };
+    let (extensions, namespaces) = if page.archive {
+        archive_marker!(rss::extension)
+    } else {
+        (BTreeMap::new(), BTreeMap::new())
+    };
     rss::Channel {
         title: page.title.clone(),
         link: settings.base_url().to_owned(),
@@ -76,22 +79,6 @@ pub(crate) fn rss_page(settings: &Settings, page: &Page<'_>) -> rss::Channel {
         syndication_ext: None,
         namespaces,
     }
-}
-
-/// The RFC 5005 `<fh:archive/>` element and its namespace.
-fn archive_marker() -> (rss::extension::ExtensionMap, BTreeMap<String, String>) {
-    let archive = rss::extension::Extension {
-        name: "fh:archive".to_owned(),
-        value: None,
-        attrs: BTreeMap::new(),
-        children: BTreeMap::new(),
-    };
-    let extensions = BTreeMap::from([(
-        "fh".to_owned(),
-        BTreeMap::from([("archive".to_owned(), vec![archive])]),
-    )]);
-    let namespaces = BTreeMap::from([("fh".to_owned(), crate::HISTORY_NS.to_owned())]);
-    (extensions, namespaces)
 }
 
 fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
