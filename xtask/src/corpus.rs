@@ -218,6 +218,6 @@ mod tests {
         }
         let build = crate::regen::build(one.path(), None).unwrap();
         assert!(build.bad.is_empty(), "{:?}", build.bad);
-        assert_eq!(build.n_articles, 200);
+        assert_eq!(build.articles.len(), 200);
     }
 }

@@ -79,11 +79,11 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             eprintln!("{}", as_warning(problem));
         }
     }
-    if build.n_articles == 0 {
+    if build.articles.is_empty() {
         bail!("{}: no articles to publish; the feeds were left as they are", display(&seeds));
     }
     if args.check {
-        let stale = check(&out, &build.files)?;
+        let stale = check(&out, &build.site())?;
         for problem in &stale {
             eprintln!("{problem}");
         }
@@ -94,7 +94,8 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     state::forget(&out);
-    let (written, removed) = write(&out, &build.files)?;
+    let site = build.site();
+    let (written, removed) = write(&out, &site)?;
     // Only a clean run may be skipped next time: a run with bad seeds must be repeated, so its
     // errors are seen (and refused without --keep-going).
     if build.bad.is_empty()
@@ -106,32 +107,38 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let removed = if removed > 0 { format!(", {removed} stale removed") } else { String::new() };
     eprintln!(
         "{} article(s): {} of {} file(s) in {} rewritten{removed}",
-        build.n_articles,
+        build.articles.len(),
         written,
-        build.files.len(),
+        site.paths().len(),
         display(&out)
     );
     Ok(ExitCode::SUCCESS)
 }
 
-/// What `regen` would write, and what it found wrong on the way.
+/// What `regen` would publish, and what it found wrong on the way.
 pub(crate) struct Build {
-    /// Output file names (relative to the output directory) and their bytes, in name order.
-    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    settings: Settings,
+    /// The good articles, in seed name order.
+    pub(crate) articles: Vec<Article>,
     /// One `path:line: message` per bad seed.
     pub(crate) bad: Vec<String>,
     /// One `path:line: warning: message` per suspicious seed.
     pub(crate) warnings: Vec<String>,
     pub(crate) n_seeds: usize,
-    pub(crate) n_articles: usize,
 }
 
-/// Reads settings and seeds and renders every feed, writing nothing.
+impl Build {
+    /// The site of the good articles, to be rendered file by file.
+    pub(crate) fn site(&self) -> feed::Site<'_> {
+        feed::Site::new(&self.settings, &self.articles)
+    }
+}
+
+/// Reads settings and seeds, writing nothing.
 pub(crate) fn build(seeds: &Path, config: Option<&Path>) -> anyhow::Result<Build> {
     let settings = load_settings(seeds, config)?;
     let (articles, n_seeds, bad, warnings) = read_seeds(seeds, &settings)?;
-    let files = feed::site(&settings, &articles)?;
-    Ok(Build { files, bad, warnings, n_seeds, n_articles: articles.len() })
+    Ok(Build { settings, articles, bad, warnings, n_seeds })
 }
 
 /// The settings file of a seeds directory: `--config`, else `feed.toml` beside the seeds, else
@@ -252,19 +259,22 @@ fn as_warning(problem: &str) -> String {
 }
 
 /// Compares the output directory with what regen would write; returns one line per difference.
-pub(crate) fn check(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<Vec<String>> {
-    let mut problems = Vec::new();
-    for (name, expected) in files {
+pub(crate) fn check(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<Vec<String>> {
+    let compared = site.render_each(|name, expected| {
         let path = out.join(name);
         match fs::read(&path) {
-            Ok(actual) if normalize_newlines(&actual) == *expected => {}
-            Ok(_) => problems
-                .push(format!("{}: differs from what `cargo xtask regen` writes", display(&path))),
-            Err(_) => problems.push(format!("{}: missing", display(&path))),
+            Ok(actual) if normalize_newlines(&actual) == expected => None,
+            Ok(_) => {
+                Some(format!("{}: differs from what `cargo xtask regen` writes", display(&path)))
+            }
+            Err(_) => Some(format!("{}: missing", display(&path))),
         }
-    }
+    })?;
+    let mut problems: Vec<String> =
+        compared.into_iter().filter_map(|(_, problem)| problem).collect();
+    let names: Vec<String> = site.paths();
     for name in list_files(out) {
-        if !files.contains_key(&name) {
+        if names.binary_search(&name).is_err() {
             problems.push(format!("{}: not written by regen; remove it", display(&out.join(name))));
         }
     }
@@ -310,10 +320,11 @@ fn normalize_newlines(bytes: &[u8]) -> Vec<u8> {
 /// Writes every changed file atomically and deletes generated files no page produces any more
 /// (the archive month or place of articles that were removed); returns how many files were
 /// rewritten and how many deleted.
-fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<(usize, usize)> {
+fn write(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<(usize, usize)> {
+    let names = site.paths();
     let mut directories: Vec<PathBuf> = vec![out.to_path_buf()];
     directories.extend(
-        files.keys().filter_map(|name| Path::new(name).parent()).map(|parent| out.join(parent)),
+        names.iter().filter_map(|name| Path::new(name).parent()).map(|parent| out.join(parent)),
     );
     directories.sort();
     directories.dedup();
@@ -323,37 +334,44 @@ fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<(usize
         })?;
         remove_stale_temporaries(directory);
     }
-    let changed: Vec<(&String, &Vec<u8>)> = files
-        .iter()
-        .filter(|(name, bytes)| fs::read(out.join(name)).ok().as_ref() != Some(*bytes))
-        .collect();
-    // Every new file is complete on disk before the first rename, so a failure part-way (a full
+    // Each file is staged as soon as it is rendered, so the site is never whole in memory, and
+    // every new file is complete on disk before the first rename: a failure part-way (a full
     // disk, a read-only directory) leaves every feed as it was.
-    let mut staged = Vec::new();
-    for (name, bytes) in &changed {
-        match stage(&out.join(name), bytes) {
-            Ok(temporary) => staged.push((temporary, out.join(name))),
-            Err(err) => {
-                for (temporary, _) in &staged {
-                    let _ = fs::remove_file(temporary);
-                }
-                return Err(err);
-            }
+    let staged = site.render_each(|name, bytes| {
+        let path = out.join(name);
+        if fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(None);
+        }
+        stage(&path, &bytes).map(|temporary| Some((temporary, path)))
+    })?;
+    let mut renames = Vec::new();
+    let mut failure = None;
+    for (_, result) in staged {
+        match result {
+            Ok(Some(rename)) => renames.push(rename),
+            Ok(None) => {}
+            Err(err) => failure = failure.or(Some(err)),
         }
     }
-    for (temporary, path) in staged {
-        fs::rename(&temporary, &path)
-            .with_context(|| format!("{}: cannot replace", display(&path)))?;
+    if let Some(err) = failure {
+        for (temporary, _) in &renames {
+            let _ = fs::remove_file(temporary);
+        }
+        return Err(err);
+    }
+    for (temporary, path) in &renames {
+        fs::rename(temporary, path)
+            .with_context(|| format!("{}: cannot replace", display(path)))?;
     }
     let stale: Vec<String> = list_files(out)
         .into_iter()
-        .filter(|name| feed::is_generated(name) && !files.contains_key(name))
+        .filter(|name| feed::is_generated(name) && names.binary_search(name).is_err())
         .collect();
     for name in &stale {
         let path = out.join(name);
         fs::remove_file(&path).with_context(|| format!("{}: cannot remove", display(&path)))?;
     }
-    if !changed.is_empty() || !stale.is_empty() {
+    if !renames.is_empty() || !stale.is_empty() {
         for directory in &directories {
             if let Ok(dir) = fs::File::open(directory) {
                 // Makes the renames durable; not every platform can sync a directory, hence no error.
@@ -361,7 +379,7 @@ fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<(usize
             }
         }
     }
-    Ok((changed.len(), stale.len()))
+    Ok((renames.len(), stale.len()))
 }
 
 /// The temporary file a process stages `name` in: hidden, and named after the process, so
@@ -420,7 +438,7 @@ mod tests {
         let root = project_root();
         let build = build(&root.join("seeds"), None).unwrap();
         assert!(build.bad.is_empty(), "bad seeds: {:?}", build.bad);
-        let problems = check(&root.join("feeds"), &build.files).unwrap();
+        let problems = check(&root.join("feeds"), &build.site()).unwrap();
         assert!(
             problems.is_empty(),
             "feeds/ is stale, run `cargo xtask regen`:\n{}",

@@ -1,7 +1,8 @@
 //! The site: every file `regen` writes, as bytes by path, from settings and articles.
 //!
 //! This is where the pages of `page` meet the formats: each page as Atom and RSS, the main feed
-//! also as JSON Feed, and the OPML list of them all. The caller only writes the map to disk.
+//! also as JSON Feed, and the OPML list of them all. `Site` renders them one at a time on every
+//! core, so the caller can write each file as it comes instead of holding the whole site.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use crate::{
     Settings, WriteError,
     atom1::atom_page,
     json, opml,
-    page::{self, Format},
+    page::{self, Format, Page},
     rss2::rss_page,
     write::{write_atom, write_rss},
 };
@@ -22,21 +23,78 @@ pub fn site(
     settings: &Settings,
     articles: &[Article],
 ) -> Result<BTreeMap<String, Vec<u8>>, WriteError> {
-    let pages = page::pages(settings, articles);
-    // Pages are independent, so they are rendered on every core; the map orders the result.
-    let rendered: Vec<[(String, Vec<u8>); 2]> = pages
-        .par_iter()
-        .map(|page| {
-            Ok([
-                (page.path(Format::Atom), write_atom(&atom_page(settings, page))?),
-                (page.path(Format::Rss), write_rss(&rss_page(settings, page))?),
-            ])
-        })
-        .collect::<Result<_, WriteError>>()?;
-    let mut files: BTreeMap<String, Vec<u8>> = rendered.into_iter().flatten().collect();
-    files.insert("feed.json".to_owned(), json::write(settings, &pages[0])?);
-    files.insert("feeds.opml".to_owned(), opml::write(settings, &pages)?);
-    Ok(files)
+    Ok(Site::new(settings, articles).render_each(|_, bytes| bytes)?.into_iter().collect())
+}
+
+/// The site's files, described but not yet rendered, so a caller can write or compare each one
+/// as soon as it is ready instead of holding them all.
+#[derive(Debug)]
+pub struct Site<'a> {
+    settings: &'a Settings,
+    pages: Vec<Page<'a>>,
+}
+
+/// What one file of the site is made of.
+#[derive(Debug, Clone, Copy)]
+enum File {
+    Page(usize, Format),
+    Json,
+    Opml,
+}
+
+impl<'a> Site<'a> {
+    /// Plans the site: which pages, with which articles and links.
+    pub fn new(settings: &'a Settings, articles: &'a [Article]) -> Site<'a> {
+        Site { settings, pages: page::pages(settings, articles) }
+    }
+
+    /// Every file's path, in path order.
+    pub fn paths(&self) -> Vec<String> {
+        self.files().into_iter().map(|(path, _)| path).collect()
+    }
+
+    /// Renders every file, on every core, and hands each to `use_file` with its path as soon as
+    /// it is rendered; returns what `use_file` returned, in path order. At most one rendered
+    /// file per core is alive at a time.
+    pub fn render_each<R: Send>(
+        &self,
+        use_file: impl Fn(&str, Vec<u8>) -> R + Sync,
+    ) -> Result<Vec<(String, R)>, WriteError> {
+        self.files()
+            .into_par_iter()
+            .map(|(path, file)| {
+                let bytes = self.render(file)?;
+                let result = use_file(&path, bytes);
+                Ok((path, result))
+            })
+            .collect()
+    }
+
+    fn files(&self) -> Vec<(String, File)> {
+        let mut files: Vec<(String, File)> = Vec::with_capacity(2 * self.pages.len() + 2);
+        for (index, page) in self.pages.iter().enumerate() {
+            for format in [Format::Atom, Format::Rss] {
+                files.push((page.path(format), File::Page(index, format)));
+            }
+        }
+        files.push(("feed.json".to_owned(), File::Json));
+        files.push(("feeds.opml".to_owned(), File::Opml));
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
+
+    fn render(&self, file: File) -> Result<Vec<u8>, WriteError> {
+        match file {
+            File::Page(index, Format::Atom) => {
+                write_atom(&atom_page(self.settings, &self.pages[index]))
+            }
+            File::Page(index, Format::Rss) => {
+                write_rss(&rss_page(self.settings, &self.pages[index]))
+            }
+            File::Json => json::write(self.settings, &self.pages[0]),
+            File::Opml => opml::write(self.settings, &self.pages),
+        }
+    }
 }
 
 /// Whether a path of the output directory is one `site` may write, so that `regen` may delete
