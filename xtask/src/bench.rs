@@ -1,9 +1,9 @@
 //! `cargo xtask bench`: regenerate synthetic corpora and compare with the floor, in one run.
 //!
 //! For each size: builds (once, cached under `target/bench/`) a corpus with `corpus`, then
-//! measures, in this process's conditions: the floor — reading every input file, and writing as
-//! many output bytes as regen produces (synced) — then a full `regen` of every article into an
-//! empty directory (release build, `item-limit = 0`: every article in every feed), and a no-op
+//! measures, in this process's conditions and with a warm page cache: the floor — reading every
+//! input file, and writing as many output bytes as regen produces (synced) — then a full `regen`
+//! of every article into an empty directory (release build, `item-limit = 0`: every article in every feed), and a no-op
 //! `regen` over its own output. Wall time, CPU time and peak memory of the regen process come
 //! from `wait4`; ratios are against the floor measured in the same run.
 
@@ -51,6 +51,8 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             corpus::write(&seeds, n, 1)?;
             fs::write(&marker, "")?;
         }
+        // A first read warms the page cache, so the floor and regen both read from memory.
+        read_all(&seeds)?;
         let (read_time, input_bytes) = read_all(&seeds)?;
         let out = bench.join(format!("out-{n}"));
         if out.exists() {
