@@ -6,7 +6,10 @@
 use article::Article;
 use serde::Serialize;
 
-use crate::{Settings, WriteError, atom1::distinct_updated, byline, entry_id, html, page::Page};
+use crate::{
+    Settings, WriteError, atom1::distinct_updated, byline, category_names, entry_id, html,
+    page::Page,
+};
 
 #[derive(Serialize)]
 struct JsonFeed<'a> {
@@ -73,12 +76,6 @@ fn item<'a>(
     modified: chrono::DateTime<chrono::FixedOffset>,
 ) -> Item<'a> {
     let lede = article.lede();
-    let mut tags: Vec<&str> = article.place().map(|place| place.name()).into_iter().collect();
-    for tag in article.tags() {
-        if !tags.contains(&tag.as_str()) {
-            tags.push(tag.as_str());
-        }
-    }
     Item {
         id: entry_id(settings, article),
         url: article.link().map(|link| link.as_str()),
@@ -88,7 +85,7 @@ fn item<'a>(
         date_published: article.published().to_rfc3339(),
         date_modified: modified.to_rfc3339(),
         authors: vec![Author { name: byline(settings, article) }],
-        tags,
+        tags: category_names(article),
         language: article.language().map(|language| language.as_str()),
     }
 }

@@ -86,6 +86,18 @@ pub(crate) fn feed_updated(articles: &[&Article]) -> DateTime<FixedOffset> {
         .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset())
 }
 
+/// An article's categories where a format has no way to tell a place from a topic (RSS
+/// `category`, JSON Feed `tags`): the place, then the tags, without repeats.
+pub(crate) fn category_names(article: &Article) -> Vec<&str> {
+    let mut names: Vec<&str> = article.place().map(|place| place.name()).into_iter().collect();
+    for tag in article.tags() {
+        if !names.contains(&tag.as_str()) {
+            names.push(tag.as_str());
+        }
+    }
+    names
+}
+
 /// Who the feed credits for an article: its author, else its agency, else the feed's author.
 pub(crate) fn byline<'a>(settings: &'a Settings, article: &'a Article) -> &'a str {
     article.byline().unwrap_or(settings.author())

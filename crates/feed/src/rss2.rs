@@ -11,7 +11,7 @@ use article::Article;
 use atom_syndication as atom;
 
 use crate::{
-    GENERATOR, Settings, VERSION, byline, entry_id, feed_updated, html,
+    GENERATOR, Settings, VERSION, byline, category_names, entry_id, feed_updated, html,
     page::{self, Format, Page},
 };
 
@@ -83,17 +83,6 @@ pub(crate) fn rss_page(settings: &Settings, page: &Page<'_>) -> rss::Channel {
 
 fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
     let lede = article.lede();
-    let mut category_names: Vec<&str> = Vec::new();
-    for name in article
-        .place()
-        .map(|place| place.name())
-        .into_iter()
-        .chain(article.tags().iter().map(|tag| tag.as_str()))
-    {
-        if !category_names.contains(&name) {
-            category_names.push(name);
-        }
-    }
     let dublin_core = rss::extension::dublincore::DublinCoreExtension {
         creators: vec![byline(settings, article).to_owned()],
         languages: article.language().map(|language| language.to_string()).into_iter().collect(),
@@ -105,7 +94,7 @@ fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
         // RSS readers render `description` as HTML, so plain text is escaped to stay text.
         description: (!lede.is_empty()).then(|| html::text_html(lede)),
         author: None,
-        categories: category_names
+        categories: category_names(article)
             .into_iter()
             .map(|name| rss::Category { name: name.to_owned(), domain: None })
             .collect(),
