@@ -1,5 +1,5 @@
-//! Golden feeds: each case's article, written as RSS and Atom, equals the committed files byte
-//! for byte, and passes the validator without a finding.
+//! Golden feeds: each case's article, written as RSS and Atom, and its HTML page, equal the
+//! committed files byte for byte, and the feeds pass the validator without a finding.
 
 use tests::{assert_golden, cases, render};
 
@@ -11,6 +11,11 @@ fn golden_feeds() {
         let (rss, atom) = render(&case.settings, std::slice::from_ref(&case.article));
         assert_golden(&case.dir.join("expected.rss.xml"), &rss);
         assert_golden(&case.dir.join("expected.atom.xml"), &atom);
+        let site = feed::site(&case.settings, std::slice::from_ref(&case.article)).unwrap();
+        assert_golden(
+            &case.dir.join("expected.html"),
+            &site[&format!("articles/{}.html", case.name)],
+        );
         for (format, bytes) in [("rss", &rss), ("atom", &atom)] {
             let findings = validator::validate(bytes);
             // An RSS title is plain text with no way to say so: one holding `</script>` draws

@@ -186,20 +186,34 @@ fn editing_an_article_rewrites_only_its_pages() {
     // a00 is from January, the oldest month: too old for the main feed and for its place and tag
     // feeds (5 items each), so only its archive month changes. a34 is in the newest month.
     for (index, expected) in [
-        (0, vec!["archive/2022-01.atom.xml", "archive/2022-01.rss.xml"]),
+        (
+            0,
+            vec![
+                "archive/2022-01.atom.xml",
+                "archive/2022-01.html",
+                "archive/2022-01.rss.xml",
+                "articles/a00.html",
+            ],
+        ),
         (
             34,
             vec![
                 "archive/2022-07.atom.xml",
+                "archive/2022-07.html",
                 "archive/2022-07.rss.xml",
+                "articles/a34.html",
                 "atom.xml",
                 "feed.json",
+                "index.html",
                 "places/paris.atom.xml",
+                "places/paris.html",
                 "places/paris.rss.xml",
                 "rss.xml",
                 "tags/central-asia.atom.xml",
+                "tags/central-asia.html",
                 "tags/central-asia.rss.xml",
                 "tags/politics.atom.xml",
+                "tags/politics.html",
                 "tags/politics.rss.xml",
             ],
         ),
@@ -228,16 +242,22 @@ fn place_and_tag_feeds_have_stable_ascii_slugs_and_the_main_ids() {
         pages,
         [
             "places/minsk.atom.xml",
+            "places/minsk.html",
             "places/minsk.rss.xml",
             "places/moskva.atom.xml",
+            "places/moskva.html",
             "places/moskva.rss.xml",
             "places/paris.atom.xml",
+            "places/paris.html",
             "places/paris.rss.xml",
             "tags/central-asia.atom.xml",
+            "tags/central-asia.html",
             "tags/central-asia.rss.xml",
             "tags/ekonomika.atom.xml",
+            "tags/ekonomika.html",
             "tags/ekonomika.rss.xml",
             "tags/politics.atom.xml",
+            "tags/politics.html",
             "tags/politics.rss.xml",
         ]
     );

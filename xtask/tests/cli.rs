@@ -100,9 +100,12 @@ fn check_names_every_stale_file() {
     assert_eq!(
         run.stderr,
         "feeds/archive/2022-01.atom.xml: differs from what `cargo xtask regen` writes\n\
+         feeds/archive/2022-01.html: differs from what `cargo xtask regen` writes\n\
          feeds/archive/2022-01.rss.xml: differs from what `cargo xtask regen` writes\n\
+         feeds/articles/b.html: missing\n\
          feeds/atom.xml: differs from what `cargo xtask regen` writes\n\
          feeds/feed.json: differs from what `cargo xtask regen` writes\n\
+         feeds/index.html: differs from what `cargo xtask regen` writes\n\
          feeds/rss.xml: differs from what `cargo xtask regen` writes\n\
          feeds/stray.xml: not written by regen; remove it\n\
          error: feeds is stale: run `cargo xtask regen`\n"
@@ -140,14 +143,14 @@ fn the_no_op_shortcut_notices_every_change() {
     // An edited seed (same size, so only the modification time tells) is rebuilt.
     std::thread::sleep(std::time::Duration::from_millis(20));
     write(dir.path().join("seeds/a.txt"), &GOOD.replace("Peacekeepers", "Peacemakers"));
-    assert_eq!(regen().stderr, "1 article(s): 7 of 8 file(s) in feeds rewritten\n");
+    assert_eq!(regen().stderr, "1 article(s): 11 of 13 file(s) in feeds rewritten\n");
     assert_eq!(regen().stderr, up_to_date);
 
     // A feed edited by hand is restored; a new settings file and a new seed count as well.
     write(dir.path().join("feeds/atom.xml"), "edited by hand");
-    assert!(regen().stderr.starts_with("1 article(s): 1 of 8"));
+    assert!(regen().stderr.starts_with("1 article(s): 1 of 13"));
     write(dir.path().join("seeds/feed.toml"), "title = \"Renamed\"\n");
-    assert!(regen().stderr.starts_with("1 article(s): 8 of 8"));
+    assert!(regen().stderr.starts_with("1 article(s): 12 of 13"));
     write(dir.path().join("seeds/b.txt"), "date 2022-01-12\nAnother.");
     assert!(regen().stderr.starts_with("2 article(s)"));
 
@@ -181,8 +184,14 @@ fn pages_of_removed_articles_are_deleted() {
     }
     fs::remove_file(dir.path().join("seeds/b.txt")).unwrap();
     let run = xtask(dir.path(), &["regen", "--seeds", "seeds", "--out", "feeds"]);
-    assert_eq!(run.stderr, "1 article(s): 6 of 8 file(s) in feeds rewritten, 6 stale removed\n");
-    for page in ["archive/2022-03.atom.xml", "places/paris.rss.xml", "tags/weather.atom.xml"] {
+    assert_eq!(run.stderr, "1 article(s): 8 of 13 file(s) in feeds rewritten, 10 stale removed\n");
+    for page in [
+        "archive/2022-03.atom.xml",
+        "places/paris.rss.xml",
+        "tags/weather.atom.xml",
+        "tags/weather.html",
+        "articles/b.html",
+    ] {
         assert!(!dir.path().join("feeds").join(page).exists(), "{page}");
     }
     // Files regen does not own are never deleted; check mode names them instead.

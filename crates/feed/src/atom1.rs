@@ -12,7 +12,7 @@ use atom_syndication as atom;
 use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
 
 use crate::{
-    GENERATOR, Settings, VERSION, byline, entry_id, html,
+    GENERATOR, Settings, VERSION, article_url, byline, entry_id, html,
     page::{self, Format, Page},
 };
 
@@ -41,7 +41,17 @@ pub(crate) fn atom_page(settings: &Settings, page: &Page<'_>) -> atom::Feed {
             )
         })
         .collect();
-    links.push(link(settings.base_url().to_owned(), "alternate", "text/html"));
+    links.push(link(page.html_url(settings), "alternate", "text/html"));
+    if let Some(hub) = page.hub(settings) {
+        links.push(atom::Link {
+            href: hub.to_owned(),
+            rel: "hub".to_owned(),
+            hreflang: None,
+            mime_type: None,
+            title: None,
+            length: None,
+        });
+    }
     let (extensions, namespaces) = if page.archive {
         archive_marker!(atom::extension)
     } else {
@@ -126,11 +136,7 @@ fn atom_entry(
         authors: vec![person(byline(settings, article))],
         categories: place.into_iter().chain(tags).collect(),
         contributors: Vec::new(),
-        links: article
-            .link()
-            .map(|href| link(href.to_string(), "alternate", "text/html"))
-            .into_iter()
-            .collect(),
+        links: vec![link(article_url(settings, article), "alternate", "text/html")],
         published: Some(article.published()),
         rights: None,
         source: None,

@@ -7,8 +7,8 @@ use article::Article;
 use serde::Serialize;
 
 use crate::{
-    Settings, WriteError, atom1::distinct_updated, byline, category_names, entry_id, html,
-    page::Page,
+    Settings, WriteError, article_url, atom1::distinct_updated, byline, category_names, entry_id,
+    html, page::Page,
 };
 
 #[derive(Serialize)]
@@ -20,6 +20,8 @@ struct JsonFeed<'a> {
     description: &'a str,
     language: String,
     authors: Vec<Author<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hubs: Vec<Hub<'a>>,
     items: Vec<Item<'a>>,
 }
 
@@ -28,11 +30,18 @@ struct Author<'a> {
     name: &'a str,
 }
 
+/// A WebSub hub (JSON Feed 1.1 `hubs`).
+#[derive(Serialize)]
+struct Hub<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: &'a str,
+}
+
 #[derive(Serialize)]
 struct Item<'a> {
     id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
+    url: String,
     title: &'a str,
     content_html: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,6 +66,7 @@ pub(crate) fn write(settings: &Settings, page: &Page<'_>) -> Result<Vec<u8>, Wri
         description: settings.description(),
         language: settings.language().to_string(),
         authors: vec![Author { name: settings.author() }],
+        hubs: page.hub(settings).map(|url| Hub { kind: "WebSub", url }).into_iter().collect(),
         items: page
             .articles
             .iter()
@@ -78,7 +88,7 @@ fn item<'a>(
     let lede = article.lede();
     Item {
         id: entry_id(settings, article),
-        url: article.link().map(|link| link.as_str()),
+        url: article_url(settings, article),
         title: article.headline().as_str(),
         content_html: html::article_html(article),
         summary: (!lede.is_empty()).then_some(lede),

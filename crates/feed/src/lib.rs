@@ -44,6 +44,7 @@ mod rss2;
 mod settings;
 mod site;
 mod slug;
+mod web;
 mod write;
 
 pub use crate::{
@@ -65,6 +66,20 @@ use chrono::{DateTime, FixedOffset};
 /// changes, so readers never show an article twice.
 pub fn entry_id(settings: &Settings, article: &Article) -> String {
     format!("{}{}", settings.id_prefix(), article.id())
+}
+
+/// Where an article's page is, relative to the output directory: `articles/<key>.html`.
+pub fn article_path(article: &Article) -> String {
+    format!("articles/{}.html", article.key().as_str())
+}
+
+/// Where an article is read: its `link:` field if it has one, else its page on this site. This
+/// is the item link of every feed and the canonical URL of the article's page.
+pub fn article_url(settings: &Settings, article: &Article) -> String {
+    match article.link() {
+        Some(link) => link.to_string(),
+        None => settings.url_of(&article_path(article)),
+    }
 }
 
 /// The articles the main feed shows: newest publication first, ties broken by key, at most the

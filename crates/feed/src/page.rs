@@ -28,6 +28,9 @@ pub(crate) struct Page<'a> {
     pub(crate) stem: Option<String>,
     /// The feed's title.
     pub(crate) title: String,
+    /// What the page is about, for its HTML heading: the site's title, a month (`2022-01`), a
+    /// place or a tag.
+    pub(crate) name: String,
     /// The feed's Atom id: the settings' prefix and `feeds/<stem>` (`feeds/main` for the main
     /// feed), stable as long as the page's name is.
     pub(crate) id: String,
@@ -66,6 +69,28 @@ impl Page<'_> {
     /// The page's file, relative to the output directory.
     pub(crate) fn path(&self, format: Format) -> String {
         path_of(self.stem.as_deref(), format)
+    }
+
+    /// The page's HTML twin, relative to the output directory: `index.html` for the main feed.
+    pub(crate) fn html_path(&self) -> String {
+        match &self.stem {
+            None => "index.html".to_owned(),
+            Some(stem) => format!("{stem}.html"),
+        }
+    }
+
+    /// The absolute URL of the HTML twin; the main feed's is the site's own address.
+    pub(crate) fn html_url(&self, settings: &Settings) -> String {
+        match &self.stem {
+            None => settings.base_url().to_owned(),
+            Some(_) => settings.url_of(&self.html_path()),
+        }
+    }
+
+    /// The WebSub hub to announce: the settings' hub, except on archive pages, which never
+    /// change once their month is over and which readers do not subscribe to.
+    pub(crate) fn hub<'s>(&self, settings: &'s Settings) -> Option<&'s str> {
+        settings.hub().filter(|_| !self.archive)
     }
 }
 
@@ -110,6 +135,7 @@ pub(crate) fn main_page<'a>(settings: &Settings, sorted: &[&'a Article]) -> Page
     Page {
         stem: None,
         title: settings.title().to_owned(),
+        name: settings.title().to_owned(),
         id: feed_id(settings, None),
         archive: false,
         links,
@@ -138,6 +164,7 @@ pub(crate) fn pages<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<Pag
         }
         pages.push(Page {
             title: format!("{} — archive {name}", settings.title()),
+            name: name.clone(),
             id: feed_id(settings, Some(&stem)),
             stem: Some(stem),
             archive: true,
@@ -159,6 +186,7 @@ pub(crate) fn pages<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<Pag
         for (stem, name, articles) in named {
             pages.push(Page {
                 title: format!("{}: {name}", settings.title()),
+                name: name.to_owned(),
                 id: feed_id(settings, Some(&stem)),
                 links: vec![("self", Some(stem.clone()))],
                 stem: Some(stem),

@@ -11,7 +11,8 @@ use article::Article;
 use atom_syndication as atom;
 
 use crate::{
-    GENERATOR, Settings, VERSION, byline, category_names, entry_id, feed_updated, html,
+    GENERATOR, Settings, VERSION, article_url, byline, category_names, entry_id, feed_updated,
+    html,
     page::{self, Format, Page},
 };
 
@@ -30,7 +31,7 @@ pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
 /// A page of the site as an RSS channel.
 pub(crate) fn rss_page(settings: &Settings, page: &Page<'_>) -> rss::Channel {
     let articles = &page.articles;
-    let links = page
+    let mut links: Vec<atom::Link> = page
         .links
         .iter()
         .map(|(rel, stem)| atom::Link {
@@ -42,6 +43,16 @@ pub(crate) fn rss_page(settings: &Settings, page: &Page<'_>) -> rss::Channel {
             length: None,
         })
         .collect();
+    if let Some(hub) = page.hub(settings) {
+        links.push(atom::Link {
+            href: hub.to_owned(),
+            rel: "hub".to_owned(),
+            hreflang: None,
+            mime_type: None,
+            title: None,
+            length: None,
+        });
+    }
     let (extensions, namespaces) = if page.archive {
         archive_marker!(rss::extension)
     } else {
@@ -49,7 +60,7 @@ pub(crate) fn rss_page(settings: &Settings, page: &Page<'_>) -> rss::Channel {
     };
     rss::Channel {
         title: page.title.clone(),
-        link: settings.base_url().to_owned(),
+        link: page.html_url(settings),
         description: settings.description().to_owned(),
         language: Some(settings.language().to_string()),
         copyright: None,
@@ -90,7 +101,7 @@ fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
     };
     rss::Item {
         title: Some(article.headline().to_string()),
-        link: article.link().map(|link| link.to_string()),
+        link: Some(article_url(settings, article)),
         // RSS readers render `description` as HTML, so plain text is escaped to stay text.
         description: (!lede.is_empty()).then(|| html::text_html(lede)),
         author: None,

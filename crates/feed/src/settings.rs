@@ -23,6 +23,7 @@ pub struct Settings {
     id_prefix: String,
     date_offset: FixedOffset,
     item_limit: Option<usize>,
+    hub: Option<String>,
 }
 
 /// Why a settings file was refused: the line, the setting and the reason.
@@ -67,6 +68,7 @@ impl Settings {
             id_prefix: checker.id_prefix(raw.id_prefix)?,
             date_offset: checker.date_offset(raw.date_offset)?,
             item_limit: checker.item_limit(raw.item_limit)?,
+            hub: raw.hub.map(|hub| checker.hub(hub)).transpose()?,
         })
     }
 
@@ -115,6 +117,12 @@ impl Settings {
         self.item_limit
     }
 
+    /// The WebSub hub that readers may subscribe at for pushed updates, if any: an absolute
+    /// http(s) URL, announced with `rel="hub"` links and pinged by `cargo xtask publish --ping`.
+    pub fn hub(&self) -> Option<&str> {
+        self.hub.as_deref()
+    }
+
     /// What the article parser needs from the settings.
     pub fn parse_options(&self) -> article::Options {
         article::Options { date_offset: self.date_offset }
@@ -159,6 +167,7 @@ struct RawSettings {
     id_prefix: Option<Spanned<String>>,
     date_offset: Option<Spanned<String>>,
     item_limit: Option<Spanned<i64>>,
+    hub: Option<Spanned<String>>,
 }
 
 /// Checks values and turns failures into errors that name the line and the setting.
@@ -208,6 +217,13 @@ impl Checker<'_> {
             url.push('/');
         }
         Ok(url)
+    }
+
+    fn hub(&self, value: Spanned<String>) -> Result<String, SettingsError> {
+        let message = "must be an absolute http or https URL, such as https://hub.example.org/";
+        let link = article::Link::parse(value.get_ref().trim())
+            .map_err(|_| self.error("hub", &value, message))?;
+        Ok(link.as_str().to_owned())
     }
 
     fn language(&self, value: Option<Spanned<String>>) -> Result<LanguageTag, SettingsError> {
@@ -321,7 +337,7 @@ mod tests {
         check(
             "",
             expect![[
-                r#"Settings { title: "wirefeed", description: "News agency articles, published with wirefeed", base_url: "https://wirefeed.example/", author: "wirefeed", language: LanguageTag("en"), id_prefix: "tag:wirefeed.example,2022:", date_offset: +00:00, item_limit: Some(50) }"#
+                r#"Settings { title: "wirefeed", description: "News agency articles, published with wirefeed", base_url: "https://wirefeed.example/", author: "wirefeed", language: LanguageTag("en"), id_prefix: "tag:wirefeed.example,2022:", date_offset: +00:00, item_limit: Some(50), hub: None }"#
             ]],
         );
     }
@@ -338,9 +354,10 @@ language = "ru"
 id-prefix = "tag:news.example.org,2022-01:wire/"
 date-offset = "+03:00"
 item-limit = 0
+hub = "https://hub.example.org/"
 "#,
             expect![[
-                r#"Settings { title: "Minsk wire", description: "From the Minsk desk", base_url: "https://news.example.org/feeds/", author: "The desk", language: LanguageTag("ru"), id_prefix: "tag:news.example.org,2022-01:wire/", date_offset: +03:00, item_limit: None }"#
+                r#"Settings { title: "Minsk wire", description: "From the Minsk desk", base_url: "https://news.example.org/feeds/", author: "The desk", language: LanguageTag("ru"), id_prefix: "tag:news.example.org,2022-01:wire/", date_offset: +03:00, item_limit: None, hub: Some("https://hub.example.org/") }"#
             ]],
         );
     }
@@ -350,7 +367,7 @@ item-limit = 0
         check(
             "titel = \"x\"",
             expect![
-                "error: 1: unknown field `titel`, expected one of `title`, `description`, `base-url`, `author`, `language`, `id-prefix`, `date-offset`, `item-limit`"
+                "error: 1: unknown field `titel`, expected one of `title`, `description`, `base-url`, `author`, `language`, `id-prefix`, `date-offset`, `item-limit`, `hub`"
             ],
         );
         check(
@@ -387,6 +404,12 @@ item-limit = 0
             "date-offset = \"Europe/Minsk\"",
             expect![
                 "error: 1: setting `date-offset`: must be a UTC offset such as +03:00, -05:00 or +00:00"
+            ],
+        );
+        check(
+            "hub = \"mailto:hub@example.org\"",
+            expect![
+                "error: 1: setting `hub`: must be an absolute http or https URL, such as https://hub.example.org/"
             ],
         );
         check(

@@ -1,7 +1,8 @@
 //! The site: every file `regen` writes, as bytes by path, from settings and articles.
 //!
-//! This is where the pages of `page` meet the formats: each page as Atom and RSS, the main feed
-//! also as JSON Feed, and the OPML list of them all. `Site` renders them one at a time on every
+//! This is where the pages of `page` meet the formats: each page as Atom, RSS and HTML, the main
+//! feed also as JSON Feed, the OPML list of them all, one HTML page per article and the
+//! stylesheet. `Site` renders them one at a time on every
 //! core, so the caller can write each file as it comes instead of holding the whole site.
 
 use std::collections::BTreeMap;
@@ -10,11 +11,12 @@ use article::Article;
 use rayon::prelude::*;
 
 use crate::{
-    Settings, WriteError,
+    Settings, WriteError, article_path,
     atom1::atom_page,
     json, opml,
     page::{self, Format, Page},
     rss2::rss_page,
+    web,
     write::{write_atom, write_rss},
 };
 
@@ -31,21 +33,30 @@ pub fn site(
 #[derive(Debug)]
 pub struct Site<'a> {
     settings: &'a Settings,
+    articles: &'a [Article],
     pages: Vec<Page<'a>>,
+    topics: web::Topics,
 }
 
 /// What one file of the site is made of.
 #[derive(Debug, Clone, Copy)]
 enum File {
     Page(usize, Format),
+    /// The HTML twin of a page; the main page's is `index.html`.
+    Html(usize),
+    /// An article's own page, by its index in the articles.
+    Article(usize),
     Json,
     Opml,
+    Style,
 }
 
 impl<'a> Site<'a> {
     /// Plans the site: which pages, with which articles and links.
     pub fn new(settings: &'a Settings, articles: &'a [Article]) -> Site<'a> {
-        Site { settings, pages: page::pages(settings, articles) }
+        let pages = page::pages(settings, articles);
+        let topics = web::Topics::new(&pages);
+        Site { settings, articles, pages, topics }
     }
 
     /// Every file's path, in path order.
@@ -71,14 +82,20 @@ impl<'a> Site<'a> {
     }
 
     fn files(&self) -> Vec<(String, File)> {
-        let mut files: Vec<(String, File)> = Vec::with_capacity(2 * self.pages.len() + 2);
+        let mut files: Vec<(String, File)> =
+            Vec::with_capacity(3 * self.pages.len() + self.articles.len() + 3);
         for (index, page) in self.pages.iter().enumerate() {
             for format in [Format::Atom, Format::Rss] {
                 files.push((page.path(format), File::Page(index, format)));
             }
+            files.push((page.html_path(), File::Html(index)));
+        }
+        for (index, article) in self.articles.iter().enumerate() {
+            files.push((article_path(article), File::Article(index)));
         }
         files.push(("feed.json".to_owned(), File::Json));
         files.push(("feeds.opml".to_owned(), File::Opml));
+        files.push(("style.css".to_owned(), File::Style));
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files
     }
@@ -91,8 +108,17 @@ impl<'a> Site<'a> {
             File::Page(index, Format::Rss) => {
                 write_rss(&rss_page(self.settings, &self.pages[index]))
             }
+            File::Html(0) => {
+                Ok(web::index(self.settings, &self.pages[0], &self.pages).into_bytes())
+            }
+            File::Html(index) => Ok(web::list_page(self.settings, &self.pages[index]).into_bytes()),
+            File::Article(index) => {
+                Ok(web::article_page(self.settings, &self.topics, &self.articles[index])
+                    .into_bytes())
+            }
             File::Json => json::write(self.settings, &self.pages[0]),
             File::Opml => opml::write(self.settings, &self.pages),
+            File::Style => Ok(web::STYLESHEET.as_bytes().to_vec()),
         }
     }
 }
@@ -100,11 +126,14 @@ impl<'a> Site<'a> {
 /// Whether a path of the output directory is one `site` may write, so that `regen` may delete
 /// it when no page produces it any more (an archive month or place whose articles are gone).
 pub fn is_generated(path: &str) -> bool {
-    let in_directory = |directory: &str| {
+    let in_directory = |directory: &str, extensions: &[&str]| {
         path.strip_prefix(directory).is_some_and(|name| {
-            !name.contains('/') && (name.ends_with(".atom.xml") || name.ends_with(".rss.xml"))
+            !name.contains('/') && extensions.iter().any(|extension| name.ends_with(extension))
         })
     };
-    matches!(path, "rss.xml" | "atom.xml" | "feed.json" | "feeds.opml")
-        || ["archive/", "places/", "tags/"].into_iter().any(in_directory)
+    matches!(path, "rss.xml" | "atom.xml" | "feed.json" | "feeds.opml" | "index.html" | "style.css")
+        || ["archive/", "places/", "tags/"]
+            .into_iter()
+            .any(|directory| in_directory(directory, &[".atom.xml", ".rss.xml", ".html"]))
+        || in_directory("articles/", &[".html"])
 }

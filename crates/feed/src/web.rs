@@ -1,0 +1,373 @@
+//! The HTML face of the site: pages for people who open a feed's address in a browser.
+//!
+//! `index.html` (the newest articles and how to subscribe), one page per article
+//! (`articles/<key>.html`, the link every feed gives for it) and one per archive month, place and
+//! tag, each the twin of the feed of the same stem. Every page announces its feeds with
+//! autodiscovery links, needs no JavaScript and links only relatively inside the site, so it
+//! works from any host and from `cargo xtask serve`.
+//!
+//! Markup is written with `maud`, which escapes every value it is given: article text reaches
+//! the page as text, never as markup, and no escaping is done by hand here.
+
+use std::collections::BTreeMap;
+
+use article::{Article, Block};
+use chrono::{DateTime, FixedOffset};
+use maud::{DOCTYPE, Markup, html};
+
+use crate::{
+    GENERATOR, Settings, VERSION, article_path, article_url,
+    page::{Format, Page},
+};
+
+/// The site's one stylesheet, written as `style.css`.
+pub(crate) const STYLESHEET: &str = include_str!("style.css");
+
+/// The stems of place and tag pages by name, so an article page can link to them.
+#[derive(Debug, Default)]
+pub(crate) struct Topics {
+    places: BTreeMap<String, String>,
+    tags: BTreeMap<String, String>,
+}
+
+impl Topics {
+    pub(crate) fn new(pages: &[Page<'_>]) -> Topics {
+        let mut topics = Topics::default();
+        for page in pages {
+            let Some(stem) = &page.stem else { continue };
+            if stem.starts_with("places/") {
+                topics.places.insert(page.name.clone(), stem.clone());
+            } else if stem.starts_with("tags/") {
+                topics.tags.insert(page.name.clone(), stem.clone());
+            }
+        }
+        topics
+    }
+}
+
+/// A feed announced in a page's head and listed in its body.
+struct Feed {
+    label: &'static str,
+    media_type: &'static str,
+    /// Relative to the output directory.
+    path: String,
+}
+
+/// The site's own feeds, most useful first: readers that find several take the first.
+fn main_feeds() -> Vec<Feed> {
+    vec![
+        Feed { label: "Atom", media_type: Format::Atom.media_type(), path: "atom.xml".to_owned() },
+        Feed { label: "RSS", media_type: Format::Rss.media_type(), path: "rss.xml".to_owned() },
+        Feed {
+            label: "JSON Feed",
+            media_type: "application/feed+json",
+            path: "feed.json".to_owned(),
+        },
+    ]
+}
+
+/// The feeds of one page (an archive month, place or tag).
+fn page_feeds(page: &Page<'_>) -> Vec<Feed> {
+    [(Format::Atom, "Atom"), (Format::Rss, "RSS")]
+        .into_iter()
+        .map(|(format, label)| Feed {
+            label,
+            media_type: format.media_type(),
+            path: page.path(format),
+        })
+        .collect()
+}
+
+/// What every page shares: the head with its autodiscovery links, the site header and footer.
+struct Layout<'a> {
+    settings: &'a Settings,
+    /// From the page to the output directory: `""` or `"../"`.
+    root: &'static str,
+    title: String,
+    /// Absolute.
+    canonical: String,
+    /// The page's own feeds, announced before the site's.
+    feeds: Vec<Feed>,
+}
+
+impl Layout<'_> {
+    fn render(self, main: Markup) -> String {
+        let Layout { settings, root, title, canonical, feeds } = self;
+        let site_feeds = main_feeds();
+        let announced = feeds.iter().chain(&site_feeds);
+        html! {
+            (DOCTYPE) "\n"
+            html lang=(settings.language().as_str()) {
+                head {
+                    "\n"
+                    meta charset="utf-8"; "\n"
+                    meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                    title { (title) } "\n"
+                    meta name="description" content=(settings.description()); "\n"
+                    meta name="generator" content={ (GENERATOR) " " (VERSION) }; "\n"
+                    link rel="canonical" href=(canonical); "\n"
+                    link rel="stylesheet" href={ (root) "style.css" }; "\n"
+                    @for feed in announced {
+                        link rel="alternate" type=(feed.media_type)
+                            href={ (root) (feed.path) } title={ (settings.title()) " (" (feed.label) ")" }; "\n"
+                    }
+                }
+                "\n"
+                body {
+                    "\n"
+                    header {
+                        a.site href={ (root) "index.html" } { (settings.title()) }
+                    }
+                    "\n"
+                    main { (main) }
+                    "\n"
+                    footer {
+                        p {
+                            "Subscribe: "
+                            @for (index, feed) in site_feeds.iter().enumerate() {
+                                @if index > 0 { " · " }
+                                a href={ (root) (feed.path) } type=(feed.media_type) { (feed.label) }
+                            }
+                            " · "
+                            a href={ (root) "feeds.opml" } type="text/x-opml" { "OPML" }
+                        }
+                    }
+                    "\n"
+                }
+            }
+        }
+        .into_string()
+    }
+}
+
+/// `index.html`: the newest articles, how to subscribe, and the way to every other page.
+pub(crate) fn index(settings: &Settings, main: &Page<'_>, pages: &[Page<'_>]) -> String {
+    let mut lists: [(&str, &str, Vec<&Page<'_>>); 3] = [
+        ("places", "Places", Vec::new()),
+        ("tags", "Topics", Vec::new()),
+        ("archive", "Archive", Vec::new()),
+    ];
+    for page in pages {
+        let Some(stem) = &page.stem else { continue };
+        for (directory, _, list) in &mut lists {
+            if stem.split_once('/').is_some_and(|(first, _)| first == *directory) {
+                list.push(page);
+            }
+        }
+    }
+    // The newest month first, as people read an archive.
+    lists[2].2.reverse();
+    let subscribe = main_feeds().into_iter().chain([Feed {
+        label: "OPML",
+        media_type: "text/x-opml",
+        path: "feeds.opml".to_owned(),
+    }]);
+    let body = html! {
+        "\n" h1 { (settings.title()) }
+        "\n" p.lede { (settings.description()) }
+        "\n" section #subscribe aria-labelledby="subscribe-heading" {
+            "\n" h2 #subscribe-heading { "Subscribe" }
+            "\n" p {
+                "Copy an address below into your feed reader, or give it this page's address: "
+                "readers find the feeds themselves. Atom and RSS hold the same articles; "
+                "choose whichever your reader prefers. The OPML file lists every feed of this site, "
+                "for readers that import subscriptions in bulk."
+            }
+            "\n" ul.feeds {
+                @for feed in subscribe {
+                    "\n" li {
+                        a href=(feed.path) type=(feed.media_type) { (feed.label) }
+                        " "
+                        code { (settings.url_of(&feed.path)) }
+                    }
+                }
+            }
+        }
+        "\n" section aria-labelledby="latest-heading" {
+            "\n" h2 #latest-heading { "Latest articles" }
+            (article_list("", &main.articles, 3))
+        }
+        @for (directory, heading, list) in &lists {
+            @if !list.is_empty() {
+                "\n" section aria-labelledby={ (directory) "-heading" } {
+                    "\n" h2 id={ (directory) "-heading" } { (heading) }
+                    "\n" ul.topics {
+                        @for page in list {
+                            "\n" li { a href=(page.html_path()) { (page.name) } " (" (page.articles.len()) ")" }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Layout {
+        settings,
+        root: "",
+        title: settings.title().to_owned(),
+        canonical: settings.base_url().to_owned(),
+        feeds: Vec::new(),
+    }
+    .render(body)
+}
+
+/// The page of an archive month, place or tag: its articles and its own feeds.
+pub(crate) fn list_page(settings: &Settings, page: &Page<'_>) -> String {
+    let stem = page.stem.as_deref().unwrap_or_default();
+    let what = match stem.split_once('/').map(|(directory, _)| directory) {
+        Some("archive") => "Articles published in",
+        Some("places") => "Articles filed in",
+        _ => "Articles on",
+    };
+    let neighbours: Vec<(&str, &str)> = page
+        .links
+        .iter()
+        .filter_map(|(rel, stem)| {
+            let label = match *rel {
+                "prev-archive" => "Earlier month",
+                "next-archive" => "Later month",
+                _ => return None,
+            };
+            Some((label, stem.as_deref()?))
+        })
+        .collect();
+    let feeds = page_feeds(page);
+    let body = html! {
+        "\n" h1 { (page.name) }
+        "\n" p.lede { (what) " " (page.name) ": " (page.articles.len()) }
+        "\n" p.feeds {
+            "This page as a feed: "
+            @for (index, feed) in feeds.iter().enumerate() {
+                @if index > 0 { " · " }
+                a href={ "../" (feed.path) } type=(feed.media_type) { (feed.label) }
+            }
+        }
+        @if !neighbours.is_empty() {
+            "\n" nav aria-label="Archive" {
+                "\n" ul.topics {
+                    @for (label, stem) in &neighbours {
+                        "\n" li { a href={ "../" (stem) ".html" } { (label) } }
+                    }
+                }
+            }
+        }
+        (article_list("../", &page.articles, 2))
+    };
+    Layout {
+        settings,
+        root: "../",
+        title: page.title.clone(),
+        canonical: page.html_url(settings),
+        feeds,
+    }
+    .render(body)
+}
+
+/// An article's own page, in full.
+pub(crate) fn article_page(settings: &Settings, topics: &Topics, article: &Article) -> String {
+    let place = article.place().map(|place| {
+        let stem = topics.places.get(place.name());
+        (place.name(), stem)
+    });
+    let tags: Vec<(&str, Option<&String>)> =
+        article.tags().iter().map(|tag| (tag.as_str(), topics.tags.get(tag.as_str()))).collect();
+    let body = html! {
+        "\n" article lang=[article.language().map(|language| language.as_str())] {
+            "\n" h1 { (article.headline().as_str()) }
+            (meta(article))
+            @if article.updated() != article.published() {
+                "\n" p.meta { "Updated " (time(article.updated())) }
+            }
+            @for block in article.blocks() {
+                @match block {
+                    Block::Subheading(text) => { "\n" h2 { (text) } }
+                    Block::Paragraph(text) => { "\n" p { (text) } }
+                }
+            }
+            @if place.is_some() || !tags.is_empty() {
+                "\n" p.topics {
+                    @if let Some((name, stem)) = place {
+                        "Filed in " (topic_link(name, stem))
+                        @if !tags.is_empty() { ". " }
+                    }
+                    @if !tags.is_empty() {
+                        "Topics: "
+                        @for (index, (name, stem)) in tags.iter().enumerate() {
+                            @if index > 0 { ", " }
+                            (topic_link(name, *stem))
+                        }
+                    }
+                }
+            }
+            @if let Some(link) = article.link() {
+                "\n" p { a href=(link.as_str()) rel="external" { "Read the original" } }
+            }
+        }
+    };
+    Layout {
+        settings,
+        root: "../",
+        title: format!("{} — {}", article.headline().as_str(), settings.title()),
+        canonical: article_url(settings, article),
+        feeds: Vec::new(),
+    }
+    .render(body)
+}
+
+fn topic_link(name: &str, stem: Option<&String>) -> Markup {
+    html! {
+        @match stem {
+            Some(stem) => a href={ "../" (stem) ".html" } { (name) },
+            None => (name),
+        }
+    }
+}
+
+/// Articles as a list of headlines with their dateline facts and lede; `level` is the heading
+/// level of each headline under the list's own heading.
+fn article_list(root: &str, articles: &[&Article], level: u8) -> Markup {
+    html! {
+        @if articles.is_empty() {
+            "\n" p { "No articles yet." }
+        } @else {
+            "\n" ol.articles {
+                @for article in articles {
+                    "\n" li {
+                        "\n" article lang=[article.language().map(|language| language.as_str())] {
+                            @let link = html! { a href={ (root) (article_path(article)) } { (article.headline().as_str()) } };
+                            "\n"
+                            @if level == 2 { h2 { (link) } } @else { h3 { (link) } }
+                            (meta(article))
+                            @if !article.lede().is_empty() {
+                                "\n" p { (article.lede()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The publication time, place, agency and byline of an article, on one line.
+fn meta(article: &Article) -> Markup {
+    let place = article.place().map(|place| place.name());
+    let agency = article.agency().map(|agency| agency.as_str());
+    let author = article.author().map(|author| author.as_str());
+    html! {
+        "\n" p.meta {
+            (time(article.published()))
+            @for fact in [place, agency, author].into_iter().flatten() {
+                " · " (fact)
+            }
+        }
+    }
+}
+
+/// A `<time>` element: the exact instant for machines, a plain date and time for people.
+fn time(instant: DateTime<FixedOffset>) -> Markup {
+    html! {
+        time datetime=(instant.to_rfc3339()) {
+            (instant.format("%-d %B %Y, %H:%M (UTC%:z)").to_string())
+        }
+    }
+}
