@@ -2,6 +2,8 @@
 //!
 //! - `regen` regenerates `feeds/` from `seeds/` (`--check` only compares);
 //! - `validate` checks feeds against the RSS 2.0, Atom 1.0 and XML 1.0 rules;
+//! - `serve` serves `feeds/` on loopback (`--watch` regenerates it when a seed changes);
+//! - `publish` checks that `feeds/` is fresh and valid and, with `--ping`, notifies the WebSub hub;
 //! - `corpus` writes a synthetic wire corpus, and `bench` times `regen` on such corpora.
 //!
 //! xtask stays thin: parsing and serializing live in the `article` and `feed` crates, validation
@@ -10,7 +12,9 @@
 
 mod bench;
 mod corpus;
+mod publish;
 mod regen;
+mod serve;
 mod state;
 mod tidy;
 mod validate;
@@ -36,6 +40,10 @@ enum Task {
     Regen(regen::Args),
     /// Check feeds against the rules of RSS 2.0, Atom 1.0 and XML 1.0.
     Validate(validate::Args),
+    /// Serve the feeds over HTTP on 127.0.0.1, as a static host would.
+    Serve(serve::Args),
+    /// Check that the feeds are fresh and valid; with --ping, notify the WebSub hub.
+    Publish(publish::Args),
     /// Write a deterministic synthetic wire corpus.
     Corpus(corpus::Args),
     /// Time regen against the floor (reading the inputs, writing the outputs).
@@ -47,6 +55,8 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Regen(args) => regen::run(&args),
         Task::Validate(args) => validate::run(&args),
+        Task::Serve(args) => serve::run(&args),
+        Task::Publish(args) => publish::run(&args),
         Task::Corpus(args) => corpus::run(&args),
         Task::Bench(args) => bench::run(&args),
     };

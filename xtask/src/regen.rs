@@ -41,6 +41,13 @@ pub(crate) struct Args {
     check: bool,
 }
 
+impl Args {
+    /// A plain `regen --seeds SEEDS --out OUT`, as `serve --watch` runs it.
+    pub(crate) fn new(seeds: PathBuf, out: PathBuf) -> Args {
+        Args { seeds: Some(seeds), out: Some(out), config: None, keep_going: false, check: false }
+    }
+}
+
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let root = project_root();
     let seeds = args.seeds.clone().unwrap_or_else(|| root.join("seeds"));
@@ -128,6 +135,11 @@ pub(crate) struct Build {
 }
 
 impl Build {
+    /// The settings the build used.
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
     /// The site of the good articles, to be rendered file by file.
     pub(crate) fn site(&self) -> feed::Site<'_> {
         feed::Site::new(&self.settings, &self.articles)

@@ -64,6 +64,20 @@ impl<'a> Site<'a> {
         self.files().into_iter().map(|(path, _)| path).collect()
     }
 
+    /// The feeds readers subscribe to, which announce the WebSub hub and are pinged when they
+    /// change: every page's Atom and RSS but the archives', and the JSON Feed. In path order.
+    pub fn live_feeds(&self) -> Vec<String> {
+        let mut feeds: Vec<String> = self
+            .pages
+            .iter()
+            .filter(|page| !page.archive)
+            .flat_map(|page| [page.path(Format::Atom), page.path(Format::Rss)])
+            .chain(["feed.json".to_owned()])
+            .collect();
+        feeds.sort();
+        feeds
+    }
+
     /// Renders every file, on every core, and hands each to `use_file` with its path as soon as
     /// it is rendered; returns what `use_file` returned, in path order. At most one rendered
     /// file per core is alive at a time.
