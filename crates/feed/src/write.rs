@@ -29,12 +29,58 @@ impl fmt::Display for WriteError {
 impl std::error::Error for WriteError {}
 
 /// The RSS document as bytes.
+///
+/// Outside CDATA sections, `&` and `<` in text and attributes are written as the hexadecimal
+/// character references `&#x26;` and `&#x3C;`, as the RSS Advisory Board's profile recommends
+/// for plain text: RSS has no way to say that a title is text, and readers (and the W3C
+/// validator) take `&lt;b&gt;` in a title for markup, but not `&#x3C;b>`.
 pub fn write_rss(channel: &rss::Channel) -> Result<Vec<u8>, WriteError> {
-    let mut bytes = channel
+    let bytes = channel
         .pretty_write_to(Vec::new(), b' ', 2)
         .map_err(|err| WriteError { message: err.to_string() })?;
+    let mut bytes = hex_references(&bytes);
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// `&lt;` → `&#x3C;` and `&amp;` → `&#x26;`, except inside CDATA sections, where they are
+/// characters of the text rather than references.
+fn hex_references(xml: &[u8]) -> Vec<u8> {
+    const CDATA_START: &[u8] = b"<![CDATA[";
+    const CDATA_END: &[u8] = b"]]>";
+    let mut out = Vec::with_capacity(xml.len() + xml.len() / 64);
+    let mut rest = xml;
+    while !rest.is_empty() {
+        let (outside, after) = match find(rest, CDATA_START) {
+            Some(start) => rest.split_at(start),
+            None => (rest, &[][..]),
+        };
+        let mut text = outside;
+        while let Some(index) = memchr::memchr(b'&', text) {
+            out.extend_from_slice(&text[..index]);
+            let tail = &text[index..];
+            if tail.starts_with(b"&lt;") {
+                out.extend_from_slice(b"&#x3C;");
+                text = &tail[4..];
+            } else if tail.starts_with(b"&amp;") {
+                out.extend_from_slice(b"&#x26;");
+                text = &tail[5..];
+            } else {
+                out.push(b'&');
+                text = &tail[1..];
+            }
+        }
+        out.extend_from_slice(text);
+        // The CDATA section, copied as it is.
+        let end = find(after, CDATA_END).map_or(after.len(), |end| end + CDATA_END.len());
+        out.extend_from_slice(&after[..end]);
+        rest = &after[end..];
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack, needle)
 }
 
 /// The Atom document as bytes.
@@ -47,4 +93,16 @@ pub fn write_atom(feed: &atom::Feed) -> Result<Vec<u8>, WriteError> {
         .map_err(|err| WriteError { message: err.to_string() })?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_references_outside_cdata_only() {
+        let xml = b"<t a=\"x&amp;y\">&lt;b&gt; &amp;amp; &quot;</t><![CDATA[&lt;p&gt; &amp;]]><t>&lt;</t>";
+        assert_eq!(
+            String::from_utf8(super::hex_references(xml)).unwrap(),
+            "<t a=\"x&#x26;y\">&#x3C;b&gt; &#x26;amp; &quot;</t><![CDATA[&lt;p&gt; &amp;]]><t>&#x3C;</t>"
+        );
+    }
 }
