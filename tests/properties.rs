@@ -80,7 +80,11 @@ fn wire_article() -> impl Strategy<Value = String> {
 }
 
 fn parse(wire: &str) -> Article {
-    let key = ArticleKey::new("prop").unwrap();
+    parse_as("prop", wire)
+}
+
+fn parse_as(key: &str, wire: &str) -> Article {
+    let key = ArticleKey::new(key).unwrap();
     match article::parse(&key, wire.as_bytes(), &Settings::defaults().parse_options()) {
         Ok(parsed) => parsed.article,
         Err(err) => panic!("valid input refused: {err}\n{wire}"),
@@ -164,5 +168,16 @@ proptest! {
                 .collect();
             prop_assert_eq!(rendered_blocks(&html), blocks);
         }
+    }
+
+    /// The site streams its feeds item by item; the bytes are those of the whole documents.
+    #[test]
+    fn streamed_feeds_equal_whole_documents(wires in proptest::collection::vec(wire_article(), 0..5)) {
+        let settings = Settings::from_toml("item-limit = 0").unwrap();
+        let articles: Vec<Article> =
+            wires.iter().enumerate().map(|(index, wire)| parse_as(&format!("a{index}"), wire)).collect();
+        let site = feed::site(&settings, &articles).unwrap();
+        prop_assert_eq!(&site["rss.xml"], &feed::write_rss(&feed::rss_channel(&settings, &articles)).unwrap());
+        prop_assert_eq!(&site["atom.xml"], &feed::write_atom(&feed::atom_feed(&settings, &articles)).unwrap());
     }
 }

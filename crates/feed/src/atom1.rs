@@ -4,7 +4,7 @@
 //! which `atom_syndication` would otherwise date at the 1970 epoch. The place is a category with
 //! a scheme and a label, so readers can tell it from a topic.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, io::Write};
 
 use article::Article;
 use atom_syndication as atom;
@@ -12,8 +12,9 @@ use atom_syndication as atom;
 use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
 
 use crate::{
-    GENERATOR, Settings, VERSION, article_url, byline, entry_id, html,
+    GENERATOR, Settings, VERSION, WriteError, article_url, byline, entry_id, html,
     page::{self, Format, Page},
+    write::{self, write_atom},
 };
 
 /// The Atom 1.0 main feed: the newest articles, linked to the newest archive page.
@@ -30,6 +31,49 @@ pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
 /// A page of the site as an Atom feed.
 pub(crate) fn atom_page(settings: &Settings, page: &Page<'_>) -> atom::Feed {
     let updated = distinct_updated(&page.articles);
+    let entries = page
+        .articles
+        .iter()
+        .zip(&updated)
+        .map(|(article, updated)| atom_entry(settings, article, *updated))
+        .collect();
+    atom_shell(settings, page, &updated, entries)
+}
+
+/// Writes a page as Atom, entry by entry, holding one entry at a time: the same bytes as
+/// `write_atom(&atom_page(settings, page))`.
+pub(crate) fn write_atom_page(
+    settings: &Settings,
+    page: &Page<'_>,
+    out: &mut dyn Write,
+) -> Result<(), WriteError> {
+    let updated = distinct_updated(&page.articles);
+    let mut entries = page
+        .articles
+        .iter()
+        .zip(&updated)
+        .map(|(article, updated)| atom_entry(settings, article, *updated));
+    let Some(first) = entries.next() else {
+        return write::all(out, &write_atom(&atom_shell(settings, page, &updated, Vec::new()))?);
+    };
+    let first_chunk = entry_chunk(first.clone())?;
+    let document = write_atom(&atom_shell(settings, page, &updated, vec![first]))?;
+    write::splice(out, &document, &first_chunk, entries.map(entry_chunk))
+}
+
+/// The bytes of one entry as `write_atom` writes it inside a feed, indentation included.
+fn entry_chunk(entry: atom::Entry) -> Result<Vec<u8>, WriteError> {
+    let carrier = atom::Feed { entries: vec![entry], ..Default::default() };
+    Ok(write::element(&write_atom(&carrier)?, "entry").to_vec())
+}
+
+/// The feed of a page around the given entries; `updated` holds every entry's `updated`.
+fn atom_shell(
+    settings: &Settings,
+    page: &Page<'_>,
+    updated: &[DateTime<FixedOffset>],
+    entries: Vec<atom::Entry>,
+) -> atom::Feed {
     let mut links: Vec<atom::Link> = page
         .links
         .iter()
@@ -74,12 +118,7 @@ pub(crate) fn atom_page(settings: &Settings, page: &Page<'_>) -> atom::Feed {
         logo: None,
         rights: None,
         subtitle: Some(plain_text(settings.description(), None)),
-        entries: page
-            .articles
-            .iter()
-            .zip(updated)
-            .map(|(article, updated)| atom_entry(settings, article, updated))
-            .collect(),
+        entries,
         extensions,
         namespaces,
         base: None,

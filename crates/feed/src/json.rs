@@ -3,12 +3,14 @@
 //! Written with serde from structs whose field order is the output order, so the bytes are as
 //! deterministic as the XML feeds'.
 
+use std::io::Write;
+
 use article::Article;
 use serde::Serialize;
 
 use crate::{
     Settings, WriteError, article_url, atom1::distinct_updated, byline, category_names, entry_id,
-    html, page::Page,
+    html, page::Page, write,
 };
 
 #[derive(Serialize)]
@@ -22,7 +24,26 @@ struct JsonFeed<'a> {
     authors: Vec<Author<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     hubs: Vec<Hub<'a>>,
-    items: Vec<Item<'a>>,
+    items: Items<'a>,
+}
+
+/// The items, made one at a time as serde writes them, so the feed is never whole in memory.
+struct Items<'a> {
+    settings: &'a Settings,
+    page: &'a Page<'a>,
+}
+
+impl Serialize for Items<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let modified = distinct_updated(&self.page.articles);
+        serializer.collect_seq(
+            self.page
+                .articles
+                .iter()
+                .zip(modified)
+                .map(|(article, modified)| item(self.settings, article, modified)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -55,9 +76,12 @@ struct Item<'a> {
     language: Option<&'a str>,
 }
 
-/// The JSON Feed of a page (the main feed), as bytes with a final newline.
-pub(crate) fn write(settings: &Settings, page: &Page<'_>) -> Result<Vec<u8>, WriteError> {
-    let modified = distinct_updated(&page.articles);
+/// Writes the JSON Feed of a page (the main feed), with a final newline.
+pub(crate) fn write(
+    settings: &Settings,
+    page: &Page<'_>,
+    out: &mut dyn Write,
+) -> Result<(), WriteError> {
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: &page.title,
@@ -67,17 +91,11 @@ pub(crate) fn write(settings: &Settings, page: &Page<'_>) -> Result<Vec<u8>, Wri
         language: settings.language().to_string(),
         authors: vec![Author { name: settings.author() }],
         hubs: page.hub(settings).map(|url| Hub { kind: "WebSub", url }).into_iter().collect(),
-        items: page
-            .articles
-            .iter()
-            .zip(modified)
-            .map(|(article, modified)| item(settings, article, modified))
-            .collect(),
+        items: Items { settings, page },
     };
-    let mut bytes =
-        serde_json::to_vec_pretty(&feed).map_err(|err| WriteError::new(err.to_string()))?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    serde_json::to_writer_pretty(&mut *out, &feed)
+        .map_err(|err| WriteError::new(err.to_string()))?;
+    write::all(out, b"\n")
 }
 
 fn item<'a>(

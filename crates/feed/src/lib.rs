@@ -52,7 +52,7 @@ pub use crate::{
     html::{article_html, text_html},
     rss2::rss_channel,
     settings::{Settings, SettingsError},
-    site::{Site, is_generated, site},
+    site::{Site, SiteFile, is_generated, site},
     write::{WriteError, write_atom, write_rss},
 };
 

@@ -5,15 +5,16 @@
 //! as an empty element. Names go in `dc:creator`, never in `<author>`, which RSS reserves for an
 //! e-mail address.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, io::Write};
 
 use article::Article;
 use atom_syndication as atom;
 
 use crate::{
-    GENERATOR, Settings, VERSION, article_url, byline, category_names, entry_id, feed_updated,
-    html,
+    GENERATOR, Settings, VERSION, WriteError, article_url, byline, category_names, entry_id,
+    feed_updated, html,
     page::{self, Format, Page},
+    write::{self, write_rss},
 };
 
 /// The RSS 2.0 main channel: the newest articles, linked to the newest archive page.
@@ -30,6 +31,34 @@ pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
 
 /// A page of the site as an RSS channel.
 pub(crate) fn rss_page(settings: &Settings, page: &Page<'_>) -> rss::Channel {
+    let items = page.articles.iter().map(|article| rss_item(settings, article)).collect();
+    rss_shell(settings, page, items)
+}
+
+/// Writes a page as RSS, item by item, holding one item at a time: the same bytes as
+/// `write_rss(&rss_page(settings, page))`.
+pub(crate) fn write_rss_page(
+    settings: &Settings,
+    page: &Page<'_>,
+    out: &mut dyn Write,
+) -> Result<(), WriteError> {
+    let mut items = page.articles.iter().map(|article| rss_item(settings, article));
+    let Some(first) = items.next() else {
+        return write::all(out, &write_rss(&rss_shell(settings, page, Vec::new()))?);
+    };
+    let first_chunk = item_chunk(first.clone())?;
+    let document = write_rss(&rss_shell(settings, page, vec![first]))?;
+    write::splice(out, &document, &first_chunk, items.map(item_chunk))
+}
+
+/// The bytes of one item as `write_rss` writes it inside a channel, indentation included.
+fn item_chunk(item: rss::Item) -> Result<Vec<u8>, WriteError> {
+    let carrier = rss::Channel { items: vec![item], ..Default::default() };
+    Ok(write::element(&write_rss(&carrier)?, "item").to_vec())
+}
+
+/// The channel of a page around the given items.
+fn rss_shell(settings: &Settings, page: &Page<'_>, items: Vec<rss::Item>) -> rss::Channel {
     let articles = &page.articles;
     let mut links: Vec<atom::Link> = page
         .links
@@ -82,7 +111,7 @@ pub(crate) fn rss_page(settings: &Settings, page: &Page<'_>) -> rss::Channel {
         text_input: None,
         skip_hours: Vec::new(),
         skip_days: Vec::new(),
-        items: articles.iter().map(|article| rss_item(settings, article)).collect(),
+        items,
         extensions,
         atom_ext: Some(rss::extension::atom::AtomExtension { links }),
         itunes_ext: None,

@@ -5,19 +5,18 @@
 //! stylesheet. `Site` renders them one at a time on every
 //! core, so the caller can write each file as it comes instead of holding the whole site.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, io::Write};
 
 use article::Article;
 use rayon::prelude::*;
 
 use crate::{
     Settings, WriteError, article_path,
-    atom1::atom_page,
+    atom1::write_atom_page,
     json, opml,
     page::{self, Format, Page},
-    rss2::rss_page,
-    web,
-    write::{write_atom, write_rss},
+    rss2::write_rss_page,
+    web, write,
 };
 
 /// Every file of the site by path relative to the output directory, in path order.
@@ -36,6 +35,20 @@ pub struct Site<'a> {
     articles: &'a [Article],
     pages: Vec<Page<'a>>,
     topics: web::Topics,
+}
+
+/// One file of the site: its path, and what it is made of.
+#[derive(Debug, Clone)]
+pub struct SiteFile {
+    path: String,
+    kind: File,
+}
+
+impl SiteFile {
+    /// The file's path relative to the output directory, `/`-separated.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
 }
 
 /// What one file of the site is made of.
@@ -61,7 +74,7 @@ impl<'a> Site<'a> {
 
     /// Every file's path, in path order.
     pub fn paths(&self) -> Vec<String> {
-        self.files().into_iter().map(|(path, _)| path).collect()
+        self.plan().into_iter().map(|(path, _)| path).collect()
     }
 
     /// The feeds readers subscribe to, which announce the WebSub hub and are pinged when they
@@ -87,15 +100,44 @@ impl<'a> Site<'a> {
     ) -> Result<Vec<(String, R)>, WriteError> {
         self.files()
             .into_par_iter()
-            .map(|(path, file)| {
-                let bytes = self.render(file)?;
-                let result = use_file(&path, bytes);
-                Ok((path, result))
+            .map(|file| {
+                let mut bytes = Vec::new();
+                self.write(&file, &mut bytes)?;
+                let result = use_file(&file.path, bytes);
+                Ok((file.path, result))
             })
             .collect()
     }
 
-    fn files(&self) -> Vec<(String, File)> {
+    /// Every file of the site, in path order, to be written with [`Site::write`].
+    pub fn files(&self) -> Vec<SiteFile> {
+        self.plan().into_iter().map(|(path, kind)| SiteFile { path, kind }).collect()
+    }
+
+    /// Writes one file to `out` as it is rendered: feeds item by item, so even a feed of every
+    /// article is never whole in memory. `out` should be buffered.
+    pub fn write(&self, file: &SiteFile, out: &mut dyn Write) -> Result<(), WriteError> {
+        let settings = self.settings;
+        match file.kind {
+            File::Page(index, Format::Atom) => write_atom_page(settings, &self.pages[index], out),
+            File::Page(index, Format::Rss) => write_rss_page(settings, &self.pages[index], out),
+            File::Json => json::write(settings, &self.pages[0], out),
+            File::Opml => write::all(out, &opml::write(settings, &self.pages)?),
+            File::Html(0) => {
+                write::all(out, web::index(settings, &self.pages[0], &self.pages).as_bytes())
+            }
+            File::Html(index) => {
+                write::all(out, web::list_page(settings, &self.pages[index]).as_bytes())
+            }
+            File::Article(index) => write::all(
+                out,
+                web::article_page(settings, &self.topics, &self.articles[index]).as_bytes(),
+            ),
+            File::Style => write::all(out, web::STYLESHEET.as_bytes()),
+        }
+    }
+
+    fn plan(&self) -> Vec<(String, File)> {
         let mut files: Vec<(String, File)> =
             Vec::with_capacity(3 * self.pages.len() + self.articles.len() + 3);
         for (index, page) in self.pages.iter().enumerate() {
@@ -112,28 +154,6 @@ impl<'a> Site<'a> {
         files.push(("style.css".to_owned(), File::Style));
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files
-    }
-
-    fn render(&self, file: File) -> Result<Vec<u8>, WriteError> {
-        match file {
-            File::Page(index, Format::Atom) => {
-                write_atom(&atom_page(self.settings, &self.pages[index]))
-            }
-            File::Page(index, Format::Rss) => {
-                write_rss(&rss_page(self.settings, &self.pages[index]))
-            }
-            File::Html(0) => {
-                Ok(web::index(self.settings, &self.pages[0], &self.pages).into_bytes())
-            }
-            File::Html(index) => Ok(web::list_page(self.settings, &self.pages[index]).into_bytes()),
-            File::Article(index) => {
-                Ok(web::article_page(self.settings, &self.topics, &self.articles[index])
-                    .into_bytes())
-            }
-            File::Json => json::write(self.settings, &self.pages[0]),
-            File::Opml => opml::write(self.settings, &self.pages),
-            File::Style => Ok(web::STYLESHEET.as_bytes().to_vec()),
-        }
     }
 }
 

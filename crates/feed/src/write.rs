@@ -4,7 +4,7 @@
 //! newline. Write errors are passed on, never swallowed: `to_string()` on the crates' types
 //! returns `""` on failure, so it is never used.
 
-use std::fmt;
+use std::{fmt, io::Write};
 
 use atom_syndication as atom;
 
@@ -41,6 +41,47 @@ pub fn write_rss(channel: &rss::Channel) -> Result<Vec<u8>, WriteError> {
     let mut bytes = hex_references(&bytes);
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// Writes `bytes`, passing on an I/O error as a `WriteError`.
+pub(crate) fn all(out: &mut dyn Write, bytes: &[u8]) -> Result<(), WriteError> {
+    out.write_all(bytes).map_err(|err| WriteError::new(err.to_string()))
+}
+
+/// Writes `document`, a feed written with only its first item or entry (whose bytes are
+/// `first`), with the bytes of the others spliced in after it, one at a time.
+pub(crate) fn splice(
+    out: &mut dyn Write,
+    document: &[u8],
+    first: &[u8],
+    rest: impl Iterator<Item = Result<Vec<u8>, WriteError>>,
+) -> Result<(), WriteError> {
+    let at = memchr::memmem::find(document, first)
+        .ok_or_else(|| WriteError::new("an item is written differently alone".to_owned()))?
+        + first.len();
+    all(out, &document[..at])?;
+    for chunk in rest {
+        all(out, &chunk?)?;
+    }
+    all(out, &document[at..])
+}
+
+/// The first `<name>` element of a pretty-printed document through the last `</name>`, with
+/// the line break and indentation before it: the bytes the element takes in any document
+/// where it sits at the same depth. Element text is escaped (`&lt;`) or in CDATA as escaped
+/// HTML, so neither tag occurs inside an element.
+pub(crate) fn element<'a>(document: &'a [u8], name: &str) -> &'a [u8] {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = memchr::memmem::find(document, open.as_bytes()).unwrap_or(0);
+    let start = document[..start]
+        .iter()
+        .rposition(|&byte| byte != b' ')
+        .filter(|&index| document[index] == b'\n')
+        .unwrap_or(start);
+    let end = memchr::memmem::rfind(document, close.as_bytes())
+        .map_or(document.len(), |end| end + close.len());
+    &document[start..end]
 }
 
 /// `&lt;` → `&#x3C;` and `&amp;` → `&#x26;`, except inside CDATA sections, where they are
