@@ -15,6 +15,7 @@ mod corpus;
 mod publish;
 mod regen;
 mod serve;
+mod sink;
 mod state;
 mod tidy;
 mod validate;

@@ -9,7 +9,6 @@
 use std::{
     collections::BTreeMap,
     fs,
-    io::Write,
     path::{Path, PathBuf},
     process::ExitCode,
 };
@@ -19,7 +18,11 @@ use article::{Article, ArticleKey};
 use feed::Settings;
 use rayon::prelude::*;
 
-use crate::{display, project_root, state};
+use crate::{
+    display, project_root,
+    sink::{Mode, Outcome, Sink},
+    state,
+};
 
 /// Options of `cargo xtask regen`.
 #[derive(clap::Args)]
@@ -272,18 +275,34 @@ fn as_warning(problem: &str) -> String {
 
 /// Compares the output directory with what regen would write; returns one line per difference.
 pub(crate) fn check(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<Vec<String>> {
-    let compared = site.render_each(|name, expected| {
-        let path = out.join(name);
-        match fs::read(&path) {
-            Ok(actual) if normalize_newlines(&actual) == expected => None,
-            Ok(_) => {
-                Some(format!("{}: differs from what `cargo xtask regen` writes", display(&path)))
+    let compared: Vec<anyhow::Result<Option<String>>> = site
+        .files()
+        .par_iter()
+        .map(|file| {
+            let path = out.join(file.path());
+            let temporary = path.with_file_name(".check.tmp");
+            if stream(site, file, Sink::new(path.clone(), temporary, Mode::Check), false)?
+                == Changed::No
+            {
+                return Ok(None);
             }
-            Err(_) => Some(format!("{}: missing", display(&path))),
-        }
-    })?;
-    let mut problems: Vec<String> =
-        compared.into_iter().filter_map(|(_, problem)| problem).collect();
+            let problem = match fs::read(&path) {
+                Err(_) => format!("{}: missing", display(&path)),
+                // A checkout with `core.autocrlf` holds CRLF copies of the LF files regen writes.
+                Ok(actual) if normalize_newlines(&actual) == render(site, file)? => {
+                    return Ok(None);
+                }
+                Ok(_) => {
+                    format!("{}: differs from what `cargo xtask regen` writes", display(&path))
+                }
+            };
+            Ok(Some(problem))
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for result in compared {
+        problems.extend(result?);
+    }
     let names: Vec<String> = site.paths();
     for name in list_files(out) {
         if names.binary_search(&name).is_err() {
@@ -291,6 +310,48 @@ pub(crate) fn check(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<Vec<Str
         }
     }
     Ok(problems)
+}
+
+/// Whether a streamed file changed.
+#[derive(Debug, PartialEq, Eq)]
+enum Changed {
+    No,
+    /// Yes; staged in this temporary file when the sink writes.
+    Yes(Option<PathBuf>),
+}
+
+/// Renders `file` through `sink`.
+fn stream(
+    site: &feed::Site<'_>,
+    file: &feed::SiteFile,
+    sink: Sink,
+    sync: bool,
+) -> anyhow::Result<Changed> {
+    let path = display(sink.path());
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, sink);
+    if let Err(err) = site.write(file, &mut buffered) {
+        // An I/O error of the sink, passed on by the renderer, is the file's, not the render's.
+        match buffered.get_ref().failure() {
+            Some(failure) => bail!("{path}: cannot write: {failure}"),
+            None => bail!("{path}: cannot render: {err}"),
+        }
+    }
+    let sink = buffered
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)
+        .with_context(|| format!("{path}: cannot write"))?;
+    Ok(match sink.finish(sync).with_context(|| format!("{path}: cannot write"))? {
+        Outcome::Unchanged => Changed::No,
+        Outcome::Staged(temporary) => Changed::Yes(Some(temporary)),
+        Outcome::Differs => Changed::Yes(None),
+    })
+}
+
+/// One file, rendered whole: for the rare comparison that needs it.
+fn render(site: &feed::Site<'_>, file: &feed::SiteFile) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    site.write(file, &mut bytes).with_context(|| format!("{}: cannot render", file.path()))?;
+    Ok(bytes)
 }
 
 /// Every file below `dir` as a `/`-separated path relative to it, in path order; hidden files
@@ -346,24 +407,36 @@ fn write(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<(usize, usize)> {
         })?;
         remove_stale_temporaries(directory);
     }
-    // Each file is staged as soon as it is rendered, so the site is never whole in memory, and
-    // every new file is complete on disk before the first rename: a failure part-way (a full
-    // disk, a read-only directory) leaves every feed as it was.
-    let staged = site.render_each(|name, bytes| {
-        let path = out.join(name);
-        if fs::read(&path).is_ok_and(|old| old == bytes) {
-            return Ok(None);
-        }
-        stage(&path, &bytes).map(|temporary| Some((temporary, path)))
-    })?;
+    // Each file is compared with the one on disk as it is rendered, and staged only from its
+    // first difference, so no file is ever whole in memory; every new file is complete on disk
+    // before the first rename: a failure part-way (a full disk, a read-only directory) leaves
+    // every feed as it was.
+    let sync_each = !SYNC_ONCE;
+    let staged: Vec<anyhow::Result<Option<(PathBuf, PathBuf)>>> = site
+        .files()
+        .par_iter()
+        .map(|file| {
+            let path = out.join(file.path());
+            let name = file.path().rsplit('/').next().unwrap_or_default();
+            let temporary = path.with_file_name(temporary_name(name, std::process::id()));
+            let sink = Sink::new(path.clone(), temporary, Mode::Write);
+            Ok(match stream(site, file, sink, sync_each)? {
+                Changed::No => None,
+                Changed::Yes(temporary) => temporary.map(|temporary| (temporary, path)),
+            })
+        })
+        .collect();
     let mut renames = Vec::new();
     let mut failure = None;
-    for (_, result) in staged {
+    for result in staged {
         match result {
             Ok(Some(rename)) => renames.push(rename),
             Ok(None) => {}
             Err(err) => failure = failure.or(Some(err)),
         }
+    }
+    if failure.is_none() && SYNC_ONCE && !renames.is_empty() {
+        failure = sync_file_system(out).err();
     }
     if let Some(err) = failure {
         for (temporary, _) in &renames {
@@ -424,20 +497,22 @@ fn remove_stale_temporaries(out: &Path) {
     }
 }
 
-/// Writes `bytes` to a new temporary file beside `path`, synced to disk.
-fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    let name = path.file_name().and_then(|name| name.to_str()).expect("generated names are UTF-8");
-    let temporary = path.with_file_name(temporary_name(name, std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()
-    })();
-    if let Err(err) = result {
-        let _ = fs::remove_file(&temporary);
-        return Err(err).with_context(|| format!("{}: cannot write", display(path)));
-    }
-    Ok(temporary)
+/// Whether staged files are made durable all at once, by syncing the file system that holds
+/// them, rather than one `fsync` per file: on Linux, where `syncfs` exists. With a page per
+/// article, per-file syncs would cost more than the rest of a regen.
+const SYNC_ONCE: bool = cfg!(target_os = "linux");
+
+/// Forces every staged file of `out`'s file system to disk, before the first rename.
+#[cfg(target_os = "linux")]
+fn sync_file_system(out: &Path) -> anyhow::Result<()> {
+    let directory = fs::File::open(out)?;
+    rustix::fs::syncfs(&directory)
+        .with_context(|| format!("{}: cannot sync the new files to disk", display(out)))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_file_system(_out: &Path) -> anyhow::Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]

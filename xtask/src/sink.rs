@@ -1,0 +1,243 @@
+//! Where a rendered file goes: compared with the file on disk as it streams, and written to a
+//! temporary file beside it only from the first difference on.
+//!
+//! So `regen` holds no file whole in memory, reads (not rewrites) the files that did not change,
+//! and `regen --check` compares without writing anything.
+
+use std::{
+    fs::File,
+    io::{self, BufReader, BufWriter, Read as _, Write},
+    path::PathBuf,
+};
+
+/// What a sink does with a file that differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Stage the new content in a temporary file.
+    Write,
+    /// Only tell.
+    Check,
+}
+
+/// How a streamed file compared with the one on disk.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// The same bytes: nothing was written.
+    Unchanged,
+    /// Different or new (`Mode::Write`): the new content, complete, in this temporary file.
+    Staged(PathBuf),
+    /// Different or new (`Mode::Check`).
+    Differs,
+}
+
+/// A `Write` that compares with `path` and stages the difference. Wrap it in a `BufWriter`:
+/// it compares chunk by chunk as written.
+#[derive(Debug)]
+pub(crate) struct Sink {
+    path: PathBuf,
+    temporary: PathBuf,
+    mode: Mode,
+    old: Option<BufReader<File>>,
+    /// How many leading bytes matched the old file.
+    matched: u64,
+    differs: bool,
+    staged: Option<BufWriter<File>>,
+    scratch: Vec<u8>,
+    /// The first I/O error, which a renderer may pass on in its own words.
+    failure: Option<String>,
+}
+
+impl Sink {
+    /// A sink for `path`, staging in `temporary` if it must.
+    pub(crate) fn new(path: PathBuf, temporary: PathBuf, mode: Mode) -> Sink {
+        let old = File::open(&path).ok().map(|file| BufReader::with_capacity(1 << 16, file));
+        Sink {
+            path,
+            temporary,
+            mode,
+            old,
+            matched: 0,
+            differs: false,
+            staged: None,
+            scratch: Vec::new(),
+            failure: None,
+        }
+    }
+
+    /// The file this sink compares with and replaces.
+    pub(crate) fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// The first I/O error a write met, as the system words it.
+    pub(crate) fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
+    }
+
+    /// Ends the file: whether it changed, and where the new content is staged. `sync` forces the
+    /// staged file to disk before this returns.
+    pub(crate) fn finish(mut self, sync: bool) -> io::Result<Outcome> {
+        if !self.differs {
+            let longer = match &mut self.old {
+                Some(old) => old.read(&mut [0])? > 0,
+                None => true,
+            };
+            if !longer {
+                return Ok(Outcome::Unchanged);
+            }
+            self.diverge()?;
+        }
+        let Some(staged) = self.staged.take() else { return Ok(Outcome::Differs) };
+        let result = staged
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)
+            .and_then(|file| if sync { file.sync_all() } else { Ok(()) });
+        match result {
+            Ok(()) => Ok(Outcome::Staged(self.temporary.clone())),
+            Err(err) => {
+                let _ = std::fs::remove_file(&self.temporary);
+                Err(err)
+            }
+        }
+    }
+
+    /// Whether the next `bytes.len()` bytes of the old file are `bytes`.
+    fn continues_old(&mut self, bytes: &[u8]) -> io::Result<bool> {
+        let Some(old) = &mut self.old else { return Ok(false) };
+        self.scratch.resize(bytes.len(), 0);
+        let mut filled = 0;
+        while filled < bytes.len() {
+            match old.read(&mut self.scratch[filled..])? {
+                0 => return Ok(false),
+                read => filled += read,
+            }
+        }
+        Ok(self.scratch == bytes)
+    }
+
+    /// From here on the file differs: stage the matching prefix, then whatever comes.
+    fn diverge(&mut self) -> io::Result<()> {
+        self.differs = true;
+        self.old = None;
+        if self.mode == Mode::Check {
+            return Ok(());
+        }
+        let mut staged = BufWriter::with_capacity(1 << 16, File::create(&self.temporary)?);
+        if self.matched > 0 {
+            let mut old = File::open(&self.path)?.take(self.matched);
+            io::copy(&mut old, &mut staged)?;
+        }
+        self.staged = Some(staged);
+        Ok(())
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.write_through(bytes).inspect_err(|err| {
+            self.failure.get_or_insert_with(|| err.to_string());
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink {
+    fn write_through(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if !self.differs {
+            if self.continues_old(bytes)? {
+                self.matched += bytes.len() as u64;
+                return Ok(bytes.len());
+            }
+            self.diverge()?;
+        }
+        if let Some(staged) = &mut self.staged {
+            staged.write_all(bytes)?;
+        }
+        Ok(bytes.len())
+    }
+}
+
+impl Drop for Sink {
+    /// A sink dropped before `finish` (the render failed) leaves no temporary file behind.
+    fn drop(&mut self) {
+        if self.staged.take().is_some() {
+            let _ = std::fs::remove_file(&self.temporary);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{fs, io::Write as _};
+
+    use super::{Mode, Outcome, Sink};
+
+    fn holds(path: &std::path::Path, bytes: &[u8]) -> bool {
+        fs::read(path).is_ok_and(|old| old == bytes)
+    }
+
+    /// Streams `new` in chunks of `chunk` bytes over a file holding `old` (or none).
+    fn run(old: Option<&str>, new: &str, chunk: usize, mode: Mode) -> (String, Option<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let temporary = dir.path().join(".f.tmp");
+        if let Some(old) = old {
+            fs::write(&path, old).unwrap();
+        }
+        let mut sink = Sink::new(path.clone(), temporary.clone(), mode);
+        for piece in new.as_bytes().chunks(chunk.max(1)) {
+            sink.write_all(piece).unwrap();
+        }
+        let outcome = sink.finish(true).unwrap();
+        let staged = match &outcome {
+            Outcome::Staged(staged) => {
+                assert_eq!(staged, &temporary);
+                Some(fs::read_to_string(staged).unwrap())
+            }
+            _ => None,
+        };
+        if let Some(old) = old {
+            assert!(holds(&path, old.as_bytes()), "the old file is never touched");
+        }
+        (format!("{outcome:?}").split('(').next().unwrap().to_owned(), staged)
+    }
+
+    #[test]
+    fn compares_as_it_streams_and_stages_only_differences() {
+        for chunk in [1, 3, 64] {
+            let staged = |text: &str| ("Staged".to_owned(), Some(text.to_owned()));
+            assert_eq!(
+                run(Some("abcdef"), "abcdef", chunk, Mode::Write),
+                ("Unchanged".to_owned(), None)
+            );
+            assert_eq!(run(Some("abcdef"), "abcXef", chunk, Mode::Write), staged("abcXef"));
+            assert_eq!(run(Some("abcdef"), "abc", chunk, Mode::Write), staged("abc"));
+            assert_eq!(run(Some("abc"), "abcdef", chunk, Mode::Write), staged("abcdef"));
+            assert_eq!(run(None, "abc", chunk, Mode::Write), staged("abc"));
+            assert_eq!(run(Some(""), "", chunk, Mode::Write), ("Unchanged".to_owned(), None));
+            assert_eq!(run(None, "", chunk, Mode::Write), staged(""));
+            assert_eq!(
+                run(Some("abcdef"), "abcXef", chunk, Mode::Check),
+                ("Differs".to_owned(), None)
+            );
+            assert_eq!(
+                run(Some("abcdef"), "abcdef", chunk, Mode::Check),
+                ("Unchanged".to_owned(), None)
+            );
+        }
+    }
+
+    #[test]
+    fn a_sink_dropped_unfinished_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let temporary = dir.path().join(".f.tmp");
+        let mut sink = Sink::new(dir.path().join("f"), temporary.clone(), Mode::Write);
+        sink.write_all(b"partial").unwrap();
+        assert!(temporary.exists());
+        drop(sink);
+        assert!(!temporary.exists());
+    }
+}
