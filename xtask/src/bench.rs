@@ -1,9 +1,10 @@
 //! `cargo xtask bench`: regenerate synthetic corpora and compare with the floor, in one run.
 //!
 //! For each size: builds (once, cached under `target/bench/`) a corpus with `corpus`, then
-//! measures, in this process's conditions and with a warm page cache: the floor — reading every
-//! input file, and writing as many output bytes as regen produces (synced) — then a full `regen`
-//! of every article into an empty directory (release build, `item-limit = 0`: every article in every feed), and a no-op
+//! measures, in this process's conditions and with a warm page cache, a full `regen` of every
+//! article into an empty directory (release build, `item-limit = 0`: every article in every
+//! feed), the floor — reading every input file as `cat` does, and writing the files regen wrote,
+//! same paths and sizes, into an empty directory, synced as regen syncs them — and a no-op
 //! `regen` over its own output. Wall time, CPU time and peak memory of the regen process come
 //! from `wait4`; ratios are against the floor measured in the same run.
 
@@ -40,9 +41,12 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let binary = root.join("target/release/xtask");
     let bench = root.join("target/bench");
     println!(
-        "| articles | input MB | output MB | floor: read + write | regen wall | regen CPU | peak MB | output MB/s | regen / floor | no-op regen |"
+        "| articles | input MB | output files | output MB | floor: read + write | regen wall | regen CPU | peak MB | output MB/s | regen / floor | no-op regen |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let trash = bench.join(format!("trash-{}", std::process::id()));
+    fs::create_dir_all(&trash)?;
+    let mut trashed = 0;
     for &n in &args.n {
         let seeds = bench.join(format!("corpus-{n}"));
         let marker = seeds.join(".complete");
@@ -55,17 +59,26 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         read_all(&seeds)?;
         let (read_time, input_bytes) = read_all(&seeds)?;
         let out = bench.join(format!("out-{n}"));
-        if out.exists() {
-            fs::remove_dir_all(&out)?;
+        let floor = bench.join(format!("floor-{n}"));
+        // Outputs of earlier runs are set aside, not deleted, until every size is measured:
+        // ext4 searches past recently deleted inodes when it makes new files, which would slow
+        // whichever side ran after a deletion.
+        for old in [&out, &floor] {
+            if old.exists() {
+                fs::rename(old, trash.join(trashed.to_string()))?;
+                trashed += 1;
+            }
         }
         let full = measure(&binary, &seeds, &out)?;
-        let output_bytes = directory_bytes(&out)?;
-        let write_time = write_bytes(&bench.join("floor.tmp"), output_bytes)?;
+        let outputs = output_files(&out)?;
+        let output_bytes: u64 = outputs.iter().map(|(_, size)| size).sum();
+        let write_time = write_files(&floor, &outputs)?;
         let noop = measure(&binary, &seeds, &out)?;
         let floor = read_time + write_time;
         println!(
-            "| {n} | {:.1} | {:.1} | {:.2} s ({:.2} + {:.2}) | {:.2} s | {:.2} s | {:.0} | {:.0} | {:.2}× | {:.2} s ({:.0}%) |",
+            "| {n} | {:.1} | {} | {:.1} | {:.2} s ({:.2} + {:.2}) | {:.2} s | {:.2} s | {:.0} | {:.0} | {:.2}× | {:.2} s ({:.0}%) |",
             input_bytes as f64 / 1e6,
+            outputs.len(),
             output_bytes as f64 / 1e6,
             floor.as_secs_f64(),
             read_time.as_secs_f64(),
@@ -79,6 +92,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
             100.0 * noop.wall.as_secs_f64() / full.wall.as_secs_f64(),
         );
     }
+    fs::remove_dir_all(&trash)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -151,29 +165,58 @@ fn read_all(seeds: &Path) -> anyhow::Result<(Duration, u64)> {
     Ok((start.elapsed(), total))
 }
 
-/// The floor of output: writing `bytes` bytes to one file and syncing it, as regen syncs its own.
-fn write_bytes(path: &Path, bytes: u64) -> anyhow::Result<Duration> {
+/// The floor of output: writing the files regen wrote — the same paths and sizes — into an
+/// empty directory and syncing them, with no rendering, comparing or renaming.
+fn write_files(floor: &Path, files: &[(PathBuf, u64)]) -> anyhow::Result<Duration> {
     let chunk = vec![b'x'; 1 << 20];
     let start = Instant::now();
-    let mut file = fs::File::create(path)?;
-    let mut left = bytes;
-    while left > 0 {
-        let now = left.min(chunk.len() as u64) as usize;
-        file.write_all(&chunk[..now])?;
-        left -= now as u64;
+    for (path, size) in files {
+        let path = floor.join(path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut file = fs::File::create(&path)?;
+        let mut left = *size;
+        while left > 0 {
+            let now = left.min(chunk.len() as u64) as usize;
+            file.write_all(&chunk[..now])?;
+            left -= now as u64;
+        }
     }
-    file.sync_all()?;
-    let elapsed = start.elapsed();
-    fs::remove_file(path)?;
-    Ok(elapsed)
+    sync(floor)?;
+    Ok(start.elapsed())
 }
 
-fn directory_bytes(dir: &Path) -> anyhow::Result<u64> {
-    let mut total = 0;
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let metadata = entry.metadata()?;
-        total += if metadata.is_dir() { directory_bytes(&entry.path())? } else { metadata.len() };
+/// Syncs as regen does: the whole file system at once on Linux.
+#[cfg(target_os = "linux")]
+fn sync(dir: &Path) -> anyhow::Result<()> {
+    Ok(rustix::fs::syncfs(fs::File::open(dir)?)?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync(_dir: &Path) -> anyhow::Result<()> {
+    Ok(())
+}
+
+/// Every file below `dir` (hidden ones left out) with its size, in path order.
+fn output_files(dir: &Path) -> anyhow::Result<Vec<(PathBuf, u64)>> {
+    let mut files = Vec::new();
+    let mut pending = vec![PathBuf::new()];
+    while let Some(relative) = pending.pop() {
+        for entry in fs::read_dir(dir.join(&relative))? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let metadata = entry.metadata()?;
+            let path = relative.join(entry.file_name());
+            if metadata.is_dir() {
+                pending.push(path);
+            } else {
+                files.push((path, metadata.len()));
+            }
+        }
     }
-    Ok(total)
+    files.sort();
+    Ok(files)
 }

@@ -275,9 +275,10 @@ fn as_warning(problem: &str) -> String {
 
 /// Compares the output directory with what regen would write; returns one line per difference.
 pub(crate) fn check(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<Vec<String>> {
-    let compared: Vec<anyhow::Result<Option<String>>> = site
-        .files()
+    let files = biggest_first(site);
+    let compared: Vec<anyhow::Result<Option<String>>> = files
         .par_iter()
+        .with_max_len(1)
         .map(|file| {
             let path = out.join(file.path());
             let temporary = path.with_file_name(".check.tmp");
@@ -303,6 +304,8 @@ pub(crate) fn check(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<Vec<Str
     for result in compared {
         problems.extend(result?);
     }
+    // Reported in path order, whatever order they were found in.
+    problems.sort();
     let names: Vec<String> = site.paths();
     for name in list_files(out) {
         if names.binary_search(&name).is_err() {
@@ -310,6 +313,14 @@ pub(crate) fn check(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<Vec<Str
         }
     }
     Ok(problems)
+}
+
+/// The site's files, the most work first, so the feeds of every article start at once and the
+/// small pages fill in around them.
+fn biggest_first(site: &feed::Site<'_>) -> Vec<feed::SiteFile> {
+    let mut files = site.files();
+    files.sort_by_key(|file| std::cmp::Reverse(site.weight(file)));
+    files
 }
 
 /// Whether a streamed file changed.
@@ -327,20 +338,21 @@ fn stream(
     sink: Sink,
     sync: bool,
 ) -> anyhow::Result<Changed> {
-    let path = display(sink.path());
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, sink);
     if let Err(err) = site.write(file, &mut buffered) {
+        let path = display(buffered.get_ref().path());
         // An I/O error of the sink, passed on by the renderer, is the file's, not the render's.
         match buffered.get_ref().failure() {
             Some(failure) => bail!("{path}: cannot write: {failure}"),
             None => bail!("{path}: cannot render: {err}"),
         }
     }
+    let path = buffered.get_ref().path().to_path_buf();
     let sink = buffered
         .into_inner()
         .map_err(std::io::IntoInnerError::into_error)
-        .with_context(|| format!("{path}: cannot write"))?;
-    Ok(match sink.finish(sync).with_context(|| format!("{path}: cannot write"))? {
+        .with_context(|| format!("{}: cannot write", display(&path)))?;
+    Ok(match sink.finish(sync).with_context(|| format!("{}: cannot write", display(&path)))? {
         Outcome::Unchanged => Changed::No,
         Outcome::Staged(temporary) => Changed::Yes(Some(temporary)),
         Outcome::Differs => Changed::Yes(None),
@@ -412,9 +424,9 @@ fn write(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<(usize, usize)> {
     // before the first rename: a failure part-way (a full disk, a read-only directory) leaves
     // every feed as it was.
     let sync_each = !SYNC_ONCE;
-    let staged: Vec<anyhow::Result<Option<(PathBuf, PathBuf)>>> = site
-        .files()
+    let staged: Vec<anyhow::Result<Option<(PathBuf, PathBuf)>>> = biggest_first(site)
         .par_iter()
+        .with_max_len(1)
         .map(|file| {
             let path = out.join(file.path());
             let name = file.path().rsplit('/').next().unwrap_or_default();

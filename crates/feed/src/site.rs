@@ -51,6 +51,18 @@ impl SiteFile {
     }
 }
 
+impl Site<'_> {
+    /// Roughly how much work a file is, in articles written: for scheduling the biggest first,
+    /// so that no core is left alone with a feed of every article at the end.
+    pub fn weight(&self, file: &SiteFile) -> usize {
+        match file.kind {
+            File::Page(index, _) | File::Html(index) => self.pages[index].articles.len(),
+            File::Json => self.pages[0].articles.len(),
+            File::Article(_) | File::Opml | File::Style => 1,
+        }
+    }
+}
+
 /// What one file of the site is made of.
 #[derive(Debug, Clone, Copy)]
 enum File {
