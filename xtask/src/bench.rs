@@ -6,7 +6,8 @@
 //! feed), the floor — reading every input file as `cat` does, and writing the files regen wrote,
 //! same paths and sizes, into an empty directory, synced as regen syncs them — and a no-op
 //! `regen` over its own output. Wall time, CPU time and peak memory of the regen process come
-//! from `wait4`; ratios are against the floor measured in the same run.
+//! from `wait4`; ratios are against the floor measured in the same run. Each size is run
+//! `--runs` times (3 by default) and the table gives medians.
 
 use std::{
     fs,
@@ -26,6 +27,12 @@ pub(crate) struct Args {
     /// Corpus sizes to measure, comma-separated
     #[arg(long, value_delimiter = ',', default_values_t = [1_000, 10_000, 100_000])]
     n: Vec<usize>,
+    /// Runs per size; the table gives medians (and the highest peak memory)
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Articles per feed in the measured regen's settings; 0 puts every article in every feed
+    #[arg(long, default_value_t = 0)]
+    item_limit: usize,
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -44,6 +51,18 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         "| articles | input MB | output files | output MB | floor: read + write | regen wall | regen CPU | peak MB | output MB/s | regen / floor | no-op regen |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    // The corpus's own feed.toml has `item-limit = 0`; other limits get a settings file here.
+    let config = (args.item_limit > 0)
+        .then(|| -> anyhow::Result<PathBuf> {
+            let path = bench.join(format!("feed-item-limit-{}.toml", args.item_limit));
+            fs::create_dir_all(&bench)?;
+            fs::write(
+                &path,
+                format!("item-limit = {}\ndate-offset = \"+03:00\"\n", args.item_limit),
+            )?;
+            Ok(path)
+        })
+        .transpose()?;
     let trash = bench.join(format!("trash-{}", std::process::id()));
     fs::create_dir_all(&trash)?;
     let mut trashed = 0;
@@ -57,43 +76,65 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         // A first read warms the page cache, so the floor and regen both read from memory.
         read_all(&seeds)?;
-        let (read_time, input_bytes) = read_all(&seeds)?;
-        let out = bench.join(format!("out-{n}"));
-        let floor = bench.join(format!("floor-{n}"));
-        // Outputs of earlier runs are set aside, not deleted, until every size is measured:
-        // ext4 searches past recently deleted inodes when it makes new files, which would slow
-        // whichever side ran after a deletion.
-        for old in [&out, &floor] {
-            if old.exists() {
-                fs::rename(old, trash.join(trashed.to_string()))?;
-                trashed += 1;
+        let suffix = match args.item_limit {
+            0 => String::new(),
+            limit => format!("-limit-{limit}"),
+        };
+        let out = bench.join(format!("out-{n}{suffix}"));
+        let floor = bench.join(format!("floor-{n}{suffix}"));
+        let mut runs = Vec::new();
+        for _ in 0..args.runs.max(1) {
+            // Outputs of earlier runs are set aside, not deleted, until every size is measured:
+            // ext4 searches past recently deleted inodes when it makes new files, which would
+            // slow whichever side ran after a deletion.
+            for old in [&out, &floor] {
+                if old.exists() {
+                    fs::rename(old, trash.join(trashed.to_string()))?;
+                    trashed += 1;
+                }
             }
+            let full = measure(&binary, &seeds, &out, config.as_deref())?;
+            let (read_time, input_bytes) = read_all(&seeds)?;
+            let outputs = output_files(&out)?;
+            let write_time = write_files(&floor, &outputs)?;
+            let noop = measure(&binary, &seeds, &out, config.as_deref())?;
+            runs.push(Run { full, noop, read_time, write_time, input_bytes, outputs });
         }
-        let full = measure(&binary, &seeds, &out)?;
-        let outputs = output_files(&out)?;
-        let output_bytes: u64 = outputs.iter().map(|(_, size)| size).sum();
-        let write_time = write_files(&floor, &outputs)?;
-        let noop = measure(&binary, &seeds, &out)?;
-        let floor = read_time + write_time;
+        let median = |value: &dyn Fn(&Run) -> f64| {
+            let mut values: Vec<f64> = runs.iter().map(value).collect();
+            values.sort_by(f64::total_cmp);
+            values[values.len() / 2]
+        };
+        let wall = median(&|run| run.full.wall.as_secs_f64());
+        let read = median(&|run| run.read_time.as_secs_f64());
+        let write = median(&|run| run.write_time.as_secs_f64());
+        let floor = median(&|run| (run.read_time + run.write_time).as_secs_f64());
+        let noop = median(&|run| run.noop.wall.as_secs_f64());
+        let output_bytes: u64 = runs[0].outputs.iter().map(|(_, size)| size).sum();
         println!(
-            "| {n} | {:.1} | {} | {:.1} | {:.2} s ({:.2} + {:.2}) | {:.2} s | {:.2} s | {:.0} | {:.0} | {:.2}× | {:.2} s ({:.0}%) |",
-            input_bytes as f64 / 1e6,
-            outputs.len(),
+            "| {n} | {:.1} | {} | {:.1} | {floor:.2} s ({read:.2} + {write:.2}) | {wall:.2} s | {:.2} s | {:.0} | {:.0} | {:.2}× | {noop:.2} s ({:.0}%) |",
+            runs[0].input_bytes as f64 / 1e6,
+            runs[0].outputs.len(),
             output_bytes as f64 / 1e6,
-            floor.as_secs_f64(),
-            read_time.as_secs_f64(),
-            write_time.as_secs_f64(),
-            full.wall.as_secs_f64(),
-            full.cpu.as_secs_f64(),
-            full.peak_bytes as f64 / 1e6,
-            output_bytes as f64 / 1e6 / full.wall.as_secs_f64(),
-            full.wall.as_secs_f64() / floor.as_secs_f64(),
-            noop.wall.as_secs_f64(),
-            100.0 * noop.wall.as_secs_f64() / full.wall.as_secs_f64(),
+            median(&|run| run.full.cpu.as_secs_f64()),
+            runs.iter().map(|run| run.full.peak_bytes).max().unwrap_or(0) as f64 / 1e6,
+            output_bytes as f64 / 1e6 / wall,
+            wall / floor,
+            100.0 * noop / wall,
         );
     }
     fs::remove_dir_all(&trash)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One run at one size: regen, no-op regen, and the floor measured right after.
+struct Run {
+    full: Measurement,
+    noop: Measurement,
+    read_time: Duration,
+    write_time: Duration,
+    input_bytes: u64,
+    outputs: Vec<(PathBuf, u64)>,
 }
 
 struct Measurement {
@@ -105,9 +146,14 @@ struct Measurement {
 /// Runs `regen` once and reads its own resource use with `wait4`.
 #[cfg(unix)]
 #[allow(unsafe_code)]
-fn measure(binary: &Path, seeds: &Path, out: &Path) -> anyhow::Result<Measurement> {
+fn measure(
+    binary: &Path,
+    seeds: &Path,
+    out: &Path,
+    config: Option<&Path>,
+) -> anyhow::Result<Measurement> {
     let start = Instant::now();
-    let child = regen_command(binary, seeds, out).spawn()?;
+    let child = regen_command(binary, seeds, out, config).spawn()?;
     let pid = i32::try_from(child.id())?;
     let mut status = 0;
     // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
@@ -131,15 +177,20 @@ fn measure(binary: &Path, seeds: &Path, out: &Path) -> anyhow::Result<Measuremen
 
 /// Elsewhere only the wall time is measured.
 #[cfg(not(unix))]
-fn measure(binary: &Path, seeds: &Path, out: &Path) -> anyhow::Result<Measurement> {
+fn measure(
+    binary: &Path,
+    seeds: &Path,
+    out: &Path,
+    config: Option<&Path>,
+) -> anyhow::Result<Measurement> {
     let start = Instant::now();
-    if !regen_command(binary, seeds, out).status()?.success() {
+    if !regen_command(binary, seeds, out, config).status()?.success() {
         bail!("regen of {} failed", display(seeds));
     }
     Ok(Measurement { wall: start.elapsed(), cpu: Duration::ZERO, peak_bytes: 0 })
 }
 
-fn regen_command(binary: &Path, seeds: &Path, out: &Path) -> Command {
+fn regen_command(binary: &Path, seeds: &Path, out: &Path, config: Option<&Path>) -> Command {
     let mut command = Command::new(binary);
     command
         .args(["regen", "--seeds"])
@@ -147,6 +198,9 @@ fn regen_command(binary: &Path, seeds: &Path, out: &Path) -> Command {
         .arg("--out")
         .arg(out)
         .stderr(std::process::Stdio::null());
+    if let Some(config) = config {
+        command.arg("--config").arg(config);
+    }
     command
 }
 

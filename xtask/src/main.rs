@@ -12,6 +12,7 @@
 
 mod bench;
 mod corpus;
+mod progress;
 mod publish;
 mod regen;
 mod serve;

@@ -19,7 +19,7 @@ use feed::Settings;
 use rayon::prelude::*;
 
 use crate::{
-    display, project_root,
+    display, progress, project_root,
     sink::{Mode, Outcome, Sink},
     state,
 };
@@ -192,27 +192,30 @@ fn read_seeds(seeds: &Path, settings: &Settings) -> anyhow::Result<Seeds> {
     paths.sort();
 
     let options = settings.parse_options();
+    let progress = progress::bar(paths.len(), "parsing");
     // Reading and parsing are independent per seed, so they run on every core; `collect` keeps
     // the name order, and everything after it is sequential.
     let outcomes: Vec<Option<Result<article::Parsed, String>>> = paths
         .par_iter()
         .map(|path| {
+            progress.inc(1);
             let name = path.file_name().and_then(|name| name.to_str());
             if name.is_some_and(|name| name.starts_with('.') || name == SETTINGS_FILE) {
                 return None;
             }
-            let shown = display(path);
-            let key = seed_key(path).map_err(|message| format!("{shown}: {message}"));
+            let key = seed_key(path).map_err(|message| format!("{}: {message}", display(path)));
             let bytes = key.and_then(|key| {
                 fs::read(path)
                     .map(|bytes| (key, bytes))
-                    .map_err(|err| format!("{shown}: cannot read: {err}"))
+                    .map_err(|err| format!("{}: cannot read: {err}", display(path)))
             });
             Some(bytes.and_then(|(key, bytes)| {
-                article::parse(&key, &bytes, &options).map_err(|err| format!("{shown}:{err}"))
+                article::parse(&key, &bytes, &options)
+                    .map_err(|err| format!("{}:{err}", display(path)))
             }))
         })
         .collect();
+    progress.finish_and_clear();
 
     let mut articles: Vec<Article> = Vec::new();
     let mut bad = Vec::new();
@@ -229,15 +232,14 @@ fn read_seeds(seeds: &Path, settings: &Settings) -> anyhow::Result<Seeds> {
                 continue;
             }
         };
-        let shown = display(path);
         warnings.extend(parsed.warnings.iter().map(|warning| {
             let text = warning.to_string();
             let (line, message) = text.split_once(": ").expect("warnings start with their line");
-            format!("{shown}:{line}: warning: {message}")
+            format!("{}:{line}: warning: {message}", display(path))
         }));
         let id = parsed.article.id().to_string();
         if let Some(first) = ids.get(&id) {
-            bad.push(format!("{shown}: id {id:?} is already used by {}", display(first)));
+            bad.push(format!("{}: id {id:?} is already used by {}", display(path), display(first)));
             continue;
         }
         ids.insert(id, path.clone());
@@ -424,10 +426,13 @@ fn write(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<(usize, usize)> {
     // before the first rename: a failure part-way (a full disk, a read-only directory) leaves
     // every feed as it was.
     let sync_each = !SYNC_ONCE;
-    let staged: Vec<anyhow::Result<Option<(PathBuf, PathBuf)>>> = biggest_first(site)
+    let files = biggest_first(site);
+    let progress = progress::bar(files.len(), "writing");
+    let staged: Vec<anyhow::Result<Option<(PathBuf, PathBuf)>>> = files
         .par_iter()
         .with_max_len(1)
         .map(|file| {
+            progress.inc(1);
             let path = out.join(file.path());
             let name = file.path().rsplit('/').next().unwrap_or_default();
             let temporary = path.with_file_name(temporary_name(name, std::process::id()));
@@ -438,6 +443,7 @@ fn write(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<(usize, usize)> {
             })
         })
         .collect();
+    progress.finish_and_clear();
     let mut renames = Vec::new();
     let mut failure = None;
     for result in staged {

@@ -1,0 +1,53 @@
+//! Per-article costs, measured with divan: parsing a wire article, and writing it as an RSS
+//! item, an Atom entry, a JSON Feed item and an HTML page. Run with `cargo bench -p feed`; the
+//! whole-site figures against the I/O floor come from `cargo xtask bench`.
+
+use article::{Article, ArticleKey};
+use divan::{Bencher, counter::BytesCount};
+use feed::Settings;
+
+fn main() {
+    divan::main();
+}
+
+/// The seed article (TASS), and a longer AP-style article with every field.
+const ARTICLES: [(&str, &[u8]); 2] = [
+    ("tass-seed", include_bytes!("../../../tests/data/tass-seed/seed.txt")),
+    ("all-fields", include_bytes!("../../../tests/data/all-fields/seed.txt")),
+];
+
+fn parsed(name: &str, bytes: &[u8]) -> Article {
+    let key = ArticleKey::new(name).unwrap();
+    article::parse(&key, bytes, &Settings::defaults().parse_options()).unwrap().article
+}
+
+#[divan::bench(args = ["tass-seed", "all-fields"])]
+fn parse(bencher: Bencher, name: &str) {
+    let (_, bytes) = ARTICLES.iter().find(|(case, _)| *case == name).unwrap();
+    let key = ArticleKey::new(name).unwrap();
+    let options = Settings::defaults().parse_options();
+    bencher
+        .counter(BytesCount::of_slice(bytes))
+        .bench(|| article::parse(&key, divan::black_box(bytes), &options).unwrap());
+}
+
+/// One article, written as each output of the site holding it alone.
+#[divan::bench(args = ["rss", "atom", "feed.json", "html page"])]
+fn serialize(bencher: Bencher, output: &str) {
+    let settings = Settings::defaults();
+    let (name, bytes) = ARTICLES[0];
+    let articles = [parsed(name, bytes)];
+    let html = feed::article_path(&articles[0]);
+    bencher.bench(|| match output {
+        "rss" => feed::write_rss(&feed::rss_channel(&settings, &articles)).unwrap(),
+        "atom" => feed::write_atom(&feed::atom_feed(&settings, &articles)).unwrap(),
+        _ => {
+            let site = feed::Site::new(&settings, &articles);
+            let path = if output == "feed.json" { "feed.json" } else { html.as_str() };
+            let file = site.files().into_iter().find(|file| file.path() == path).unwrap();
+            let mut bytes = Vec::new();
+            site.write(&file, &mut bytes).unwrap();
+            bytes
+        }
+    });
+}
