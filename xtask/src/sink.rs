@@ -6,7 +6,7 @@
 
 use std::{
     fs::File,
-    io::{self, BufReader, BufWriter, Read as _, Write},
+    io::{self, BufReader, Read as _, Write},
     path::PathBuf,
 };
 
@@ -41,7 +41,8 @@ pub(crate) struct Sink {
     /// How many leading bytes matched the old file.
     matched: u64,
     differs: bool,
-    staged: Option<BufWriter<File>>,
+    /// Unbuffered: the caller's `BufWriter` hands over large chunks.
+    staged: Option<File>,
     scratch: Vec<u8>,
     /// The first I/O error, which a renderer may pass on in its own words.
     failure: Option<String>,
@@ -88,10 +89,7 @@ impl Sink {
             self.diverge()?;
         }
         let Some(staged) = self.staged.take() else { return Ok(Outcome::Differs) };
-        let result = staged
-            .into_inner()
-            .map_err(io::IntoInnerError::into_error)
-            .and_then(|file| if sync { file.sync_all() } else { Ok(()) });
+        let result = if sync { staged.sync_all() } else { Ok(()) };
         match result {
             Ok(()) => Ok(Outcome::Staged(self.temporary.clone())),
             Err(err) => {
@@ -122,7 +120,7 @@ impl Sink {
         if self.mode == Mode::Check {
             return Ok(());
         }
-        let mut staged = BufWriter::with_capacity(1 << 16, File::create(&self.temporary)?);
+        let mut staged = File::create(&self.temporary)?;
         if self.matched > 0 {
             let mut old = File::open(&self.path)?.take(self.matched);
             io::copy(&mut old, &mut staged)?;

@@ -48,23 +48,45 @@ pub(crate) fn write_atom_page(
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
     let updated = distinct_updated(&page.articles);
-    let mut entries = page
-        .articles
-        .iter()
-        .zip(&updated)
-        .map(|(article, updated)| atom_entry(settings, article, *updated));
-    let Some(first) = entries.next() else {
+    let mut entries = page.articles.iter().zip(&updated);
+    let Some((first, first_updated)) = entries.next() else {
         return write::all(out, &write_atom(&atom_shell(settings, page, &updated, Vec::new()))?);
     };
-    let first_chunk = entry_chunk(first.clone())?;
-    let document = write_atom(&atom_shell(settings, page, &updated, vec![first]))?;
-    write::splice(out, &document, &first_chunk, entries.map(entry_chunk))
+    let first_chunk = entry_chunk(settings, first, *first_updated)?;
+    let entry = atom_entry(settings, first, *first_updated);
+    let document = write_atom(&atom_shell(settings, page, &updated, vec![entry]))?;
+    let rest = entries.map(|(article, updated)| entry_chunk(settings, article, *updated));
+    write::splice(out, &document, &first_chunk, rest)
 }
 
 /// The bytes of one entry as `write_atom` writes it inside a feed, indentation included.
-fn entry_chunk(entry: atom::Entry) -> Result<Vec<u8>, WriteError> {
+///
+/// The entry is written with empty content, and its content — the article's HTML, escaped as
+/// XML text — is put in place in one pass over the article's text, instead of building the HTML
+/// and having the XML writer escape it again. The property tests hold the result equal to what
+/// `atom_syndication` writes.
+fn entry_chunk(
+    settings: &Settings,
+    article: &Article,
+    updated: DateTime<FixedOffset>,
+) -> Result<Vec<u8>, WriteError> {
+    let mut entry = atom_entry_without_content(settings, article, updated);
+    entry.content.as_mut().expect("every entry has content").value = Some(String::new());
     let carrier = atom::Feed { entries: vec![entry], ..Default::default() };
-    Ok(write::element(&write_atom(&carrier)?, "entry").to_vec())
+    let document = write_atom(&carrier)?;
+    let chunk = write::element(&document, "entry");
+    let at = memchr::memmem::find(chunk, b"></content>")
+        .ok_or_else(|| WriteError::new("an entry was written without its content".to_owned()))?
+        + 1;
+    let mut bytes = Vec::with_capacity(chunk.len() + 2 * article_length(article));
+    bytes.extend_from_slice(&chunk[..at]);
+    html::push_article_html_as_xml(&mut bytes, article);
+    bytes.extend_from_slice(&chunk[at..]);
+    Ok(bytes)
+}
+
+fn article_length(article: &Article) -> usize {
+    article.blocks().iter().map(|block| block.text().len() + 10).sum()
 }
 
 /// The feed of a page around the given entries; `updated` holds every entry's `updated`.
@@ -156,6 +178,18 @@ fn atom_entry(
     article: &Article,
     updated: DateTime<FixedOffset>,
 ) -> atom::Entry {
+    let mut entry = atom_entry_without_content(settings, article, updated);
+    entry.content.as_mut().expect("every entry has content").value =
+        Some(html::article_html(article));
+    entry
+}
+
+/// An entry with everything but the value of its content.
+fn atom_entry_without_content(
+    settings: &Settings,
+    article: &Article,
+    updated: DateTime<FixedOffset>,
+) -> atom::Entry {
     let language = article.language().map(|language| language.to_string());
     let lede = article.lede();
     let place = article.place().map(|place| atom::Category {
@@ -183,7 +217,7 @@ fn atom_entry(
         content: Some(atom::Content {
             base: None,
             lang: language,
-            value: Some(html::article_html(article)),
+            value: None,
             src: None,
             content_type: Some("html".to_owned()),
         }),
