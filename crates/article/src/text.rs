@@ -24,12 +24,34 @@ pub(crate) fn decode(input: &[u8]) -> Result<&str, ParseError> {
             ParseErrorKind::InvalidUtf8 { byte_offset: bom_len + err.valid_up_to() },
         )
     })?;
-    if let Some(offset) = text.find(|c: char| !is_xml_char(c)) {
+    if let Some(offset) = first_forbidden(text) {
         let (line, column) = position(&text[..offset]);
         let character = text[offset..].chars().next().expect("found at this offset");
         return Err(ParseError::at(line, column, ParseErrorKind::ForbiddenCharacter { character }));
     }
     Ok(text)
+}
+
+/// The offset of the first character XML 1.0 forbids, found on bytes: in UTF-8 these are the
+/// bytes below 0x20 other than TAB, LF and CR, and the sequences `EF BF BE` and `EF BF BF`
+/// (U+FFFE, U+FFFF); surrogates are not valid UTF-8 at all. Equivalent to finding the first
+/// `char` for which `is_xml_char` is false, at a fraction of the cost.
+fn first_forbidden(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let forbidden = |byte: u8| byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r');
+    let mut control = None;
+    // Whole chunks are tested without an early exit, which the compiler vectorizes.
+    for (index, chunk) in bytes.chunks(64).enumerate() {
+        if chunk.iter().fold(false, |any, &byte| any | forbidden(byte)) {
+            let within = chunk.iter().position(|&byte| forbidden(byte)).expect("found above");
+            control = Some(index * 64 + within);
+            break;
+        }
+    }
+    let searched = &bytes[..control.unwrap_or(bytes.len())];
+    let noncharacter = memchr::memmem::find_iter(searched, b"\xEF\xBF")
+        .find(|&index| matches!(bytes.get(index + 2), Some(0xBE | 0xBF)));
+    noncharacter.or(control)
 }
 
 /// Whether XML 1.0 allows the character in a document (the `Char` production).
@@ -51,7 +73,7 @@ pub(crate) fn lines(text: &str) -> Vec<(usize, &str)> {
     let mut lines = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
-        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());
         lines.push((lines.len() + 1, &rest[..end]));
         rest = &rest[end..];
         rest =
@@ -69,6 +91,23 @@ mod tests {
         assert_eq!(lines("a\nb\r\nc\rd"), [(1, "a"), (2, "b"), (3, "c"), (4, "d")]);
         assert_eq!(lines("a\n\nb\n"), [(1, "a"), (2, ""), (3, "b")]);
         assert_eq!(lines(""), []);
+    }
+
+    #[test]
+    fn forbidden_characters_are_found_on_bytes_as_on_chars() {
+        for text in [
+            "plain text\twith\r\nline ends",
+            "a\u{0}b",
+            "Москва \u{1B}",
+            "\u{FFFE} first",
+            "x \u{FFFD} \u{FFFF}",
+            "\u{EFBF}\u{FFBE} lookalikes \u{10000}",
+            &format!("{}\u{7}", "é".repeat(100)),
+            &format!("{}\u{FFFF}{}\u{1}", "a".repeat(70), "b".repeat(70)),
+            "",
+        ] {
+            assert_eq!(first_forbidden(text), text.find(|c: char| !is_xml_char(c)), "{text:?}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
 use crate::{
     GENERATOR, Settings, VERSION, WriteError, article_url, byline, entry_id, html,
     page::{self, Format, Page},
-    write::{self, write_atom},
+    write::{self, Chunk, write_atom},
 };
 
 /// The Atom 1.0 main feed: the newest articles, linked to the newest archive page.
@@ -56,7 +56,7 @@ pub(crate) fn write_atom_page(
     let entry = atom_entry(settings, first, *first_updated);
     let document = write_atom(&atom_shell(settings, page, &updated, vec![entry]))?;
     let rest = entries.map(|(article, updated)| entry_chunk(settings, article, *updated));
-    write::splice(out, &document, &first_chunk, rest)
+    write::splice(out, &document, first_chunk.as_bytes(), rest)
 }
 
 /// The bytes of one entry as `write_atom` writes it inside a feed, indentation included.
@@ -69,12 +69,12 @@ fn entry_chunk(
     settings: &Settings,
     article: &Article,
     updated: DateTime<FixedOffset>,
-) -> Result<Vec<u8>, WriteError> {
+) -> Result<Chunk, WriteError> {
     let mut entry = atom_entry_without_content(settings, article, updated);
     entry.content.as_mut().expect("every entry has content").value = Some(String::new());
     let carrier = atom::Feed { entries: vec![entry], ..Default::default() };
     let document = write_atom(&carrier)?;
-    let chunk = write::element(&document, "entry");
+    let chunk = &document[write::element(&document, "entry")];
     let at = memchr::memmem::find(chunk, b"></content>")
         .ok_or_else(|| WriteError::new("an entry was written without its content".to_owned()))?
         + 1;
@@ -82,7 +82,8 @@ fn entry_chunk(
     bytes.extend_from_slice(&chunk[..at]);
     html::push_article_html_as_xml(&mut bytes, article);
     bytes.extend_from_slice(&chunk[at..]);
-    Ok(bytes)
+    let range = 0..bytes.len();
+    Ok(Chunk { bytes, range })
 }
 
 fn article_length(article: &Article) -> usize {

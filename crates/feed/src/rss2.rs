@@ -14,7 +14,7 @@ use crate::{
     GENERATOR, Settings, VERSION, WriteError, article_url, byline, category_names, entry_id,
     feed_updated, html,
     page::{self, Format, Page},
-    write::{self, write_rss},
+    write::{self, Chunk, write_rss},
 };
 
 /// The RSS 2.0 main channel: the newest articles, linked to the newest archive page.
@@ -48,13 +48,13 @@ pub(crate) fn write_rss_page(
     };
     let first_chunk = item_chunk(first.clone())?;
     let document = write_rss(&rss_shell(settings, page, vec![first]))?;
-    write::splice(out, &document, &first_chunk, items.map(item_chunk))
+    write::splice(out, &document, first_chunk.as_bytes(), items.map(item_chunk))
 }
 
 /// The bytes of one item as `write_rss` writes it inside a channel, indentation included.
-fn item_chunk(item: rss::Item) -> Result<Vec<u8>, WriteError> {
+fn item_chunk(item: rss::Item) -> Result<Chunk, WriteError> {
     let carrier = rss::Channel { items: vec![item], ..Default::default() };
-    Ok(write::element(&write_rss(&carrier)?, "item").to_vec())
+    Ok(Chunk::of(write_rss(&carrier)?, "item"))
 }
 
 /// The channel of a page around the given items.

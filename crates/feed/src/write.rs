@@ -48,20 +48,38 @@ pub(crate) fn all(out: &mut dyn Write, bytes: &[u8]) -> Result<(), WriteError> {
     out.write_all(bytes).map_err(|err| WriteError::new(err.to_string()))
 }
 
+/// The bytes of one item or entry: `bytes[range]`, so a carrier document need not be copied.
+pub(crate) struct Chunk {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) range: std::ops::Range<usize>,
+}
+
+impl Chunk {
+    /// The element `name` of a carrier document holding one item or entry.
+    pub(crate) fn of(document: Vec<u8>, name: &str) -> Chunk {
+        let range = element(&document, name);
+        Chunk { bytes: document, range }
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes[self.range.clone()]
+    }
+}
+
 /// Writes `document`, a feed written with only its first item or entry (whose bytes are
 /// `first`), with the bytes of the others spliced in after it, one at a time.
 pub(crate) fn splice(
     out: &mut dyn Write,
     document: &[u8],
     first: &[u8],
-    rest: impl Iterator<Item = Result<Vec<u8>, WriteError>>,
+    rest: impl Iterator<Item = Result<Chunk, WriteError>>,
 ) -> Result<(), WriteError> {
     let at = memchr::memmem::find(document, first)
         .ok_or_else(|| WriteError::new("an item is written differently alone".to_owned()))?
         + first.len();
     all(out, &document[..at])?;
     for chunk in rest {
-        all(out, &chunk?)?;
+        all(out, chunk?.as_bytes())?;
     }
     all(out, &document[at..])
 }
@@ -70,7 +88,7 @@ pub(crate) fn splice(
 /// the line break and indentation before it: the bytes the element takes in any document
 /// where it sits at the same depth. Element text is escaped (`&lt;`) or in CDATA as escaped
 /// HTML, so neither tag occurs inside an element.
-pub(crate) fn element<'a>(document: &'a [u8], name: &str) -> &'a [u8] {
+pub(crate) fn element(document: &[u8], name: &str) -> std::ops::Range<usize> {
     let open = format!("<{name}>");
     let close = format!("</{name}>");
     let start = memchr::memmem::find(document, open.as_bytes()).unwrap_or(0);
@@ -81,7 +99,7 @@ pub(crate) fn element<'a>(document: &'a [u8], name: &str) -> &'a [u8] {
         .unwrap_or(start);
     let end = memchr::memmem::rfind(document, close.as_bytes())
         .map_or(document.len(), |end| end + close.len());
-    &document[start..end]
+    start..end
 }
 
 /// `&lt;` → `&#x3C;` and `&amp;` → `&#x26;`, except inside CDATA sections, where they are
