@@ -103,8 +103,7 @@ fn every_article_has_a_page_that_every_feed_links_to() {
     let settings = settings();
     let articles = articles();
     let site = feed::site(&settings, &articles).unwrap();
-    let all: Vec<Article> = articles.clone();
-    for article in &all {
+    for article in &articles {
         let path = feed::article_path(article);
         assert!(site.contains_key(&path), "{path}");
         let url = feed::article_url(&settings, article);

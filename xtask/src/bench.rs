@@ -19,7 +19,7 @@ use std::{
 
 use anyhow::{Context, bail};
 
-use crate::{corpus, display, project_root};
+use crate::{corpus, display, project_root, regen};
 
 /// Options of `cargo xtask bench`.
 #[derive(clap::Args)]
@@ -252,25 +252,11 @@ fn sync(_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every file below `dir` (hidden ones left out) with its size, in path order.
+/// Every file below `dir` that `regen` would see (hidden ones left out) with its size, in path
+/// order.
 fn output_files(dir: &Path) -> anyhow::Result<Vec<(PathBuf, u64)>> {
-    let mut files = Vec::new();
-    let mut pending = vec![PathBuf::new()];
-    while let Some(relative) = pending.pop() {
-        for entry in fs::read_dir(dir.join(&relative))? {
-            let entry = entry?;
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let metadata = entry.metadata()?;
-            let path = relative.join(entry.file_name());
-            if metadata.is_dir() {
-                pending.push(path);
-            } else {
-                files.push((path, metadata.len()));
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
+    regen::list_files(dir)
+        .into_iter()
+        .map(|name| Ok((PathBuf::from(&name), fs::metadata(dir.join(&name))?.len())))
+        .collect()
 }

@@ -20,7 +20,7 @@ use std::{
 
 use anyhow::{Context as _, bail};
 
-use crate::{display, project_root, regen};
+use crate::{display, project_root, regen, validate};
 
 /// Options of `cargo xtask publish`.
 #[derive(clap::Args)]
@@ -67,11 +67,11 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let mut n_errors = 0;
     for path in site.paths().iter().filter(|path| path.ends_with(".xml")) {
-        let bytes = fs::read(out.join(path))?;
-        for finding in validator::validate(&bytes) {
-            eprintln!("{}/{path}:{finding}", display(&out));
-            n_errors += usize::from(finding.severity == validator::Severity::Error);
+        let checked = validate::check_file(&out.join(path))?;
+        for line in &checked.lines {
+            eprintln!("{line}");
         }
+        n_errors += checked.errors;
     }
     if n_errors > 0 {
         bail!("{n_errors} error(s) in {}: nothing to publish until they are fixed", display(&out));

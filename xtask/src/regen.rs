@@ -283,10 +283,7 @@ pub(crate) fn check(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<Vec<Str
         .with_max_len(1)
         .map(|file| {
             let path = out.join(file.path());
-            let temporary = path.with_file_name(".check.tmp");
-            if stream(site, file, Sink::new(path.clone(), temporary, Mode::Check), false)?
-                == Changed::No
-            {
+            if stream(site, file, Sink::new(path.clone(), Mode::Check), false)? == Changed::No {
                 return Ok(None);
             }
             let problem = match fs::read(&path) {
@@ -370,7 +367,7 @@ fn render(site: &feed::Site<'_>, file: &feed::SiteFile) -> anyhow::Result<Vec<u8
 
 /// Every file below `dir` as a `/`-separated path relative to it, in path order; hidden files
 /// and directories (temporaries, `.git`) are left out.
-fn list_files(dir: &Path) -> Vec<String> {
+pub(crate) fn list_files(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
     let mut pending = vec![(dir.to_path_buf(), String::new())];
     while let Some((directory, prefix)) = pending.pop() {
@@ -436,7 +433,7 @@ fn write(out: &Path, site: &feed::Site<'_>) -> anyhow::Result<(usize, usize)> {
             let path = out.join(file.path());
             let name = file.path().rsplit('/').next().unwrap_or_default();
             let temporary = path.with_file_name(temporary_name(name, std::process::id()));
-            let sink = Sink::new(path.clone(), temporary, Mode::Write);
+            let sink = Sink::new(path.clone(), Mode::Write(temporary));
             Ok(match stream(site, file, sink, sync_each)? {
                 Changed::No => None,
                 Changed::Yes(temporary) => temporary.map(|temporary| (temporary, path)),

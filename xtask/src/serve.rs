@@ -192,28 +192,20 @@ fn not_modified(request: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
     seconds(modified) <= seconds(since)
 }
 
-/// The media type of a file of the site, by name.
+/// The media type of a served file: the site's own (`feed::media_type`), else by extension.
 pub(crate) fn content_type(path: &Path) -> &'static str {
-    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
-    let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or_default();
-    if name == "atom.xml" || name.ends_with(".atom.xml") {
-        "application/atom+xml"
-    } else if name == "rss.xml" || name.ends_with(".rss.xml") {
-        "application/rss+xml"
-    } else if name == "feed.json" {
-        "application/feed+json"
-    } else {
-        match extension {
-            "opml" => "text/x-opml",
-            "html" => "text/html; charset=utf-8",
-            "css" => "text/css; charset=utf-8",
-            "xml" => "application/xml",
-            "json" => "application/json",
-            "txt" => "text/plain; charset=utf-8",
-            "png" => "image/png",
-            "svg" => "image/svg+xml",
-            _ => "application/octet-stream",
-        }
+    // The site's media types depend on the file name alone.
+    let site_type = path.file_name().and_then(|name| name.to_str()).and_then(feed::media_type);
+    if let Some(media_type) = site_type {
+        return media_type;
+    }
+    match path.extension().and_then(|extension| extension.to_str()).unwrap_or_default() {
+        "xml" => "application/xml",
+        "json" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        _ => "application/octet-stream",
     }
 }
 

@@ -11,10 +11,10 @@ use std::{
 };
 
 /// What a sink does with a file that differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Mode {
-    /// Stage the new content in a temporary file.
-    Write,
+    /// Stage the new content in this temporary file.
+    Write(PathBuf),
     /// Only tell.
     Check,
 }
@@ -35,8 +35,8 @@ pub(crate) enum Outcome {
 #[derive(Debug)]
 pub(crate) struct Sink {
     path: PathBuf,
-    temporary: PathBuf,
-    mode: Mode,
+    /// Where to stage the new content; `None` in `Mode::Check`.
+    temporary: Option<PathBuf>,
     old: Option<BufReader<File>>,
     /// How many leading bytes matched the old file.
     matched: u64,
@@ -49,13 +49,16 @@ pub(crate) struct Sink {
 }
 
 impl Sink {
-    /// A sink for `path`, staging in `temporary` if it must.
-    pub(crate) fn new(path: PathBuf, temporary: PathBuf, mode: Mode) -> Sink {
+    /// A sink for `path`.
+    pub(crate) fn new(path: PathBuf, mode: Mode) -> Sink {
         let old = File::open(&path).ok().map(|file| BufReader::with_capacity(1 << 16, file));
+        let temporary = match mode {
+            Mode::Write(temporary) => Some(temporary),
+            Mode::Check => None,
+        };
         Sink {
             path,
             temporary,
-            mode,
             old,
             matched: 0,
             differs: false,
@@ -88,12 +91,13 @@ impl Sink {
             }
             self.diverge()?;
         }
-        let Some(staged) = self.staged.take() else { return Ok(Outcome::Differs) };
-        let result = if sync { staged.sync_all() } else { Ok(()) };
-        match result {
-            Ok(()) => Ok(Outcome::Staged(self.temporary.clone())),
+        let (Some(staged), Some(temporary)) = (self.staged.take(), self.temporary.take()) else {
+            return Ok(Outcome::Differs);
+        };
+        match if sync { staged.sync_all() } else { Ok(()) } {
+            Ok(()) => Ok(Outcome::Staged(temporary)),
             Err(err) => {
-                let _ = std::fs::remove_file(&self.temporary);
+                let _ = std::fs::remove_file(&temporary);
                 Err(err)
             }
         }
@@ -117,10 +121,8 @@ impl Sink {
     fn diverge(&mut self) -> io::Result<()> {
         self.differs = true;
         self.old = None;
-        if self.mode == Mode::Check {
-            return Ok(());
-        }
-        let mut staged = File::create(&self.temporary)?;
+        let Some(temporary) = &self.temporary else { return Ok(()) };
+        let mut staged = File::create(temporary)?;
         if self.matched > 0 {
             let mut old = File::open(&self.path)?.take(self.matched);
             io::copy(&mut old, &mut staged)?;
@@ -161,8 +163,8 @@ impl Sink {
 impl Drop for Sink {
     /// A sink dropped before `finish` (the render failed) leaves no temporary file behind.
     fn drop(&mut self) {
-        if self.staged.take().is_some() {
-            let _ = std::fs::remove_file(&self.temporary);
+        if let (Some(_), Some(temporary)) = (self.staged.take(), &self.temporary) {
+            let _ = std::fs::remove_file(temporary);
         }
     }
 }
@@ -171,6 +173,8 @@ impl Drop for Sink {
 mod tests {
     use std::{fs, io::Write as _};
 
+    use std::path::PathBuf;
+
     use super::{Mode, Outcome, Sink};
 
     fn holds(path: &std::path::Path, bytes: &[u8]) -> bool {
@@ -178,14 +182,19 @@ mod tests {
     }
 
     /// Streams `new` in chunks of `chunk` bytes over a file holding `old` (or none).
-    fn run(old: Option<&str>, new: &str, chunk: usize, mode: Mode) -> (String, Option<String>) {
+    fn run(
+        old: Option<&str>,
+        new: &str,
+        chunk: usize,
+        mode: impl Fn(PathBuf) -> Mode,
+    ) -> (String, Option<String>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         let temporary = dir.path().join(".f.tmp");
         if let Some(old) = old {
             fs::write(&path, old).unwrap();
         }
-        let mut sink = Sink::new(path.clone(), temporary.clone(), mode);
+        let mut sink = Sink::new(path.clone(), mode(temporary.clone()));
         for piece in new.as_bytes().chunks(chunk.max(1)) {
             sink.write_all(piece).unwrap();
         }
@@ -218,11 +227,11 @@ mod tests {
             assert_eq!(run(Some(""), "", chunk, Mode::Write), ("Unchanged".to_owned(), None));
             assert_eq!(run(None, "", chunk, Mode::Write), staged(""));
             assert_eq!(
-                run(Some("abcdef"), "abcXef", chunk, Mode::Check),
+                run(Some("abcdef"), "abcXef", chunk, |_| Mode::Check),
                 ("Differs".to_owned(), None)
             );
             assert_eq!(
-                run(Some("abcdef"), "abcdef", chunk, Mode::Check),
+                run(Some("abcdef"), "abcdef", chunk, |_| Mode::Check),
                 ("Unchanged".to_owned(), None)
             );
         }
@@ -232,7 +241,7 @@ mod tests {
     fn a_sink_dropped_unfinished_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let temporary = dir.path().join(".f.tmp");
-        let mut sink = Sink::new(dir.path().join("f"), temporary.clone(), Mode::Write);
+        let mut sink = Sink::new(dir.path().join("f"), Mode::Write(temporary.clone()));
         sink.write_all(b"partial").unwrap();
         assert!(temporary.exists());
         drop(sink);

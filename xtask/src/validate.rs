@@ -1,7 +1,11 @@
 //! `cargo xtask validate`: runs the `validator` crate over feeds and prints its findings as
 //! `file:line:col: error|warning: message [rule]`, then a summary line.
 
-use std::{fs, path::PathBuf, process::ExitCode};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 use anyhow::Context;
 
@@ -21,18 +25,38 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let files = if args.files.is_empty() { feed_files()? } else { args.files.clone() };
     let (mut n_errors, mut n_warnings) = (0, 0);
     for path in &files {
-        let bytes = fs::read(path).with_context(|| format!("{}: cannot read", display(path)))?;
-        for finding in validator::validate(&bytes) {
-            match finding.severity {
-                validator::Severity::Error => n_errors += 1,
-                validator::Severity::Warning => n_warnings += 1,
-            }
-            println!("{}:{finding}", display(path));
+        let checked = check_file(path)?;
+        for line in &checked.lines {
+            println!("{line}");
         }
+        n_errors += checked.errors;
+        n_warnings += checked.warnings;
     }
     println!("{} feeds checked: {n_errors} errors, {n_warnings} warnings", files.len());
     let failed = n_errors > 0 || (n_warnings > 0 && !args.allow_warnings);
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// What the validator found in one file.
+pub(crate) struct Checked {
+    /// One `path:line:col: severity: message [rule]` per finding.
+    pub(crate) lines: Vec<String>,
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
+}
+
+/// Reads and validates one feed.
+pub(crate) fn check_file(path: &Path) -> anyhow::Result<Checked> {
+    let bytes = fs::read(path).with_context(|| format!("{}: cannot read", display(path)))?;
+    let mut checked = Checked { lines: Vec::new(), errors: 0, warnings: 0 };
+    for finding in validator::validate(&bytes) {
+        match finding.severity {
+            validator::Severity::Error => checked.errors += 1,
+            validator::Severity::Warning => checked.warnings += 1,
+        }
+        checked.lines.push(format!("{}:{finding}", display(path)));
+    }
+    Ok(checked)
 }
 
 /// Every `.xml` file under `feeds/`, in name order.

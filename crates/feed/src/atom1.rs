@@ -12,8 +12,10 @@ use atom_syndication as atom;
 use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
 
 use crate::{
-    GENERATOR, Settings, VERSION, WriteError, article_url, byline, entry_id, html,
+    GENERATOR, Settings, VERSION, WriteError, article_url, atom_link, byline, entry_id, html,
+    hub_link,
     page::{self, Format, Page},
+    page_links,
     write::{self, Chunk, write_atom},
 };
 
@@ -97,28 +99,9 @@ fn atom_shell(
     updated: &[DateTime<FixedOffset>],
     entries: Vec<atom::Entry>,
 ) -> atom::Feed {
-    let mut links: Vec<atom::Link> = page
-        .links
-        .iter()
-        .map(|(rel, stem)| {
-            link(
-                settings.url_of(&page::path_of(stem.as_deref(), Format::Atom)),
-                rel,
-                Format::Atom.media_type(),
-            )
-        })
-        .collect();
+    let mut links = page_links(settings, page, Format::Atom);
     links.push(link(page.html_url(settings), "alternate", "text/html"));
-    if let Some(hub) = page.hub(settings) {
-        links.push(atom::Link {
-            href: hub.to_owned(),
-            rel: "hub".to_owned(),
-            hreflang: None,
-            mime_type: None,
-            title: None,
-            length: None,
-        });
-    }
+    links.extend(hub_link(settings, page));
     let (extensions, namespaces) = if page.archive {
         archive_marker!(atom::extension)
     } else {
@@ -248,14 +231,7 @@ fn person(name: &str) -> atom::Person {
 }
 
 fn link(href: String, rel: &str, mime_type: &str) -> atom::Link {
-    atom::Link {
-        href,
-        rel: rel.to_owned(),
-        hreflang: None,
-        mime_type: Some(mime_type.to_owned()),
-        title: None,
-        length: None,
-    }
+    atom_link(href, rel, Some(mime_type))
 }
 
 #[cfg(test)]

@@ -52,12 +52,15 @@ pub use crate::{
     html::{article_html, text_html},
     rss2::rss_channel,
     settings::{Settings, SettingsError},
-    site::{Site, SiteFile, is_generated, site},
+    site::{Site, SiteFile, is_generated, media_type, site},
     write::{WriteError, write_atom, write_rss},
 };
 
 use article::Article;
+use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset};
+
+use crate::page::{Format, Page};
 
 /// The identity of an article in every feed: the Atom entry id and the RSS guid.
 ///
@@ -111,6 +114,34 @@ pub(crate) fn category_names(article: &Article) -> Vec<&str> {
         }
     }
     names
+}
+
+/// A link as both formats write it: Atom `<link>`, RSS `<atom:link>`.
+pub(crate) fn atom_link(href: String, rel: &str, mime_type: Option<&str>) -> atom::Link {
+    atom::Link {
+        href,
+        rel: rel.to_owned(),
+        hreflang: None,
+        mime_type: mime_type.map(str::to_owned),
+        title: None,
+        length: None,
+    }
+}
+
+/// A page's links to the site's other pages (self, archives, current), in `format`.
+pub(crate) fn page_links(settings: &Settings, page: &Page<'_>, format: Format) -> Vec<atom::Link> {
+    page.links
+        .iter()
+        .map(|(rel, stem)| {
+            let href = settings.url_of(&page::path_of(stem.as_deref(), format));
+            atom_link(href, rel, Some(format.media_type()))
+        })
+        .collect()
+}
+
+/// The page's WebSub hub link, if it announces one.
+pub(crate) fn hub_link(settings: &Settings, page: &Page<'_>) -> Option<atom::Link> {
+    page.hub(settings).map(|hub| atom_link(hub.to_owned(), "hub", None))
 }
 
 /// Who the feed credits for an article: its author, else its agency, else the feed's author.

@@ -42,6 +42,11 @@ pub(crate) struct Page<'a> {
     pub(crate) articles: Vec<&'a Article>,
 }
 
+/// The media type of the JSON Feed (JSON Feed 1.1).
+pub(crate) const JSON_FEED_TYPE: &str = "application/feed+json";
+/// The media type of OPML subscription lists.
+pub(crate) const OPML_TYPE: &str = "text/x-opml";
+
 /// The two XML formats a page is rendered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {

@@ -8,12 +8,12 @@
 use std::{collections::BTreeMap, io::Write};
 
 use article::Article;
-use atom_syndication as atom;
 
 use crate::{
     GENERATOR, Settings, VERSION, WriteError, article_url, byline, category_names, entry_id,
-    feed_updated, html,
+    feed_updated, html, hub_link,
     page::{self, Format, Page},
+    page_links,
     write::{self, Chunk, write_rss},
 };
 
@@ -60,28 +60,8 @@ fn item_chunk(item: rss::Item) -> Result<Chunk, WriteError> {
 /// The channel of a page around the given items.
 fn rss_shell(settings: &Settings, page: &Page<'_>, items: Vec<rss::Item>) -> rss::Channel {
     let articles = &page.articles;
-    let mut links: Vec<atom::Link> = page
-        .links
-        .iter()
-        .map(|(rel, stem)| atom::Link {
-            href: settings.url_of(&page::path_of(stem.as_deref(), Format::Rss)),
-            rel: (*rel).to_owned(),
-            hreflang: None,
-            mime_type: Some(Format::Rss.media_type().to_owned()),
-            title: None,
-            length: None,
-        })
-        .collect();
-    if let Some(hub) = page.hub(settings) {
-        links.push(atom::Link {
-            href: hub.to_owned(),
-            rel: "hub".to_owned(),
-            hreflang: None,
-            mime_type: None,
-            title: None,
-            length: None,
-        });
-    }
+    let mut links = page_links(settings, page, Format::Rss);
+    links.extend(hub_link(settings, page));
     let (extensions, namespaces) = if page.archive {
         archive_marker!(rss::extension)
     } else {

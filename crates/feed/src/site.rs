@@ -169,6 +169,27 @@ impl<'a> Site<'a> {
     }
 }
 
+/// The media type a host should serve a file of the site with, by its path (`/`-separated,
+/// relative to the output directory); `None` for a file the site does not make.
+pub fn media_type(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name == "atom.xml" || name.ends_with(".atom.xml") {
+        Some(Format::Atom.media_type())
+    } else if name == "rss.xml" || name.ends_with(".rss.xml") {
+        Some(Format::Rss.media_type())
+    } else if name == "feed.json" {
+        Some(page::JSON_FEED_TYPE)
+    } else if name.ends_with(".opml") {
+        Some(page::OPML_TYPE)
+    } else if name.ends_with(".html") {
+        Some("text/html; charset=utf-8")
+    } else if name.ends_with(".css") {
+        Some("text/css; charset=utf-8")
+    } else {
+        None
+    }
+}
+
 /// Whether a path of the output directory is one `site` may write, so that `regen` may delete
 /// it when no page produces it any more (an archive month or place whose articles are gone).
 pub fn is_generated(path: &str) -> bool {

@@ -17,7 +17,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::{
     GENERATOR, Settings, VERSION, article_path, article_url,
-    page::{Format, Page},
+    page::{Format, JSON_FEED_TYPE, OPML_TYPE, Page},
 };
 
 /// The site's one stylesheet, written as `style.css`.
@@ -58,11 +58,7 @@ fn main_feeds() -> Vec<Feed> {
     vec![
         Feed { label: "Atom", media_type: Format::Atom.media_type(), path: "atom.xml".to_owned() },
         Feed { label: "RSS", media_type: Format::Rss.media_type(), path: "rss.xml".to_owned() },
-        Feed {
-            label: "JSON Feed",
-            media_type: "application/feed+json",
-            path: "feed.json".to_owned(),
-        },
+        Feed { label: "JSON Feed", media_type: JSON_FEED_TYPE, path: "feed.json".to_owned() },
     ]
 }
 
@@ -129,7 +125,7 @@ impl Layout<'_> {
                                 a href={ (root) (feed.path) } type=(feed.media_type) { (feed.label) }
                             }
                             " · "
-                            a href={ (root) "feeds.opml" } type="text/x-opml" { "OPML" }
+                            a href={ (root) "feeds.opml" } type=(OPML_TYPE) { "OPML" }
                         }
                     }
                     "\n"
@@ -159,7 +155,7 @@ pub(crate) fn index(settings: &Settings, main: &Page<'_>, pages: &[Page<'_>]) ->
     lists[2].2.reverse();
     let subscribe = main_feeds().into_iter().chain([Feed {
         label: "OPML",
-        media_type: "text/x-opml",
+        media_type: OPML_TYPE,
         path: "feeds.opml".to_owned(),
     }]);
     let body = html! {
