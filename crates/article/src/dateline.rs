@@ -1,23 +1,34 @@
 //! Datelines: the place, date and agency that open an agency article's first paragraph.
 //!
-//! Two shapes cover the house styles of the big agencies:
-//! - slashes, as TASS writes: `MINSK, January 10. /TASS/. ` and `МОСКВА, 11 января. /ТАСС/. `;
-//! - parentheses and a dash, as Reuters, AP and AFP write: `KYIV, Jan 10 (Reuters) - `,
-//!   `LVIV, Ukraine (AP) — `, `Paris (AFP) - `.
+//! A dateline is recognised by its shape, combined with two tables (`tables.rs`): the agencies,
+//! with every spelling of their names, and a gazetteer of the places datelines name.
+//! The shapes, with `HEAD` = `PLACE[/PLACE...][ /REGION/][ [REGION]][, REGION][, DATE[, YEAR]]`
+//! (any part but the place may be missing, and a date alone is a head too):
+//! - slashes, as TASS and Agerpres write: `MINSK, January 10. /TASS/. `, `IGORA /Leningrad
+//!   Region/, December 26. /TASS/. `;
+//! - the agency in parentheses, then a dash (`-`, `--`, `–`, `—`, the old wire's `_`, EFE's
+//!   `.-`) or a colon, or nothing after a known agency: `KYIV, Jan 10 (Reuters) - `, `ATLANTA
+//!   (AP) _ `, `SEATTLE/WASHINGTON (Reuters) - `, `Feb. 19 (UPI) -- `, `(Reuters) - `;
+//! - the agency first, as ANSA writes: `(ANSA) - Rome, October 11 - `;
+//! - a known agency named without parentheses: `Москва. 14 марта. INTERFAX.RU - `, `МОСКВА,
+//!   14 мар - РИА Новости. `;
+//! - no agency at all, `CHATHAM, Mass. _ `, `SALVADOR, Feb 26 - `, only when the head names a
+//!   place of the gazetteer or gives a date or a known region, so that a lede such as `NATO -
+//!   the alliance...` is not taken for one.
 //!
-//! The part before the agency is `PLACE[, REGION][, DATE]`. Recognition is deliberately strict
-//! (a capitalised place of at most five words, a short agency name, the exact punctuation):
-//! a missed dateline only leaves the place unknown, while a false one would mangle the lede.
+//! Recognition is otherwise strict (capitalised places of at most five words, the exact
+//! punctuation): a missed dateline only leaves the place unknown, while a false one would
+//! mangle the lede.
 
 use chrono::NaiveDate;
 
-use crate::model::Agency;
+use crate::{model::Agency, tables};
 
 /// A dateline found at the start of the first paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dateline {
     text: String,
-    place: Place,
+    places: Vec<Place>,
     region: Option<String>,
     agency: Option<Agency>,
     month_day: Option<(u32, u32)>,
@@ -29,6 +40,8 @@ pub struct Dateline {
 pub struct Place {
     name: String,
     original: String,
+    region: Option<String>,
+    country: Option<String>,
 }
 
 impl Dateline {
@@ -43,17 +56,25 @@ impl Dateline {
         self.text.len()
     }
 
-    /// The place.
-    pub fn place(&self) -> &Place {
-        &self.place
+    /// The place, or `None` for a dateline that names only an agency or a date
+    /// (`(Reuters) -`, `Feb. 19 (UPI) --`). The first one when the dateline names several.
+    pub fn place(&self) -> Option<&Place> {
+        self.places.first()
     }
 
-    /// The region or country after the place, as AP writes it (`LVIV, Ukraine`).
+    /// Every place the dateline names, in order (`SEATTLE/WASHINGTON` names two).
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
+    /// The region or country after the place, as written (`Ukraine` in `LVIV, Ukraine`,
+    /// `Mass.` in `CHATHAM, Mass.`).
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
 
-    /// The agency.
+    /// The agency: its canonical name when the agency table knows it (`ТАСС` → `TASS`),
+    /// otherwise as written.
     pub fn agency(&self) -> Option<&Agency> {
         self.agency.as_ref()
     }
@@ -70,8 +91,9 @@ impl Dateline {
 }
 
 impl Place {
-    /// The place for display: title case when the dateline writes it in capitals
-    /// (`St. Petersburg`, `N'Djamena`, `Москва`), otherwise as written.
+    /// The place for display: its canonical English name when the gazetteer knows it
+    /// (`Москва` → `Moscow`), else in title case when the dateline writes it in capitals
+    /// (`St. Petersburg`, `N'Djamena`), otherwise as written.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -80,109 +102,370 @@ impl Place {
     pub fn original(&self) -> &str {
         &self.original
     }
+
+    /// The region the dateline gives, by its canonical name when known (`Mass.` →
+    /// `Massachusetts`); `None` when it gives none or gives a country.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The country, from the dateline or the gazetteer.
+    pub fn country(&self) -> Option<&str> {
+        self.country.as_deref()
+    }
+
+    /// Resolves a place as written, with the region or country written after it.
+    pub(crate) fn resolve(original: &str, region: Option<&str>) -> Place {
+        let entry = tables::place(original);
+        let region_entry = region.and_then(tables::region);
+        let name = match entry {
+            Some(entry) => entry.name.to_owned(),
+            None if original.chars().any(char::is_lowercase) => original.to_owned(),
+            None => title_case(original),
+        };
+        let region_name = match (region, region_entry) {
+            (_, Some(entry)) => (!entry.is_country).then(|| entry.name.to_owned()),
+            (Some(region), None) => Some(region.to_owned()),
+            (None, None) => None,
+        };
+        let country = region_entry
+            .and_then(|entry| entry.country)
+            .or_else(|| entry.and_then(|entry| entry.country))
+            .map(str::to_owned);
+        Place { name, original: original.to_owned(), region: region_name, country }
+    }
 }
 
 /// Finds a dateline at the start of `paragraph`.
 pub(crate) fn find(paragraph: &str) -> Option<Dateline> {
-    slash_style(paragraph).or_else(|| paren_style(paragraph))
+    agency_first(paragraph)
+        .or_else(|| slash_style(paragraph))
+        .or_else(|| paren_style(paragraph))
+        .or_else(|| named_agency_style(paragraph))
+        .or_else(|| bare_style(paragraph))
+}
+
+/// The canonical name of a known agency written as `text`, also for a shared credit such as
+/// `tca/dpa` (the first known one).
+pub(crate) fn known_agency(text: &str) -> Option<&'static str> {
+    tables::agency(text)
+        .or_else(|| text.contains('/').then(|| text.split('/').find_map(tables::agency)).flatten())
 }
 
 /// How far into the paragraph a dateline's agency may start.
 const MAX_HEAD_BYTES: usize = 240;
 
-/// `PLACE, DATE. /AGENCY/. ` (TASS).
-fn slash_style(paragraph: &str) -> Option<Dateline> {
-    let separator = head_window(paragraph).find(". /")?;
-    let after = &paragraph[separator + 3..];
-    let agency = &after[..after.find('/')?];
-    let rest = &after[agency.len() + 1..];
-    let rest = rest.strip_prefix('.').unwrap_or(rest);
-    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
-        return None;
+/// `(AGENCY) - [HEAD - ]` (ANSA, and Reuters' `(Reuters) - ` without a place).
+fn agency_first(paragraph: &str) -> Option<Dateline> {
+    let inner = paragraph.strip_prefix('(')?;
+    let close = inner.get(..inner.len().min(40))?.find(')').or_else(|| {
+        let window = head_window(inner);
+        window.get(..window.len().min(40)).and_then(|w| w.find(')'))
+    })?;
+    let agency = known_agency(inner[..close].trim())?;
+    let rest = separator(&inner[close + 1..])?;
+    let mut end = paragraph.len() - rest.len();
+    let mut head = Head::empty();
+    // ANSA goes on with the place and the date: `(ANSA) - Rome, October 11 - `.
+    let after = rest.trim_start();
+    if let Some((candidate, following)) = split_at_dash(head_window(after), 80)
+        && let Some(parsed) = parse_head(candidate)
+        && (parsed.month_day.is_some() || parsed.known_place)
+    {
+        head = parsed;
+        end = offset(paragraph, following);
     }
-    let head = parse_head(&paragraph[..separator])?;
-    head.month_day?;
-    build(paragraph, paragraph.len() - rest.len(), head, agency)
+    Some(build(paragraph, end, head, Some(agency)))
 }
 
-/// `PLACE[, REGION][, DATE] (AGENCY) - ` (Reuters, AP, AFP), with a hyphen, en or em dash.
+/// `HEAD. /AGENCY/. ` or `HEAD /AGENCY/ - ` (TASS, Agerpres).
+fn slash_style(paragraph: &str) -> Option<Dateline> {
+    let window = head_window(paragraph);
+    for (slash, _) in window.match_indices(" /") {
+        let after = &paragraph[slash + 2..];
+        let Some(close) = after.get(..after.len().min(32)).and_then(|part| part.find('/')) else {
+            continue;
+        };
+        let agency = after[..close].trim();
+        let rest = &after[close + 1..];
+        let rest = match rest.strip_prefix('.') {
+            Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => rest,
+            _ => match separator(rest) {
+                Some(rest) => rest,
+                None if rest.is_empty() => rest,
+                None => continue,
+            },
+        };
+        let known = known_agency(agency);
+        if known.is_none() && !agency_ok(agency) {
+            continue;
+        }
+        let head_text = paragraph[..slash].trim_end();
+        let head_text = head_text.strip_suffix('.').unwrap_or(head_text);
+        let Some(head) = parse_head(head_text) else { continue };
+        if head.month_day.is_none() && known.is_none() {
+            continue;
+        }
+        return Some(build(paragraph, paragraph.len() - rest.len(), head, known.or(Some(agency))));
+    }
+    None
+}
+
+/// `HEAD (AGENCY) - ` (Reuters, AP, AFP, Xinhua, UPI, ...), with any dash, a colon, or nothing
+/// after a known agency (`New Delhi, Jan 5 (PTI) The...`).
 fn paren_style(paragraph: &str) -> Option<Dateline> {
     let open = head_window(paragraph).find(" (")?;
     let after = &paragraph[open + 2..];
-    let agency = &after[..after.find(')')?];
-    let rest = after[agency.len() + 1..].trim_start();
-    let rest = ["--", "-", "–", "—"].iter().find_map(|dash| rest.strip_prefix(dash))?;
-    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+    let close = after.get(..after.len().min(40)).and_then(|part| part.find(')'))?;
+    let agency = after[..close].trim();
+    let known = known_agency(agency);
+    if known.is_none() && !agency_ok(agency) {
         return None;
     }
-    let head = parse_head(&paragraph[..open])?;
-    build(paragraph, paragraph.len() - rest.len(), head, agency)
+    let tail = &after[close + 1..];
+    let rest = match separator(tail) {
+        Some(rest) => rest,
+        None => {
+            // No dash: only after a known agency, before what reads as the start of a sentence.
+            known?;
+            let next = tail.trim_start().chars().next();
+            let sentence = next.is_some_and(|c| c.is_uppercase() || c.is_numeric() || is_quote(c));
+            if !(tail.starts_with(char::is_whitespace) && sentence) {
+                return None;
+            }
+            tail
+        }
+    };
+    let head = parse_head(paragraph[..open].trim())?;
+    Some(build(paragraph, paragraph.len() - rest.len(), head, known.or(Some(agency))))
+}
+
+/// `HEAD. AGENCY - ` or `HEAD - AGENCY. `: a known agency without brackets (Interfax,
+/// RIA Novosti, Kazinform).
+fn named_agency_style(paragraph: &str) -> Option<Dateline> {
+    let window = head_window(paragraph);
+    let words: Vec<(usize, &str)> = window
+        .split_whitespace()
+        .take(12)
+        .map(|word| (word.as_ptr() as usize - window.as_ptr() as usize, word))
+        .collect();
+    for start in 1..words.len() {
+        for count in 1..=3 {
+            let Some(&(last_offset, last_word)) = words.get(start + count - 1) else { break };
+            let begin = words[start].0;
+            let end = last_offset + last_word.len();
+            let written = &window[begin..end];
+            // The agency's own trailing dot or dash belongs to the separator.
+            let name = written.trim_end_matches(['.', ',', ':', '-', '–', '—']);
+            let Some(agency) = tables::agency(name) else { continue };
+            let rest = &paragraph[begin + name.len()..];
+            let rest = match rest.strip_prefix(['.', ':']) {
+                Some(rest) if rest.starts_with(char::is_whitespace) || rest.is_empty() => rest,
+                _ => match separator(rest) {
+                    Some(rest) => rest,
+                    None => continue,
+                },
+            };
+            let head_text =
+                window[..begin].trim_end().trim_end_matches(['.', ',', '-', '–', '—']).trim_end();
+            let Some(head) = parse_head(head_text) else { continue };
+            if head.places.is_empty() {
+                continue;
+            }
+            return Some(build(paragraph, paragraph.len() - rest.len(), head, Some(agency)));
+        }
+    }
+    None
+}
+
+/// `HEAD - ` without an agency: only a head that names a known place, a date or a known region.
+fn bare_style(paragraph: &str) -> Option<Dateline> {
+    let (candidate, rest) = split_at_dash(head_window(paragraph), 100)?;
+    let head = parse_head(candidate)?;
+    let strong = head.known_place || head.month_day.is_some() || head.known_region;
+    let shouting =
+        head.places.first().is_some_and(|place| !place.original.chars().any(char::is_lowercase));
+    if head.places.is_empty()
+        || !strong
+        || (!shouting && !head.known_place && head.month_day.is_none())
+    {
+        return None;
+    }
+    Some(build(paragraph, offset(paragraph, rest), head, None))
+}
+
+/// Splits `text` at its first dash separator (` - `, ` -- `, ` – `, ` — `, ` _ `) within
+/// `limit` bytes: the text before it, and what follows the separator.
+fn split_at_dash(text: &str, limit: usize) -> Option<(&str, &str)> {
+    let scope = &text[..floor_boundary(text, limit.min(text.len()))];
+    for (index, c) in scope.char_indices() {
+        let candidate = &text[index..];
+        let dash_next = candidate.trim_start().starts_with(['-', '–', '—', '_']);
+        if !((c == ' ' && dash_next) || candidate.starts_with(".-")) {
+            continue;
+        }
+        if let Some(rest) = separator(candidate) {
+            let head = text[..index].trim_end();
+            return (!head.is_empty()).then_some((head, rest));
+        }
+    }
+    None
+}
+
+/// After a dateline's agency: a dash of any kind, `.-`, or a colon, then whitespace or the end.
+/// Returns what follows.
+fn separator(text: &str) -> Option<&str> {
+    let trimmed = text.trim_start();
+    let rest = ["--", ".-", ".—", ".–", "-", "–", "—", "_", ":"]
+        .iter()
+        .find_map(|dash| trimmed.strip_prefix(dash))?;
+    (rest.is_empty() || rest.starts_with(char::is_whitespace)).then_some(rest)
 }
 
 /// The start of the paragraph where a dateline's agency may begin, so that a long paragraph
 /// without a dateline costs nothing to search.
 fn head_window(paragraph: &str) -> &str {
-    let mut end = paragraph.len().min(MAX_HEAD_BYTES + 3);
-    while !paragraph.is_char_boundary(end) {
+    &paragraph[..floor_boundary(paragraph, paragraph.len().min(MAX_HEAD_BYTES + 3))]
+}
+
+/// Where `inner`, a slice of `outer`, starts in it.
+fn offset(outer: &str, inner: &str) -> usize {
+    inner.as_ptr() as usize - outer.as_ptr() as usize
+}
+
+fn floor_boundary(text: &str, mut end: usize) -> usize {
+    while !text.is_char_boundary(end) {
         end -= 1;
     }
-    &paragraph[..end]
+    end
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '«' | '\'' | '‘' | '`')
+}
+
+/// An agency name the tables do not know, as a dateline may still give it: short, capitalised,
+/// of letters, digits and a few marks.
+fn agency_ok(agency: &str) -> bool {
+    (1..=30).contains(&agency.chars().count())
+        && agency.starts_with(char::is_uppercase)
+        && agency.split_whitespace().count() <= 4
+        && agency.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '&' | '-' | '\''))
 }
 
 struct Head {
-    place: Place,
+    places: Vec<Place>,
     region: Option<String>,
     month_day: Option<(u32, u32)>,
     date_text: Option<String>,
+    known_place: bool,
+    known_region: bool,
 }
 
-fn build(paragraph: &str, end: usize, head: Head, agency: &str) -> Option<Dateline> {
-    let agency = agency.trim();
-    let agency_ok = (1..=30).contains(&agency.chars().count())
-        && agency.starts_with(char::is_uppercase)
-        && agency.split_whitespace().count() <= 4
-        && agency.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '&' | '-' | '\''));
-    if !agency_ok {
-        return None;
+impl Head {
+    fn empty() -> Head {
+        Head {
+            places: Vec::new(),
+            region: None,
+            month_day: None,
+            date_text: None,
+            known_place: false,
+            known_region: false,
+        }
     }
-    Some(Dateline {
-        text: paragraph[..end].to_owned(),
-        place: head.place,
+}
+
+fn build(paragraph: &str, end: usize, head: Head, agency: Option<&str>) -> Dateline {
+    Dateline {
+        text: paragraph[..end].trim_end().to_owned(),
+        places: head.places,
         region: head.region,
-        agency: Agency::new(agency),
+        agency: agency.and_then(Agency::new),
         month_day: head.month_day,
         date_text: head.date_text,
-    })
+    }
 }
 
-/// `PLACE[, REGION][, DATE]`.
+/// `PLACE[/PLACE...][ /REGION/][ [REGION]][, REGION][, DATE[, YEAR]]`, or a date alone.
 fn parse_head(head: &str) -> Option<Head> {
-    let parts: Vec<&str> = head.split(',').map(str::trim).collect();
-    if parts.len() > 3 {
+    if head.is_empty() {
+        return Some(Head::empty());
+    }
+    if head.chars().count() > 120 {
         return None;
     }
-    let place = parts[0];
-    if !is_place(place) {
+    // Parts are separated by commas, and by a dot before a date (`Москва. 14 марта`).
+    let mut parts: Vec<&str> = Vec::new();
+    for part in head.split(',').map(str::trim) {
+        match part.split_once(". ") {
+            Some((before, after)) if parse_date(after.trim()).is_some() => {
+                parts.push(before.trim());
+                parts.push(after.trim());
+            }
+            _ => parts.push(part),
+        }
+    }
+    if parts.len() > 5 || parts.iter().any(|part| part.is_empty()) {
         return None;
     }
-    let mut rest = &parts[1..];
-    let mut month_day = None;
-    let mut date_text = None;
-    if let Some((last, before)) = rest.split_last()
-        && let Some(parsed) = parse_month_day(last)
+    let mut result = Head::empty();
+    let mut rest = &parts[..];
+    // A date alone: `Feb. 19 (UPI) --`.
+    if let [only] = parts.as_slice()
+        && let Some((month_day, _)) = parse_date(only)
     {
-        month_day = Some(parsed);
-        date_text = Some((*last).to_owned());
-        rest = before;
+        result.month_day = Some(month_day);
+        result.date_text = Some((*only).to_owned());
+        return Some(result);
     }
-    let region = match rest {
-        [] => None,
-        [region] if is_place(region) => Some((*region).to_owned()),
-        _ => return None,
+    let (first, others) = rest.split_first()?;
+    rest = others;
+    // `IGORA /Leningrad Region/` and `New Delhi [India]`: a region inside the first part.
+    let (names, mut region) = match (first.split_once(" /"), first.split_once(" [")) {
+        (Some((names, region)), _) => (names.trim(), Some(region.strip_suffix('/')?.trim())),
+        (None, Some((names, region))) => (names.trim(), Some(region.strip_suffix(']')?.trim())),
+        (None, None) => (*first, None),
     };
-    let name =
-        if place.chars().any(char::is_lowercase) { place.to_owned() } else { title_case(place) };
-    Some(Head { place: Place { name, original: place.to_owned() }, region, month_day, date_text })
+    let names: Vec<&str> = names.split('/').map(str::trim).collect();
+    if !names.iter().all(|name| is_place(name)) {
+        return None;
+    }
+    for part in rest {
+        if result.month_day.is_none()
+            && let Some((month_day, year)) = parse_date(part)
+        {
+            result.month_day = Some(month_day);
+            result.date_text = Some((*part).to_owned());
+            let _ = year;
+            continue;
+        }
+        if result.month_day.is_some() && is_year(part) {
+            continue;
+        }
+        if result.month_day.is_none() && region.is_none() && is_place(part) {
+            region = Some(part);
+            continue;
+        }
+        // A second region after the first (`Ottawa, Ontario, Canada`) keeps the first.
+        if result.month_day.is_none()
+            && region.is_some()
+            && is_place(part)
+            && tables::region(part).is_some()
+        {
+            continue;
+        }
+        return None;
+    }
+    if let Some(region) = region
+        && !is_place(region)
+    {
+        return None;
+    }
+    result.known_region = region.and_then(tables::region).is_some();
+    result.known_place = names.iter().any(|name| tables::place(name).is_some());
+    result.places = names.iter().map(|name| Place::resolve(name, region)).collect();
+    result.region = region.map(str::to_owned);
+    Some(result)
 }
 
 /// A name of at most five capitalised words of letters, with hyphens, dots and apostrophes;
@@ -198,6 +481,10 @@ fn is_place(text: &str) -> bool {
         && text.split(' ').count() <= 5
         && text.split(' ').all(word_ok)
         && text.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '.' | '\'' | '’'))
+}
+
+fn is_year(text: &str) -> bool {
+    text.len() == 4 && text.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 /// `NUR-SULTAN` → `Nur-Sultan`, `N'DJAMENA` → `N'Djamena`: a letter is upper case exactly when
@@ -216,37 +503,130 @@ fn title_case(text: &str) -> String {
     out
 }
 
-/// `January 10`, `Jan. 10`, `10 January`, `11 января` → (month, day).
-fn parse_month_day(text: &str) -> Option<(u32, u32)> {
+/// `January 10`, `Jan. 10`, `10 January`, `11 января`, `14 мар`, `Aug 29 2014`, `5 janvier
+/// 2024` → ((month, day), year).
+fn parse_date(text: &str) -> Option<((u32, u32), Option<i32>)> {
     let mut words = text.split_whitespace();
     let (first, second) = (words.next()?, words.next()?);
-    if words.next().is_some() {
-        return None;
-    }
+    let year = match (words.next(), words.next()) {
+        (None, _) => None,
+        (Some(year), None) if is_year(year.trim_end_matches(['.', 'г'])) => {
+            Some(year.trim_end_matches(['.', 'г']).parse().ok()?)
+        }
+        // `11 января 2022 года`.
+        _ => return None,
+    };
     let (month, day) = match (month_number(first), month_number(second)) {
         (Some(month), None) => (month, second),
         (None, Some(month)) => (month, first),
         _ => return None,
     };
+    let day = day.trim_end_matches('.');
     let day: u32 = day.parse().ok().filter(|_| (1..=2).contains(&day.len()))?;
     // 2000 is a leap year, so February 29 is accepted.
-    NaiveDate::from_ymd_opt(2000, month, day).map(|_| (month, day))
+    NaiveDate::from_ymd_opt(2000, month, day).map(|_| ((month, day), year))
 }
 
 fn month_number(word: &str) -> Option<u32> {
     const NAMES: [&[&str]; 12] = [
-        &["january", "jan", "января", "январь"],
-        &["february", "feb", "февраля", "февраль"],
-        &["march", "mar", "марта", "март"],
-        &["april", "apr", "апреля", "апрель"],
-        &["may", "мая", "май"],
-        &["june", "jun", "июня", "июнь"],
-        &["july", "jul", "июля", "июль"],
-        &["august", "aug", "августа", "август"],
-        &["september", "sep", "sept", "сентября", "сентябрь"],
-        &["october", "oct", "октября", "октябрь"],
-        &["november", "nov", "ноября", "ноябрь"],
-        &["december", "dec", "декабря", "декабрь"],
+        &[
+            "january",
+            "jan",
+            "января",
+            "январь",
+            "янв",
+            "janvier",
+            "janv",
+            "enero",
+            "ene",
+            "gennaio",
+            "gen",
+            "januar",
+            "jänner",
+            "janeiro",
+        ],
+        &[
+            "february",
+            "feb",
+            "февраля",
+            "февраль",
+            "фев",
+            "févr",
+            "février",
+            "fevrier",
+            "febrero",
+            "febbraio",
+            "februar",
+            "fevereiro",
+            "fev",
+        ],
+        &[
+            "march",
+            "mar",
+            "марта",
+            "март",
+            "мар",
+            "mars",
+            "marzo",
+            "märz",
+            "marz",
+            "março",
+            "marco",
+        ],
+        &["april", "apr", "апреля", "апрель", "апр", "avril", "avr", "abril", "abr", "aprile"],
+        &["may", "мая", "май", "mai", "mayo", "maggio", "mag", "maio"],
+        &["june", "jun", "июня", "июнь", "июн", "juin", "junio", "giugno", "giu", "juni", "junho"],
+        &[
+            "july", "jul", "июля", "июль", "июл", "juillet", "juil", "julio", "luglio", "lug",
+            "juli", "julho",
+        ],
+        &["august", "aug", "августа", "август", "авг", "août", "aout", "agosto", "ago"],
+        &[
+            "september",
+            "sep",
+            "sept",
+            "сентября",
+            "сентябрь",
+            "сен",
+            "сент",
+            "septembre",
+            "septiembre",
+            "settembre",
+            "set",
+            "setembro",
+        ],
+        &[
+            "october",
+            "oct",
+            "октября",
+            "октябрь",
+            "окт",
+            "octobre",
+            "octubre",
+            "ottobre",
+            "ott",
+            "oktober",
+            "okt",
+            "outubro",
+            "out",
+        ],
+        &["november", "nov", "ноября", "ноябрь", "ноя", "novembre", "noviembre", "novembro"],
+        &[
+            "december",
+            "dec",
+            "декабря",
+            "декабрь",
+            "дек",
+            "décembre",
+            "decembre",
+            "déc",
+            "diciembre",
+            "dic",
+            "dicembre",
+            "dezember",
+            "dez",
+            "dezembro",
+        ],
     ];
     let word = word.strip_suffix('.').unwrap_or(word).to_lowercase();
     NAMES.iter().position(|names| names.contains(&word.as_str())).map(|index| index as u32 + 1)

@@ -92,7 +92,10 @@ pub enum ParseErrorKind {
     /// No body text after the `date` line.
     EmptyBody,
     /// No `title:` field, and no headline can be derived because the lede is empty.
-    NoHeadline,
+    NoHeadline {
+        /// The first paragraph as found (shortened): a dateline with nothing after it.
+        seen: String,
+    },
 }
 
 /// Something suspicious that does not stop the article from being published.
@@ -201,9 +204,10 @@ impl fmt::Display for ParseErrorKind {
                 f.write_str("`updated` is earlier than the publication date")
             }
             ParseErrorKind::EmptyBody => f.write_str("the article has no body text after its date"),
-            ParseErrorKind::NoHeadline => f.write_str(
-                "cannot derive a headline: the first paragraph has no text after its dateline; \
-                 add a `title:` field",
+            ParseErrorKind::NoHeadline { seen } => write!(
+                f,
+                "cannot derive a headline: the text starts with the dateline {seen:?} and nothing \
+                 after it; add a `title:` field"
             ),
         }
     }

@@ -15,16 +15,20 @@
 
 #![warn(missing_docs)]
 
+mod body;
 mod dateline;
 mod error;
+mod furniture;
 mod headline;
 mod model;
 mod parse;
+mod tables;
 mod text;
 
 pub use crate::{
     dateline::{Dateline, Place},
     error::{ParseError, ParseErrorKind, Warning, WarningKind},
+    furniture::{Furniture, FurnitureKind},
     model::{
         Agency, Article, ArticleId, ArticleKey, Block, Byline, Headline, KeyError, LanguageTag,
         Link, Tag,
@@ -32,3 +36,13 @@ pub use crate::{
     parse::{MAX_ARTICLE_BYTES, Options, Parsed, parse},
     text::is_xml_char,
 };
+
+/// The canonical name of a news agency written in any of the spellings the agency table knows
+/// (`ТАСС` → `TASS`, `Associated Press` → `AP`), or `None` for an agency it does not know.
+///
+/// ```
+/// assert_eq!(article::agency_name("Reuter"), Some("Reuters"));
+/// ```
+pub fn agency_name(text: &str) -> Option<&'static str> {
+    crate::tables::agency(text)
+}

@@ -8,7 +8,10 @@ use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::dateline::{Dateline, Place};
+use crate::{
+    dateline::{Dateline, Place},
+    furniture::{Furniture, FurnitureKind},
+};
 
 /// One parsed wire article.
 ///
@@ -24,6 +27,14 @@ pub struct Article {
     pub(crate) updated: DateTime<FixedOffset>,
     pub(crate) language: Option<LanguageTag>,
     pub(crate) author: Option<Byline>,
+    /// The `author:` field, otherwise the people the bylines name.
+    pub(crate) authors: Vec<Byline>,
+    /// The dateline's agency, otherwise the one the furniture names.
+    pub(crate) agency: Option<Agency>,
+    /// The dateline's first place, otherwise one a header gives.
+    pub(crate) place: Option<Place>,
+    /// Wire furniture, in the order of the copy.
+    pub(crate) furniture: Vec<Furniture>,
     pub(crate) link: Option<Link>,
     pub(crate) tags: Vec<Tag>,
     pub(crate) dateline: Option<Dateline>,
@@ -73,10 +84,16 @@ impl Article {
         self.author.as_ref()
     }
 
-    /// Who the article is credited to: the `author:` field, otherwise the dateline's agency.
+    /// The people the article is credited to: the `author:` field, otherwise every person the
+    /// bylines name (`By CHET BROKAW and JACK GILLUM` names two), in order.
+    pub fn authors(&self) -> &[Byline] {
+        &self.authors
+    }
+
+    /// Who the article is credited to: its first author, otherwise its agency.
     /// `None` means the feed's default author applies.
     pub fn byline(&self) -> Option<&str> {
-        self.author.as_ref().map(Byline::as_str).or_else(|| self.agency().map(Agency::as_str))
+        self.authors.first().map(Byline::as_str).or_else(|| self.agency().map(Agency::as_str))
     }
 
     /// The canonical page of the article (`link:` field): an absolute http(s) URL.
@@ -94,17 +111,41 @@ impl Article {
         self.dateline.as_ref()
     }
 
-    /// Where the article was filed, from the dateline.
+    /// Where the article was filed: the dateline's (first) place, otherwise the place a
+    /// transmission header gives.
     pub fn place(&self) -> Option<&Place> {
-        self.dateline.as_ref().map(Dateline::place)
+        self.place.as_ref()
     }
 
-    /// The agency that filed the article, from the dateline.
+    /// The agency that filed the article: the dateline's, otherwise the one its furniture names
+    /// (a sign-off such as `Reuter` or `– BERNAMA`, an `Associated Press` line, a byline's desk).
+    /// Its canonical name when the agency table knows it.
     pub fn agency(&self) -> Option<&Agency> {
-        self.dateline.as_ref().and_then(Dateline::agency)
+        self.agency.as_ref()
     }
 
-    /// The body: paragraphs and subheadings, in order.
+    /// The wire furniture the copy held, in order: everything that is neither headline nor
+    /// text, each piece named. No word of the copy is lost: it is in a block or here.
+    pub fn furniture(&self) -> &[Furniture] {
+        &self.furniture
+    }
+
+    /// The agency's notes on the text, shown above it: `(Adds comments, detail)`, editors' notes.
+    pub fn notes(&self) -> impl Iterator<Item = &Furniture> {
+        self.furniture.iter().filter(|piece| {
+            matches!(piece.kind(), FurnitureKind::Note | FurnitureKind::EditorsNote)
+        })
+    }
+
+    /// The credits, shown after the text: `(Reporting by ...; Editing by ...)`, `... contributed
+    /// to this report.`, `Источник: Reuters`.
+    pub fn credits(&self) -> impl Iterator<Item = &Furniture> {
+        self.furniture
+            .iter()
+            .filter(|piece| matches!(piece.kind(), FurnitureKind::Credit | FurnitureKind::Source))
+    }
+
+    /// The body: paragraphs, subheadings and breaks, in order, without furniture.
     /// Never empty; the first block is a paragraph that still holds the dateline.
     pub fn blocks(&self) -> &[Block] {
         &self.blocks
@@ -132,13 +173,15 @@ pub enum Block {
     Paragraph(String),
     /// A short unpunctuated one-line paragraph that titles the section after it.
     Subheading(String),
+    /// A thematic break between sections, with the separator as written (`___`, `* * *`).
+    Break(String),
 }
 
 impl Block {
-    /// The block's text, never empty, with no line breaks.
+    /// The block's text, never empty, with no line breaks; for a break, the separator.
     pub fn text(&self) -> &str {
         match self {
-            Block::Paragraph(text) | Block::Subheading(text) => text,
+            Block::Paragraph(text) | Block::Subheading(text) | Block::Break(text) => text,
         }
     }
 }
@@ -182,7 +225,8 @@ string_newtype!(
     Byline
 );
 string_newtype!(
-    /// A news agency's name as written in the dateline (`TASS`, `Reuters`, `ТАСС`).
+    /// A news agency's name: canonical when the agency table knows it (`TASS` for `ТАСС`),
+    /// otherwise as the dateline writes it.
     Agency
 );
 string_newtype!(

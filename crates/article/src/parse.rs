@@ -8,10 +8,11 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 
 use crate::{
-    dateline,
+    body,
+    dateline::{self, Dateline},
     error::{ParseError, ParseErrorKind, Warning, WarningKind},
     headline,
-    model::{Article, ArticleId, ArticleKey, Block, Byline, Headline, LanguageTag, Link, Tag},
+    model::{Agency, Article, ArticleId, ArticleKey, Byline, Headline, LanguageTag, Link, Tag},
     text,
 };
 
@@ -73,11 +74,7 @@ struct RawField<'a> {
     value: &'a str,
 }
 
-#[derive(Debug)]
-struct RawParagraph<'a> {
-    line: usize,
-    lines: Vec<&'a str>,
-}
+type RawParagraph<'a> = body::Paragraph<'a>;
 
 fn split(text: &str) -> Result<RawArticle<'_>, ParseError> {
     let lines = text::lines(text);
@@ -225,14 +222,15 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
     let author = field("author").and_then(|field| Byline::new(field.value));
     let tags = field("tags").map(tags).transpose()?.unwrap_or_default();
 
-    let Some(first) = raw.paragraphs.first() else {
+    if raw.paragraphs.is_empty() {
         return Err(ParseError::new(raw.last_line, ParseErrorKind::EmptyBody));
-    };
-    let blocks = blocks(&raw.paragraphs);
-    let dateline = dateline::find(blocks[0].text());
+    }
+    let body = body::split(&raw.paragraphs);
     let mut warnings = Vec::new();
-    if let Some(warning) =
-        dateline.as_ref().and_then(|dateline| date_mismatch(dateline, published, first.line))
+    if let Some(warning) = body
+        .dateline
+        .as_ref()
+        .and_then(|dateline| date_mismatch(dateline, published, body.first_line))
     {
         warnings.push(warning);
     }
@@ -242,13 +240,32 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
             (Headline::new(title.value).expect("fields are single non-empty lines"), false)
         }
         None => {
-            let lede = crate::model::lede(blocks[0].text(), dateline.as_ref());
-            let derived = headline::derive(lede)
+            let lede = crate::model::lede(body.blocks[0].text(), body.dateline.as_ref());
+            let derived = body
+                .headline
+                .clone()
+                .or_else(|| headline::derive(lede))
                 .and_then(|headline| Headline::new(&headline))
-                .ok_or_else(|| ParseError::new(first.line, ParseErrorKind::NoHeadline))?;
+                .ok_or_else(|| {
+                    let kind = ParseErrorKind::NoHeadline {
+                        seen: body.blocks[0].text().chars().take(80).collect(),
+                    };
+                    ParseError::new(body.first_line, kind)
+                })?;
             (derived, true)
         }
     };
+    let authors = match &author {
+        Some(author) => vec![author.clone()],
+        None => body.authors.iter().filter_map(|name| Byline::new(name)).collect(),
+    };
+    let agency = body
+        .dateline
+        .as_ref()
+        .and_then(Dateline::agency)
+        .cloned()
+        .or_else(|| body.agency_hint.and_then(Agency::new));
+    let place = body.dateline.as_ref().and_then(Dateline::place).cloned().or(body.place);
     let article = Article {
         key: key.clone(),
         id,
@@ -258,10 +275,14 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
         updated,
         language,
         author,
+        authors,
+        agency,
+        place,
+        furniture: body.furniture,
         link,
         tags,
-        dateline,
-        blocks,
+        dateline: body.dateline,
+        blocks: body.blocks,
     };
     Ok(Parsed { article, warnings })
 }
@@ -338,36 +359,6 @@ fn tags(field: &RawField<'_>) -> Result<Vec<Tag>, ParseError> {
         return Err(invalid(field, "no topic between the commas"));
     }
     Ok(tags)
-}
-
-/// Joins soft-wrapped lines and tells subheadings from paragraphs.
-fn blocks(paragraphs: &[RawParagraph<'_>]) -> Vec<Block> {
-    paragraphs
-        .iter()
-        .enumerate()
-        .map(|(index, paragraph)| {
-            let text = paragraph.lines.join(" ");
-            if index > 0 && paragraph.lines.len() == 1 && is_subheading(&text) {
-                Block::Subheading(text)
-            } else {
-                Block::Paragraph(text)
-            }
-        })
-        .collect()
-}
-
-/// A single line of at most 80 characters that does not end a sentence. A line wholly in
-/// parentheses is a note, such as Reuters' `(Reporting by ...; Editing by ...)`, not a heading.
-fn is_subheading(line: &str) -> bool {
-    if line.starts_with('(') && line.ends_with(')') {
-        return false;
-    }
-    const MAX_CHARS: usize = 80;
-    let ends_sentence = |c: char| matches!(c, '.' | '!' | '?' | ':' | ';' | '…');
-    let is_quote = |c: char| matches!(c, '"' | '\'' | '”' | '’' | '»');
-    let mut last = line.chars().rev().skip_while(|&c| is_quote(c));
-    let ended = line.ends_with(is_quote) && last.next().is_some_and(ends_sentence);
-    line.chars().count() <= MAX_CHARS && !line.ends_with(ends_sentence) && !ended
 }
 
 /// A warning when the dateline's day is more than a day from the `date` field's.

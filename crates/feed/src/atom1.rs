@@ -12,7 +12,7 @@ use atom_syndication as atom;
 use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
 
 use crate::{
-    GENERATOR, Settings, VERSION, WriteError, article_url, atom_link, byline, entry_id, html,
+    GENERATOR, Settings, VERSION, WriteError, article_url, atom_link, bylines, entry_id, html,
     hub_link,
     page::{self, Format, Page},
     page_links,
@@ -190,7 +190,7 @@ fn atom_entry_without_content(
         title: plain_text(article.headline().as_str(), language.clone()),
         id: entry_id(settings, article),
         updated,
-        authors: vec![person(byline(settings, article))],
+        authors: bylines(settings, article).into_iter().map(person).collect(),
         categories: place.into_iter().chain(tags).collect(),
         contributors: Vec::new(),
         links: vec![link(article_url(settings, article), "alternate", "text/html")],

@@ -6,8 +6,9 @@
 
 use article::{Article, Block};
 
-/// The full article as HTML: paragraphs as `<p>`, subheadings as `<h2>`, the dateline kept at the
-/// start of the first paragraph.
+/// The full article as HTML: the agency's notes first (`<p class="note">`), then paragraphs as
+/// `<p>`, subheadings as `<h2>` and breaks as `<hr>`, the dateline kept at the start of the first
+/// paragraph, and the credits last (`<p class="credit">`).
 ///
 /// ```
 /// let key = article::ArticleKey::new("a").unwrap();
@@ -17,22 +18,78 @@ use article::{Article, Block};
 /// assert_eq!(feed::article_html(&article), "<p>A &lt;b&gt; &amp; C.</p>\n<h2>Part two</h2>\n<p>More.</p>");
 /// ```
 pub fn article_html(article: &Article) -> String {
-    let blocks = article.blocks();
-    let length: usize = blocks.iter().map(|block| block.text().len() + 10).sum();
+    let length: usize = article.blocks().iter().map(|block| block.text().len() + 10).sum();
     let mut html = String::with_capacity(length + length / 16);
-    for block in blocks {
+    for (element, text) in parts(article) {
         if !html.is_empty() {
             html.push('\n');
         }
-        let (open, close) = match block {
-            Block::Subheading(_) => ("<h2>", "</h2>"),
-            _ => ("<p>", "</p>"),
-        };
-        html.push_str(open);
-        push_text_html(&mut html, block.text());
-        html.push_str(close);
+        html.push_str(element.open());
+        push_text_html(&mut html, text);
+        html.push_str(element.close());
     }
     html
+}
+
+/// The elements of an article's HTML.
+#[derive(Debug, Clone, Copy)]
+enum Element {
+    Note,
+    Paragraph,
+    Subheading,
+    Break,
+    Credit,
+}
+
+impl Element {
+    fn open(self) -> &'static str {
+        match self {
+            Element::Note => "<p class=\"note\">",
+            Element::Paragraph => "<p>",
+            Element::Subheading => "<h2>",
+            Element::Break => "<hr>",
+            Element::Credit => "<p class=\"credit\">",
+        }
+    }
+
+    fn close(self) -> &'static str {
+        match self {
+            Element::Note | Element::Paragraph | Element::Credit => "</p>",
+            Element::Subheading => "</h2>",
+            Element::Break => "",
+        }
+    }
+
+    /// `open` escaped as XML text, as `quick_xml::escape::escape` does it.
+    fn open_xml(self) -> &'static [u8] {
+        match self {
+            Element::Note => b"&lt;p class=&quot;note&quot;&gt;",
+            Element::Paragraph => b"&lt;p&gt;",
+            Element::Subheading => b"&lt;h2&gt;",
+            Element::Break => b"&lt;hr&gt;",
+            Element::Credit => b"&lt;p class=&quot;credit&quot;&gt;",
+        }
+    }
+
+    fn close_xml(self) -> &'static [u8] {
+        match self {
+            Element::Note | Element::Paragraph | Element::Credit => b"&lt;/p&gt;",
+            Element::Subheading => b"&lt;/h2&gt;",
+            Element::Break => b"",
+        }
+    }
+}
+
+/// The article's elements in order, each with its text (none for a break).
+fn parts(article: &Article) -> impl Iterator<Item = (Element, &str)> {
+    let notes = article.notes().map(|note| (Element::Note, note.text()));
+    let blocks = article.blocks().iter().map(|block| match block {
+        Block::Subheading(text) => (Element::Subheading, text.as_str()),
+        Block::Break(_) => (Element::Break, ""),
+        _ => (Element::Paragraph, block.text()),
+    });
+    let credits = article.credits().map(|credit| (Element::Credit, credit.text()));
+    notes.chain(blocks).chain(credits)
 }
 
 /// Plain text as HTML text: `&`, `<` and `>` escaped, and U+FEFF written as a character
@@ -70,16 +127,11 @@ fn push_text_html(html: &mut String, text: &str) {
 /// way `quick_xml::escape::escape` does it (`&`, `<`, `>`, `'`, `"`), in one pass: the Atom
 /// `content` of the article.
 pub(crate) fn push_article_html_as_xml(xml: &mut Vec<u8>, article: &Article) {
-    for (index, block) in article.blocks().iter().enumerate() {
+    for (index, (element, text)) in parts(article).enumerate() {
         if index > 0 {
             xml.push(b'\n');
         }
-        let (open, close): (&[u8], &[u8]) = match block {
-            Block::Subheading(_) => (b"&lt;h2&gt;", b"&lt;/h2&gt;"),
-            _ => (b"&lt;p&gt;", b"&lt;/p&gt;"),
-        };
-        xml.extend_from_slice(open);
-        let text = block.text();
+        xml.extend_from_slice(element.open_xml());
         let from = xml.len();
         let bytes = text.as_bytes();
         let mut start = 0;
@@ -102,7 +154,7 @@ pub(crate) fn push_article_html_as_xml(xml: &mut Vec<u8>, article: &Article) {
             xml.truncate(from);
             xml.extend_from_slice(escaped.as_bytes());
         }
-        xml.extend_from_slice(close);
+        xml.extend_from_slice(element.close_xml());
     }
 }
 
@@ -130,6 +182,14 @@ mod tests {
             "&amp; &lt; &#xFEFF; ]]>",
             "Москва — “quotes” 𝄞",
         ] {
+            let wire = format!(
+                "date 2022-01-10\n(Adds {text})\n\nLede {text}.\n\n___\n\nMore.\n\n(Reporting by {text})"
+            );
+            let article = article::parse(&key, wire.as_bytes(), &options).unwrap().article;
+            let mut xml = Vec::new();
+            super::push_article_html_as_xml(&mut xml, &article);
+            let expected = quick_xml::escape::escape(super::article_html(&article));
+            assert_eq!(String::from_utf8(xml).unwrap(), expected, "{text}");
             let wire = format!("date 2022-01-10\n{text}\n\nA subheading {text}\n\nMore {text}.");
             let article = article::parse(&key, wire.as_bytes(), &options).unwrap().article;
             let mut xml = Vec::new();

@@ -9,7 +9,7 @@ use article::Article;
 use serde::Serialize;
 
 use crate::{
-    Settings, WriteError, article_url, atom1::distinct_updated, byline, category_names, entry_id,
+    Settings, WriteError, article_url, atom1::distinct_updated, bylines, category_names, entry_id,
     html, page::Page, write,
 };
 
@@ -112,7 +112,7 @@ fn item<'a>(
         summary: (!lede.is_empty()).then_some(lede),
         date_published: article.published().to_rfc3339(),
         date_modified: modified.to_rfc3339(),
-        authors: vec![Author { name: byline(settings, article) }],
+        authors: bylines(settings, article).into_iter().map(|name| Author { name }).collect(),
         tags: category_names(article),
         language: article.language().map(|language| language.as_str()),
     }

@@ -144,9 +144,14 @@ pub(crate) fn hub_link(settings: &Settings, page: &Page<'_>) -> Option<atom::Lin
     page.hub(settings).map(|hub| atom_link(hub.to_owned(), "hub", None))
 }
 
-/// Who the feed credits for an article: its author, else its agency, else the feed's author.
-pub(crate) fn byline<'a>(settings: &'a Settings, article: &'a Article) -> &'a str {
-    article.byline().unwrap_or(settings.author())
+/// Who the feed credits for an article: its authors (the `author:` field, or every person its
+/// bylines name), else its agency, else the feed's author.
+pub(crate) fn bylines<'a>(settings: &'a Settings, article: &'a Article) -> Vec<&'a str> {
+    let authors: Vec<&str> = article.authors().iter().map(|author| author.as_str()).collect();
+    if !authors.is_empty() {
+        return authors;
+    }
+    vec![article.agency().map_or(settings.author(), |agency| agency.as_str())]
 }
 
 /// The generator's name and version, as both formats announce it.

@@ -10,7 +10,7 @@ use std::{collections::BTreeMap, io::Write};
 use article::Article;
 
 use crate::{
-    GENERATOR, Settings, VERSION, WriteError, article_url, byline, category_names, entry_id,
+    GENERATOR, Settings, VERSION, WriteError, article_url, bylines, category_names, entry_id,
     feed_updated, html, hub_link,
     page::{self, Format, Page},
     page_links,
@@ -104,7 +104,7 @@ fn rss_shell(settings: &Settings, page: &Page<'_>, items: Vec<rss::Item>) -> rss
 fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
     let lede = article.lede();
     let dublin_core = rss::extension::dublincore::DublinCoreExtension {
-        creators: vec![byline(settings, article).to_owned()],
+        creators: bylines(settings, article).into_iter().map(str::to_owned).collect(),
         languages: article.language().map(|language| language.to_string()).into_iter().collect(),
         ..Default::default()
     };

@@ -273,11 +273,18 @@ pub(crate) fn article_page(settings: &Settings, topics: &Topics, article: &Artic
             @if article.updated() != article.published() {
                 "\n" p.meta { "Updated " (time(article.updated())) }
             }
+            @for note in article.notes() {
+                "\n" p.note { (note.text()) }
+            }
             @for block in article.blocks() {
                 @match block {
                     Block::Subheading(text) => { "\n" h2 { (text) } }
-                    Block::Paragraph(text) => { "\n" p { (text) } }
+                    Block::Break(_) => { "\n" hr; }
+                    _ => { "\n" p { (block.text()) } }
                 }
+            }
+            @for credit in article.credits() {
+                "\n" p.credit { (credit.text()) }
             }
             @if place.is_some() || !tags.is_empty() {
                 "\n" p.topics {
@@ -344,15 +351,16 @@ fn article_list(root: &str, articles: &[&Article], level: u8) -> Markup {
     }
 }
 
-/// The publication time, place, agency and byline of an article, on one line.
+/// The publication time, place, agency and authors of an article, on one line.
 fn meta(article: &Article) -> Markup {
     let place = article.place().map(|place| place.name());
     let agency = article.agency().map(|agency| agency.as_str());
-    let author = article.author().map(|author| author.as_str());
+    let authors: Vec<&str> = article.authors().iter().map(|author| author.as_str()).collect();
+    let authors = (!authors.is_empty()).then(|| authors.join(", "));
     html! {
         "\n" p.meta {
             (time(article.published()))
-            @for fact in [place, agency, author].into_iter().flatten() {
+            @for fact in [place, agency, authors.as_deref()].into_iter().flatten() {
                 " · " (fact)
             }
         }
