@@ -31,6 +31,11 @@ pub struct Dateline {
     places: Vec<Place>,
     region: Option<String>,
     agency: Option<Agency>,
+    /// Every known agency a shared credit names (`tca/dpa`), canonical.
+    credited: Vec<&'static str>,
+    /// A correspondent the dateline names (`/Корр. ТАСС Сергей Изотов/`, `- РИА Новости,
+    /// Марина Шмаюн.`).
+    author: Option<String>,
     month_day: Option<(u32, u32)>,
     date_text: Option<String>,
 }
@@ -77,6 +82,17 @@ impl Dateline {
     /// otherwise as written.
     pub fn agency(&self) -> Option<&Agency> {
         self.agency.as_ref()
+    }
+
+    /// The correspondent the dateline names, as TASS and RIA Novosti write it
+    /// (`/Корр. ТАСС Сергей Изотов/`).
+    pub fn author(&self) -> Option<&str> {
+        self.author.as_deref()
+    }
+
+    /// Every known agency of a shared credit (`(tca/dpa)` credits two), canonical.
+    pub(crate) fn credited(&self) -> &[&'static str] {
+        &self.credited
     }
 
     /// The month (1-12) and day the dateline gives, if it gives one.
@@ -148,20 +164,45 @@ pub(crate) fn find(paragraph: &str) -> Option<Dateline> {
 /// The canonical name of a known agency written as `text`, also for a shared credit such as
 /// `tca/dpa` (the first known one).
 pub(crate) fn known_agency(text: &str) -> Option<&'static str> {
-    tables::agency(text)
-        .or_else(|| text.contains('/').then(|| text.split('/').find_map(tables::agency)).flatten())
+    tables::agency(text).or_else(|| credited(text).first().copied())
+}
+
+/// The known agencies of a shared credit: `tca/dpa`, `ats afp`, `ANP/RTR/BLOOMBERG`.
+fn credited(text: &str) -> Vec<&'static str> {
+    if let Some(agency) = tables::agency(text) {
+        return vec![agency];
+    }
+    let mut agencies = Vec::new();
+    for part in text.split(['/', ' ', ',', '\\']).filter(|part| !part.is_empty()) {
+        if let Some(agency) = tables::agency(part)
+            && !agencies.contains(&agency)
+        {
+            agencies.push(agency);
+        }
+    }
+    agencies
 }
 
 /// How far into the paragraph a dateline's agency may start.
 const MAX_HEAD_BYTES: usize = 240;
 
-/// `(AGENCY) - [HEAD - ]` (ANSA, and Reuters' `(Reuters) - ` without a place).
+/// `(AGENCY) - [HEAD - ]` (ANSA, and Reuters' `(Reuters) - ` without a place), and `AGENCY,
+/// DATE. ` (TASS without a place).
 fn agency_first(paragraph: &str) -> Option<Dateline> {
+    if let Some((name, rest)) = prefix(paragraph, 60).split_once(", ")
+        && let Some(agency) = tables::agency(name)
+        && let Some((date, _)) = paragraph[name.len() + 2..].split_once(". ")
+        && parse_date(date).is_some()
+    {
+        let mut head = Head::empty();
+        head.month_day = parse_date(date).map(|(month_day, _)| month_day);
+        head.date_text = Some(date.to_owned());
+        let end = name.len() + 2 + date.len() + 1;
+        let _ = rest;
+        return Some(build(paragraph, end, head, Some(agency)));
+    }
     let inner = paragraph.strip_prefix('(')?;
-    let close = inner.get(..inner.len().min(40))?.find(')').or_else(|| {
-        let window = head_window(inner);
-        window.get(..window.len().min(40)).and_then(|w| w.find(')'))
-    })?;
+    let close = prefix(inner, 40).find(')')?;
     let agency = known_agency(inner[..close].trim())?;
     let rest = separator(&inner[close + 1..])?;
     let mut end = paragraph.len() - rest.len();
@@ -183,10 +224,21 @@ fn slash_style(paragraph: &str) -> Option<Dateline> {
     let window = head_window(paragraph);
     for (slash, _) in window.match_indices(" /") {
         let after = &paragraph[slash + 2..];
-        let Some(close) = after.get(..after.len().min(32)).and_then(|part| part.find('/')) else {
+        let Some(close) = prefix(after, 48).find('/') else {
             continue;
         };
-        let agency = after[..close].trim();
+        let mut agency = after[..close].trim();
+        let mut author = None;
+        // `/Корр. ТАСС Сергей Изотов/`: a correspondent of the agency.
+        if let Some(correspondent) = ["Корр. ", "корр. ", "Corr. ", "Correspondent "]
+            .iter()
+            .find_map(|word| agency.strip_prefix(word))
+            && let Some((name, person)) = correspondent.split_once(' ')
+            && tables::agency(name).is_some()
+        {
+            agency = name;
+            author = Some(person.trim().to_owned());
+        }
         let rest = &after[close + 1..];
         let rest = match rest.strip_prefix('.') {
             Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => rest,
@@ -206,7 +258,10 @@ fn slash_style(paragraph: &str) -> Option<Dateline> {
         if head.month_day.is_none() && known.is_none() {
             continue;
         }
-        return Some(build(paragraph, paragraph.len() - rest.len(), head, known.or(Some(agency))));
+        let mut dateline =
+            build(paragraph, paragraph.len() - rest.len(), head, known.or(Some(agency)));
+        dateline.author = author;
+        return Some(dateline);
     }
     None
 }
@@ -214,9 +269,16 @@ fn slash_style(paragraph: &str) -> Option<Dateline> {
 /// `HEAD (AGENCY) - ` (Reuters, AP, AFP, Xinhua, UPI, ...), with any dash, a colon, or nothing
 /// after a known agency (`New Delhi, Jan 5 (PTI) The...`).
 fn paren_style(paragraph: &str) -> Option<Dateline> {
-    let open = head_window(paragraph).find(" (")?;
+    // The agency's parentheses may follow a region's: `Kyiv (Ukraine) (AFP) –`.
+    head_window(paragraph)
+        .match_indices(" (")
+        .take(2)
+        .find_map(|(open, _)| paren_at(paragraph, open))
+}
+
+fn paren_at(paragraph: &str, open: usize) -> Option<Dateline> {
     let after = &paragraph[open + 2..];
-    let close = after.get(..after.len().min(40)).and_then(|part| part.find(')'))?;
+    let close = prefix(after, 40).find(')')?;
     let agency = after[..close].trim();
     let known = known_agency(agency);
     if known.is_none() && !agency_ok(agency) {
@@ -237,7 +299,9 @@ fn paren_style(paragraph: &str) -> Option<Dateline> {
         }
     };
     let head = parse_head(paragraph[..open].trim())?;
-    Some(build(paragraph, paragraph.len() - rest.len(), head, known.or(Some(agency))))
+    let mut dateline = build(paragraph, paragraph.len() - rest.len(), head, known.or(Some(agency)));
+    dateline.credited = credited(agency);
+    Some(dateline)
 }
 
 /// `HEAD. AGENCY - ` or `HEAD - AGENCY. `: a known agency without brackets (Interfax,
@@ -258,7 +322,17 @@ fn named_agency_style(paragraph: &str) -> Option<Dateline> {
             // The agency's own trailing dot or dash belongs to the separator.
             let name = written.trim_end_matches(['.', ',', ':', '-', '–', '—']);
             let Some(agency) = tables::agency(name) else { continue };
-            let rest = &paragraph[begin + name.len()..];
+            let mut rest = &paragraph[begin + name.len()..];
+            let mut author = None;
+            // `- РИА Новости, Марина Шмаюн.`: the correspondent after the agency.
+            if let Some(after) = rest.strip_prefix(", ")
+                && let Some(stop) = prefix(after, 60).find(". ")
+                && (2..=4).contains(&after[..stop].split_whitespace().count())
+                && after[..stop].chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-'))
+            {
+                author = Some(after[..stop].to_owned());
+                rest = &after[stop..];
+            }
             let rest = match rest.strip_prefix(['.', ':']) {
                 Some(rest) if rest.starts_with(char::is_whitespace) || rest.is_empty() => rest,
                 _ => match separator(rest) {
@@ -272,7 +346,9 @@ fn named_agency_style(paragraph: &str) -> Option<Dateline> {
             if head.places.is_empty() {
                 continue;
             }
-            return Some(build(paragraph, paragraph.len() - rest.len(), head, Some(agency)));
+            let mut dateline = build(paragraph, paragraph.len() - rest.len(), head, Some(agency));
+            dateline.author = author;
+            return Some(dateline);
         }
     }
     None
@@ -328,6 +404,11 @@ fn head_window(paragraph: &str) -> &str {
     &paragraph[..floor_boundary(paragraph, paragraph.len().min(MAX_HEAD_BYTES + 3))]
 }
 
+/// At most the first `bytes` bytes of `text`, cut between characters.
+fn prefix(text: &str, bytes: usize) -> &str {
+    &text[..floor_boundary(text, bytes.min(text.len()))]
+}
+
 /// Where `inner`, a slice of `outer`, starts in it.
 fn offset(outer: &str, inner: &str) -> usize {
     inner.as_ptr() as usize - outer.as_ptr() as usize
@@ -381,6 +462,8 @@ fn build(paragraph: &str, end: usize, head: Head, agency: Option<&str>) -> Datel
         places: head.places,
         region: head.region,
         agency: agency.and_then(Agency::new),
+        credited: agency.and_then(tables::agency).into_iter().collect(),
+        author: None,
         month_day: head.month_day,
         date_text: head.date_text,
     }
@@ -424,10 +507,14 @@ fn parse_head(head: &str) -> Option<Head> {
     let (names, mut region) = match (first.split_once(" /"), first.split_once(" [")) {
         (Some((names, region)), _) => (names.trim(), Some(region.strip_suffix('/')?.trim())),
         (None, Some((names, region))) => (names.trim(), Some(region.strip_suffix(']')?.trim())),
-        (None, None) => (*first, None),
+        (None, None) => match first.split_once(" (") {
+            Some((names, region)) => (names.trim(), Some(region.strip_suffix(')')?.trim())),
+            None => (*first, None),
+        },
     };
     let names: Vec<&str> = names.split('/').map(str::trim).collect();
-    if !names.iter().all(|name| is_place(name)) {
+    // A place of the gazetteer may be written in lower case, as some archives store copy.
+    if !names.iter().all(|name| is_place(name) || tables::place(name).is_some()) {
         return None;
     }
     for part in rest {
@@ -476,7 +563,17 @@ fn is_place(text: &str) -> bool {
         "on", "upon",
     ];
     let word_ok = |word: &str| word.starts_with(char::is_uppercase) || PARTICLES.contains(&word);
-    (1..=50).contains(&text.chars().count())
+    // `By Ahmet Mercan ANKARA`: a byline run into the place, or capitals mixed with title case.
+    let shouting = |word: &str| {
+        word.chars().filter(|c| c.is_alphabetic()).count() > 1
+            && !word.chars().any(char::is_lowercase)
+    };
+    let words: Vec<&str> = text.split(' ').collect();
+    let mixed = words.iter().any(|word| shouting(word))
+        && words.iter().any(|word| word.chars().skip(1).any(char::is_lowercase));
+    !mixed
+        && words.first() != Some(&"By")
+        && (1..=50).contains(&text.chars().count())
         && text.starts_with(char::is_uppercase)
         && text.split(' ').count() <= 5
         && text.split(' ').all(word_ok)
@@ -642,8 +739,8 @@ mod tests {
             Some(dateline) => format!(
                 "text={:?} place={:?} original={:?} region={:?} agency={:?} month_day={:?} date={:?}",
                 dateline.text(),
-                dateline.place().name(),
-                dateline.place().original(),
+                dateline.place().map_or("-", |place| place.name()),
+                dateline.place().map_or("-", |place| place.original()),
                 dateline.region(),
                 dateline.agency().map(|agency| agency.as_str()),
                 dateline.month_day(),
@@ -750,5 +847,19 @@ mod tests {
         check("MINSK, February 30. /TASS/. Text", expect!["none"]);
         check("minsk (AP) - Text", expect!["none"]);
         check("", expect!["none"]);
+    }
+}
+#[cfg(test)]
+mod debug_tests {
+    #[test]
+    fn debug() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/corpus/tass-203.txt"
+        ))
+        .unwrap();
+        let para = text.lines().nth(2).unwrap();
+        println!("{:?}", super::find(para));
+        println!("{:?}", super::find("КРАСНОЯРСК, 10 августа. /ТАСС/. Взрывы на"));
     }
 }

@@ -10,7 +10,7 @@
 //! `By` and capitalised names; a note is a paragraph wholly in parentheses before the dateline; a
 //! sign-off is a known agency, desk initials, a transmission code or an end mark.
 
-use crate::{dateline, tables};
+use crate::tables;
 
 /// A piece of wire furniture, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -585,6 +585,20 @@ fn is_sign_off(text: &str) -> bool {
     {
         return true;
     }
+    // `/ritzau/`, `(SDA\/sj)`: an agency and desk initials in brackets or slashes.
+    let parts: Vec<&str> = text
+        .trim()
+        .trim_matches(['(', ')', '/', '[', ']'])
+        .split(['/', '\\', ' '])
+        .filter(|part| !part.is_empty())
+        .collect();
+    if text.trim().starts_with(['(', '/', '['])
+        && (1..=4).contains(&parts.len())
+        && tables::agency(parts[0]).is_some()
+        && parts[1..].iter().all(|part| initials(part))
+    {
+        return true;
+    }
     // A known agency, alone or with desk initials or codes: `Reuter`, `BERNAMA`, `dpa wsz jln`,
     // `AAP RTV`.
     let mut words = bare.split_whitespace();
@@ -618,7 +632,11 @@ pub(crate) fn trailing_sign_off(paragraph: &str) -> Option<usize> {
         let candidate = &trimmed[absolute..];
         let dashed = candidate.starts_with(['-', '–', '—']);
         let agency = candidate.trim_start_matches(['-', '–', '—', ' ']);
+        let bracketed = candidate.starts_with('(')
+            && candidate.ends_with(')')
+            && tables::agency(&candidate[1..candidate.len() - 1]).is_some();
         if (dashed && tables::agency(agency.trim_end_matches('.')).is_some())
+            || bracketed
             || matches!(candidate, "Enditem" | "(END)" | "(end)" | "■" | "END" | "ENDS")
         {
             return Some(absolute);
@@ -675,6 +693,16 @@ pub(crate) fn agency_hint(kind: FurnitureKind, text: &str) -> Option<&'static st
                 return Some(agency);
             }
         }
+    }
+    if matches!(
+        kind,
+        FurnitureKind::SignOff
+            | FurnitureKind::Agency
+            | FurnitureKind::Byline
+            | FurnitureKind::Header
+            | FurnitureKind::Source
+            | FurnitureKind::Copyright
+    ) {
         if let Some(agency) = agency_line(text) {
             return Some(agency);
         }
@@ -688,7 +716,6 @@ pub(crate) fn agency_hint(kind: FurnitureKind, text: &str) -> Option<&'static st
             }
         }
     }
-    let _ = dateline::known_agency;
     None
 }
 

@@ -255,16 +255,23 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
             (derived, true)
         }
     };
-    let authors = match &author {
+    let mut authors: Vec<Byline> = match &author {
         Some(author) => vec![author.clone()],
         None => body.authors.iter().filter_map(|name| Byline::new(name)).collect(),
     };
-    let agency = body
-        .dateline
-        .as_ref()
-        .and_then(Dateline::agency)
-        .cloned()
-        .or_else(|| body.agency_hint.and_then(Agency::new));
+    if author.is_none()
+        && let Some(correspondent) = body.dateline.as_ref().and_then(Dateline::author)
+        && let Some(byline) = Byline::new(correspondent)
+        && !authors.contains(&byline)
+    {
+        authors.push(byline);
+    }
+    // A shared credit (`tca/dpa`) is the agency whose furniture the copy carries, else the first.
+    let agency = match (&body.dateline, body.agency_hint) {
+        (Some(dateline), Some(hint)) if dateline.credited().contains(&hint) => Agency::new(hint),
+        (Some(dateline), _) if dateline.agency().is_some() => dateline.agency().cloned(),
+        (_, hint) => hint.and_then(Agency::new),
+    };
     let place = body.dateline.as_ref().and_then(Dateline::place).cloned().or(body.place);
     let article = Article {
         key: key.clone(),
