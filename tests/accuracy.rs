@@ -212,6 +212,15 @@ fn accuracy_on_the_real_copy_corpus() {
             figures.overlap_n += 1;
         }
         report.push(format!("{}: headline {:?}", entry.file, article.headline().as_str()));
+        if std::env::var("ACCURACY_SHOW").is_ok_and(|file| file == entry.file) {
+            println!("dateline {:?}", article.dateline().map(|dateline| dateline.text()));
+            for piece in article.furniture() {
+                println!("furniture {}: {:?}", piece.kind().name(), piece.text());
+            }
+            for block in article.blocks() {
+                println!("block {:?}", block);
+            }
+        }
     }
     let mut total = Figures::default();
     let mut table = vec![HEADER.to_owned()];

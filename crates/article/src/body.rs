@@ -138,6 +138,13 @@ pub(crate) fn split(paragraphs: &[Paragraph<'_>]) -> Body {
         if body.agency_hint.is_none() {
             body.agency_hint = furniture::agency_hint(piece.kind(), piece.text());
         }
+        if piece.kind() == FurnitureKind::Byline {
+            for name in furniture::byline_names(piece.text()).unwrap_or_default() {
+                if !body.authors.contains(&name) {
+                    body.authors.push(name);
+                }
+            }
+        }
     }
     body.furniture.extend(trailers);
     body

@@ -154,7 +154,8 @@ impl Place {
 
 /// Finds a dateline at the start of `paragraph`.
 pub(crate) fn find(paragraph: &str) -> Option<Dateline> {
-    agency_first(paragraph)
+    chinese_style(paragraph)
+        .or_else(|| agency_first(paragraph))
         .or_else(|| slash_style(paragraph))
         .or_else(|| paren_style(paragraph))
         .or_else(|| named_agency_style(paragraph))
@@ -181,6 +182,51 @@ fn credited(text: &str) -> Vec<&'static str> {
         }
     }
     agencies
+}
+
+/// `新华社北京8月12日电（记者罗沙）`: the agency, the place, the date, `电` (wired), and the
+/// correspondents in full-width parentheses.
+fn chinese_style(paragraph: &str) -> Option<Dateline> {
+    let first = paragraph.chars().next()?;
+    if !('\u{4E00}'..='\u{9FFF}').contains(&first) {
+        return None;
+    }
+    let head = prefix(paragraph, 120);
+    let (agency, rest) = (2..=4).find_map(|length| {
+        let end = head.char_indices().nth(length).map(|(offset, _)| offset)?;
+        tables::agency(&head[..end]).map(|agency| (agency, &head[end..]))
+    })?;
+    let digit = rest.find(|c: char| c.is_ascii_digit())?;
+    let place = &rest[..digit];
+    let date_end = rest.find('日')? + '日'.len_utf8();
+    let date = &rest[digit..date_end];
+    let (month, day) = date.strip_suffix('日')?.split_once('月')?;
+    let month_day = (month.parse().ok()?, day.parse().ok()?);
+    NaiveDate::from_ymd_opt(2000, month_day.0, month_day.1)?;
+    let mut end = rest[date_end..].strip_prefix('电').map_or(date_end, |_| date_end + '电'.len_utf8());
+    let mut author = None;
+    if let Some(names) = rest[end..].strip_prefix('（')
+        && let Some(close) = names.find('）')
+    {
+        let inner = names[..close].trim_start_matches("记者");
+        if !inner.is_empty() && inner.chars().count() <= 30 {
+            author = Some(inner.to_owned());
+        }
+        end += '（'.len_utf8() + close + '）'.len_utf8();
+    }
+    if place.is_empty() || place.chars().count() > 8 {
+        return None;
+    }
+    let mut result = Head::empty();
+    result.places = vec![Place::resolve(place, None)];
+    result.month_day = Some(month_day);
+    result.date_text = Some(date.to_owned());
+    let consumed = paragraph.len() - (head.len() - offset(head, &rest[end..]));
+    let _ = consumed;
+    let end = offset(paragraph, &rest[end..]);
+    let mut dateline = build(paragraph, end, result, Some(agency));
+    dateline.author = author;
+    Some(dateline)
 }
 
 /// How far into the paragraph a dateline's agency may start.
@@ -847,19 +893,5 @@ mod tests {
         check("MINSK, February 30. /TASS/. Text", expect!["none"]);
         check("minsk (AP) - Text", expect!["none"]);
         check("", expect!["none"]);
-    }
-}
-#[cfg(test)]
-mod debug_tests {
-    #[test]
-    fn debug() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/corpus/tass-203.txt"
-        ))
-        .unwrap();
-        let para = text.lines().nth(2).unwrap();
-        println!("{:?}", super::find(para));
-        println!("{:?}", super::find("КРАСНОЯРСК, 10 августа. /ТАСС/. Взрывы на"));
     }
 }

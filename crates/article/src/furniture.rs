@@ -157,6 +157,16 @@ pub(crate) fn trailer(text: &str) -> Option<FurnitureKind> {
     if is_online(text, &lower) {
         return Some(FurnitureKind::Online);
     }
+    // `(Xinhua News Agency August 20, 2008)`: the agency and date of the source.
+    if text.starts_with('(') && text.ends_with(')') && text.chars().count() <= 80 {
+        let words: Vec<&str> = text[1..text.len() - 1].split_whitespace().collect();
+        if (1..=4).rev().any(|size| size <= words.len() && tables::agency(&words[..size].join(" ")).is_some()) {
+            return Some(FurnitureKind::Source);
+        }
+    }
+    if text.chars().count() <= 80 && byline_names(text).is_some_and(|names| !names.is_empty()) {
+        return Some(FurnitureKind::Byline);
+    }
     if lower.starts_with("copyright") || lower.starts_with('©') || lower.starts_with("(c) ") {
         return Some(FurnitureKind::Copyright);
     }
@@ -208,13 +218,38 @@ pub(crate) fn is_separator(text: &str) -> bool {
 /// `By dpa correspondents =`: the people named (none for a desk or an agency).
 pub(crate) fn byline_names(text: &str) -> Option<Vec<String>> {
     let text = text.trim().trim_end_matches('=').trim_end();
-    let rest = ["By ", "BY ", "by "].iter().find_map(|by| text.strip_prefix(by))?;
+    // A web byline may go on with a date: `By UPI Staff | Jan. 03, 2018`.
+    let text = text.split(" | ").next().unwrap_or(text);
+    let rest = match ["By ", "BY ", "by ", "Por ", "Par ", "Von ", "Door ", "Av ", "Af "]
+        .iter()
+        .find_map(|by| text.strip_prefix(by))
+    {
+        Some(rest) => rest,
+        // `keith grant, Reuters`: a name and the agency.
+        None => {
+            let (name, desk) = text.split_once(", ")?;
+            let words = name.split_whitespace().count();
+            let letters = name.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '.' | '\''));
+            return (tables::agency(desk.trim()).is_some() && (2..=4).contains(&words) && letters)
+                .then(|| vec![person_name(&title_case_words(name))]);
+        }
+    };
     if text.chars().count() > 120 || rest.ends_with(['.', '?', '!', ':']) && !rest.ends_with(" Jr.")
     {
         return None;
     }
     let mut names = Vec::new();
     let mut saw_desk = false;
+    // Copy stored in lower case: `By keith grant, Reuters` names a person before a desk.
+    let parts: Vec<&str> = rest.split(',').map(str::trim).collect();
+    if parts.len() >= 2
+        && !rest.chars().take_while(|&c| c != ',').any(char::is_uppercase)
+        && parts[1..].iter().any(|part| tables::agency(part).is_some() || is_role(part))
+        && (2..=4).contains(&parts[0].split_whitespace().count())
+        && parts[0].chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\''))
+    {
+        return Some(vec![title_case_words(parts[0])]);
+    }
     for part in rest.split([',', ';', '&']).flat_map(|part| part.split(" and ")) {
         let part = part.trim();
         if part.is_empty() {
@@ -253,6 +288,20 @@ pub(crate) fn byline_names(text: &str) -> Option<Vec<String>> {
         names.push(person_name(part));
     }
     (!names.is_empty() || saw_desk).then_some(names)
+}
+
+/// A name written all in lower case, with each word capitalised (`keith grant` → `Keith Grant`).
+fn title_case_words(name: &str) -> String {
+    if name.chars().any(char::is_uppercase) {
+        return name.to_owned();
+    }
+    name.split(' ')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A name in capitals in title case (`CHET BROKAW` → `Chet Brokaw`); others as written.
@@ -661,6 +710,14 @@ pub(crate) fn agency_hint(kind: FurnitureKind, text: &str) -> Option<&'static st
     if kind == FurnitureKind::SignOff && text.eq_ignore_ascii_case("enditem") {
         return tables::agency("Xinhua");
     }
+    // `hh/ph/ts/hd`: AFP's desks sign off with their initials between slashes.
+    if kind == FurnitureKind::SignOff
+        && text.contains('/')
+        && !text.contains(' ')
+        && text.split('/').all(|part| (2..=4).contains(&part.len()) && part.chars().all(|c| c.is_ascii_lowercase()))
+    {
+        return tables::agency("AFP");
+    }
     if kind == FurnitureKind::Credit
         && text.starts_with('(')
         && text.to_lowercase().contains("reporting by")
@@ -668,51 +725,56 @@ pub(crate) fn agency_hint(kind: FurnitureKind, text: &str) -> Option<&'static st
     {
         return tables::agency("Reuters");
     }
-    if matches!(
+    if kind == FurnitureKind::Byline {
+        // `By Sue Baker, Reuters`, `AP Sports Writer`: the desk after the names, never a name.
+        for part in text.split(',').skip(1) {
+            if let Some(agency) = agency_line(part) {
+                return Some(agency);
+            }
+        }
+        let first = text.split_whitespace().next().unwrap_or("");
+        if first.len() >= 2 && first.chars().all(|c| c.is_ascii_uppercase()) && is_role(text) {
+            return tables::agency(first);
+        }
+        return None;
+    }
+    if !matches!(
         kind,
         FurnitureKind::SignOff
             | FurnitureKind::Agency
-            | FurnitureKind::Byline
             | FurnitureKind::Header
             | FurnitureKind::Source
+            | FurnitureKind::Copyright
             | FurnitureKind::Slug
     ) {
-        let words =
-            text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')' | '='));
-        for word in words.filter(|word| !word.is_empty()).take(12) {
-            let word = word.trim_matches(['-', '–', '—', '.']);
-            if let Some(agency) = tables::agency(word) {
-                return Some(agency);
-            }
-            // `AP-WF-08-29-16`: the agency before the first dash of a code.
-            if let Some((first, _)) = word.split_once('-')
-                && first.len() >= 2
-                && first.chars().all(|c| c.is_ascii_uppercase())
-                && let Some(agency) = tables::agency(first)
-            {
+        return None;
+    }
+    if let Some(agency) = agency_line(text) {
+        return Some(agency);
+    }
+    let separators = |c: char| {
+        c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')' | '=' | '/' | '\\' | '©')
+    };
+    for word in text.split(separators).filter(|word| !word.is_empty()).take(12) {
+        let word = word.trim_matches(['-', '–', '—', '.']);
+        // `AP-WF-08-29-16`, `dpa-tns`: the agency before the first dash of a code.
+        let head = word.split_once('-').map_or(word, |(first, _)| first);
+        for candidate in [word, head] {
+            // A short alias in lower case is more often a word than an agency (`pa`, `dj`).
+            let unambiguous = candidate.chars().count() >= 5
+                || !candidate.chars().any(char::is_lowercase)
+                || tables::agency(candidate) == Some(candidate);
+            if unambiguous && let Some(agency) = tables::agency(candidate) {
                 return Some(agency);
             }
         }
     }
-    if matches!(
-        kind,
-        FurnitureKind::SignOff
-            | FurnitureKind::Agency
-            | FurnitureKind::Byline
-            | FurnitureKind::Header
-            | FurnitureKind::Source
-            | FurnitureKind::Copyright
-    ) {
-        if let Some(agency) = agency_line(text) {
-            return Some(agency);
-        }
-        // `Associated Press Writer`, `The Canadian Press`: a known agency's full name inside.
-        let words: Vec<&str> = text.split_whitespace().collect();
-        for size in (2..=4).rev() {
-            for window in words.windows(size) {
-                if let Some(agency) = tables::agency(&window.join(" ")) {
-                    return Some(agency);
-                }
+    // `The Canadian Press`, `Xinhua News Agency`: a known agency's full name inside.
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for size in (2..=4).rev() {
+        for window in words.windows(size) {
+            if let Some(agency) = tables::agency(&window.join(" ")) {
+                return Some(agency);
             }
         }
     }

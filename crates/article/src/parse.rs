@@ -260,11 +260,16 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
         None => body.authors.iter().filter_map(|name| Byline::new(name)).collect(),
     };
     if author.is_none()
-        && let Some(correspondent) = body.dateline.as_ref().and_then(Dateline::author)
-        && let Some(byline) = Byline::new(correspondent)
-        && !authors.contains(&byline)
+        && let Some(correspondents) = body.dateline.as_ref().and_then(Dateline::author)
     {
-        authors.push(byline);
+        // Chinese copy lists correspondents with `、`.
+        for name in correspondents.split(['、', '，']) {
+            if let Some(byline) = Byline::new(name)
+                && !authors.contains(&byline)
+            {
+                authors.push(byline);
+            }
+        }
     }
     // A shared credit (`tca/dpa`) is the agency whose furniture the copy carries, else the first.
     let agency = match (&body.dateline, body.agency_hint) {
