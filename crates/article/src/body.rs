@@ -64,10 +64,12 @@ pub(crate) fn split(paragraphs: &[Paragraph<'_>]) -> Body {
         agency_hint: None,
         place: None,
     };
-    let start = find_dateline(paragraphs);
+    // A digest of datelined items (`SYDNEY - ...`, `PERTH - ...`) has no one dateline.
+    let start = find_dateline(paragraphs).filter(|_| !is_digest(paragraphs));
     let dateline_found = start.is_some();
-    let (start_paragraph, start_line, start_column) =
-        start.unwrap_or_else(|| leading_furniture(paragraphs, iptc));
+    let (start_paragraph, start_line, start_column) = start
+        .or_else(|| after_byline(paragraphs))
+        .unwrap_or_else(|| leading_furniture(paragraphs, iptc));
     if start_paragraph >= paragraphs.len() {
         return whole(paragraphs);
     }
@@ -187,6 +189,33 @@ fn find_dateline(paragraphs: &[Paragraph<'_>]) -> Option<(usize, usize, usize)> 
         }
     }
     None
+}
+
+/// Whether three or more paragraphs open with a dateline: a digest of items, such as AAP's
+/// highlights of the wire.
+fn is_digest(paragraphs: &[Paragraph<'_>]) -> bool {
+    paragraphs
+        .iter()
+        .take(40)
+        .filter(|paragraph| dateline::find(paragraph.lines[0].trim_start()).is_some())
+        .nth(2)
+        .is_some()
+}
+
+/// Without a dateline: just after the last byline of the first paragraphs (`By The Associated
+/// Press`), when only short paragraphs come before it.
+fn after_byline(paragraphs: &[Paragraph<'_>]) -> Option<(usize, usize, usize)> {
+    let mut found = None;
+    for (index, paragraph) in paragraphs.iter().enumerate().take(MAX_TOP_PARAGRAPHS) {
+        let text = join(&paragraph.lines);
+        if text.chars().count() > MAX_TOP_CHARS / 3 {
+            break;
+        }
+        if furniture::byline_names(&text).is_some() && index + 1 < paragraphs.len() {
+            found = Some((index + 1, 0, 0));
+        }
+    }
+    found
 }
 
 /// Without a dateline: the furniture lines that open the copy, up to the first line that is not.

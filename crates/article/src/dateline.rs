@@ -203,7 +203,8 @@ fn chinese_style(paragraph: &str) -> Option<Dateline> {
     let (month, day) = date.strip_suffix('日')?.split_once('月')?;
     let month_day = (month.parse().ok()?, day.parse().ok()?);
     NaiveDate::from_ymd_opt(2000, month_day.0, month_day.1)?;
-    let mut end = rest[date_end..].strip_prefix('电').map_or(date_end, |_| date_end + '电'.len_utf8());
+    let mut end =
+        rest[date_end..].strip_prefix('电').map_or(date_end, |_| date_end + '电'.len_utf8());
     let mut author = None;
     if let Some(names) = rest[end..].strip_prefix('（')
         && let Some(close) = names.find('）')
@@ -404,9 +405,20 @@ fn named_agency_style(paragraph: &str) -> Option<Dateline> {
 fn bare_style(paragraph: &str) -> Option<Dateline> {
     let (candidate, rest) = split_at_dash(head_window(paragraph), 100)?;
     let head = parse_head(candidate)?;
-    let strong = head.known_place || head.month_day.is_some() || head.known_region;
-    let shouting =
-        head.places.first().is_some_and(|place| !place.original.chars().any(char::is_lowercase));
+    let shouting = head.places.first().is_some_and(|place| {
+        !place.original.chars().any(char::is_lowercase)
+            && place.original.chars().filter(|c| c.is_alphabetic()).count() >= 4
+    });
+    // `SHAH ALAM – The number ...`: a place in capitals alone, before a sentence.
+    let sentence =
+        rest.trim_start().starts_with(|c: char| c.is_uppercase() || c.is_numeric() || is_quote(c));
+    let lone_capitals = shouting
+        && sentence
+        && head.places.first().is_some_and(|place| {
+            tables::agency(&place.original).is_none()
+                && !place.original.split_whitespace().any(|word| NOT_PLACES.contains(&word))
+        });
+    let strong = head.known_place || head.month_day.is_some() || head.known_region || lone_capitals;
     if head.places.is_empty()
         || !strong
         || (!shouting && !head.known_place && head.month_day.is_none())
@@ -415,6 +427,36 @@ fn bare_style(paragraph: &str) -> Option<Dateline> {
     }
     Some(build(paragraph, offset(paragraph, rest), head, None))
 }
+
+/// Words in capitals that open a lede or a note rather than name a place.
+const NOT_PLACES: [&str; 26] = [
+    "EDITOR'S",
+    "EDITORS",
+    "EDITOR’S",
+    "NOTE",
+    "UPDATE",
+    "URGENT",
+    "BREAKING",
+    "EXCLUSIVE",
+    "CORRECTION",
+    "ADVISORY",
+    "FLASH",
+    "BULLETIN",
+    "NEWS",
+    "ALERT",
+    "WARNING",
+    "PHOTO",
+    "VIDEO",
+    "FILE",
+    "OPINION",
+    "ANALYSIS",
+    "COMMENTARY",
+    "REVIEW",
+    "FEATURE",
+    "SPORTS",
+    "WEATHER",
+    "LIVE",
+];
 
 /// Splits `text` at its first dash separator (` - `, ` -- `, ` – `, ` — `, ` _ `) within
 /// `limit` bytes: the text before it, and what follows the separator.

@@ -160,7 +160,10 @@ pub(crate) fn trailer(text: &str) -> Option<FurnitureKind> {
     // `(Xinhua News Agency August 20, 2008)`: the agency and date of the source.
     if text.starts_with('(') && text.ends_with(')') && text.chars().count() <= 80 {
         let words: Vec<&str> = text[1..text.len() - 1].split_whitespace().collect();
-        if (1..=4).rev().any(|size| size <= words.len() && tables::agency(&words[..size].join(" ")).is_some()) {
+        if (1..=4)
+            .rev()
+            .any(|size| size <= words.len() && tables::agency(&words[..size].join(" ")).is_some())
+        {
             return Some(FurnitureKind::Source);
         }
     }
@@ -229,7 +232,8 @@ pub(crate) fn byline_names(text: &str) -> Option<Vec<String>> {
         None => {
             let (name, desk) = text.split_once(", ")?;
             let words = name.split_whitespace().count();
-            let letters = name.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '.' | '\''));
+            let letters =
+                name.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '.' | '\''));
             return (tables::agency(desk.trim()).is_some() && (2..=4).contains(&words) && letters)
                 .then(|| vec![person_name(&title_case_words(name))]);
         }
@@ -491,7 +495,15 @@ fn is_slug_line(text: &str) -> bool {
         "BREAKING",
     ];
     let no_space = !text.contains(' ');
+    let ordinal = text.split_whitespace().next().is_some_and(|first| {
+        let digits = first.chars().take_while(char::is_ascii_digit).count();
+        digits > 0 && matches!(&first[digits..], "ST" | "ND" | "RD" | "TH")
+    });
     ALONE.contains(&text)
+        // `3RD NET`, `2ND LEAD`: the version of a story.
+        || (ordinal && text.split_whitespace().count() <= 3 && !text.chars().any(char::is_lowercase))
+        // `American Football/NFL/`: a dpa keyword path.
+        || (text.ends_with('/') && text.matches('/').count() >= 2 && text.split_whitespace().count() <= 6)
         || (text.len() <= 12
             && text.ends_with(" LEAD")
             && text.starts_with(|c: char| c.is_ascii_digit()))
@@ -532,6 +544,16 @@ fn is_transmission(text: &str) -> bool {
     let tokens: Vec<&str> = text.split_whitespace().collect();
     if tokens.is_empty() || tokens.len() > 8 || text.ends_with(['.', '!', '?']) {
         return false;
+    }
+    // `YY TDR`: short codes in capitals.
+    if tokens.len() <= 3
+        && tokens.iter().all(|token| {
+            token.len() <= 5 && token.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+        && tables::agency(text).is_none()
+        && !matches!(text, "UPDATE" | "REFILE" | "URGENT" | "FLASH" | "EXTRA")
+    {
+        return true;
     }
     let numeric = tokens.iter().filter(|token| token.bytes().any(|b| b.is_ascii_digit())).count();
     let long_words = tokens
@@ -714,7 +736,9 @@ pub(crate) fn agency_hint(kind: FurnitureKind, text: &str) -> Option<&'static st
     if kind == FurnitureKind::SignOff
         && text.contains('/')
         && !text.contains(' ')
-        && text.split('/').all(|part| (2..=4).contains(&part.len()) && part.chars().all(|c| c.is_ascii_lowercase()))
+        && text.split('/').all(|part| {
+            (2..=4).contains(&part.len()) && part.chars().all(|c| c.is_ascii_lowercase())
+        })
     {
         return tables::agency("AFP");
     }
@@ -724,6 +748,9 @@ pub(crate) fn agency_hint(kind: FurnitureKind, text: &str) -> Option<&'static st
         && text.contains(';')
     {
         return tables::agency("Reuters");
+    }
+    if kind == FurnitureKind::NotForPublication && is_sign_off(text) {
+        return agency_hint(FurnitureKind::SignOff, text);
     }
     if kind == FurnitureKind::Byline {
         // `By Sue Baker, Reuters`, `AP Sports Writer`: the desk after the names, never a name.
@@ -752,9 +779,8 @@ pub(crate) fn agency_hint(kind: FurnitureKind, text: &str) -> Option<&'static st
     if let Some(agency) = agency_line(text) {
         return Some(agency);
     }
-    let separators = |c: char| {
-        c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')' | '=' | '/' | '\\' | '©')
-    };
+    let separators =
+        |c: char| c.is_whitespace() || matches!(c, ',' | ':' | '(' | ')' | '=' | '/' | '\\' | '©');
     for word in text.split(separators).filter(|word| !word.is_empty()).take(12) {
         let word = word.trim_matches(['-', '–', '—', '.']);
         // `AP-WF-08-29-16`, `dpa-tns`: the agency before the first dash of a code.

@@ -59,8 +59,16 @@ fn clause_cut(sentence: &str) -> Option<String> {
                 break;
             }
             let words: Vec<&str> = part.split_whitespace().collect();
-            let last = words.last().map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).unwrap_or_default();
-            if words.len() >= 4 && part.chars().count() >= MIN_CUT_CHARS && has_verb(part) && !DANGLING.contains(&last.as_str()) && !VERBS.contains(&last.as_str()) {
+            let last = words
+                .last()
+                .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+                .unwrap_or_default();
+            if words.len() >= 4
+                && part.chars().count() >= MIN_CUT_CHARS
+                && has_verb(part)
+                && !DANGLING.contains(&last.as_str())
+                && !VERBS.contains(&last.as_str())
+            {
                 best = Some(part);
             }
         }
@@ -75,35 +83,151 @@ fn clause_cut(sentence: &str) -> Option<String> {
 const MIN_CUT_CHARS: usize = 40;
 
 /// Words a headline may not end with: it would dangle.
-const DANGLING: [&str; 40] = [
-    "a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and", "or",
-    "but", "that", "as", "is", "are", "was", "were", "be", "has", "have", "had", "will", "would",
-    "its", "his", "her", "their", "в", "на", "и", "с", "по", "о", "что", "к", "не",
+const DANGLING: [&str; 46] = [
+    "due",
+    "namely",
+    "including",
+    "such",
+    "than",
+    "like",
+    "a",
+    "an",
+    "the",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "by",
+    "from",
+    "and",
+    "or",
+    "but",
+    "that",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "its",
+    "his",
+    "her",
+    "their",
+    "в",
+    "на",
+    "и",
+    "с",
+    "по",
+    "о",
+    "что",
+    "к",
+    "не",
 ];
 
 /// Byte offsets where a clause may be cut: before a comma, semicolon, colon or dash, and before
 /// a subordinating word (`after`, `as`, `amid`, `which`, ...), in order.
 fn boundaries(text: &str) -> Vec<usize> {
     const BEFORE: [&str; 34] = [
-        " after ", " as ", " amid ", " while ", " because ", " despite ", " following ",
-        " before ", " since ", " until ", " when ", " where ", " with ", " without ", " but ",
-        " and ", " in a ", " saying ", " adding ", " which ", " who ", " prompting ", " raising ",
-        " после ", " но ", " а ", " однако ", " поскольку ", " так как ", " чтобы ", " когда ",
-        " где ", " который ", " которые ",
+        " after ",
+        " as ",
+        " amid ",
+        " while ",
+        " because ",
+        " despite ",
+        " following ",
+        " before ",
+        " since ",
+        " until ",
+        " when ",
+        " where ",
+        " with ",
+        " without ",
+        " but ",
+        " and ",
+        " in a ",
+        " saying ",
+        " adding ",
+        " which ",
+        " who ",
+        " prompting ",
+        " raising ",
+        " после ",
+        " но ",
+        " а ",
+        " однако ",
+        " поскольку ",
+        " так как ",
+        " чтобы ",
+        " когда ",
+        " где ",
+        " который ",
+        " которые ",
     ];
     let mut ends: Vec<usize> = Vec::new();
     for (index, c) in text.char_indices() {
-        if matches!(c, ',' | ';' | ':' | '–' | '—') || (c == '-' && text[..index].ends_with(' ')) {
+        // A comma inside a number (`51,652`) is no boundary.
+        let spaced = text[index + c.len_utf8()..].starts_with(' ');
+        if (matches!(c, ',' | ';' | ':') && spaced)
+            || matches!(c, '–' | '—')
+            || (c == '-' && text[..index].ends_with(' '))
+        {
             ends.push(index);
         }
     }
     // Then the phrases a sub-editor drops first: where, when and how much.
     const PHRASES: [&str; 44] = [
-        " in ", " on ", " at ", " for ", " from ", " to ", " by ", " over ", " against ",
-        " into ", " near ", " during ", " under ", " across ", " through ", " between ",
-        " within ", " ahead of ", " in the ", " в ", " на ", " по ", " из-за ", " для ", " с ",
-        " при ", " за ", " от ", " до ", " у ", " im ", " in der ", " auf ", " mit ", " für ",
-        " nach ", " bei ", " wegen ", " dans ", " pour ", " sur ", " avec ", " par ", " après ",
+        " in ",
+        " on ",
+        " at ",
+        " for ",
+        " from ",
+        " to ",
+        " by ",
+        " over ",
+        " against ",
+        " into ",
+        " near ",
+        " during ",
+        " under ",
+        " across ",
+        " through ",
+        " between ",
+        " within ",
+        " ahead of ",
+        " in the ",
+        " в ",
+        " на ",
+        " по ",
+        " из-за ",
+        " для ",
+        " с ",
+        " при ",
+        " за ",
+        " от ",
+        " до ",
+        " у ",
+        " im ",
+        " in der ",
+        " auf ",
+        " mit ",
+        " für ",
+        " nach ",
+        " bei ",
+        " wegen ",
+        " dans ",
+        " pour ",
+        " sur ",
+        " avec ",
+        " par ",
+        " après ",
     ];
     for word in BEFORE.iter().chain(&PHRASES) {
         ends.extend(text.match_indices(word).map(|(index, _)| index));
@@ -122,8 +246,18 @@ fn boundaries(text: &str) -> Vec<usize> {
 /// Removes `, who ...,`, `, which ...,` and appositives (`, a former minister,`) between commas.
 fn drop_inner_clauses(sentence: &str) -> String {
     const OPENERS: [&str; 12] = [
-        "who ", "which ", "whose ", "where ", "a ", "an ", "the ", "also ", "который", "которая",
-        "которое", "которые",
+        "who ",
+        "which ",
+        "whose ",
+        "where ",
+        "a ",
+        "an ",
+        "the ",
+        "also ",
+        "который",
+        "которая",
+        "которое",
+        "которые",
     ];
     let mut out = String::with_capacity(sentence.len());
     let mut rest = sentence;
@@ -169,7 +303,8 @@ pub(crate) fn has_verb(text: &str) -> bool {
         .split_whitespace()
         .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase())
         .collect();
-    let cyrillic = text.chars().filter(|c| ('а'..='я').contains(c) || ('А'..='Я').contains(c)).count();
+    let cyrillic =
+        text.chars().filter(|c| ('а'..='я').contains(c) || ('А'..='Я').contains(c)).count();
     if cyrillic * 2 > text.chars().filter(|c| c.is_alphabetic()).count() {
         return words.iter().any(|word| {
             let length = word.chars().count();
@@ -180,7 +315,9 @@ pub(crate) fn has_verb(text: &str) -> bool {
                     || matches!(word.as_str(), "будет" | "может" | "есть" | "нет" | "будут"))
         });
     }
-    let english = words.iter().any(|word| matches!(word.as_str(), "the" | "a" | "of" | "to" | "in" | "and" | "on" | "for"));
+    let english = words.iter().any(|word| {
+        matches!(word.as_str(), "the" | "a" | "of" | "to" | "in" | "and" | "on" | "for")
+    });
     if !english {
         return true;
     }
@@ -188,12 +325,12 @@ pub(crate) fn has_verb(text: &str) -> bool {
         AUXILIARIES.contains(&word.as_str())
             || IRREGULAR.contains(&word.as_str())
             || VERBS.contains(&word.as_str())
-            || word.ends_with("'s") && false
             || (word.len() >= 5 && word.ends_with("ed"))
             // `plans`, `urges`: a third-person verb right after a capitalised subject.
             || (index > 0
                 && word.len() >= 4
                 && word.ends_with('s')
+                && !word.contains(['\'', '’'])
                 && !word.ends_with("ss")
                 && !word.ends_with("us")
                 && text.split_whitespace().nth(index - 1).is_some_and(|before| before.starts_with(char::is_uppercase)))
@@ -394,7 +531,8 @@ fn strip_attribution(sentence: &str) -> &str {
 /// The head of a sentence without a relative clause that runs to its end
 /// (`X, who was sworn in on Wednesday` → `X`).
 fn drop_relative_tail(head: &str) -> String {
-    const OPENERS: [&str; 8] = ["who ", "which ", "whose ", "a ", "an ", "the ", "который", "которая"];
+    const OPENERS: [&str; 8] =
+        ["who ", "which ", "whose ", "a ", "an ", "the ", "который", "которая"];
     let mut out = head;
     for (comma, _) in head.match_indices(", ") {
         let after = head[comma + 2..].to_lowercase();
