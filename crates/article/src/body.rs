@@ -369,6 +369,12 @@ fn trailers(texts: &mut Vec<Lines<'_>>) -> Vec<Furniture> {
         let mut peeled = false;
         while lines.len() > 1 {
             let last = lines.last().expect("more than one").trim();
+            // A line is furniture of its own only after a line that ends a sentence; otherwise
+            // it is the soft-wrapped end of one (`...\nends here.`).
+            let before = lines[lines.len() - 2].trim_end();
+            if !before.ends_with(['.', '!', '?', '"', '”', '»', ')', '…']) {
+                break;
+            }
             match furniture::trailer(last) {
                 Some(kind) => {
                     found.push(Furniture::new(kind, last.to_owned()));

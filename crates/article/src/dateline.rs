@@ -853,7 +853,7 @@ mod tests {
         check(
             "МОСКВА, 11 января. /ТАСС/. Президент",
             expect![[
-                r#"text="МОСКВА, 11 января. /ТАСС/." place="Москва" original="МОСКВА" region=None agency=Some("ТАСС") month_day=Some((1, 11)) date=Some("11 января")"#
+                r#"text="МОСКВА, 11 января. /ТАСС/." place="Moscow" original="МОСКВА" region=None agency=Some("TASS") month_day=Some((1, 11)) date=Some("11 января")"#
             ]],
         );
     }
@@ -911,7 +911,7 @@ mod tests {
         check(
             "NUR-SULTAN, 4 March. /TASS/. Text",
             expect![[
-                r#"text="NUR-SULTAN, 4 March. /TASS/." place="Nur-Sultan" original="NUR-SULTAN" region=None agency=Some("TASS") month_day=Some((3, 4)) date=Some("4 March")"#
+                r#"text="NUR-SULTAN, 4 March. /TASS/." place="Astana" original="NUR-SULTAN" region=None agency=Some("TASS") month_day=Some((3, 4)) date=Some("4 March")"#
             ]],
         );
         check(
@@ -933,7 +933,12 @@ mod tests {
         check("MINSK, hello world. /TASS/. Text", expect!["none"]);
         check("MINSK, January 10. /TASS/.Text", expect!["none"]);
         check("MINSK, February 30. /TASS/. Text", expect!["none"]);
-        check("minsk (AP) - Text", expect!["none"]);
+        check(
+            "minsk (AP) - Text",
+            expect![[
+                r#"text="minsk (AP) -" place="Minsk" original="minsk" region=None agency=Some("AP") month_day=None date=None"#
+            ]],
+        );
         check("", expect!["none"]);
     }
 }

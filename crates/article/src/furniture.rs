@@ -452,7 +452,7 @@ pub(crate) fn slug_headline(text: &str) -> Option<(&str, &str)> {
     // A chain of capitalised slug words, each ending in `-`: `CORRECTED-UPDATE 2-`.
     loop {
         let rest = &text[end..];
-        let dash = rest.find('-')?;
+        let Some(dash) = rest.find('-') else { break };
         let word = &rest[..dash];
         let bare = word.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
         let slug_like = !word.is_empty()
@@ -640,7 +640,7 @@ fn is_sign_off(text: &str) -> bool {
     let lower = bare.to_lowercase();
     if matches!(
         lower.as_str(),
-        "enditem" | "end" | "ends" | "endit" | "ends here" | "■" | "□" | "nnnn" | "xxx"
+        "enditem" | "end" | "ends" | "endit" | "endall" | "■" | "□" | "nnnn" | "xxx"
     ) || text.chars().all(|c| matches!(c, '■' | '□' | '●' | ' '))
     {
         return true;

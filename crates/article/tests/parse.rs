@@ -42,7 +42,27 @@ fn describe(article: &Article) -> String {
     }
     if let Some(dateline) = article.dateline() {
         line("dateline", dateline.text());
-        line("place", article.place().unwrap().name());
+    }
+    if let Some(place) = article.place() {
+        let mut facts: Vec<&str> = place.region().into_iter().chain(place.country()).collect();
+        if place.original() != place.name() {
+            facts.insert(0, place.original());
+        }
+        let facts =
+            if facts.is_empty() { String::new() } else { format!(" ({})", facts.join(", ")) };
+        line("place", &format!("{}{facts}", place.name()));
+    }
+    if let Some(places) =
+        article.dateline().map(|dateline| dateline.places()).filter(|places| places.len() > 1)
+    {
+        line("places", &places.iter().map(|place| place.name()).collect::<Vec<_>>().join(" | "));
+    }
+    if let Some(agency) = article.agency() {
+        line("agency", agency.as_str());
+    }
+    if !article.authors().is_empty() {
+        let authors: Vec<&str> = article.authors().iter().map(|author| author.as_str()).collect();
+        line("authors", &authors.join(" | "));
     }
     if let Some(byline) = article.byline() {
         line("byline", byline);
@@ -64,7 +84,12 @@ fn describe(article: &Article) -> String {
         match block {
             Block::Paragraph(text) => line("p", text),
             Block::Subheading(text) => line("h", text),
+            Block::Break(text) => line("hr", text),
+            _ => line("?", block.text()),
         }
+    }
+    for piece in article.furniture() {
+        line(&format!("furniture {}", piece.kind().name()), piece.text());
     }
     out
 }
@@ -78,7 +103,8 @@ fn seed_style_date_and_body_on_one_line() {
             headline: Not a single peacekeeper will stay (derived)
             published: 2022-01-10T00:00:00+03:00
             dateline: MINSK, January 10. /TASS/.
-            place: Minsk
+            place: Minsk (MINSK, Belarus)
+            agency: TASS
             byline: TASS
             lede: Not a single peacekeeper will stay, he said.
             p: Second paragraph.
@@ -95,6 +121,7 @@ fn all_fields() {
             headline: A headline <b>as written</b>
             published: 2024-05-02T08:15:00+03:00
             updated: 2024-05-02T10:00:00+03:00
+            authors: Jane Doe
             byline: Jane Doe
             lang: ru-RU
             link: https://example.org/a%20b
@@ -129,13 +156,13 @@ fn subheadings() {
             published: 2022-01-10T00:00:00+03:00
             lede: Lede.
             h: Situation in Kazakhstan
-            p: (Reporting by Jane Doe)
             p: A question?
             p: Ends with a colon:
             p: He said "no."
             h: Quoted "title"
             p: Two lines no punctuation
             p: Text.
+            furniture credit: (Reporting by Jane Doe)
         "#]],
     );
     let long = format!("date 2022-01-10\nLede.\n\n{}\n\nText.", "word ".repeat(17).trim());
@@ -175,8 +202,9 @@ fn dateline_styles() {
             headline: Президент России провел совещание (derived)
             published: 2022-01-11T00:00:00+03:00
             dateline: МОСКВА, 11 января. /ТАСС/.
-            place: Москва
-            byline: ТАСС
+            place: Moscow (МОСКВА, Russia)
+            agency: TASS
+            byline: TASS
             lede: Президент России провел совещание, сообщили в Кремле.
         "#]],
     );
@@ -187,7 +215,8 @@ fn dateline_styles() {
             headline: Ukraine's army repelled an attack near Kharkiv (derived)
             published: 2022-01-10T00:00:00+03:00
             dateline: KYIV, Jan 10 (Reuters) -
-            place: Kyiv
+            place: Kyiv (KYIV, Ukraine)
+            agency: Reuters
             byline: Reuters
             lede: Ukraine's army repelled an attack near Kharkiv, officials said.
         "#]],
@@ -199,7 +228,8 @@ fn dateline_styles() {
             headline: Air raid sirens sounded across western Ukraine on Tuesday (derived)
             published: 2022-03-01T00:00:00+03:00
             dateline: LVIV, Ukraine (AP) —
-            place: Lviv
+            place: Lviv (LVIV, Ukraine)
+            agency: AP
             byline: AP
             lede: Air raid sirens sounded across western Ukraine on Tuesday.
         "#]],
@@ -211,7 +241,8 @@ fn dateline_styles() {
             headline: The Senate voted (derived)
             published: 2022-03-01T00:00:00+03:00
             dateline: WASHINGTON (AP) —
-            place: Washington
+            place: Washington (WASHINGTON, United States)
+            agency: AP
             byline: AP
             lede: The Senate voted.
         "#]],
@@ -223,7 +254,8 @@ fn dateline_styles() {
             headline: France will send aid (derived)
             published: 2022-03-01T00:00:00+03:00
             dateline: Paris (AFP) -
-            place: Paris
+            place: Paris (France)
+            agency: AFP
             byline: AFP
             lede: France will send aid.
         "#]],
@@ -239,7 +271,9 @@ fn author_field_wins_over_agency() {
             headline: Text (derived)
             published: 2022-01-10T00:00:00+03:00
             dateline: MINSK, January 10. /TASS/.
-            place: Minsk
+            place: Minsk (MINSK, Belarus)
+            agency: TASS
+            authors: Ivan Petrov
             byline: Ivan Petrov
             lede: Text.
         "#]],
@@ -255,7 +289,8 @@ fn dateline_date_mismatch_is_a_warning() {
             headline: One day apart is normal (derived)
             published: 2022-01-11T00:00:00+03:00
             dateline: MINSK, January 10. /TASS/.
-            place: Minsk
+            place: Minsk (MINSK, Belarus)
+            agency: TASS
             byline: TASS
             lede: One day apart is normal.
         "#]],
@@ -267,7 +302,8 @@ fn dateline_date_mismatch_is_a_warning() {
             headline: Across the new year (derived)
             published: 2022-01-01T00:00:00+03:00
             dateline: MINSK, December 31. /TASS/.
-            place: Minsk
+            place: Minsk (MINSK, Belarus)
+            agency: TASS
             byline: TASS
             lede: Across the new year.
         "#]],
@@ -279,7 +315,8 @@ fn dateline_date_mismatch_is_a_warning() {
             headline: Ten days apart (derived)
             published: 2022-01-20T00:00:00+03:00
             dateline: MINSK, January 10. /TASS/.
-            place: Minsk
+            place: Minsk (MINSK, Belarus)
+            agency: TASS
             byline: TASS
             lede: Ten days apart.
             warning: 2: the dateline says "January 10" but the date is 2022-01-20, more than a day apart
@@ -442,8 +479,8 @@ fn errors() {
     check(
         "date 2022-01-10 KYIV, Jan 10 (Reuters) -",
         expect![[r#"
-        error: 1: cannot derive a headline: the first paragraph has no text after its dateline; add a `title:` field
-    "#]],
+            error: 1: cannot derive a headline: the text starts with the dateline "KYIV, Jan 10 (Reuters) -" and nothing after it; add a `title:` field
+        "#]],
     );
 }
 
@@ -512,4 +549,610 @@ fn the_reference_seed() {
     assert_eq!(subheadings, ["Situation in Kazakhstan"]);
     assert_eq!(article.blocks().len(), 8);
     assert!(article.blocks()[3].text().contains(" <…> "));
+}
+
+// Real wire copy, as the agencies send it (issue 11): every case its "Why" names.
+
+#[test]
+fn dateline_forms_of_real_copy() {
+    check(
+        "date 2022-12-26\nIGORA /Leningrad Region/, December 26. /TASS/. Russian President Vladimir Putin met CIS leaders at an informal summit.",
+        expect![[r#"
+            id: key
+            headline: Russian President Vladimir Putin met CIS leaders at an informal summit (derived)
+            published: 2022-12-26T00:00:00+03:00
+            dateline: IGORA /Leningrad Region/, December 26. /TASS/.
+            place: Igora (IGORA, Leningrad Region, Russia)
+            agency: TASS
+            byline: TASS
+            lede: Russian President Vladimir Putin met CIS leaders at an informal summit.
+        "#]],
+    );
+    check(
+        "date 2016-02-20\nATLANTA (AP) _ Luol Deng scored 30 points and the Miami Heat beat the Atlanta Hawks 115-111 on Friday night.",
+        expect![[r#"
+            id: key
+            headline: Luol Deng scored 30 points and the Miami Heat beat the Atlanta Hawks 115-111 on Friday night (derived)
+            published: 2016-02-20T00:00:00+03:00
+            dateline: ATLANTA (AP) _
+            place: Atlanta (ATLANTA, United States)
+            agency: AP
+            byline: AP
+            lede: Luol Deng scored 30 points and the Miami Heat beat the Atlanta Hawks 115-111 on Friday night.
+        "#]],
+    );
+    check(
+        "date 2016-08-29\nCHATHAM, Mass. (AP) -- A lobster died.",
+        expect![[r#"
+        id: key
+        headline: A lobster died (derived)
+        published: 2016-08-29T00:00:00+03:00
+        dateline: CHATHAM, Mass. (AP) --
+        place: Chatham (CHATHAM, Massachusetts, United States)
+        agency: AP
+        byline: AP
+        lede: A lobster died.
+    "#]],
+    );
+    check(
+        "date 2016-08-29\nCHATHAM, Mass. _ A lobster died.",
+        expect![[r#"
+        id: key
+        headline: A lobster died (derived)
+        published: 2016-08-29T00:00:00+03:00
+        dateline: CHATHAM, Mass. _
+        place: Chatham (CHATHAM, Massachusetts, United States)
+        lede: A lobster died.
+    "#]],
+    );
+    check(
+        "date 2014-08-29\nSTOCKHOLM, Aug 29, 2014 (AFP) - A Chinese-owned company set up to take over Saab's assets said on Friday it had been placed in receivership.",
+        expect![[r#"
+            id: key
+            headline: A Chinese-owned company set up to take over Saab's assets said on Friday it had been placed in receivership (derived)
+            published: 2014-08-29T00:00:00+03:00
+            dateline: STOCKHOLM, Aug 29, 2014 (AFP) -
+            place: Stockholm (STOCKHOLM, Sweden)
+            agency: AFP
+            byline: AFP
+            lede: A Chinese-owned company set up to take over Saab's assets said on Friday it had been placed in receivership.
+        "#]],
+    );
+    check(
+        "date 2014-08-29\nSTOCKHOLM, Aug 29, 2014 - A Chinese-owned company said on Friday it had been placed in receivership.",
+        expect![[r#"
+            id: key
+            headline: A Chinese-owned company said on Friday it had been placed in receivership (derived)
+            published: 2014-08-29T00:00:00+03:00
+            dateline: STOCKHOLM, Aug 29, 2014 -
+            place: Stockholm (STOCKHOLM, Sweden)
+            lede: A Chinese-owned company said on Friday it had been placed in receivership.
+        "#]],
+    );
+    check(
+        "date 2017-10-11\nRome, October 11 (ANSA) - Italy's government won a confidence vote.",
+        expect![[r#"
+        id: key
+        headline: Italy's government won a confidence vote (derived)
+        published: 2017-10-11T00:00:00+03:00
+        dateline: Rome, October 11 (ANSA) -
+        place: Rome (Italy)
+        agency: ANSA
+        byline: ANSA
+        lede: Italy's government won a confidence vote.
+    "#]],
+    );
+    check(
+        "date 2017-10-11\n(ANSA) - Rome, October 11 - Italy's government won a confidence vote.",
+        expect![[r#"
+        id: key
+        headline: Italy's government won a confidence vote (derived)
+        published: 2017-10-11T00:00:00+03:00
+        dateline: (ANSA) - Rome, October 11 -
+        place: Rome (Italy)
+        agency: ANSA
+        byline: ANSA
+        lede: Italy's government won a confidence vote.
+    "#]],
+    );
+    check(
+        "date 2017-10-11\nLondon (dpa) - Britain's economy grew.",
+        expect![[r#"
+        id: key
+        headline: Britain's economy grew (derived)
+        published: 2017-10-11T00:00:00+03:00
+        dateline: London (dpa) -
+        place: London (United Kingdom)
+        agency: dpa
+        byline: dpa
+        lede: Britain's economy grew.
+    "#]],
+    );
+    check(
+        "date 2017-10-11\nSEATTLE/WASHINGTON (Reuters) - Boeing won an order.",
+        expect![[r#"
+        id: key
+        headline: Boeing won an order (derived)
+        published: 2017-10-11T00:00:00+03:00
+        dateline: SEATTLE/WASHINGTON (Reuters) -
+        place: Seattle (SEATTLE, United States)
+        places: Seattle | Washington
+        agency: Reuters
+        byline: Reuters
+        lede: Boeing won an order.
+    "#]],
+    );
+    check(
+        "date 2017-10-11\n(Reuters) - Oil prices rose on Tuesday.",
+        expect![[r#"
+        id: key
+        headline: Oil prices rose on Tuesday (derived)
+        published: 2017-10-11T00:00:00+03:00
+        dateline: (Reuters) -
+        agency: Reuters
+        byline: Reuters
+        lede: Oil prices rose on Tuesday.
+    "#]],
+    );
+    check(
+        "date 2013-02-19\nFeb. 19 (UPI) -- Police arrested a man.",
+        expect![[r#"
+        id: key
+        headline: Police arrested a man (derived)
+        published: 2013-02-19T00:00:00+03:00
+        dateline: Feb. 19 (UPI) --
+        agency: UPI
+        byline: UPI
+        lede: Police arrested a man.
+    "#]],
+    );
+    check(
+        "date 2019-03-14\nМосква. 14 марта. INTERFAX.RU - Курс доллара вырос.",
+        expect![[r#"
+        id: key
+        headline: Курс доллара вырос (derived)
+        published: 2019-03-14T00:00:00+03:00
+        dateline: Москва. 14 марта. INTERFAX.RU -
+        place: Moscow (Москва, Russia)
+        agency: Interfax
+        byline: Interfax
+        lede: Курс доллара вырос.
+    "#]],
+    );
+    check(
+        "date 2019-03-14\nМОСКВА, 14 мар - РИА Новости. Курс доллара вырос.",
+        expect![[r#"
+        id: key
+        headline: Курс доллара вырос (derived)
+        published: 2019-03-14T00:00:00+03:00
+        dateline: МОСКВА, 14 мар - РИА Новости.
+        place: Moscow (МОСКВА, Russia)
+        agency: RIA Novosti
+        byline: RIA Novosti
+        lede: Курс доллара вырос.
+    "#]],
+    );
+    check(
+        "date 2013-09-17\nBEIJING, Sept. 17 (Xinhua) -- China's economy grew.",
+        expect![[r#"
+        id: key
+        headline: China's economy grew (derived)
+        published: 2013-09-17T00:00:00+03:00
+        dateline: BEIJING, Sept. 17 (Xinhua) --
+        place: Beijing (BEIJING, China)
+        agency: Xinhua
+        byline: Xinhua
+        lede: China's economy grew.
+    "#]],
+    );
+    check(
+        "date 2018-08-12\n新华社北京8月12日电（记者罗沙）记者12日从最高人民法院获悉。",
+        expect![[r#"
+            id: key
+            headline: 记者12日从最高人民法院获悉 (derived)
+            published: 2018-08-12T00:00:00+03:00
+            dateline: 新华社北京8月12日电（记者罗沙）
+            place: Beijing (北京, China)
+            agency: Xinhua
+            authors: 罗沙
+            byline: 罗沙
+            lede: 记者12日从最高人民法院获悉。
+        "#]],
+    );
+}
+
+#[test]
+fn one_place_in_two_scripts() {
+    check(
+        "date 2019-03-14\nМОСКВА, 14 марта. /ТАСС/. Текст.",
+        expect![[r#"
+        id: key
+        headline: Текст (derived)
+        published: 2019-03-14T00:00:00+03:00
+        dateline: МОСКВА, 14 марта. /ТАСС/.
+        place: Moscow (МОСКВА, Russia)
+        agency: TASS
+        byline: TASS
+        lede: Текст.
+    "#]],
+    );
+    check(
+        "date 2019-03-14\nMOSCOW, March 14. /TASS/. Text.",
+        expect![[r#"
+        id: key
+        headline: Text (derived)
+        published: 2019-03-14T00:00:00+03:00
+        dateline: MOSCOW, March 14. /TASS/.
+        place: Moscow (MOSCOW, Russia)
+        agency: TASS
+        byline: TASS
+        lede: Text.
+    "#]],
+    );
+    check(
+        "date 2019-03-14\nБРЮССЕЛЬ, 14 марта. /ТАСС/. Текст.",
+        expect![[r#"
+        id: key
+        headline: Текст (derived)
+        published: 2019-03-14T00:00:00+03:00
+        dateline: БРЮССЕЛЬ, 14 марта. /ТАСС/.
+        place: Brussels (БРЮССЕЛЬ, Belgium)
+        agency: TASS
+        byline: TASS
+        lede: Текст.
+    "#]],
+    );
+    check(
+        "date 2019-03-14\nBRUSSELS (Reuters) - Text.",
+        expect![[r#"
+        id: key
+        headline: Text (derived)
+        published: 2019-03-14T00:00:00+03:00
+        dateline: BRUSSELS (Reuters) -
+        place: Brussels (BRUSSELS, Belgium)
+        agency: Reuters
+        byline: Reuters
+        lede: Text.
+    "#]],
+    );
+    check(
+        "date 2019-03-14\nВАШИНГТОН, 14 марта. /ТАСС/. Текст.",
+        expect![[r#"
+        id: key
+        headline: Текст (derived)
+        published: 2019-03-14T00:00:00+03:00
+        dateline: ВАШИНГТОН, 14 марта. /ТАСС/.
+        place: Washington (ВАШИНГТОН, United States)
+        agency: TASS
+        byline: TASS
+        lede: Текст.
+    "#]],
+    );
+}
+
+#[test]
+fn furniture_before_the_dateline() {
+    check(
+        "date 2017-05-09\nBC-AS--China-Daring Escape,827\n\nAP Exclusive: China lawyer's family says US helped them flee\n\nBy GERRY SHIH\nAssociated Press\n\nBEIJING (AP) _ The family of a Chinese human rights lawyer fled the country with U.S. help.",
+        expect![[r#"
+            id: key
+            headline: AP Exclusive: China lawyer's family says US helped them flee (derived)
+            published: 2017-05-09T00:00:00+03:00
+            dateline: BEIJING (AP) _
+            place: Beijing (BEIJING, China)
+            agency: AP
+            authors: Gerry Shih
+            byline: Gerry Shih
+            lede: The family of a Chinese human rights lawyer fled the country with U.S. help.
+            furniture slug: BC-AS--China-Daring Escape,827
+            furniture headline: AP Exclusive: China lawyer's family says US helped them flee
+            furniture byline: By GERRY SHIH
+            furniture agency line: Associated Press
+        "#]],
+    );
+    check(
+        "date 2017-05-09\nBy CHET BROKAW and JACK GILLUM\n\nAssociated Press\n\nROSCOE, S.D. (AP) — The prairie is vanishing.",
+        expect![[r#"
+            id: key
+            headline: The prairie is vanishing (derived)
+            published: 2017-05-09T00:00:00+03:00
+            dateline: ROSCOE, S.D. (AP) —
+            place: Roscoe (ROSCOE, South Dakota, United States)
+            agency: AP
+            authors: Chet Brokaw | Jack Gillum
+            byline: Chet Brokaw
+            lede: The prairie is vanishing.
+            furniture byline: By CHET BROKAW and JACK GILLUM
+            furniture agency line: Associated Press
+        "#]],
+    );
+    check(
+        "date 2016-02-20\nBy CHARLES ODUM, AP Sports Writer\n\nATLANTA (AP) _ The Heat beat the Hawks.",
+        expect![[r#"
+            id: key
+            headline: The Heat beat the Hawks (derived)
+            published: 2016-02-20T00:00:00+03:00
+            dateline: ATLANTA (AP) _
+            place: Atlanta (ATLANTA, United States)
+            agency: AP
+            authors: Charles Odum
+            byline: Charles Odum
+            lede: The Heat beat the Hawks.
+            furniture byline: By CHARLES ODUM, AP Sports Writer
+        "#]],
+    );
+    check(
+        "date 2017-01-31\n(Adds comments, detail)\n\n* Spot gold may edge up to $1,205 per ounce\n\n* MSCI Asia Ex-Japan -0.06 pct\n\nBy Arpan Varghese\n\nJan 30 (Reuters) - Gold rose on Tuesday on safe haven demand.",
+        expect![[r#"
+            id: key
+            headline: Gold rose on Tuesday on safe haven demand (derived)
+            published: 2017-01-31T00:00:00+03:00
+            dateline: Jan 30 (Reuters) -
+            agency: Reuters
+            authors: Arpan Varghese
+            byline: Arpan Varghese
+            lede: Gold rose on Tuesday on safe haven demand.
+            furniture note: (Adds comments, detail)
+            furniture bullet: * Spot gold may edge up to $1,205 per ounce
+            furniture bullet: * MSCI Asia Ex-Japan -0.06 pct
+            furniture byline: By Arpan Varghese
+        "#]],
+    );
+    check(
+        "date 2018-01-21\nUPDATE 1-Statue of Liberty to reopen; shutdown keeps other parks closed\n\nNEW YORK, Jan 21 (Reuters) - The Statue of Liberty will reopen on Monday.",
+        expect![[r#"
+            id: key
+            headline: Statue of Liberty to reopen; shutdown keeps other parks closed (derived)
+            published: 2018-01-21T00:00:00+03:00
+            dateline: NEW YORK, Jan 21 (Reuters) -
+            place: New York (NEW YORK, United States)
+            agency: Reuters
+            byline: Reuters
+            lede: The Statue of Liberty will reopen on Monday.
+            furniture slug: UPDATE 1-Statue of Liberty to reopen; shutdown keeps other parks closed
+        "#]],
+    );
+    check(
+        "date 2018-01-21\nGLOBAL MARKETS-Asian shares struggle to shake off rout\n\nSHANGHAI, Feb 9 (Reuters) - Asian shares wobbled.",
+        expect![[r#"
+            id: key
+            headline: Asian shares struggle to shake off rout (derived)
+            published: 2018-01-21T00:00:00+03:00
+            dateline: SHANGHAI, Feb 9 (Reuters) -
+            place: Shanghai (SHANGHAI, China)
+            agency: Reuters
+            byline: Reuters
+            lede: Asian shares wobbled.
+            furniture slug: GLOBAL MARKETS-Asian shares struggle to shake off rout
+            warning: 4: the dateline says "Feb 9" but the date is 2018-01-21, more than a day apart
+        "#]],
+    );
+    check(
+        "date 2018-01-21\nEDITOR'S NOTE _ This story is part of a series on energy.\n\nWASHINGTON (AP) _ The prairie is vanishing.",
+        expect![[r#"
+            id: key
+            headline: The prairie is vanishing (derived)
+            published: 2018-01-21T00:00:00+03:00
+            dateline: WASHINGTON (AP) _
+            place: Washington (WASHINGTON, United States)
+            agency: AP
+            byline: AP
+            lede: The prairie is vanishing.
+            furniture editor's note: EDITOR'S NOTE _ This story is part of a series on energy.
+        "#]],
+    );
+}
+
+#[test]
+fn a_note_alone_is_furniture_not_an_error() {
+    check(
+        "date 2017-01-31\n(Adds comments, detail)\n\nGold rose on Tuesday on safe haven demand.",
+        expect![[r#"
+            id: key
+            headline: Gold rose on Tuesday on safe haven demand (derived)
+            published: 2017-01-31T00:00:00+03:00
+            lede: Gold rose on Tuesday on safe haven demand.
+            furniture note: (Adds comments, detail)
+        "#]],
+    );
+}
+
+#[test]
+fn furniture_after_and_inside_the_text() {
+    check(
+        "date 2017-05-09\nWASHINGTON (AP) — The Senate voted.\n\nIt was close.\n\n___\n\nAssociated Press writer Jane Doe contributed to this report.\n\nOnline: https://example.org/\n\nFollow Jane Doe on Twitter at https://twitter.com/janedoe",
+        expect![[r#"
+            id: key
+            headline: The Senate voted (derived)
+            published: 2017-05-09T00:00:00+03:00
+            dateline: WASHINGTON (AP) —
+            place: Washington (WASHINGTON, United States)
+            agency: AP
+            byline: AP
+            lede: The Senate voted.
+            p: It was close.
+            furniture separator: ___
+            furniture credit: Associated Press writer Jane Doe contributed to this report.
+            furniture links: Online: https://example.org/
+            furniture links: Follow Jane Doe on Twitter at https://twitter.com/janedoe
+        "#]],
+    );
+    check(
+        "date 2017-05-09\nWASHINGTON (AP) — The Senate voted.\n\n___\n\nThe House waits.",
+        expect![[r#"
+            id: key
+            headline: The Senate voted (derived)
+            published: 2017-05-09T00:00:00+03:00
+            dateline: WASHINGTON (AP) —
+            place: Washington (WASHINGTON, United States)
+            agency: AP
+            byline: AP
+            lede: The Senate voted.
+            hr: ___
+            p: The House waits.
+        "#]],
+    );
+    check(
+        "date 2017-05-09\nKYIV, Jan 10 (Reuters) - Ukraine said.\n\n(Reporting by Jane Doe; Editing by John Smith)",
+        expect![[r#"
+            id: key
+            headline: Ukraine said (derived)
+            published: 2017-05-09T00:00:00+03:00
+            dateline: KYIV, Jan 10 (Reuters) -
+            place: Kyiv (KYIV, Ukraine)
+            agency: Reuters
+            byline: Reuters
+            lede: Ukraine said.
+            furniture credit: (Reporting by Jane Doe; Editing by John Smith)
+            warning: 2: the dateline says "Jan 10" but the date is 2017-05-09, more than a day apart
+        "#]],
+    );
+    check(
+        "date 2017-05-09\nBEIJING, Sept. 17 (Xinhua) -- China grew, he said.  Enditem",
+        expect![[r#"
+        id: key
+        headline: China grew, he said (derived)
+        published: 2017-05-09T00:00:00+03:00
+        dateline: BEIJING, Sept. 17 (Xinhua) --
+        place: Beijing (BEIJING, China)
+        agency: Xinhua
+        byline: Xinhua
+        lede: China grew, he said.
+        furniture sign-off: Enditem
+        warning: 2: the dateline says "Sept. 17" but the date is 2017-05-09, more than a day apart
+    "#]],
+    );
+    check(
+        "date 2017-05-09\nSEOUL, Jan. 5 (Yonhap) -- Korea grew.\n\n■",
+        expect![[r#"
+        id: key
+        headline: Korea grew (derived)
+        published: 2017-05-09T00:00:00+03:00
+        dateline: SEOUL, Jan. 5 (Yonhap) --
+        place: Seoul (SEOUL, South Korea)
+        agency: Yonhap
+        byline: Yonhap
+        lede: Korea grew.
+        furniture sign-off: ■
+        warning: 2: the dateline says "Jan. 5" but the date is 2017-05-09, more than a day apart
+    "#]],
+    );
+    check(
+        "date 2017-05-09\nParis (AFP) - France grew.\n\nhh/ph/ts/hd",
+        expect![[r#"
+        id: key
+        headline: France grew (derived)
+        published: 2017-05-09T00:00:00+03:00
+        dateline: Paris (AFP) -
+        place: Paris (France)
+        agency: AFP
+        byline: AFP
+        lede: France grew.
+        furniture sign-off: hh/ph/ts/hd
+    "#]],
+    );
+    check(
+        "date 2017-05-09\nМОСКВА, 14 марта. /ТАСС/. Рубль вырос.\n\nИсточник: Reuters",
+        expect![[r#"
+        id: key
+        headline: Рубль вырос (derived)
+        published: 2017-05-09T00:00:00+03:00
+        dateline: МОСКВА, 14 марта. /ТАСС/.
+        place: Moscow (МОСКВА, Russia)
+        agency: TASS
+        byline: TASS
+        lede: Рубль вырос.
+        furniture source: Источник: Reuters
+        warning: 2: the dateline says "14 марта" but the date is 2017-05-09, more than a day apart
+    "#]],
+    );
+    check(
+        "date 1987-02-26\nSALVADOR, Feb 26 - Showers continued throughout the week.\n\nReuter",
+        expect![[r#"
+            id: key
+            headline: Showers continued throughout the week (derived)
+            published: 1987-02-26T00:00:00+03:00
+            dateline: SALVADOR, Feb 26 -
+            place: Salvador (SALVADOR, Brazil)
+            agency: Reuters
+            byline: Reuters
+            lede: Showers continued throughout the week.
+            furniture sign-off: Reuter
+        "#]],
+    );
+}
+
+#[test]
+fn old_wire_quotes_become_typographic() {
+    check(
+        "date 2016-02-20\nATLANTA (AP) _ ``We won,'' he said.",
+        expect![[r#"
+        id: key
+        headline: “We won,” he said (derived)
+        published: 2016-02-20T00:00:00+03:00
+        dateline: ATLANTA (AP) _
+        place: Atlanta (ATLANTA, United States)
+        agency: AP
+        byline: AP
+        lede: “We won,” he said.
+    "#]],
+    );
+}
+
+#[test]
+fn headlines_a_sub_editor_would_accept() {
+    // The attribution verb is the main verb here: it stays.
+    check(
+        "date 2014-07-17\nDAMASCUS (Reuters) - President Bashar al-Assad, who was sworn in for a new term on Wednesday, said Western and Arab states that backed the rebels will pay a \"high price\".",
+        expect![[r#"
+            id: key
+            headline: President Bashar al-Assad said Western and Arab states that backed the rebels will pay a "high price" (derived)
+            published: 2014-07-17T00:00:00+03:00
+            dateline: DAMASCUS (Reuters) -
+            place: Damascus (DAMASCUS, Syria)
+            agency: Reuters
+            byline: Reuters
+            lede: President Bashar al-Assad, who was sworn in for a new term on Wednesday, said Western and Arab states that backed the rebels will pay a "high price".
+        "#]],
+    );
+    check(
+        "date 2013-02-06\nWASHINGTON, Feb. 6 (UPI) -- The U.S. Postal Service, which lost $16 billion last year, announced Wednesday it will end Saturday delivery beginning Aug. 5.",
+        expect![[r#"
+            id: key
+            headline: The U.S. Postal Service announced Wednesday it will end Saturday delivery beginning Aug. 5 (derived)
+            published: 2013-02-06T00:00:00+03:00
+            dateline: WASHINGTON, Feb. 6 (UPI) --
+            place: Washington (WASHINGTON, United States)
+            agency: UPI
+            byline: UPI
+            lede: The U.S. Postal Service, which lost $16 billion last year, announced Wednesday it will end Saturday delivery beginning Aug. 5.
+        "#]],
+    );
+    // A long sentence is cut at a clause boundary, not mid-phrase.
+    check(
+        "date 2018-01-21\nNEW YORK, Jan 21 (Reuters) - The Statue of Liberty will reopen on Monday even if the U.S. government shutdown extends into the work week, New York Governor Andrew Cuomo said on Sunday, vowing to use state funds.",
+        expect![[r#"
+            id: key
+            headline: The Statue of Liberty will reopen on Monday even if the U.S. government shutdown extends into the work week (derived)
+            published: 2018-01-21T00:00:00+03:00
+            dateline: NEW YORK, Jan 21 (Reuters) -
+            place: New York (NEW YORK, United States)
+            agency: Reuters
+            byline: Reuters
+            lede: The Statue of Liberty will reopen on Monday even if the U.S. government shutdown extends into the work week, New York Governor Andrew Cuomo said on Sunday, vowing to use state funds.
+        "#]],
+    );
+    check(
+        "date 2013-11-13\nBerlin (dpa) - Negotiations between German conservatives headed by Chancellor Angela Merkel and the left-leaning Social Democrats on forming a coalition government could fail, a senior SPD member warned Wednesday.",
+        expect![[r#"
+            id: key
+            headline: Negotiations between German conservatives headed by Chancellor Angela Merkel and the left-leaning Social… (derived)
+            published: 2013-11-13T00:00:00+03:00
+            dateline: Berlin (dpa) -
+            place: Berlin (Germany)
+            agency: dpa
+            byline: dpa
+            lede: Negotiations between German conservatives headed by Chancellor Angela Merkel and the left-leaning Social Democrats on forming a coalition government could fail, a senior SPD member warned Wednesday.
+        "#]],
+    );
 }
