@@ -61,6 +61,15 @@ fn load(dir: &Path) -> Case {
     Case { name, dir: dir.to_path_buf(), settings, article }
 }
 
+/// Whom the feeds credit for an article: its authors, else its agency, else the feed's author.
+pub fn expected_authors<'a>(settings: &'a Settings, article: &'a Article) -> Vec<&'a str> {
+    let authors: Vec<&str> = article.authors().iter().map(|author| author.as_str()).collect();
+    if !authors.is_empty() {
+        return authors;
+    }
+    vec![article.agency().map_or(settings.author(), |agency| agency.as_str())]
+}
+
 /// The RSS and Atom documents of a set of articles, as regen writes them.
 pub fn render(settings: &Settings, articles: &[Article]) -> (Vec<u8>, Vec<u8>) {
     let rss = feed::write_rss(&feed::rss_channel(settings, articles)).unwrap();

@@ -146,7 +146,7 @@ proptest! {
                 prop_assert_eq!(entry.updated, Some(utc(article.updated())));
             }
             let authors: Vec<&str> = entry.authors.iter().filter_map(|person| person.name.as_deref()).collect();
-            prop_assert_eq!(authors, vec![article.byline().unwrap_or(settings.author())]);
+            prop_assert_eq!(authors, tests::expected_authors(&settings, article));
             let terms: Vec<&str> = entry.categories.iter().map(|category| category.term.as_str()).collect();
             let mut expected: Vec<&str> = article.place().map(|place| place.name()).into_iter().collect();
             for tag in article.tags() {
@@ -158,14 +158,14 @@ proptest! {
 
             // Text stays text: what a browser renders from the content is the article's text.
             let html = entry.content.as_ref().and_then(|content| content.body.clone()).unwrap();
-            let blocks: Vec<(String, String)> = article
-                .blocks()
-                .iter()
-                .map(|block| {
-                    let name = if matches!(block, Block::Subheading(_)) { "h2" } else { "p" };
-                    (name.to_owned(), block.text().to_owned())
-                })
-                .collect();
+            // Notes above the text, its paragraphs and subheadings (breaks hold no text), credits after it.
+            let notes = article.notes().map(|note| ("p".to_owned(), note.text().to_owned()));
+            let text = article.blocks().iter().filter(|block| !matches!(block, Block::Break(_))).map(|block| {
+                let name = if matches!(block, Block::Subheading(_)) { "h2" } else { "p" };
+                (name.to_owned(), block.text().to_owned())
+            });
+            let credits = article.credits().map(|credit| ("p".to_owned(), credit.text().to_owned()));
+            let blocks: Vec<(String, String)> = notes.chain(text).chain(credits).collect();
             prop_assert_eq!(rendered_blocks(&html), blocks);
         }
     }

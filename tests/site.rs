@@ -244,9 +244,9 @@ fn place_and_tag_feeds_have_stable_ascii_slugs_and_the_main_ids() {
             "places/minsk.atom.xml",
             "places/minsk.html",
             "places/minsk.rss.xml",
-            "places/moskva.atom.xml",
-            "places/moskva.html",
-            "places/moskva.rss.xml",
+            "places/moscow.atom.xml",
+            "places/moscow.html",
+            "places/moscow.rss.xml",
             "places/paris.atom.xml",
             "places/paris.html",
             "places/paris.rss.xml",
@@ -261,8 +261,9 @@ fn place_and_tag_feeds_have_stable_ascii_slugs_and_the_main_ids() {
             "tags/politics.rss.xml",
         ]
     );
-    let moscow = atom_syndication::Feed::read_from(&site["places/moskva.atom.xml"][..]).unwrap();
-    assert_eq!(moscow.title().as_str(), "wirefeed: Москва");
+    // `МОСКВА` in the copy is the gazetteer's Moscow: one place, one slug, in any script.
+    let moscow = atom_syndication::Feed::read_from(&site["places/moscow.atom.xml"][..]).unwrap();
+    assert_eq!(moscow.title().as_str(), "wirefeed: Moscow");
     assert_eq!(moscow.entries().len(), 5, "the item limit applies");
     let settings = settings();
     for entry in moscow.entries() {
@@ -270,7 +271,7 @@ fn place_and_tag_feeds_have_stable_ascii_slugs_and_the_main_ids() {
             .iter()
             .find(|article| feed::entry_id(&settings, article) == entry.id())
             .unwrap();
-        assert_eq!(article.place().unwrap().name(), "Москва");
+        assert_eq!(article.place().unwrap().name(), "Moscow");
     }
 }
 
