@@ -193,6 +193,24 @@ fn fold(c: char) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn tables_are_well_formed() {
+        let tables = super::tables();
+        assert!(tables.place_entries.len() >= 800, "{} places", tables.place_entries.len());
+        assert!(tables.agency_names.len() >= 30, "{} agencies", tables.agency_names.len());
+        for (table, columns) in
+            [(super::PLACES, 4), (super::REGIONS, 3), (super::COUNTRIES, 3), (super::AGENCIES, 5)]
+        {
+            for row in super::rows(table) {
+                assert_eq!(row.len(), columns, "{row:?}");
+                assert!(!row[0].is_empty(), "{row:?}");
+            }
+        }
+        assert_eq!(super::place("МОСКВА").map(|entry| entry.name), Some("Moscow"));
+        assert_eq!(super::region("Mass.").map(|entry| entry.name), Some("Massachusetts"));
+        assert_eq!(super::agency("ТАСС"), Some("TASS"));
+    }
+
+    #[test]
     fn keys() {
         assert_eq!(super::key("  SÃO   Paulo "), "sao paulo");
         assert_eq!(super::key("Mass."), "mass");
