@@ -706,7 +706,10 @@ fn parse_date(text: &str) -> Option<((u32, u32), Option<i32>)> {
         (None, Some(month)) => (month, first),
         _ => return None,
     };
+    // `5th January` (WAM), `1st`.
     let day = day.trim_end_matches('.');
+    let day =
+        ["st", "nd", "rd", "th"].iter().find_map(|suffix| day.strip_suffix(suffix)).unwrap_or(day);
     let day: u32 = day.parse().ok().filter(|_| (1..=2).contains(&day.len()))?;
     // 2000 is a leap year, so February 29 is accepted.
     NaiveDate::from_ymd_opt(2000, month, day).map(|_| ((month, day), year))

@@ -228,6 +228,16 @@ pub(crate) fn byline_names(text: &str) -> Option<Vec<String>> {
         .find_map(|by| text.strip_prefix(by))
     {
         Some(rest) => rest,
+        // `Wiktor Nummelin/TT`: a name and the agency.
+        None if text.split_once('/').is_some_and(|(name, desk)| {
+            tables::agency(desk.trim()).is_some()
+                && (2..=4).contains(&name.split_whitespace().count())
+                && name.split_whitespace().all(|word| word.starts_with(char::is_uppercase))
+        }) =>
+        {
+            let (name, _) = text.split_once('/').expect("checked");
+            return Some(vec![person_name(name.trim())]);
+        }
         // `keith grant, Reuters`: a name and the agency.
         None => {
             let (name, desk) = text.split_once(", ")?;
@@ -632,7 +642,7 @@ fn is_online(text: &str, lower: &str) -> bool {
 /// `dpa wsz jln npr`, `AAP RTV`, `hh/ph/ts/hd`, `jc-ft/sbr`.
 fn is_sign_off(text: &str) -> bool {
     let bare = text.trim_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '-' | '–' | '—' | '(' | ')' | '[' | ']' | '.')
+        c.is_whitespace() || matches!(c, '-' | '–' | '—' | '(' | ')' | '[' | ']' | '.' | '=')
     });
     if bare.is_empty() {
         return false;
@@ -753,9 +763,18 @@ pub(crate) fn agency_hint(kind: FurnitureKind, text: &str) -> Option<&'static st
         return agency_hint(FurnitureKind::SignOff, text);
     }
     if kind == FurnitureKind::Byline {
-        // `By Sue Baker, Reuters`, `AP Sports Writer`: the desk after the names, never a name.
-        for part in text.split(',').skip(1) {
+        // `By Sue Baker, Reuters`, `By Sam Lister, PA Political Correspondent`, `Wiktor
+        // Nummelin/TT`: the desk after the names, never a name.
+        for part in text.split([',', '/']).skip(1) {
             if let Some(agency) = agency_line(part) {
+                return Some(agency);
+            }
+            let first = part.split_whitespace().next().unwrap_or("");
+            if first.len() >= 2
+                && !first.chars().any(char::is_lowercase)
+                && is_role(part)
+                && let Some(agency) = tables::agency(first)
+            {
                 return Some(agency);
             }
         }
@@ -802,6 +821,47 @@ pub(crate) fn agency_hint(kind: FurnitureKind, text: &str) -> Option<&'static st
             if let Some(agency) = tables::agency(&window.join(" ")) {
                 return Some(agency);
             }
+        }
+    }
+    None
+}
+
+/// The agency a lede names as its source, for copy with no dateline and no furniture naming
+/// one: `..., an Ukrinform correspondent reports`, `..., передает корреспондент ТАСС`,
+/// `..., BelTA has learned`. Only a name next to a word of reporting counts.
+pub(crate) fn lede_agency(lede: &str) -> Option<&'static str> {
+    const REPORTING: [&str; 16] = [
+        "reports",
+        "reported",
+        "correspondent",
+        "learned",
+        "learnt",
+        "told",
+        "quoted",
+        "says",
+        "передает",
+        "передаёт",
+        "сообщает",
+        "корреспондент",
+        "корреспонденту",
+        "сообщили",
+        "сообщил",
+        "рассказал",
+    ];
+    let head = &lede[..floor(lede, lede.len().min(600))];
+    let words: Vec<&str> = head
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '(' | ')' | '«' | '»' | '"'))
+        .filter(|word| !word.is_empty())
+        .collect();
+    for (index, word) in words.iter().enumerate() {
+        let shouting = !word.chars().any(char::is_lowercase);
+        let named = word.starts_with(char::is_uppercase) && (word.chars().count() >= 4 || shouting);
+        let Some(agency) = named.then(|| tables::agency(word)).flatten() else { continue };
+        let near = words[index.saturating_sub(3)..(index + 4).min(words.len())]
+            .iter()
+            .any(|word| REPORTING.contains(&word.to_lowercase().as_str()));
+        if near {
+            return Some(agency);
         }
     }
     None

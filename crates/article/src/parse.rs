@@ -275,7 +275,12 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
     let agency = match (&body.dateline, body.agency_hint) {
         (Some(dateline), Some(hint)) if dateline.credited().contains(&hint) => Agency::new(hint),
         (Some(dateline), _) if dateline.agency().is_some() => dateline.agency().cloned(),
-        (_, hint) => hint.and_then(Agency::new),
+        (_, Some(hint)) => Agency::new(hint),
+        // Last, a lede that names its agency as its source.
+        (_, None) => {
+            let lede = crate::model::lede(body.blocks[0].text(), body.dateline.as_ref());
+            crate::furniture::lede_agency(lede).and_then(Agency::new)
+        }
     };
     let place = body.dateline.as_ref().and_then(Dateline::place).cloned().or(body.place);
     let article = Article {

@@ -1155,3 +1155,203 @@ fn headlines_a_sub_editor_would_accept() {
         "#]],
     );
 }
+
+#[test]
+fn more_agencies_conventions() {
+    check(
+        "date 2024-01-05\nTOKYO, Jan. 5 Kyodo - Japan's economy grew.\n\n==Kyodo",
+        expect![[r#"
+        id: key
+        headline: Japan's economy grew (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: TOKYO, Jan. 5 Kyodo -
+        place: Tokyo (TOKYO, Japan)
+        agency: Kyodo
+        byline: Kyodo
+        lede: Japan's economy grew.
+        furniture sign-off: ==Kyodo
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nABU DHABI, 5th January, 2024 (WAM) -- The UAE grew.",
+        expect![[r#"
+        id: key
+        headline: The UAE grew (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: ABU DHABI, 5th January, 2024 (WAM) --
+        place: Abu Dhabi (ABU DHABI, United Arab Emirates)
+        agency: WAM
+        byline: WAM
+        lede: The UAE grew.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nDamascus, SANA- Syria grew.",
+        expect![[r#"
+        id: key
+        headline: Syria grew (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: Damascus, SANA-
+        place: Damascus (Syria)
+        agency: SANA
+        byline: SANA
+        lede: Syria grew.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nBucharest, Jan 5 /Agerpres/ - Romania grew.",
+        expect![[r#"
+        id: key
+        headline: Romania grew (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: Bucharest, Jan 5 /Agerpres/ -
+        place: Bucharest (Romania)
+        agency: Agerpres
+        byline: Agerpres
+        lede: Romania grew.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nASTANA. KAZINFORM - Kazakhstan grew.",
+        expect![[r#"
+        id: key
+        headline: Kazakhstan grew (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: ASTANA. KAZINFORM -
+        place: Astana (ASTANA, Kazakhstan)
+        agency: Kazinform
+        byline: Kazinform
+        lede: Kazakhstan grew.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nMINSK, 5 January (BelTA) - Belarus grew.",
+        expect![[r#"
+        id: key
+        headline: Belarus grew (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: MINSK, 5 January (BelTA) -
+        place: Minsk (MINSK, Belarus)
+        agency: BelTA
+        byline: BelTA
+        lede: Belarus grew.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nMOSCOW. Jan 5 (Interfax) - Russia grew.",
+        expect![[r#"
+        id: key
+        headline: Russia grew (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: MOSCOW. Jan 5 (Interfax) -
+        place: Moscow (MOSCOW, Russia)
+        agency: Interfax
+        byline: Interfax
+        lede: Russia grew.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nМОСКВА, 5 янв — РИА Новости. Россия выросла.",
+        expect![[r#"
+        id: key
+        headline: Россия выросла (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: МОСКВА, 5 янв — РИА Новости.
+        place: Moscow (МОСКВА, Russia)
+        agency: RIA Novosti
+        byline: RIA Novosti
+        lede: Россия выросла.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nNew Delhi, Jan 5 (PTI) India grew.",
+        expect![[r#"
+        id: key
+        headline: India grew (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: New Delhi, Jan 5 (PTI)
+        place: New Delhi (India)
+        agency: PTI
+        byline: PTI
+        lede: India grew.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nNew Delhi [India], Jan 5 (ANI): India grew.",
+        expect![[r#"
+        id: key
+        headline: India grew (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: New Delhi [India], Jan 5 (ANI):
+        place: New Delhi (India)
+        agency: ANI
+        byline: ANI
+        lede: India grew.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nMadrid, 5 ene (EFE).- España creció.",
+        expect![[r#"
+        id: key
+        headline: España creció (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: Madrid, 5 ene (EFE).-
+        place: Madrid (Spain)
+        agency: EFE
+        byline: EFE
+        lede: España creció.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nWien (APA) - Österreich wuchs.",
+        expect![[r#"
+        id: key
+        headline: Österreich wuchs (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: Wien (APA) -
+        place: Vienna (Wien, Austria)
+        agency: APA
+        byline: APA
+        lede: Österreich wuchs.
+    "#]],
+    );
+    check(
+        "date 2024-01-05\nUkraine's economy grew by 5% in 2023, an Ukrinform correspondent reports.",
+        expect![[r#"
+            id: key
+            headline: Ukraine's economy grew by 5% in 2023 (derived)
+            published: 2024-01-05T00:00:00+03:00
+            agency: Ukrinform
+            byline: Ukrinform
+            lede: Ukraine's economy grew by 5% in 2023, an Ukrinform correspondent reports.
+        "#]],
+    );
+    check(
+        "date 2024-01-05\nBy Sam Lister, PA Political Correspondent\n\nThe Prime Minister will set out plans on Monday.\n\nends",
+        expect![[r#"
+            id: key
+            headline: The Prime Minister will set out plans on Monday (derived)
+            published: 2024-01-05T00:00:00+03:00
+            agency: PA Media
+            authors: Sam Lister
+            byline: Sam Lister
+            lede: The Prime Minister will set out plans on Monday.
+            furniture byline: By Sam Lister, PA Political Correspondent
+            furniture sign-off: ends
+        "#]],
+    );
+    check(
+        "date 2024-01-05\nParis (AFP) - France grew.\n\nburs-jj/rox",
+        expect![[r#"
+        id: key
+        headline: France grew (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: Paris (AFP) -
+        place: Paris (France)
+        agency: AFP
+        byline: AFP
+        lede: France grew.
+        furniture sign-off: burs-jj/rox
+    "#]],
+    );
+}
