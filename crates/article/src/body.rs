@@ -194,9 +194,16 @@ fn find_dateline(paragraphs: &[Paragraph<'_>]) -> Option<(usize, usize, usize)> 
 /// Whether three or more paragraphs open with a dateline: a digest of items, such as AAP's
 /// highlights of the wire.
 fn is_digest(paragraphs: &[Paragraph<'_>]) -> bool {
+    // Items of a digest open with a place in capitals; testing that first keeps prose cheap.
+    let capitals = |line: &str| {
+        let first = line.split_whitespace().next().unwrap_or("");
+        first.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !first.chars().any(char::is_lowercase)
+    };
     paragraphs
         .iter()
         .take(40)
+        .filter(|paragraph| capitals(paragraph.lines[0]))
         .filter(|paragraph| dateline::find(paragraph.lines[0].trim_start()).is_some())
         .nth(2)
         .is_some()

@@ -368,8 +368,18 @@ fn named_agency_style(paragraph: &str) -> Option<Dateline> {
             let written = &window[begin..end];
             // The agency's own trailing dot or dash belongs to the separator.
             let name = written.trim_end_matches(['.', ',', ':', '-', '–', '—']);
-            let Some(agency) = tables::agency(name) else { continue };
             let mut rest = &paragraph[begin + name.len()..];
+            // Cheap checks first: an agency is followed by a separator or a correspondent, and
+            // the head before it ends with a comma, a dot or a dash.
+            let followed = rest.starts_with(['.', ':', ',', '-', '–', '—'])
+                || rest.trim_start().starts_with(['-', '–', '—', '_']);
+            let before = window[..begin].trim_end();
+            let preceded = before.ends_with(['.', ',', '-', '–', '—'])
+                || before.ends_with(|c: char| c.is_ascii_digit() || c.is_uppercase());
+            if !followed || !preceded {
+                continue;
+            }
+            let Some(agency) = tables::agency(name) else { continue };
             let mut author = None;
             // `- РИА Новости, Марина Шмаюн.`: the correspondent after the agency.
             if let Some(after) = rest.strip_prefix(", ")

@@ -102,6 +102,9 @@ impl FurnitureKind {
     }
 }
 
+/// The longest furniture after the dateline: a long caption or a list of credits.
+const MAX_FURNITURE_BYTES: usize = 1200;
+
 /// What a line or paragraph before the dateline is, when it is recognisably furniture.
 /// `iptc` says the copy opened with an IPTC 7901 `ZCZC` line, whose fields start with a mark.
 pub(crate) fn top(text: &str, iptc: bool) -> Option<FurnitureKind> {
@@ -143,6 +146,10 @@ pub(crate) fn top(text: &str, iptc: bool) -> Option<FurnitureKind> {
 /// What a paragraph or line after the text is, when it is recognisably furniture.
 pub(crate) fn trailer(text: &str) -> Option<FurnitureKind> {
     let text = text.trim();
+    // Furniture is short; a long paragraph is text, and costs nothing more to tell.
+    if text.len() > MAX_FURNITURE_BYTES {
+        return None;
+    }
     let lower = text.to_lowercase();
     if is_separator(text) {
         return Some(FurnitureKind::Separator);
@@ -188,6 +195,9 @@ pub(crate) fn trailer(text: &str) -> Option<FurnitureKind> {
 /// Furniture that may stand anywhere in the body: editors' notes and captions.
 pub(crate) fn inside(text: &str) -> Option<FurnitureKind> {
     let text = text.trim();
+    if text.len() > MAX_FURNITURE_BYTES {
+        return None;
+    }
     if is_editors_note(text) {
         return Some(FurnitureKind::EditorsNote);
     }
