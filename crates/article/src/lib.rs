@@ -27,7 +27,7 @@ pub use crate::{
     error::{ParseError, ParseErrorKind, Warning, WarningKind},
     model::{
         Agency, Article, ArticleId, ArticleKey, Block, Byline, Headline, KeyError, LanguageTag,
-        Link, Tag,
+        Link, LinkError, Tag,
     },
     parse::{MAX_ARTICLE_BYTES, Options, Parsed, parse},
     text::is_xml_char,
