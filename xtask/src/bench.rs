@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: regenerate synthetic corpora and compare with the floor, in one run.
+//! `cargo xtask bench`: build the sites of synthetic corpora and compare with the floor, in one run.
 //!
 //! For each size: builds (once, cached under `target/bench/`) a corpus with `corpus`, then
 //! measures, in this process's conditions and with a warm page cache, a full `regen` of every
@@ -19,7 +19,9 @@ use std::{
 
 use anyhow::{Context, bail};
 
-use crate::{corpus, display, project_root, regen};
+use wirefeed::display;
+
+use crate::{corpus, project_root};
 
 /// Options of `cargo xtask bench`.
 #[derive(clap::Args)]
@@ -39,13 +41,13 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let root = project_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(cargo)
-        .args(["build", "--release", "--quiet", "--package", "xtask"])
+        .args(["build", "--release", "--quiet", "--package", "wirefeed", "--no-default-features"])
         .current_dir(&root)
         .status()?;
     if !status.success() {
         bail!("the release build failed");
     }
-    let binary = root.join("target/release/xtask");
+    let binary = root.join("target/release/wirefeed");
     let bench = root.join("target/bench");
     println!(
         "| articles | input MB | output files | output MB | floor: read + write | regen wall | regen CPU | peak MB | output MB/s | regen / floor | no-op regen |"
@@ -163,7 +165,7 @@ fn measure(
     let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
     if reaped != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
-        bail!("regen of {} failed", display(seeds));
+        bail!("the build of {} failed", display(seeds));
     }
     let seconds =
         |time: libc::timeval| Duration::new(time.tv_sec as u64, time.tv_usec as u32 * 1000);
@@ -185,7 +187,7 @@ fn measure(
 ) -> anyhow::Result<Measurement> {
     let start = Instant::now();
     if !regen_command(binary, seeds, out, config).status()?.success() {
-        bail!("regen of {} failed", display(seeds));
+        bail!("the build of {} failed", display(seeds));
     }
     Ok(Measurement { wall: start.elapsed(), cpu: Duration::ZERO, peak_bytes: 0 })
 }
@@ -193,7 +195,11 @@ fn measure(
 fn regen_command(binary: &Path, seeds: &Path, out: &Path, config: Option<&Path>) -> Command {
     let mut command = Command::new(binary);
     command
-        .args(["regen", "--seeds"])
+        .arg("build")
+        // The build's cache goes beside the corpora, not into the checkout.
+        .arg("--root")
+        .arg(seeds.parent().unwrap_or(seeds))
+        .arg("--seeds")
         .arg(seeds)
         .arg("--out")
         .arg(out)
@@ -255,7 +261,7 @@ fn sync(_dir: &Path) -> anyhow::Result<()> {
 /// Every file below `dir` that `regen` would see (hidden ones left out) with its size, in path
 /// order.
 fn output_files(dir: &Path) -> anyhow::Result<Vec<(PathBuf, u64)>> {
-    regen::list_files(dir)
+    wirefeed::list_files(dir)
         .into_iter()
         .map(|name| Ok((PathBuf::from(&name), fs::metadata(dir.join(&name))?.len())))
         .collect()

@@ -8,7 +8,7 @@ use std::{fs, path::PathBuf, process::ExitCode};
 
 use anyhow::Context;
 
-use crate::display;
+use wirefeed::display;
 
 /// Options of `cargo xtask corpus`.
 #[derive(clap::Args)]
@@ -213,11 +213,13 @@ mod tests {
             let text = std::fs::read(one.path().join(&name)).unwrap();
             assert_eq!(text, std::fs::read(two.path().join(&name)).unwrap());
             let key = article::ArticleKey::new(&name[..8]).unwrap();
-            let options = feed::Settings::defaults().parse_options();
+            let options =
+                article::Options { date_offset: chrono::FixedOffset::east_opt(0).unwrap() };
             article::parse(&key, &text, &options).unwrap();
         }
-        let build = crate::regen::build(one.path(), None).unwrap();
-        assert!(build.bad.is_empty(), "{:?}", build.bad);
-        assert_eq!(build.articles.len(), 200);
+        let project = wirefeed::Project::at(one.path()).with_seeds(one.path().to_owned());
+        let loaded = wirefeed::load(&project).unwrap();
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.articles.len(), 200);
     }
 }

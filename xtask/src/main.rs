@@ -1,25 +1,16 @@
-//! `cargo xtask`: the repository's chores, one binary, the first argument names the task.
+//! `cargo xtask`: this repository's chores, one binary, the first argument names the task.
 //!
-//! - `regen` regenerates `feeds/` from `seeds/` (`--check` only compares);
-//! - `validate` checks feeds against the RSS 2.0, Atom 1.0 and XML 1.0 rules;
-//! - `serve` serves `feeds/` on loopback (`--watch` regenerates it when a seed changes);
-//! - `publish` checks that `feeds/` is fresh and valid and, with `--ping`, notifies the WebSub hub;
-//! - `corpus` writes a synthetic wire corpus, and `bench` times `regen` on such corpora.
+//! - `regen`, `validate`, `serve` and `publish` are the `wirefeed` tool's `build`, `validate`,
+//!   `serve` and `publish`, run on this checkout (whatever the current directory);
+//! - `corpus` writes a synthetic wire corpus, and `bench` times builds on such corpora;
+//! - the tidy tests (`cargo test`) hold the house rules, the dependency rules and the freshness
+//!   of the committed feeds.
 //!
-//! xtask stays thin: parsing and serializing live in the `article` and `feed` crates, validation
-//! in `validator`. xtask lists files, calls them, compares and writes. Paths default to the
-//! project root, never the current directory, so the tasks work from anywhere in the checkout.
+//! xtask holds no product logic: everything a newsroom needs is in the `wirefeed` crate.
 
 mod bench;
 mod corpus;
-mod progress;
-mod publish;
-mod regen;
-mod serve;
-mod sink;
-mod state;
 mod tidy;
-mod validate;
 
 use std::{
     path::{Path, PathBuf},
@@ -27,48 +18,50 @@ use std::{
 };
 
 use clap::{Parser, Subcommand};
+use wirefeed::{
+    ProjectArgs,
+    cli::{self, BuildArgs, Invocation, PublishArgs, ServeArgs, ValidateArgs},
+};
 
 /// wirefeed's repository tasks.
 #[derive(Parser)]
 #[command(name = "cargo xtask", about)]
 struct Cli {
+    #[command(flatten)]
+    project: ProjectArgs,
     #[command(subcommand)]
     task: Task,
 }
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate the feeds from the seeds (the main job).
-    Regen(regen::Args),
+    /// Regenerate feeds/ from seeds/ (the main job): `wirefeed build` on this checkout.
+    Regen(BuildArgs),
     /// Check feeds against the rules of RSS 2.0, Atom 1.0 and XML 1.0.
-    Validate(validate::Args),
-    /// Serve the feeds over HTTP on 127.0.0.1, as a static host would.
-    Serve(serve::Args),
-    /// Check that the feeds are fresh and valid; with --ping, notify the WebSub hub.
-    Publish(publish::Args),
+    Validate(ValidateArgs),
+    /// Serve feeds/ over HTTP on 127.0.0.1, as a static host would.
+    Serve(ServeArgs),
+    /// Check that feeds/ is fresh and valid; with --ping, notify the WebSub hub.
+    Publish(PublishArgs),
     /// Write a deterministic synthetic wire corpus.
     Corpus(corpus::Args),
-    /// Time regen against the floor (reading the inputs, writing the outputs).
+    /// Time builds against the floor (reading the inputs, writing the outputs).
     Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.task {
-        Task::Regen(args) => regen::run(&args),
-        Task::Validate(args) => validate::run(&args),
-        Task::Serve(args) => serve::run(&args),
-        Task::Publish(args) => publish::run(&args),
-        Task::Corpus(args) => corpus::run(&args),
-        Task::Bench(args) => bench::run(&args),
-    };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+    let invocation =
+        Invocation { default_root: project_root(), build_command: "cargo xtask regen" };
+    let project = cli.project.resolve(&invocation.default_root);
+    cli::finish(match &cli.task {
+        Task::Regen(args) => cli::run_build(&project, args, &invocation),
+        Task::Validate(args) => cli::run_validate(&project, args),
+        Task::Serve(args) => cli::run_serve(&project, args, &invocation),
+        Task::Publish(args) => cli::run_publish(&project, args, &invocation),
+        Task::Corpus(args) => corpus::run(args),
+        Task::Bench(args) => bench::run(args),
+    })
 }
 
 /// The checkout's root: the parent of xtask's manifest directory.
@@ -77,13 +70,4 @@ fn project_root() -> PathBuf {
         .parent()
         .expect("xtask lives in the project root")
         .to_path_buf()
-}
-
-/// A path as the user should read it: relative to the current directory when it is below it.
-fn display(path: &Path) -> String {
-    let shown = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
-    shown.display().to_string()
 }

@@ -232,11 +232,17 @@ impl Warning {
 impl fmt::Display for Warning {
     /// `line: message`, to be prefixed with the path and a colon.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
+        write!(f, "{}: {}", self.line, self.kind)
+    }
+}
+
+impl fmt::Display for WarningKind {
+    /// The message alone, without the line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             WarningKind::DatelineDateMismatch { dateline, date } => write!(
                 f,
-                "{}: the dateline says {dateline:?} but the date is {date}, more than a day apart",
-                self.line
+                "the dateline says {dateline:?} but the date is {date}, more than a day apart"
             ),
         }
     }

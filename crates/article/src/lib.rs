@@ -31,7 +31,7 @@ pub use crate::{
     furniture::{Furniture, FurnitureKind},
     model::{
         Agency, Article, ArticleId, ArticleKey, Block, Byline, Headline, KeyError, LanguageTag,
-        Link, Tag,
+        Link, LinkError, Tag,
     },
     parse::{MAX_ARTICLE_BYTES, Options, Parsed, parse},
     text::is_xml_char,

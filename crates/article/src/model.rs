@@ -351,15 +351,46 @@ impl Link {
     /// assert_eq!(article::Link::parse("https://example.org").unwrap().as_str(), "https://example.org/");
     /// assert!(article::Link::parse("javascript:alert(1)").is_err());
     /// ```
-    pub fn parse(text: &str) -> Result<Link, String> {
-        let url = url::Url::parse(text).map_err(|err| err.to_string())?;
+    pub fn parse(text: &str) -> Result<Link, LinkError> {
+        let url = url::Url::parse(text).map_err(LinkError::Syntax)?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!("scheme {:?} is not http or https", url.scheme()));
+            return Err(LinkError::Scheme(url.scheme().to_owned()));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err("it has no host".to_owned());
+            return Err(LinkError::NoHost);
         }
         Ok(Link(url.into()))
+    }
+}
+
+/// Why a text is not a [`Link`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LinkError {
+    /// Not a URL at all, as the URL parser says.
+    Syntax(url::ParseError),
+    /// A URL of another scheme than http or https (`javascript:`, `ftp:`, `file:`).
+    Scheme(String),
+    /// An http(s) URL without a host.
+    NoHost,
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::Syntax(error) => write!(f, "{error}"),
+            LinkError::Scheme(scheme) => write!(f, "scheme {scheme:?} is not http or https"),
+            LinkError::NoHost => f.write_str("it has no host"),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LinkError::Syntax(error) => Some(error),
+            _ => None,
+        }
     }
 }
 

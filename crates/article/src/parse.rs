@@ -217,7 +217,7 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
         })
         .transpose()?;
     let link = field("link")
-        .map(|field| Link::parse(field.value).map_err(|reason| invalid(field, &reason)))
+        .map(|field| Link::parse(field.value).map_err(|reason| invalid(field, &reason.to_string())))
         .transpose()?;
     let author = field("author").and_then(|field| Byline::new(field.value));
     let tags = field("tags").map(tags).transpose()?.unwrap_or_default();

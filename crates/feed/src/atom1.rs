@@ -9,14 +9,16 @@ use std::{collections::BTreeMap, io::Write};
 use article::Article;
 use atom_syndication as atom;
 
-use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
+use chrono::{DateTime, FixedOffset};
 
 use crate::{
     GENERATOR, Settings, VERSION, WriteError, article_url, atom_link, bylines, entry_id, html,
     hub_link,
-    page::{self, Format, Page},
+    layout::Format,
+    page::{self, Page},
     page_links,
-    write::{self, Chunk, write_atom},
+    splice::{self, Chunk},
+    write::write_atom,
 };
 
 /// The Atom 1.0 main feed: the newest articles, linked to the newest archive page.
@@ -32,14 +34,13 @@ pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
 
 /// A page of the site as an Atom feed.
 pub(crate) fn atom_page(settings: &Settings, page: &Page<'_>) -> atom::Feed {
-    let updated = distinct_updated(&page.articles);
     let entries = page
         .articles
         .iter()
-        .zip(&updated)
+        .zip(&page.entries_updated)
         .map(|(article, updated)| atom_entry(settings, article, *updated))
         .collect();
-    atom_shell(settings, page, &updated, entries)
+    atom_shell(settings, page, entries)
 }
 
 /// Writes a page as Atom, entry by entry, holding one entry at a time: the same bytes as
@@ -49,16 +50,15 @@ pub(crate) fn write_atom_page(
     page: &Page<'_>,
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
-    let updated = distinct_updated(&page.articles);
-    let mut entries = page.articles.iter().zip(&updated);
+    let mut entries = page.articles.iter().zip(&page.entries_updated);
     let Some((first, first_updated)) = entries.next() else {
-        return write::all(out, &write_atom(&atom_shell(settings, page, &updated, Vec::new()))?);
+        return splice::all(out, &write_atom(&atom_shell(settings, page, Vec::new()))?);
     };
     let first_chunk = entry_chunk(settings, first, *first_updated)?;
     let entry = atom_entry(settings, first, *first_updated);
-    let document = write_atom(&atom_shell(settings, page, &updated, vec![entry]))?;
+    let document = write_atom(&atom_shell(settings, page, vec![entry]))?;
     let rest = entries.map(|(article, updated)| entry_chunk(settings, article, *updated));
-    write::splice(out, &document, first_chunk.as_bytes(), rest)
+    splice::splice(out, &document, first_chunk.as_bytes(), rest)
 }
 
 /// The bytes of one entry as `write_atom` writes it inside a feed, indentation included.
@@ -76,33 +76,25 @@ fn entry_chunk(
     entry.content.as_mut().expect("every entry has content").value = Some(String::new());
     let carrier = atom::Feed { entries: vec![entry], ..Default::default() };
     let document = write_atom(&carrier)?;
-    let chunk = &document[write::element(&document, "entry")];
-    let at = memchr::memmem::find(chunk, b"></content>")
-        .ok_or_else(|| WriteError::new("an entry was written without its content".to_owned()))?
-        + 1;
+    let chunk = &document[splice::element(&document, "entry")?];
+    let at = splice::empty_element_text(chunk, "content")?;
     let mut bytes = Vec::with_capacity(chunk.len() + 2 * article_length(article));
     bytes.extend_from_slice(&chunk[..at]);
     html::push_article_html_as_xml(&mut bytes, article);
     bytes.extend_from_slice(&chunk[at..]);
-    let range = 0..bytes.len();
-    Ok(Chunk { bytes, range })
+    Ok(Chunk::whole(bytes))
 }
 
 fn article_length(article: &Article) -> usize {
     article.blocks().iter().map(|block| block.text().len() + 10).sum()
 }
 
-/// The feed of a page around the given entries; `updated` holds every entry's `updated`.
-fn atom_shell(
-    settings: &Settings,
-    page: &Page<'_>,
-    updated: &[DateTime<FixedOffset>],
-    entries: Vec<atom::Entry>,
-) -> atom::Feed {
+/// The feed of a page around the given entries.
+fn atom_shell(settings: &Settings, page: &Page<'_>, entries: Vec<atom::Entry>) -> atom::Feed {
     let mut links = page_links(settings, page, Format::Atom);
     links.push(link(page.html_url(settings), "alternate", "text/html"));
     links.extend(hub_link(settings, page));
-    let (extensions, namespaces) = if page.archive {
+    let (extensions, namespaces) = if page.archive() {
         archive_marker!(atom::extension)
     } else {
         (BTreeMap::new(), BTreeMap::new())
@@ -110,7 +102,7 @@ fn atom_shell(
     atom::Feed {
         title: plain_text(&page.title, None),
         id: page.id.clone(),
-        updated: updated.iter().copied().max().unwrap_or(DateTime::UNIX_EPOCH.fixed_offset()),
+        updated: page.atom_updated(),
         authors: vec![person(settings.author())],
         categories: Vec::new(),
         contributors: Vec::new(),
@@ -130,31 +122,6 @@ fn atom_shell(
         base: None,
         lang: Some(settings.language().to_string()),
     }
-}
-
-/// Each entry's `updated`: the article's, moved a whole second later when an entry listed before
-/// it already has that instant.
-///
-/// Articles with only a date share midnight; the W3C validator warns about entries with the same
-/// `updated`, since some aggregators take them for one entry. `published` keeps the true value,
-/// and the order of the feed (newest first, then by key) decides who moves.
-pub(crate) fn distinct_updated(articles: &[&Article]) -> Vec<DateTime<FixedOffset>> {
-    let mut taken = std::collections::BTreeSet::new();
-    articles
-        .iter()
-        .map(|article| {
-            let mut updated = article.updated();
-            while !taken.insert(updated.to_utc()) {
-                // At the end of year 9999 there is no later second; a duplicate is all that is left.
-                let later = updated
-                    .checked_add_signed(TimeDelta::seconds(1))
-                    .filter(|later| later.year() <= 9999);
-                let Some(later) = later else { break };
-                updated = later;
-            }
-            updated
-        })
-        .collect()
 }
 
 fn atom_entry(

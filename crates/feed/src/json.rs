@@ -9,8 +9,7 @@ use article::Article;
 use serde::Serialize;
 
 use crate::{
-    Settings, WriteError, article_url, atom1::distinct_updated, bylines, category_names, entry_id,
-    html, page::Page, write,
+    Settings, WriteError, article_url, bylines, category_names, entry_id, html, page::Page, splice,
 };
 
 #[derive(Serialize)]
@@ -35,13 +34,12 @@ struct Items<'a> {
 
 impl Serialize for Items<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let modified = distinct_updated(&self.page.articles);
         serializer.collect_seq(
             self.page
                 .articles
                 .iter()
-                .zip(modified)
-                .map(|(article, modified)| item(self.settings, article, modified)),
+                .zip(&self.page.entries_updated)
+                .map(|(article, modified)| item(self.settings, article, *modified)),
         )
     }
 }
@@ -93,9 +91,11 @@ pub(crate) fn write(
         hubs: page.hub(settings).map(|url| Hub { kind: "WebSub", url }).into_iter().collect(),
         items: Items { settings, page },
     };
-    serde_json::to_writer_pretty(&mut *out, &feed)
-        .map_err(|err| WriteError::new(err.to_string()))?;
-    write::all(out, b"\n")
+    serde_json::to_writer_pretty(&mut *out, &feed).map_err(|err| match err.io_error_kind() {
+        Some(_) => WriteError::Io(err.into()),
+        None => WriteError::format("JSON Feed", err),
+    })?;
+    splice::all(out, b"\n")
 }
 
 fn item<'a>(

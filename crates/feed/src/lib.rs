@@ -38,29 +38,31 @@ macro_rules! archive_marker {
 mod atom1;
 mod html;
 mod json;
+pub mod layout;
 mod opml;
 mod page;
 mod rss2;
 mod settings;
 mod site;
 mod slug;
+mod splice;
 mod web;
 mod write;
 
 pub use crate::{
     atom1::atom_feed,
     html::{article_html, text_html},
+    layout::{is_generated, media_type},
     rss2::rss_channel,
     settings::{Settings, SettingsError},
-    site::{Site, SiteFile, is_generated, media_type, site},
+    site::{Site, SiteFile, site},
     write::{WriteError, write_atom, write_rss},
 };
 
 use article::Article;
 use atom_syndication as atom;
-use chrono::{DateTime, FixedOffset};
 
-use crate::page::{Format, Page};
+use crate::{layout::Format, page::Page};
 
 /// The identity of an article in every feed: the Atom entry id and the RSS guid.
 ///
@@ -73,7 +75,7 @@ pub fn entry_id(settings: &Settings, article: &Article) -> String {
 
 /// Where an article's page is, relative to the output directory: `articles/<key>.html`.
 pub fn article_path(article: &Article) -> String {
-    format!("articles/{}.html", article.key().as_str())
+    layout::article_path(article.key().as_str())
 }
 
 /// Where an article is read: its `link:` field if it has one, else its page on this site. This
@@ -93,16 +95,6 @@ pub fn newest<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<&'a Artic
 
 /// The namespace of RFC 5005, "Feed Paging and Archiving".
 pub(crate) const HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
-
-/// When a feed last changed: the newest `updated` of its articles, never the wall clock.
-/// An empty feed is dated at the Unix epoch, which is deterministic and older than any article.
-pub(crate) fn feed_updated(articles: &[&Article]) -> DateTime<FixedOffset> {
-    articles
-        .iter()
-        .map(|article| article.updated())
-        .max()
-        .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset())
-}
 
 /// An article's categories where a format has no way to tell a place from a topic (RSS
 /// `category`, JSON Feed `tags`): the place, then the tags, without repeats.
@@ -132,8 +124,8 @@ pub(crate) fn atom_link(href: String, rel: &str, mime_type: Option<&str>) -> ato
 pub(crate) fn page_links(settings: &Settings, page: &Page<'_>, format: Format) -> Vec<atom::Link> {
     page.links
         .iter()
-        .map(|(rel, stem)| {
-            let href = settings.url_of(&page::path_of(stem.as_deref(), format));
+        .map(|(rel, kind)| {
+            let href = settings.url_of(&kind.feed_path(format));
             atom_link(href, rel, Some(format.media_type()))
         })
         .collect()

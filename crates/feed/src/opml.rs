@@ -12,13 +12,14 @@ use quick_xml::{
 
 use crate::{
     Settings, WriteError,
-    page::{Format, Page},
+    layout::{Format, PageKind},
+    page::Page,
 };
 
 /// The OPML document listing `pages` (the main feed first), as bytes with a final newline.
 pub(crate) fn write(settings: &Settings, pages: &[Page<'_>]) -> Result<Vec<u8>, WriteError> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let error = |err: std::io::Error| WriteError::new(err.to_string());
+    let error = WriteError::Io;
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None))).map_err(error)?;
     writer
         .write_event(Event::Start(BytesStart::new("opml").with_attributes([("version", "2.0")])))
@@ -35,15 +36,18 @@ pub(crate) fn write(settings: &Settings, pages: &[Page<'_>]) -> Result<Vec<u8>, 
     writer.write_event(Event::Start(BytesStart::new("body"))).map_err(error)?;
 
     let main = &pages[0];
-    outline(&mut writer, settings, &format!("{} (Atom)", main.title), &settings.url_of("atom.xml"))
-        .map_err(error)?;
-    outline(&mut writer, settings, &format!("{} (RSS)", main.title), &settings.url_of("rss.xml"))
-        .map_err(error)?;
-    for (group, directory) in [("Places", "places/"), ("Tags", "tags/")] {
-        let members: Vec<&Page<'_>> = pages
-            .iter()
-            .filter(|page| page.stem.as_deref().is_some_and(|stem| stem.starts_with(directory)))
-            .collect();
+    for format in Format::ALL {
+        let text = format!("{} ({})", main.title, format.label());
+        outline(&mut writer, settings, &text, &settings.url_of(&main.path(format)))
+            .map_err(error)?;
+    }
+    for group in ["Places", "Tags"] {
+        let member = |kind: &PageKind| match kind {
+            PageKind::Place(_) => group == "Places",
+            PageKind::Tag(_) => group == "Tags",
+            PageKind::Main | PageKind::Archive(_) => false,
+        };
+        let members: Vec<&Page<'_>> = pages.iter().filter(|page| member(&page.kind)).collect();
         if members.is_empty() {
             continue;
         }
@@ -53,8 +57,8 @@ pub(crate) fn write(settings: &Settings, pages: &[Page<'_>]) -> Result<Vec<u8>, 
             ))
             .map_err(error)?;
         for page in members {
-            for (format, label) in [(Format::Atom, "Atom"), (Format::Rss, "RSS")] {
-                let text = format!("{} ({label})", page.title);
+            for format in Format::ALL {
+                let text = format!("{} ({})", page.title, format.label());
                 outline(&mut writer, settings, &text, &settings.url_of(&page.path(format)))
                     .map_err(error)?;
             }

@@ -16,16 +16,19 @@
 use std::collections::BTreeMap;
 
 use article::Article;
-use chrono::Datelike;
+use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
 
-use crate::{Settings, slug};
+use crate::{
+    Settings,
+    layout::{Format, PageKind},
+    slug,
+};
 
 /// One feed of the site, before it is rendered in a format.
 #[derive(Debug)]
 pub(crate) struct Page<'a> {
-    /// Where the page lives, without the format: `None` for the main feed, else a stem such
-    /// as `archive/2022-01`, `places/minsk` or `tags/politics`.
-    pub(crate) stem: Option<String>,
+    /// What the page is about, and so where its files are.
+    pub(crate) kind: PageKind,
     /// The feed's title.
     pub(crate) title: String,
     /// What the page is about, for its HTML heading: the site's title, a month (`2022-01`), a
@@ -34,76 +37,98 @@ pub(crate) struct Page<'a> {
     /// The feed's Atom id: the settings' prefix and `feeds/<stem>` (`feeds/main` for the main
     /// feed), stable as long as the page's name is.
     pub(crate) id: String,
-    /// Whether this is an RFC 5005 archive page.
-    pub(crate) archive: bool,
     /// Links to other pages of the site, by relation, in this order.
-    pub(crate) links: Vec<(&'static str, Option<String>)>,
+    pub(crate) links: Vec<(&'static str, PageKind)>,
     /// The articles, newest first, ties broken by key.
     pub(crate) articles: Vec<&'a Article>,
-}
-
-/// The media type of the JSON Feed (JSON Feed 1.1).
-pub(crate) const JSON_FEED_TYPE: &str = "application/feed+json";
-/// The media type of OPML subscription lists.
-pub(crate) const OPML_TYPE: &str = "text/x-opml";
-
-/// The two XML formats a page is rendered in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Format {
-    Atom,
-    Rss,
-}
-
-impl Format {
-    pub(crate) fn extension(self) -> &'static str {
-        match self {
-            Format::Atom => "atom",
-            Format::Rss => "rss",
-        }
-    }
-
-    pub(crate) fn media_type(self) -> &'static str {
-        match self {
-            Format::Atom => "application/atom+xml",
-            Format::Rss => "application/rss+xml",
-        }
-    }
+    /// When the page last changed: the newest `updated` of its articles (RSS `lastBuildDate`).
+    pub(crate) updated: DateTime<FixedOffset>,
+    /// Each article's `updated`, made distinct within the page (Atom and JSON Feed entries).
+    pub(crate) entries_updated: Vec<DateTime<FixedOffset>>,
 }
 
 impl Page<'_> {
-    /// The page's file, relative to the output directory.
+    fn new<'a>(
+        kind: PageKind,
+        title: String,
+        name: String,
+        id: String,
+        links: Vec<(&'static str, PageKind)>,
+        articles: Vec<&'a Article>,
+    ) -> Page<'a> {
+        let updated = feed_updated(&articles);
+        let entries_updated = distinct_updated(&articles);
+        Page { kind, title, name, id, links, articles, updated, entries_updated }
+    }
+
+    /// The page's file in `format`, relative to the output directory.
     pub(crate) fn path(&self, format: Format) -> String {
-        path_of(self.stem.as_deref(), format)
+        self.kind.feed_path(format)
     }
 
     /// The page's HTML twin, relative to the output directory: `index.html` for the main feed.
     pub(crate) fn html_path(&self) -> String {
-        match &self.stem {
-            None => "index.html".to_owned(),
-            Some(stem) => format!("{stem}.html"),
-        }
+        self.kind.html_path()
+    }
+
+    /// Whether this is an RFC 5005 archive page.
+    pub(crate) fn archive(&self) -> bool {
+        self.kind.is_archive()
     }
 
     /// The absolute URL of the HTML twin; the main feed's is the site's own address.
     pub(crate) fn html_url(&self, settings: &Settings) -> String {
-        match &self.stem {
-            None => settings.base_url().to_owned(),
-            Some(_) => settings.url_of(&self.html_path()),
+        match self.kind {
+            PageKind::Main => settings.base_url().to_owned(),
+            _ => settings.url_of(&self.html_path()),
         }
     }
 
     /// The WebSub hub to announce: the settings' hub, except on archive pages, which never
     /// change once their month is over and which readers do not subscribe to.
     pub(crate) fn hub<'s>(&self, settings: &'s Settings) -> Option<&'s str> {
-        settings.hub().filter(|_| !self.archive)
+        settings.hub().filter(|_| !self.archive())
+    }
+
+    /// The Atom feed's `updated`: the newest of its entries'.
+    pub(crate) fn atom_updated(&self) -> DateTime<FixedOffset> {
+        self.entries_updated.iter().copied().max().unwrap_or(DateTime::UNIX_EPOCH.fixed_offset())
     }
 }
 
-pub(crate) fn path_of(stem: Option<&str>, format: Format) -> String {
-    match stem {
-        None => format!("{}.xml", format.extension()),
-        Some(stem) => format!("{stem}.{}.xml", format.extension()),
-    }
+/// When a feed last changed: the newest `updated` of its articles, never the wall clock.
+/// An empty feed is dated at the Unix epoch, which is deterministic and older than any article.
+fn feed_updated(articles: &[&Article]) -> DateTime<FixedOffset> {
+    articles
+        .iter()
+        .map(|article| article.updated())
+        .max()
+        .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset())
+}
+
+/// Each entry's `updated`: the article's, moved a whole second later when an entry listed before
+/// it already has that instant.
+///
+/// Articles with only a date share midnight; the W3C validator warns about entries with the same
+/// `updated`, since some aggregators take them for one entry. `published` keeps the true value,
+/// and the order of the feed (newest first, then by key) decides who moves.
+fn distinct_updated(articles: &[&Article]) -> Vec<DateTime<FixedOffset>> {
+    let mut taken = std::collections::BTreeSet::new();
+    articles
+        .iter()
+        .map(|article| {
+            let mut updated = article.updated();
+            while !taken.insert(updated.to_utc()) {
+                // At the end of year 9999 there is no later second; a duplicate is all that is left.
+                let later = updated
+                    .checked_add_signed(TimeDelta::seconds(1))
+                    .filter(|later| later.year() <= 9999);
+                let Some(later) = later else { break };
+                updated = later;
+            }
+            updated
+        })
+        .collect()
 }
 
 /// All articles, newest first, ties broken by key: the order of every page.
@@ -127,25 +152,24 @@ fn month(article: &Article) -> String {
     format!("{:04}-{:02}", published.year(), published.month())
 }
 
-fn feed_id(settings: &Settings, stem: Option<&str>) -> String {
-    format!("{}feeds/{}", settings.id_prefix(), stem.unwrap_or("main"))
+fn feed_id(settings: &Settings, kind: &PageKind) -> String {
+    format!("{}feeds/{}", settings.id_prefix(), kind.stem().as_deref().unwrap_or("main"))
 }
 
 /// The main feed of `sorted` articles.
 pub(crate) fn main_page<'a>(settings: &Settings, sorted: &[&'a Article]) -> Page<'a> {
-    let mut links = vec![("self", None)];
+    let mut links = vec![("self", PageKind::Main)];
     if let Some(newest) = sorted.first() {
-        links.push(("prev-archive", Some(format!("archive/{}", month(newest)))));
+        links.push(("prev-archive", PageKind::Archive(month(newest))));
     }
-    Page {
-        stem: None,
-        title: settings.title().to_owned(),
-        name: settings.title().to_owned(),
-        id: feed_id(settings, None),
-        archive: false,
+    Page::new(
+        PageKind::Main,
+        settings.title().to_owned(),
+        settings.title().to_owned(),
+        feed_id(settings, &PageKind::Main),
         links,
-        articles: limited(settings, sorted.iter().copied()),
-    }
+        limited(settings, sorted.iter().copied()),
+    )
 }
 
 /// Every page of the site, main feed first, then archives, places and tags, each in name order.
@@ -159,45 +183,45 @@ pub(crate) fn pages<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<Pag
     }
     let names: Vec<&String> = months.keys().collect();
     for (index, (name, articles)) in months.iter().enumerate() {
-        let stem = format!("archive/{name}");
-        let mut links = vec![("self", Some(stem.clone())), ("current", None)];
+        let kind = PageKind::Archive(name.clone());
+        let mut links = vec![("self", kind.clone()), ("current", PageKind::Main)];
         if let Some(previous) = index.checked_sub(1).map(|index| names[index]) {
-            links.push(("prev-archive", Some(format!("archive/{previous}"))));
+            links.push(("prev-archive", PageKind::Archive(previous.clone())));
         }
         if let Some(next) = names.get(index + 1) {
-            links.push(("next-archive", Some(format!("archive/{next}"))));
+            links.push(("next-archive", PageKind::Archive((*next).clone())));
         }
-        pages.push(Page {
-            title: format!("{} — archive {name}", settings.title()),
-            name: name.clone(),
-            id: feed_id(settings, Some(&stem)),
-            stem: Some(stem),
-            archive: true,
+        pages.push(Page::new(
+            kind.clone(),
+            format!("{} — archive {name}", settings.title()),
+            name.clone(),
+            feed_id(settings, &kind),
             links,
-            articles: articles.clone(),
-        });
+            articles.clone(),
+        ));
     }
 
     let places =
         group(&sorted, |article| article.place().map(|place| place.name()).into_iter().collect());
     let tags = group(&sorted, |article| article.tags().iter().map(|tag| tag.as_str()).collect());
-    for (directory, groups) in [("places", places), ("tags", tags)] {
+    let kind_of_place: fn(String) -> PageKind = PageKind::Place;
+    let kind_of_tag: fn(String) -> PageKind = PageKind::Tag;
+    for (kind_of, groups) in [(kind_of_place, places), (kind_of_tag, tags)] {
         let slugs = slug::unique_slugs(groups.keys().copied());
-        let mut named: Vec<(String, &str, Vec<&Article>)> = groups
+        let mut named: Vec<(PageKind, &str, Vec<&Article>)> = groups
             .into_iter()
-            .map(|(name, articles)| (format!("{directory}/{}", slugs[name]), name, articles))
+            .map(|(name, articles)| (kind_of(slugs[name].clone()), name, articles))
             .collect();
         named.sort_by(|a, b| a.0.cmp(&b.0));
-        for (stem, name, articles) in named {
-            pages.push(Page {
-                title: format!("{}: {name}", settings.title()),
-                name: name.to_owned(),
-                id: feed_id(settings, Some(&stem)),
-                links: vec![("self", Some(stem.clone()))],
-                stem: Some(stem),
-                archive: false,
-                articles: limited(settings, articles.into_iter()),
-            });
+        for (kind, name, articles) in named {
+            pages.push(Page::new(
+                kind.clone(),
+                format!("{}: {name}", settings.title()),
+                name.to_owned(),
+                feed_id(settings, &kind),
+                vec![("self", kind)],
+                limited(settings, articles.into_iter()),
+            ));
         }
     }
     pages

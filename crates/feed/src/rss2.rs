@@ -10,11 +10,13 @@ use std::{collections::BTreeMap, io::Write};
 use article::Article;
 
 use crate::{
-    GENERATOR, Settings, VERSION, WriteError, article_url, bylines, category_names, entry_id,
-    feed_updated, html, hub_link,
-    page::{self, Format, Page},
+    GENERATOR, Settings, VERSION, WriteError, article_url, bylines, category_names, entry_id, html,
+    hub_link,
+    layout::Format,
+    page::{self, Page},
     page_links,
-    write::{self, Chunk, write_rss},
+    splice::{self, Chunk},
+    write::write_rss,
 };
 
 /// The RSS 2.0 main channel: the newest articles, linked to the newest archive page.
@@ -44,17 +46,17 @@ pub(crate) fn write_rss_page(
 ) -> Result<(), WriteError> {
     let mut items = page.articles.iter().map(|article| rss_item(settings, article));
     let Some(first) = items.next() else {
-        return write::all(out, &write_rss(&rss_shell(settings, page, Vec::new()))?);
+        return splice::all(out, &write_rss(&rss_shell(settings, page, Vec::new()))?);
     };
     let first_chunk = item_chunk(first.clone())?;
     let document = write_rss(&rss_shell(settings, page, vec![first]))?;
-    write::splice(out, &document, first_chunk.as_bytes(), items.map(item_chunk))
+    splice::splice(out, &document, first_chunk.as_bytes(), items.map(item_chunk))
 }
 
 /// The bytes of one item as `write_rss` writes it inside a channel, indentation included.
 fn item_chunk(item: rss::Item) -> Result<Chunk, WriteError> {
     let carrier = rss::Channel { items: vec![item], ..Default::default() };
-    Ok(Chunk::of(write_rss(&carrier)?, "item"))
+    Chunk::of(write_rss(&carrier)?, "item")
 }
 
 /// The channel of a page around the given items.
@@ -62,7 +64,7 @@ fn rss_shell(settings: &Settings, page: &Page<'_>, items: Vec<rss::Item>) -> rss
     let articles = &page.articles;
     let mut links = page_links(settings, page, Format::Rss);
     links.extend(hub_link(settings, page));
-    let (extensions, namespaces) = if page.archive {
+    let (extensions, namespaces) = if page.archive() {
         archive_marker!(rss::extension)
     } else {
         (BTreeMap::new(), BTreeMap::new())
@@ -80,7 +82,7 @@ fn rss_shell(settings: &Settings, page: &Page<'_>, items: Vec<rss::Item>) -> rss
             .map(|article| article.published())
             .max()
             .map(|date| date.to_rfc2822()),
-        last_build_date: Some(feed_updated(articles).to_rfc2822()),
+        last_build_date: Some(page.updated.to_rfc2822()),
         categories: Vec::new(),
         generator: Some(format!("{GENERATOR} {VERSION}")),
         docs: Some("https://www.rssboard.org/rss-specification".to_owned()),

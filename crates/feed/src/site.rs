@@ -13,10 +13,12 @@ use rayon::prelude::*;
 use crate::{
     Settings, WriteError, article_path,
     atom1::write_atom_page,
-    json, opml,
-    page::{self, Format, Page},
+    json,
+    layout::{self, FileKind, Format},
+    opml,
+    page::{self, Page},
     rss2::write_rss_page,
-    web, write,
+    splice, web,
 };
 
 /// Every file of the site by path relative to the output directory, in path order.
@@ -48,6 +50,20 @@ impl SiteFile {
     /// The file's path relative to the output directory, `/`-separated.
     pub fn path(&self) -> &str {
         &self.path
+    }
+}
+
+impl Site<'_> {
+    /// What kind of file `file` is.
+    pub fn kind(&self, file: &SiteFile) -> FileKind {
+        match file.kind {
+            File::Page(index, format) => FileKind::Feed(self.pages[index].kind.clone(), format),
+            File::Html(index) => FileKind::Html(self.pages[index].kind.clone()),
+            File::Article(index) => FileKind::Article(self.articles[index].key().to_string()),
+            File::Json => FileKind::JsonFeed,
+            File::Opml => FileKind::Opml,
+            File::Style => FileKind::Stylesheet,
+        }
     }
 }
 
@@ -95,9 +111,9 @@ impl<'a> Site<'a> {
         let mut feeds: Vec<String> = self
             .pages
             .iter()
-            .filter(|page| !page.archive)
-            .flat_map(|page| [page.path(Format::Atom), page.path(Format::Rss)])
-            .chain(["feed.json".to_owned()])
+            .filter(|page| !page.archive())
+            .flat_map(|page| Format::ALL.map(|format| page.path(format)))
+            .chain([layout::JSON_FEED_PATH.to_owned()])
             .collect();
         feeds.sort();
         feeds
@@ -134,18 +150,18 @@ impl<'a> Site<'a> {
             File::Page(index, Format::Atom) => write_atom_page(settings, &self.pages[index], out),
             File::Page(index, Format::Rss) => write_rss_page(settings, &self.pages[index], out),
             File::Json => json::write(settings, &self.pages[0], out),
-            File::Opml => write::all(out, &opml::write(settings, &self.pages)?),
+            File::Opml => splice::all(out, &opml::write(settings, &self.pages)?),
             File::Html(0) => {
-                write::all(out, web::index(settings, &self.pages[0], &self.pages).as_bytes())
+                splice::all(out, web::index(settings, &self.pages[0], &self.pages).as_bytes())
             }
             File::Html(index) => {
-                write::all(out, web::list_page(settings, &self.pages[index]).as_bytes())
+                splice::all(out, web::list_page(settings, &self.pages[index]).as_bytes())
             }
-            File::Article(index) => write::all(
+            File::Article(index) => splice::all(
                 out,
                 web::article_page(settings, &self.topics, &self.articles[index]).as_bytes(),
             ),
-            File::Style => write::all(out, web::STYLESHEET.as_bytes()),
+            File::Style => splice::all(out, web::STYLESHEET.as_bytes()),
         }
     }
 
@@ -153,7 +169,7 @@ impl<'a> Site<'a> {
         let mut files: Vec<(String, File)> =
             Vec::with_capacity(3 * self.pages.len() + self.articles.len() + 3);
         for (index, page) in self.pages.iter().enumerate() {
-            for format in [Format::Atom, Format::Rss] {
+            for format in Format::ALL {
                 files.push((page.path(format), File::Page(index, format)));
             }
             files.push((page.html_path(), File::Html(index)));
@@ -161,46 +177,45 @@ impl<'a> Site<'a> {
         for (index, article) in self.articles.iter().enumerate() {
             files.push((article_path(article), File::Article(index)));
         }
-        files.push(("feed.json".to_owned(), File::Json));
-        files.push(("feeds.opml".to_owned(), File::Opml));
-        files.push(("style.css".to_owned(), File::Style));
+        files.push((layout::JSON_FEED_PATH.to_owned(), File::Json));
+        files.push((layout::OPML_PATH.to_owned(), File::Opml));
+        files.push((layout::STYLESHEET_PATH.to_owned(), File::Style));
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files
     }
 }
 
-/// The media type a host should serve a file of the site with, by its path (`/`-separated,
-/// relative to the output directory); `None` for a file the site does not make.
-pub fn media_type(path: &str) -> Option<&'static str> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if name == "atom.xml" || name.ends_with(".atom.xml") {
-        Some(Format::Atom.media_type())
-    } else if name == "rss.xml" || name.ends_with(".rss.xml") {
-        Some(Format::Rss.media_type())
-    } else if name == "feed.json" {
-        Some(page::JSON_FEED_TYPE)
-    } else if name.ends_with(".opml") {
-        Some(page::OPML_TYPE)
-    } else if name.ends_with(".html") {
-        Some("text/html; charset=utf-8")
-    } else if name.ends_with(".css") {
-        Some("text/css; charset=utf-8")
-    } else {
-        None
-    }
-}
+#[cfg(test)]
+mod tests {
+    use article::Article;
 
-/// Whether a path of the output directory is one `site` may write, so that `regen` may delete
-/// it when no page produces it any more (an archive month or place whose articles are gone).
-pub fn is_generated(path: &str) -> bool {
-    let in_directory = |directory: &str, extensions: &[&str]| {
-        path.strip_prefix(directory).is_some_and(|name| {
-            !name.contains('/') && extensions.iter().any(|extension| name.ends_with(extension))
-        })
-    };
-    matches!(path, "rss.xml" | "atom.xml" | "feed.json" | "feeds.opml" | "index.html" | "style.css")
-        || ["archive/", "places/", "tags/"]
-            .into_iter()
-            .any(|directory| in_directory(directory, &[".atom.xml", ".rss.xml", ".html"]))
-        || in_directory("articles/", &[".html"])
+    use crate::{Settings, layout::FileKind};
+
+    fn article(key: &str, text: &str) -> Article {
+        let key = article::ArticleKey::new(key).unwrap();
+        article::parse(&key, text.as_bytes(), &Settings::defaults().parse_options())
+            .unwrap()
+            .article
+    }
+
+    /// `is_generated` is exactly what the plan produces: every planned file is one, and its
+    /// kind is the one its path says, so no other module needs to read paths.
+    #[test]
+    fn every_planned_file_is_generated_and_its_path_names_its_kind() {
+        let articles = [
+            article("a", "tags: Politics, Économie\ndate 2022-01-10 MINSK, January 10. /TASS/. A."),
+            article("b", "tags: politics\ndate 2022-02-11 МОСКВА, 11 февраля. /ТАСС/. B."),
+            article("c", "date 2023-12-31 NEW YORK (AP) — C."),
+        ];
+        let settings = Settings::defaults();
+        let site = super::Site::new(&settings, &articles);
+        let files = site.files();
+        assert!(files.len() > 20);
+        for file in &files {
+            let kind = site.kind(file);
+            assert_eq!(kind.path(), file.path());
+            assert_eq!(FileKind::parse(file.path()), Some(kind), "{}", file.path());
+            assert!(crate::is_generated(file.path()));
+        }
+    }
 }

@@ -17,7 +17,8 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::{
     GENERATOR, Settings, VERSION, article_path, article_url,
-    page::{Format, JSON_FEED_TYPE, OPML_TYPE, Page},
+    layout::{self, Format, JSON_FEED_TYPE, OPML_TYPE, PageKind},
+    page::Page,
 };
 
 /// The site's one stylesheet, written as `style.css`.
@@ -34,12 +35,12 @@ impl Topics {
     pub(crate) fn new(pages: &[Page<'_>]) -> Topics {
         let mut topics = Topics::default();
         for page in pages {
-            let Some(stem) = &page.stem else { continue };
-            if stem.starts_with("places/") {
-                topics.places.insert(page.name.clone(), stem.clone());
-            } else if stem.starts_with("tags/") {
-                topics.tags.insert(page.name.clone(), stem.clone());
-            }
+            let map = match &page.kind {
+                PageKind::Place(_) => &mut topics.places,
+                PageKind::Tag(_) => &mut topics.tags,
+                PageKind::Main | PageKind::Archive(_) => continue,
+            };
+            map.insert(page.name.clone(), page.kind.stem().expect("topics have stems"));
         }
         topics
     }
@@ -56,18 +57,30 @@ struct Feed {
 /// The site's own feeds, most useful first: readers that find several take the first.
 fn main_feeds() -> Vec<Feed> {
     vec![
-        Feed { label: "Atom", media_type: Format::Atom.media_type(), path: "atom.xml".to_owned() },
-        Feed { label: "RSS", media_type: Format::Rss.media_type(), path: "rss.xml".to_owned() },
-        Feed { label: "JSON Feed", media_type: JSON_FEED_TYPE, path: "feed.json".to_owned() },
+        Feed {
+            label: Format::Atom.label(),
+            media_type: Format::Atom.media_type(),
+            path: PageKind::Main.feed_path(Format::Atom),
+        },
+        Feed {
+            label: Format::Rss.label(),
+            media_type: Format::Rss.media_type(),
+            path: PageKind::Main.feed_path(Format::Rss),
+        },
+        Feed {
+            label: "JSON Feed",
+            media_type: JSON_FEED_TYPE,
+            path: layout::JSON_FEED_PATH.to_owned(),
+        },
     ]
 }
 
 /// The feeds of one page (an archive month, place or tag).
 fn page_feeds(page: &Page<'_>) -> Vec<Feed> {
-    [(Format::Atom, "Atom"), (Format::Rss, "RSS")]
+    Format::ALL
         .into_iter()
-        .map(|(format, label)| Feed {
-            label,
+        .map(|format| Feed {
+            label: format.label(),
             media_type: format.media_type(),
             path: page.path(format),
         })
@@ -112,7 +125,7 @@ impl Layout<'_> {
                 body {
                     "\n"
                     header {
-                        a.site href={ (root) "index.html" } { (settings.title()) }
+                        a.site href={ (root) (PageKind::Main.html_path()) } { (settings.title()) }
                     }
                     "\n"
                     main { (main) }
@@ -125,7 +138,7 @@ impl Layout<'_> {
                                 a href={ (root) (feed.path) } type=(feed.media_type) { (feed.label) }
                             }
                             " · "
-                            a href={ (root) "feeds.opml" } type=(OPML_TYPE) { "OPML" }
+                            a href={ (root) (layout::OPML_PATH) } type=(OPML_TYPE) { "OPML" }
                         }
                     }
                     "\n"
@@ -144,19 +157,20 @@ pub(crate) fn index(settings: &Settings, main: &Page<'_>, pages: &[Page<'_>]) ->
         ("archive", "Archive", Vec::new()),
     ];
     for page in pages {
-        let Some(stem) = &page.stem else { continue };
-        for (directory, _, list) in &mut lists {
-            if stem.split_once('/').is_some_and(|(first, _)| first == *directory) {
-                list.push(page);
-            }
-        }
+        let list = match page.kind {
+            PageKind::Main => continue,
+            PageKind::Place(_) => &mut lists[0].2,
+            PageKind::Tag(_) => &mut lists[1].2,
+            PageKind::Archive(_) => &mut lists[2].2,
+        };
+        list.push(page);
     }
     // The newest month first, as people read an archive.
     lists[2].2.reverse();
     let subscribe = main_feeds().into_iter().chain([Feed {
         label: "OPML",
         media_type: OPML_TYPE,
-        path: "feeds.opml".to_owned(),
+        path: layout::OPML_PATH.to_owned(),
     }]);
     let body = html! {
         "\n" h1 { (settings.title()) }
@@ -208,22 +222,21 @@ pub(crate) fn index(settings: &Settings, main: &Page<'_>, pages: &[Page<'_>]) ->
 
 /// The page of an archive month, place or tag: its articles and its own feeds.
 pub(crate) fn list_page(settings: &Settings, page: &Page<'_>) -> String {
-    let stem = page.stem.as_deref().unwrap_or_default();
-    let what = match stem.split_once('/').map(|(directory, _)| directory) {
-        Some("archive") => "Articles published in",
-        Some("places") => "Articles filed in",
-        _ => "Articles on",
+    let what = match page.kind {
+        PageKind::Archive(_) => "Articles published in",
+        PageKind::Place(_) => "Articles filed in",
+        PageKind::Main | PageKind::Tag(_) => "Articles on",
     };
-    let neighbours: Vec<(&str, &str)> = page
+    let neighbours: Vec<(&str, String)> = page
         .links
         .iter()
-        .filter_map(|(rel, stem)| {
+        .filter_map(|(rel, kind)| {
             let label = match *rel {
                 "prev-archive" => "Earlier month",
                 "next-archive" => "Later month",
                 _ => return None,
             };
-            Some((label, stem.as_deref()?))
+            Some((label, kind.html_path()))
         })
         .collect();
     let feeds = page_feeds(page);
@@ -240,8 +253,8 @@ pub(crate) fn list_page(settings: &Settings, page: &Page<'_>) -> String {
         @if !neighbours.is_empty() {
             "\n" nav aria-label="Archive" {
                 "\n" ul.topics {
-                    @for (label, stem) in &neighbours {
-                        "\n" li { a href={ "../" (stem) ".html" } { (label) } }
+                    @for (label, path) in &neighbours {
+                        "\n" li { a href={ "../" (path) } { (label) } }
                     }
                 }
             }

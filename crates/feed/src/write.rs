@@ -4,29 +4,65 @@
 //! newline. Write errors are passed on, never swallowed: `to_string()` on the crates' types
 //! returns `""` on failure, so it is never used.
 
-use std::{fmt, io::Write};
+use std::fmt;
 
 use atom_syndication as atom;
 
-/// An RSS or Atom writer failed.
+/// Writing a file of the site failed.
 #[derive(Debug)]
-pub struct WriteError {
-    message: String,
+#[non_exhaustive]
+pub enum WriteError {
+    /// The destination refused the bytes (a full disk, a closed pipe).
+    Io(std::io::Error),
+    /// The RSS, Atom, JSON or OPML writer failed.
+    Format {
+        /// Which format.
+        format: &'static str,
+        /// What its writer said.
+        message: String,
+    },
+    /// A document streamed in pieces did not have a piece where it must be; the writer crate
+    /// writes it differently than this crate expects. A bug, reported rather than hidden.
+    Splice {
+        /// What was missing.
+        missing: String,
+    },
 }
 
 impl WriteError {
-    pub(crate) fn new(message: String) -> WriteError {
-        WriteError { message }
+    pub(crate) fn format(format: &'static str, error: impl fmt::Display) -> WriteError {
+        WriteError::Format { format, message: error.to_string() }
     }
 }
 
 impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot write the feed: {}", self.message)
+        match self {
+            WriteError::Io(error) => write!(f, "{error}"),
+            WriteError::Format { format, message } => {
+                write!(f, "cannot write the {format} document: {message}")
+            }
+            WriteError::Splice { missing } => {
+                write!(f, "cannot stream the document: {missing} is missing")
+            }
+        }
     }
 }
 
-impl std::error::Error for WriteError {}
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WriteError::Io(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for WriteError {
+    fn from(error: std::io::Error) -> WriteError {
+        WriteError::Io(error)
+    }
+}
 
 /// The RSS document as bytes.
 ///
@@ -37,69 +73,10 @@ impl std::error::Error for WriteError {}
 pub fn write_rss(channel: &rss::Channel) -> Result<Vec<u8>, WriteError> {
     let bytes = channel
         .pretty_write_to(Vec::new(), b' ', 2)
-        .map_err(|err| WriteError { message: err.to_string() })?;
+        .map_err(|err| WriteError::format("RSS", err))?;
     let mut bytes = hex_references(&bytes);
     bytes.push(b'\n');
     Ok(bytes)
-}
-
-/// Writes `bytes`, passing on an I/O error as a `WriteError`.
-pub(crate) fn all(out: &mut dyn Write, bytes: &[u8]) -> Result<(), WriteError> {
-    out.write_all(bytes).map_err(|err| WriteError::new(err.to_string()))
-}
-
-/// The bytes of one item or entry: `bytes[range]`, so a carrier document need not be copied.
-pub(crate) struct Chunk {
-    pub(crate) bytes: Vec<u8>,
-    pub(crate) range: std::ops::Range<usize>,
-}
-
-impl Chunk {
-    /// The element `name` of a carrier document holding one item or entry.
-    pub(crate) fn of(document: Vec<u8>, name: &str) -> Chunk {
-        let range = element(&document, name);
-        Chunk { bytes: document, range }
-    }
-
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.bytes[self.range.clone()]
-    }
-}
-
-/// Writes `document`, a feed written with only its first item or entry (whose bytes are
-/// `first`), with the bytes of the others spliced in after it, one at a time.
-pub(crate) fn splice(
-    out: &mut dyn Write,
-    document: &[u8],
-    first: &[u8],
-    rest: impl Iterator<Item = Result<Chunk, WriteError>>,
-) -> Result<(), WriteError> {
-    let at = memchr::memmem::find(document, first)
-        .ok_or_else(|| WriteError::new("an item is written differently alone".to_owned()))?
-        + first.len();
-    all(out, &document[..at])?;
-    for chunk in rest {
-        all(out, chunk?.as_bytes())?;
-    }
-    all(out, &document[at..])
-}
-
-/// The first `<name>` element of a pretty-printed document through the last `</name>`, with
-/// the line break and indentation before it: the bytes the element takes in any document
-/// where it sits at the same depth. Element text is escaped (`&lt;`) or in CDATA as escaped
-/// HTML, so neither tag occurs inside an element.
-pub(crate) fn element(document: &[u8], name: &str) -> std::ops::Range<usize> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let start = memchr::memmem::find(document, open.as_bytes()).unwrap_or(0);
-    let start = document[..start]
-        .iter()
-        .rposition(|&byte| byte != b' ')
-        .filter(|&index| document[index] == b'\n')
-        .unwrap_or(start);
-    let end = memchr::memmem::rfind(document, close.as_bytes())
-        .map_or(document.len(), |end| end + close.len());
-    start..end
 }
 
 /// `&lt;` → `&#x3C;` and `&amp;` → `&#x26;`, except inside CDATA sections, where they are
@@ -147,9 +124,8 @@ pub fn write_atom(feed: &atom::Feed) -> Result<Vec<u8>, WriteError> {
     // The crate's own declaration does not name the encoding; ours does, as RSS's does.
     let bytes = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".to_vec();
     let config = atom::WriteConfig { write_document_declaration: false, indent_size: Some(2) };
-    let mut bytes = feed
-        .write_with_config(bytes, config)
-        .map_err(|err| WriteError { message: err.to_string() })?;
+    let mut bytes =
+        feed.write_with_config(bytes, config).map_err(|err| WriteError::format("Atom", err))?;
     bytes.push(b'\n');
     Ok(bytes)
 }

@@ -1,4 +1,4 @@
-//! Faults: `regen` killed at any moment, a full disk, an output directory that cannot be made,
+//! Faults: `wirefeed build` killed at any moment, a full disk, an output directory that cannot be made,
 //! and two runs at once. In every case each feed on disk is a complete old or a complete new
 //! file, never a truncated or mixed one, and nothing else is left behind.
 
@@ -10,8 +10,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-fn xtask() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
+fn wirefeed() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wirefeed"))
 }
 
 /// A directory of `n` wire articles of about 3 KB, all published (`item-limit = 0`), and
@@ -34,11 +34,14 @@ fn corpus(dir: &Path, n: usize, variant: u32) -> PathBuf {
     seeds
 }
 
-fn regen(seeds: &Path, out: &Path) -> Command {
-    let mut command = xtask();
+fn build(seeds: &Path, out: &Path) -> Command {
+    let mut command = wirefeed();
     // Piped, so a test can read it; a run that prints more than a pipe holds would block.
     command
-        .arg("regen")
+        .arg("build")
+        // The build's cache goes into the test's directory, not the crate's.
+        .arg("--root")
+        .arg(seeds.parent().unwrap())
         .arg("--seeds")
         .arg(seeds)
         .arg("--out")
@@ -86,7 +89,7 @@ fn expected_feeds(dir: &Path, variants: &[PathBuf]) -> Vec<BTreeMap<String, Vec<
         .enumerate()
         .map(|(index, seeds)| {
             let out = dir.join(format!("expected-{index}"));
-            assert!(regen(seeds, &out).status().unwrap().success());
+            assert!(build(seeds, &out).status().unwrap().success());
             feeds(&out)
         })
         .collect()
@@ -111,13 +114,13 @@ fn killed_at_any_moment_leaves_old_or_new_feeds() {
 
     let out = dir.path().join("feeds");
     let start = Instant::now();
-    assert!(regen(&variants[0], &out).status().unwrap().success());
+    assert!(build(&variants[0], &out).status().unwrap().success());
     let full_run = start.elapsed();
 
     let mut random = Lcg(2026);
     let mut outcomes = [0usize; 2];
     for round in 0..24 {
-        let mut child = regen(&variants[(round + 1) % 2], &out).spawn().unwrap();
+        let mut child = build(&variants[(round + 1) % 2], &out).spawn().unwrap();
         let delay = random.below(full_run.as_micros() as u64 * 2);
         std::thread::sleep(Duration::from_micros(delay));
         // SIGKILL: no destructor, no cleanup, as when a machine loses power mid-run.
@@ -139,7 +142,7 @@ fn killed_at_any_moment_leaves_old_or_new_feeds() {
         outcomes[0], outcomes[1]
     );
     // A complete run afterwards cleans up what the killed runs staged.
-    assert!(regen(&variants[0], &out).status().unwrap().success());
+    assert!(build(&variants[0], &out).status().unwrap().success());
     assert_eq!(temporaries(&out), Vec::<String>::new());
     assert_eq!(feeds(&out), expected[0]);
 }
@@ -151,7 +154,7 @@ fn a_full_disk_leaves_the_old_feeds() {
     let small = corpus(dir.path(), 1, 0);
     let large = corpus(dir.path(), 60, 1);
     let out = dir.path().join("feeds");
-    assert!(regen(&small, &out).status().unwrap().success());
+    assert!(build(&small, &out).status().unwrap().success());
     let before = feeds(&out);
 
     // A file size limit makes writes fail with EFBIG, as a full disk fails them with ENOSPC; it
@@ -159,8 +162,8 @@ fn a_full_disk_leaves_the_old_feeds() {
     let output = Command::new("sh")
         .arg("-c")
         .arg("ulimit -f 64 && trap '' XFSZ && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_xtask"))
-        .args(["regen", "--seeds"])
+        .arg(env!("CARGO_BIN_EXE_wirefeed"))
+        .args(["build", "--seeds"])
         .arg(&large)
         .arg("--out")
         .arg(&out)
@@ -182,7 +185,7 @@ fn an_output_directory_that_cannot_be_made_is_a_one_line_error() {
     let seeds = corpus(dir.path(), 1, 0);
     fs::write(dir.path().join("blocker"), "a file, not a directory").unwrap();
     let output =
-        regen(&seeds, Path::new("blocker/feeds")).current_dir(dir.path()).output().unwrap();
+        build(&seeds, Path::new("blocker/feeds")).current_dir(dir.path()).output().unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
@@ -200,7 +203,7 @@ fn concurrent_runs_leave_complete_feeds() {
     let out = dir.path().join("feeds");
     for round in 0..6 {
         let children: Vec<_> =
-            variants.iter().map(|seeds| regen(seeds, &out).spawn().unwrap()).collect();
+            variants.iter().map(|seeds| build(seeds, &out).spawn().unwrap()).collect();
         for child in children {
             let output = child.wait_with_output().unwrap();
             assert!(

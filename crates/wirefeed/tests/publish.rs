@@ -1,4 +1,4 @@
-//! `cargo xtask publish` against a WebSub hub stub on loopback: it refuses stale feeds, pings
+//! `wirefeed publish` against a WebSub hub stub on loopback: it refuses stale feeds, pings
 //! the hub once per changed live feed with `hub.mode=publish`, remembers what it told the hub,
 //! and fails clearly when the hub refuses.
 
@@ -18,9 +18,9 @@ struct Run {
     stderr: String,
 }
 
-fn xtask(dir: &Path, args: &[&str]) -> Run {
+fn wirefeed(dir: &Path, args: &[&str]) -> Run {
     let output =
-        Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(dir).output().unwrap();
+        Command::new(env!("CARGO_BIN_EXE_wirefeed")).args(args).current_dir(dir).output().unwrap();
     Run { code: output.status.code().unwrap(), stderr: String::from_utf8(output.stderr).unwrap() }
 }
 
@@ -106,14 +106,14 @@ fn project(hub: &Hub) -> tempfile::TempDir {
 }
 
 fn regen(dir: &Path) {
-    let run = xtask(dir, &["regen", "--seeds", "seeds", "--out", "feeds"]);
+    let run = wirefeed(dir, &["build", "--seeds", "seeds", "--out", "feeds"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 fn publish(dir: &Path, extra: &[&str]) -> Run {
     let mut args = vec!["publish", "--seeds", "seeds", "--out", "feeds"];
     args.extend_from_slice(extra);
-    xtask(dir, &args)
+    wirefeed(dir, &args)
 }
 
 #[test]
@@ -182,7 +182,7 @@ fn stale_or_unreachable_is_refused() {
     write(dir.path().join("seeds/b.txt"), "date 2022-01-11\nNot regenerated yet.");
     let stale = publish(dir.path(), &["--ping"]);
     assert_eq!(stale.code, 1);
-    assert!(stale.stderr.contains("feeds is stale: run `cargo xtask regen`"), "{}", stale.stderr);
+    assert!(stale.stderr.contains("feeds is stale: run `wirefeed build`"), "{}", stale.stderr);
     assert!(hub.take().is_empty(), "stale feeds are never announced");
 
     // No hub setting: nothing to ping.
@@ -199,4 +199,63 @@ fn stale_or_unreachable_is_refused() {
     let unreachable = publish(dir.path(), &["--ping"]);
     assert_eq!(unreachable.code, 1);
     assert!(unreachable.stderr.contains("cannot reach the hub"), "{}", unreachable.stderr);
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// In CI nothing survives between runs: `--changed-since` asks git which feeds a push changed,
+/// and pings exactly those, with no record of its own.
+#[test]
+fn changed_since_a_commit_pings_what_git_says_changed() {
+    let hub = Hub::start();
+    let dir = project(&hub);
+    git(dir.path(), &["init", "--quiet"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "--quiet", "-m", "first"]);
+    let run = publish(dir.path(), &["--ping", "--changed-since", "HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(hub.take().is_empty(), "nothing changed since HEAD");
+
+    write(dir.path().join("seeds/b.txt"), "date 2022-01-11\nA second article.");
+    regen(dir.path());
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "--quiet", "-m", "second"]);
+    let run = publish(dir.path(), &["--ping", "--changed-since", "HEAD~1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let main = [
+        "https://news.example/atom.xml",
+        "https://news.example/feed.json",
+        "https://news.example/rss.xml",
+    ];
+    assert_eq!(hub.take(), main);
+    // Stateless: the same question gets the same answer.
+    assert_eq!(publish(dir.path(), &["--ping", "--changed-since", "HEAD~1"]).code, 0);
+    assert_eq!(hub.take(), main);
+
+    let run = publish(dir.path(), &["--ping", "--changed-since", "no-such-commit"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("git cannot compare feeds with no-such-commit"), "{}", run.stderr);
+}
+
+/// Every subcommand reads the same settings: a site built with `--config` is fresh for a
+/// publish with the same `--config`, and stale for one without it.
+#[test]
+fn publish_honours_the_config_the_build_used() {
+    let hub = Hub::start();
+    let dir = project(&hub);
+    write(dir.path().join("prod.toml"), "base-url = \"https://prod.example/\"\n");
+    let run = wirefeed(dir.path(), &["build", "--config", "prod.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = wirefeed(dir.path(), &["publish", "--config", "prod.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("is fresh and valid"), "{}", run.stderr);
+    assert_eq!(wirefeed(dir.path(), &["publish"]).code, 1);
 }

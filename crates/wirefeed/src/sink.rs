@@ -44,8 +44,6 @@ pub(crate) struct Sink {
     /// Unbuffered: the caller's `BufWriter` hands over large chunks.
     staged: Option<File>,
     scratch: Vec<u8>,
-    /// The first I/O error, which a renderer may pass on in its own words.
-    failure: Option<String>,
 }
 
 impl Sink {
@@ -56,26 +54,12 @@ impl Sink {
             Mode::Write(temporary) => Some(temporary),
             Mode::Check => None,
         };
-        Sink {
-            path,
-            temporary,
-            old,
-            matched: 0,
-            differs: false,
-            staged: None,
-            scratch: Vec::new(),
-            failure: None,
-        }
+        Sink { path, temporary, old, matched: 0, differs: false, staged: None, scratch: Vec::new() }
     }
 
     /// The file this sink compares with and replaces.
     pub(crate) fn path(&self) -> &std::path::Path {
         &self.path
-    }
-
-    /// The first I/O error a write met, as the system words it.
-    pub(crate) fn failure(&self) -> Option<&str> {
-        self.failure.as_deref()
     }
 
     /// Ends the file: whether it changed, and where the new content is staged. `sync` forces the
@@ -134,9 +118,7 @@ impl Sink {
 
 impl Write for Sink {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.write_through(bytes).inspect_err(|err| {
-            self.failure.get_or_insert_with(|| err.to_string());
-        })
+        self.write_through(bytes)
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -1,4 +1,4 @@
-//! `cargo xtask serve` on a loopback port, as a feed reader and an attacker see it: media types,
+//! `wirefeed serve` on a loopback port, as a feed reader and an attacker see it: media types,
 //! validators and `304 Not Modified`, compression, no way out of the served directory, and
 //! `--watch` regenerating on an edit.
 
@@ -38,8 +38,8 @@ fn project() -> tempfile::TempDir {
     write(dir.path().join("seeds/a.txt"), GOOD);
     write(dir.path().join("seeds/feed.toml"), "title = \"Served\"\n");
     write(dir.path().join("Cargo.toml"), SECRET);
-    let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["regen", "--seeds", "seeds", "--out", "feeds"])
+    let status = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
+        .args(["build", "--seeds", "seeds", "--out", "feeds"])
         .current_dir(dir.path())
         .stderr(Stdio::null())
         .status()
@@ -49,7 +49,7 @@ fn project() -> tempfile::TempDir {
 }
 
 fn serve(dir: &Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
         .args(["serve", "--port", "0", "--dir", "feeds"])
         .args(extra)
         .current_dir(dir)

@@ -1,4 +1,4 @@
-//! `cargo xtask serve`: `feeds/` over HTTP on loopback, as a good static host serves it.
+//! `wirefeed serve`: the site over HTTP on loopback, as a good static host serves it.
 //!
 //! Each file goes out with the media type of its format, a weak `ETag` and `Last-Modified`,
 //! `304 Not Modified` for conditional requests that match, and gzip or brotli when the client
@@ -9,9 +9,8 @@
 
 use std::{
     io::Write as _,
-    net::{IpAddr, Ipv4Addr, SocketAddr},
+    net::SocketAddr,
     path::{Path, PathBuf},
-    process::ExitCode,
     sync::{Arc, mpsc},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
@@ -26,60 +25,47 @@ use axum::{
 };
 use tower_http::compression::CompressionLayer;
 
-use crate::{display, project_root, regen};
+use crate::{
+    build::{Mode, Options, Report, build},
+    error::BuildError,
+    project::{Project, display},
+};
 
-/// Options of `cargo xtask serve`.
-#[derive(clap::Args)]
-pub(crate) struct Args {
-    /// Port to listen on; 0 picks a free one
-    #[arg(long, default_value_t = 8000)]
-    port: u16,
-    /// Address to listen on: loopback unless you mean to serve the network (e.g. 0.0.0.0)
-    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
-    bind: IpAddr,
-    /// Directory to serve [default: feeds/]
-    #[arg(long, value_name = "DIR")]
-    dir: Option<PathBuf>,
-    /// Regenerate the served directory when a seed or the settings change
-    #[arg(long)]
+/// What `--watch` does with each build's result.
+pub type Reporter = Box<dyn Fn(Result<Report, BuildError>) + Send>;
+
+/// Serves the project's output directory on `address` until the process ends; with `watch`,
+/// rebuilds it after each burst of changes to the seeds or the settings, and hands each
+/// build's result to `report`. The first line of standard output is the address served.
+pub fn serve(
+    project: &Project,
+    address: SocketAddr,
     watch: bool,
-    /// Directory of wire articles to watch [default: seeds/]
-    #[arg(long, value_name = "DIR")]
-    seeds: Option<PathBuf>,
-}
-
-pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let root = project_root();
-    let dir = args.dir.clone().unwrap_or_else(|| root.join("feeds"));
+    report: Reporter,
+) -> anyhow::Result<()> {
+    let dir = project.out();
     let served =
-        dir.canonicalize().with_context(|| format!("{}: cannot serve it", display(&dir)))?;
-    let _watcher = if args.watch {
-        let seeds = args.seeds.clone().unwrap_or_else(|| root.join("seeds"));
-        Some(watch(seeds, dir.clone())?)
-    } else {
-        None
-    };
+        dir.canonicalize().with_context(|| format!("{}: cannot serve it", display(dir)))?;
+    let _watcher = if watch { Some(watch_seeds(project.clone(), report)?) } else { None };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let address = SocketAddr::new(args.bind, args.port);
         let listener = tokio::net::TcpListener::bind(address)
             .await
             .with_context(|| format!("cannot listen on {address}"))?;
         let address = listener.local_addr()?;
         // The first line of standard output is the address, so scripts and tests can read it.
-        println!("serving {} at http://{address}/", display(&dir));
+        println!("serving {} at http://{address}/", display(dir));
         std::io::stdout().flush()?;
         axum::serve(listener, router(served)).await.context("the server stopped")
-    })?;
-    Ok(ExitCode::SUCCESS)
+    })
 }
 
 /// The whole server: every request goes to `respond`, compressed on the way out when the client
 /// accepts it.
-pub(crate) fn router(served: PathBuf) -> Router {
+fn router(served: PathBuf) -> Router {
     Router::new()
         .fallback(respond)
         .with_state(Arc::new(served))
@@ -145,7 +131,7 @@ fn header_value(text: &str) -> HeaderValue {
 /// could lead anywhere else: `..` or `.` segments (percent-encoded too), hidden files such as
 /// regen's state, backslashes, NUL, or text that is not UTF-8. A path ending in `/` names that
 /// directory's `index.html`.
-pub(crate) fn relative_path(request_path: &str) -> Option<PathBuf> {
+fn relative_path(request_path: &str) -> Option<PathBuf> {
     let decoded = percent_encoding::percent_decode_str(request_path).decode_utf8().ok()?;
     let rest = decoded.strip_prefix('/')?;
     if rest.contains(['\\', '\0']) {
@@ -193,13 +179,14 @@ fn not_modified(request: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
 }
 
 /// The media type of a served file: the site's own (`feed::media_type`), else by extension.
-pub(crate) fn content_type(path: &Path) -> &'static str {
-    // The site's media types depend on the file name alone.
-    let site_type = path.file_name().and_then(|name| name.to_str()).and_then(feed::media_type);
+fn content_type(path: &Path) -> &'static str {
+    let site_type = path.to_str().and_then(|path| feed::media_type(&path.replace('\\', "/")));
     if let Some(media_type) = site_type {
         return media_type;
     }
     match path.extension().and_then(|extension| extension.to_str()).unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
         "xml" => "application/xml",
         "json" => "application/json",
         "txt" => "text/plain; charset=utf-8",
@@ -209,9 +196,9 @@ pub(crate) fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Starts watching the seeds: each burst of changes is followed by one `regen` into `out`.
+/// Starts watching the seeds: each burst of changes is followed by one build of the project.
 /// Dropping the returned watcher stops it.
-fn watch(seeds: PathBuf, out: PathBuf) -> anyhow::Result<notify::RecommendedWatcher> {
+fn watch_seeds(project: Project, report: Reporter) -> anyhow::Result<notify::RecommendedWatcher> {
     use notify::Watcher as _;
     let (sender, receiver) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -220,18 +207,23 @@ fn watch(seeds: PathBuf, out: PathBuf) -> anyhow::Result<notify::RecommendedWatc
         }
     })
     .context("cannot watch the seeds")?;
+    let seeds = project.seeds();
     watcher
-        .watch(&seeds, notify::RecursiveMode::NonRecursive)
-        .with_context(|| format!("{}: cannot watch it", display(&seeds)))?;
-    eprintln!("watching {}: an edited seed regenerates {}", display(&seeds), display(&out));
+        .watch(seeds, notify::RecursiveMode::NonRecursive)
+        .with_context(|| format!("{}: cannot watch it", display(seeds)))?;
+    if let Some(config) = project.settings_path()
+        && !config.starts_with(seeds)
+    {
+        watcher
+            .watch(&config, notify::RecursiveMode::NonRecursive)
+            .with_context(|| format!("{}: cannot watch it", display(&config)))?;
+    }
+    eprintln!("watching {}: an edited seed rebuilds {}", display(seeds), display(project.out()));
     std::thread::spawn(move || {
         while receiver.recv().is_ok() {
             // An editor saves in several steps: wait for the burst to end, then build once.
             while receiver.recv_timeout(Duration::from_millis(200)).is_ok() {}
-            let args = regen::Args::new(seeds.clone(), out.clone());
-            if let Err(err) = regen::run(&args) {
-                eprintln!("error: {err:#}");
-            }
+            report(build(&project, Options { mode: Mode::Write, keep_going: false }));
         }
     });
     Ok(watcher)

@@ -1,0 +1,42 @@
+//! wirefeed: news-agency wire articles in, a static site of feeds out.
+//!
+//! The engine behind the `wirefeed` command and this repository's `cargo xtask`: a
+//! [`Project`] says where the seeds, the settings, the site and the cache are; [`build`] parses
+//! every seed (the `article` crate), plans and renders every file of the site (the `feed`
+//! crate), streams each through a comparison with the file on disk, stages what changed, syncs
+//! once and renames, or in check mode only reports what differs. [`validate`] runs the
+//! independent `validator` over the feeds, [`publish`] refuses stale or invalid sites and pings
+//! a WebSub hub (feature `ping`), `serve` is a local static host (feature `serve`), and [`init`]
+//! scaffolds a new site.
+//!
+//! ```no_run
+//! use wirefeed::{Mode, Options, Outcome, Project};
+//!
+//! let project = Project::at(std::path::Path::new("/srv/newsroom"));
+//! let report = wirefeed::build(&project, Options { mode: Mode::Write, keep_going: false })?;
+//! if let Outcome::Written { rewritten, .. } = report.outcome {
+//!     println!("{rewritten} files rewritten");
+//! }
+//! # Ok::<(), wirefeed::BuildError>(())
+//! ```
+
+#![warn(missing_docs)]
+
+mod build;
+pub mod cli;
+mod error;
+pub mod init;
+mod progress;
+mod project;
+pub mod publish;
+#[cfg(feature = "serve")]
+pub mod serve;
+mod sink;
+mod state;
+pub mod validate;
+
+pub use crate::{
+    build::{Loaded, Mode, Options, Outcome, Report, build, compare, list_files, load},
+    error::{BuildError, SeedProblem, SeedWarning, Stale},
+    project::{CACHE_DIR, Project, ProjectArgs, SETTINGS_FILE, SettingsProblem, display},
+};

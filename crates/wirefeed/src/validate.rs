@@ -1,0 +1,57 @@
+//! Validation: the `validator` crate over the site's XML feeds, file by file.
+
+use std::{
+    fs, io,
+    path::{Path, PathBuf},
+};
+
+use validator::{Diagnostic, Severity};
+
+/// What the validator found in one file.
+#[derive(Debug)]
+pub struct Checked {
+    /// The file.
+    pub path: PathBuf,
+    /// Every finding, in document order.
+    pub findings: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// How many findings are errors.
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    /// How many findings are warnings.
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|finding| finding.severity == severity).count()
+    }
+}
+
+/// Reads and validates one feed.
+pub fn check_file(path: &Path) -> io::Result<Checked> {
+    let bytes = fs::read(path)?;
+    Ok(Checked { path: path.to_owned(), findings: validator::validate(&bytes) })
+}
+
+/// Every `.xml` file under `out`, in path order.
+pub fn feed_files(out: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut directories = vec![out.to_owned()];
+    while let Some(directory) = directories.pop() {
+        for entry in fs::read_dir(&directory)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                directories.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "xml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
