@@ -65,7 +65,10 @@ pub(crate) fn split(paragraphs: &[Paragraph<'_>]) -> Body {
         place: None,
     };
     // A digest of datelined items (`SYDNEY - ...`, `PERTH - ...`) has no one dateline.
-    let start = find_dateline(paragraphs).filter(|_| !is_digest(paragraphs));
+    let (start, mut found) = match find_dateline(paragraphs).filter(|_| !is_digest(paragraphs)) {
+        Some((start, found)) => (Some(start), Some(found)),
+        None => (None, None),
+    };
     let dateline_found = start.is_some();
     let (start_paragraph, start_line, start_column) = start
         .or_else(|| after_byline(paragraphs))
@@ -107,7 +110,8 @@ pub(crate) fn split(paragraphs: &[Paragraph<'_>]) -> Body {
     // A dateline alone in its paragraph is followed by the lede in the next one.
     let first_text = join(&texts[0].1);
     let mut lede_paragraph = first_text.clone();
-    let dateline = dateline::find(&first_text);
+    // The dateline found on the start of this text is the one of all of it.
+    let dateline = found.take().or_else(|| dateline::find(&first_text));
     if let Some(found) = &dateline
         && first_text.len() == found.len()
         && texts.len() > 1
@@ -154,7 +158,7 @@ pub(crate) fn split(paragraphs: &[Paragraph<'_>]) -> Body {
 
 /// Where the dateline is: a paragraph, a line in it, and a byte offset in that line (a dateline
 /// may follow other text on a line after a wide gap, in copy taken from a web page).
-fn find_dateline(paragraphs: &[Paragraph<'_>]) -> Option<(usize, usize, usize)> {
+fn find_dateline(paragraphs: &[Paragraph<'_>]) -> Option<((usize, usize, usize), Dateline)> {
     for (index, paragraph) in paragraphs.iter().enumerate().take(MAX_TOP_PARAGRAPHS) {
         for (line_index, line) in paragraph.lines.iter().enumerate() {
             let mut columns = vec![line.len() - line.trim_start().len()];
@@ -178,8 +182,8 @@ fn find_dateline(paragraphs: &[Paragraph<'_>]) -> Option<(usize, usize, usize)> 
                     text.push(' ');
                     text.push_str(more.trim());
                 }
-                if dateline::find(&text).is_some() {
-                    return Some((index, line_index, column));
+                if let Some(found) = dateline::find(&text) {
+                    return Some(((index, line_index, column), found));
                 }
             }
         }

@@ -204,7 +204,8 @@ pub(crate) fn inside(text: &str) -> Option<FurnitureKind> {
     if is_caption(text) {
         return Some(FurnitureKind::Caption);
     }
-    let lower = text.to_lowercase();
+    // Credits are short: only their start matters beyond a few hundred bytes.
+    let lower = text[..floor(text, text.len().min(500))].to_lowercase();
     if is_credit(text, &lower) && (text.starts_with('(') || lower.contains("contributed")) {
         return Some(FurnitureKind::Credit);
     }
@@ -214,17 +215,24 @@ pub(crate) fn inside(text: &str) -> Option<FurnitureKind> {
 /// Whether a line opens material not for publication: dpa's `# dpa NOTEBOOK`, `The following
 /// information is not for publication`.
 pub(crate) fn opens_not_for_publication(text: &str) -> bool {
-    let lower = text.trim().to_lowercase();
-    (lower.starts_with('#') && lower.contains("notebook")) || lower.contains("not for publication")
+    let text = text.trim();
+    if text.starts_with('#') {
+        return text.to_lowercase().contains("notebook");
+    }
+    // `not for publication`, `not intended for publication`; tested on bytes first, as this
+    // runs on every line of the text.
+    text.len() <= 200 && text.contains("ublication") && {
+        let lower = text.to_lowercase();
+        lower.contains("not for publication") || lower.contains("not intended for publication")
+    }
 }
 
 /// A separator line: `___`, `---`, `* * *`, `-0-`, `###`.
 pub(crate) fn is_separator(text: &str) -> bool {
     let text = text.trim();
-    let marks = text.chars().filter(|c| !c.is_whitespace()).count();
     (text == "-0-" || text == "—" || text == "–")
-        || (marks >= 3
-            && text.chars().all(|c| matches!(c, '_' | '-' | '*' | '#' | '=' | '~' | ' ' | '—')))
+        || (text.chars().all(|c| matches!(c, '_' | '-' | '*' | '#' | '=' | '~' | ' ' | '—'))
+            && text.chars().filter(|c| !c.is_whitespace()).count() >= 3)
 }
 
 /// `By NAME`, `By NAME and NAME`, `By NAME, AP Sports Writer`, `By Sue Baker, Reuters`,

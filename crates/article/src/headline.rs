@@ -270,7 +270,8 @@ fn drop_inner_clauses(sentence: &str) -> String {
     let mut rest = sentence;
     while let Some(comma) = rest.find(", ") {
         let after = &rest[comma + 2..];
-        let opener = OPENERS.iter().any(|opener| after.to_lowercase().starts_with(opener));
+        let start: String = after.chars().take(12).flat_map(char::to_lowercase).collect();
+        let opener = OPENERS.iter().any(|opener| start.starts_with(opener));
         let close = after.find(", ");
         match close {
             Some(close) if opener && close > 0 && !after[..close].contains(['"', '“', '«']) => {
@@ -666,7 +667,8 @@ fn drop_relative_tail(head: &str) -> String {
         ["who ", "which ", "whose ", "a ", "an ", "the ", "который", "которая"];
     let mut out = head;
     for (comma, _) in head.match_indices(", ") {
-        let after = head[comma + 2..].to_lowercase();
+        let after: String =
+            head[comma + 2..].chars().take(12).flat_map(char::to_lowercase).collect();
         if OPENERS.iter().any(|opener| after.starts_with(opener)) {
             out = &head[..comma];
             break;
