@@ -115,7 +115,7 @@ pub(crate) fn split(paragraphs: &[Paragraph<'_>]) -> Body {
     if let Some(found) = &dateline
         && first_text.len() == found.len()
         && texts.len() > 1
-        && furniture::inside(&join(&texts[1].1)).is_none()
+        && !furniture::is_separator(&join(&texts[1].1))
     {
         let next = texts.remove(1);
         lede_paragraph = format!("{first_text} {}", join(&next.1));

@@ -204,6 +204,16 @@ pub(crate) fn inside(text: &str) -> Option<FurnitureKind> {
     if is_caption(text) {
         return Some(FurnitureKind::Caption);
     }
+    // A byline or an agency line standing alone between paragraphs, as copy assembled from
+    // several takes carries them.
+    if text.chars().count() <= 80 {
+        if byline_names(text).is_some() || is_role_line(text) {
+            return Some(FurnitureKind::Byline);
+        }
+        if agency_line(text).is_some() {
+            return Some(FurnitureKind::Agency);
+        }
+    }
     // Credits are short: only their start matters beyond a few hundred bytes.
     let lower = text[..floor(text, text.len().min(500))].to_lowercase();
     if is_credit(text, &lower) && (text.starts_with('(') || lower.contains("contributed")) {
