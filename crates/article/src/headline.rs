@@ -90,7 +90,7 @@ fn clause_cut(sentence: &str, language: Language) -> Option<String> {
 const MIN_CUT_CHARS: usize = 40;
 
 /// Words a headline may not end with: it would dangle.
-const DANGLING: [&str; 46] = [
+const DANGLING: [&str; 74] = [
     "due",
     "namely",
     "including",
@@ -137,6 +137,34 @@ const DANGLING: [&str; 46] = [
     "что",
     "к",
     "не",
+    "de",
+    "la",
+    "le",
+    "les",
+    "des",
+    "du",
+    "el",
+    "los",
+    "las",
+    "del",
+    "il",
+    "lo",
+    "gli",
+    "di",
+    "da",
+    "os",
+    "as",
+    "do",
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "het",
+    "een",
+    "et",
+    "y",
+    "und",
 ];
 
 /// Byte offsets where a clause may be cut: before a comma, semicolon, colon or dash, and before
@@ -236,7 +264,34 @@ fn boundaries(text: &str) -> Vec<usize> {
         " par ",
         " après ",
     ];
-    for word in BEFORE.iter().chain(&PHRASES) {
+    // Conjunctions and prepositions of the other languages agencies write in.
+    const OTHER: [&str; 24] = [
+        " que ",
+        " en ",
+        " con ",
+        " para ",
+        " tras ",
+        " durante ",
+        " che ",
+        " per ",
+        " nel ",
+        " dopo ",
+        " em ",
+        " com ",
+        " após ",
+        " met ",
+        " voor ",
+        " op ",
+        " na ",
+        " dat ",
+        " omdat ",
+        " weil ",
+        " dass ",
+        " während ",
+        " qui ",
+        " lors ",
+    ];
+    for word in BEFORE.iter().chain(&PHRASES).chain(&OTHER) {
         ends.extend(text.match_indices(word).map(|(index, _)| index));
     }
     // Chinese and Japanese punctuation.
@@ -395,6 +450,26 @@ const PRESENT: [&str; 100] = [
     "means",
 ];
 
+/// Russian nouns of the news that end like verbs.
+const NOUNS_LIKE_VERBS: [&str; 16] = [
+    "число",
+    "дело",
+    "село",
+    "тело",
+    "слово",
+    "стекло",
+    "масло",
+    "крыло",
+    "совет",
+    "бюджет",
+    "ответ",
+    "запрет",
+    "предмет",
+    "портрет",
+    "кабинет",
+    "интернет",
+];
+
 /// The language of a sentence, as far as the verb heuristics need it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Language {
@@ -448,11 +523,19 @@ fn has_verb(text: &str, language: Language) -> bool {
         Language::Russian => {
             return words.iter().any(|word| {
                 let length = word.chars().count();
+                // Nouns that end like verbs: `число`, `представители`.
+                let noun = NOUNS_LIKE_VERBS.contains(&word.as_str()) || word.ends_with("тели");
                 length >= 3
+                    && !noun
                     && (["л", "ла", "ло", "ли", "ет", "ит", "ут", "ют", "ат", "ят", "ся", "сь"]
                         .iter()
                         .any(|ending| word.ends_with(ending))
-                        || matches!(word.as_str(), "будет" | "может" | "есть" | "нет" | "будут"))
+                        || matches!(word.as_str(), "будет" | "может" | "есть" | "нет" | "будут")
+                        // Short participles: `наказан`, `задержана`, `зафиксировано`.
+                        || (length >= 6
+                            && ["ан", "ен", "ана", "ена", "ано", "ено", "аны", "ены"]
+                                .iter()
+                                .any(|ending| word.ends_with(ending))))
             });
         }
         Language::English => {}
