@@ -417,7 +417,8 @@ fn bare_style(paragraph: &str) -> Option<Dateline> {
     let head = parse_head(candidate)?;
     let shouting = head.places.first().is_some_and(|place| {
         !place.original.chars().any(char::is_lowercase)
-            && place.original.chars().filter(|c| c.is_alphabetic()).count() >= 4
+            // Five letters at least: `NATO — The alliance ...` is no place.
+            && place.original.chars().filter(|c| c.is_alphabetic()).count() >= 5
     });
     // `SHAH ALAM – The number ...`: a place in capitals alone, before a sentence.
     let sentence =

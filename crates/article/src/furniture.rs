@@ -177,10 +177,29 @@ pub(crate) fn trailer(text: &str) -> Option<FurnitureKind> {
     if text.chars().count() <= 80 && byline_names(text).is_some_and(|names| !names.is_empty()) {
         return Some(FurnitureKind::Byline);
     }
-    if lower.starts_with("copyright") || lower.starts_with('©') || lower.starts_with("(c) ") {
+    // Corrections at the end: `This story has been corrected to show ...`.
+    if (lower.starts_with("this story has been corrected")
+        || lower.starts_with("this version corrects")
+        || lower.starts_with("this story has been updated")
+        || lower.starts_with("correction:"))
+        && text.len() <= 400
+    {
+        return Some(FurnitureKind::Note);
+    }
+    // Legal lines: `Copyright ...`, `© 2024 AFP`, `All rights reserved.`, `Our Standards: The
+    // Thomson Reuters Trust Principles.`, `This material may not be published ...`.
+    if lower.starts_with("copyright")
+        || lower.starts_with('©')
+        || lower.starts_with("(c) ")
+        || lower.starts_with("all rights reserved")
+        || lower.starts_with("our standards:")
+        || lower.starts_with("this material may not be published")
+    {
         return Some(FurnitureKind::Copyright);
     }
-    if is_sign_off(text) || is_transmission(text) {
+    // A desk's address on a line of its own (Yonhap: `jane@yna.co.kr`).
+    let address = !text.contains(' ') && text.contains('@') && text.contains('.');
+    if is_sign_off(text) || is_transmission(text) || address {
         return Some(FurnitureKind::SignOff);
     }
     if is_caption(text) {
@@ -227,7 +246,8 @@ pub(crate) fn inside(text: &str) -> Option<FurnitureKind> {
 pub(crate) fn opens_not_for_publication(text: &str) -> bool {
     let text = text.trim();
     if text.starts_with('#') {
-        return text.to_lowercase().contains("notebook");
+        let lower = text.to_lowercase();
+        return lower.contains("notebook") || lower.contains("notizblock");
     }
     // `not for publication`, `not intended for publication`; tested on bytes first, as this
     // runs on every line of the text.
@@ -636,7 +656,10 @@ fn is_credit(text: &str, lower: &str) -> bool {
     ];
     let inner = lower.trim_start_matches('(');
     STARTS.iter().any(|start| inner.starts_with(start))
-        || (lower.contains("contributed to this report") || lower.contains("contributed reporting"))
+        || (lower.contains("contributed to this report")
+            || lower.contains("contributed to this story")
+            || lower.contains("contributed reporting")
+            || (lower.contains(" contributed") && text.ends_with('.') && text.len() <= 300))
             && text.chars().count() <= 400
         || (lower.starts_with("this report by") && lower.contains("first published"))
 }
@@ -713,13 +736,13 @@ fn is_sign_off(text: &str) -> bool {
     let mut words = bare.split_whitespace();
     let first = words.next().unwrap_or("");
     let rest: Vec<&str> = words.collect();
-    tables::agency(first).is_some()
-        && rest.len() <= 6
-        && rest.iter().all(|word| {
-            word.len() <= 4 && !word.chars().any(|c| c.is_ascii_digit())
-                || word.chars().all(|c| c.is_ascii_alphanumeric()) && word.len() <= 6
+    // Desk codes may be joined by slashes: `EFE xx/yy`.
+    let code = |word: &&str| {
+        word.split('/').all(|part| {
+            (1..=6).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
         })
-        && (rest.is_empty() || rest.iter().all(|word| word.chars().all(|c| c.is_alphanumeric())))
+    };
+    tables::agency(first).is_some() && rest.len() <= 6 && rest.iter().all(code)
 }
 
 /// A sign-off at the very end of the last paragraph, after its last sentence: `... threat. –

@@ -1355,3 +1355,71 @@ fn more_agencies_conventions() {
     "#]],
     );
 }
+
+#[test]
+fn more_trailers() {
+    check(
+        "date 2024-01-05\nWASHINGTON (AP) — The Senate voted.\n\nIt was close.\n\nThis story has been corrected to show the vote was 51-49.\n\nCopyright 2024 The Associated Press. All rights reserved.",
+        expect![[r#"
+            id: key
+            headline: The Senate voted (derived)
+            published: 2024-01-05T00:00:00+03:00
+            dateline: WASHINGTON (AP) —
+            place: Washington (WASHINGTON, United States)
+            agency: AP
+            byline: AP
+            lede: The Senate voted.
+            p: It was close.
+            furniture note: This story has been corrected to show the vote was 51-49.
+            furniture copyright: Copyright 2024 The Associated Press. All rights reserved.
+        "#]],
+    );
+    check(
+        "date 2024-01-05\nSEOUL, Jan. 5 (Yonhap) -- Korea grew.\n\nIt was fast.\n\njane@yna.co.kr\n\n(END)",
+        expect![[r#"
+            id: key
+            headline: Korea grew (derived)
+            published: 2024-01-05T00:00:00+03:00
+            dateline: SEOUL, Jan. 5 (Yonhap) --
+            place: Seoul (SEOUL, South Korea)
+            agency: Yonhap
+            byline: Yonhap
+            lede: Korea grew.
+            p: It was fast.
+            furniture sign-off: jane@yna.co.kr
+            furniture sign-off: (END)
+        "#]],
+    );
+    check("date 2024-01-05\nMadrid, 5 ene (EFE).- España creció.\n\nEFE xx/yy", expect![[r#"
+        id: key
+        headline: España creció (derived)
+        published: 2024-01-05T00:00:00+03:00
+        dateline: Madrid, 5 ene (EFE).-
+        place: Madrid (Spain)
+        agency: EFE
+        byline: EFE
+        lede: España creció.
+        furniture sign-off: EFE xx/yy
+    "#]]);
+    check(
+        "date 2024-01-05\nLONDON, Jan 5 (Reuters) - Britain grew.\n\n(Reporting by Jane Doe)\n\nOur Standards: The Thomson Reuters Trust Principles.",
+        expect![[r#"
+            id: key
+            headline: Britain grew (derived)
+            published: 2024-01-05T00:00:00+03:00
+            dateline: LONDON, Jan 5 (Reuters) -
+            place: London (LONDON, United Kingdom)
+            agency: Reuters
+            byline: Reuters
+            lede: Britain grew.
+            furniture credit: (Reporting by Jane Doe)
+            furniture copyright: Our Standards: The Thomson Reuters Trust Principles.
+        "#]],
+    );
+    check("date 2024-01-05\nNATO — The alliance met.", expect![[r#"
+        id: key
+        headline: NATO — The alliance met (derived)
+        published: 2024-01-05T00:00:00+03:00
+        lede: NATO — The alliance met.
+    "#]]);
+}
