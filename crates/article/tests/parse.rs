@@ -1390,7 +1390,9 @@ fn more_trailers() {
             furniture sign-off: (END)
         "#]],
     );
-    check("date 2024-01-05\nMadrid, 5 ene (EFE).- España creció.\n\nEFE xx/yy", expect![[r#"
+    check(
+        "date 2024-01-05\nMadrid, 5 ene (EFE).- España creció.\n\nEFE xx/yy",
+        expect![[r#"
         id: key
         headline: España creció (derived)
         published: 2024-01-05T00:00:00+03:00
@@ -1400,7 +1402,8 @@ fn more_trailers() {
         byline: EFE
         lede: España creció.
         furniture sign-off: EFE xx/yy
-    "#]]);
+    "#]],
+    );
     check(
         "date 2024-01-05\nLONDON, Jan 5 (Reuters) - Britain grew.\n\n(Reporting by Jane Doe)\n\nOur Standards: The Thomson Reuters Trust Principles.",
         expect![[r#"
@@ -1416,10 +1419,13 @@ fn more_trailers() {
             furniture copyright: Our Standards: The Thomson Reuters Trust Principles.
         "#]],
     );
-    check("date 2024-01-05\nNATO — The alliance met.", expect![[r#"
+    check(
+        "date 2024-01-05\nNATO — The alliance met.",
+        expect![[r#"
         id: key
         headline: NATO — The alliance met (derived)
         published: 2024-01-05T00:00:00+03:00
         lede: NATO — The alliance met.
-    "#]]);
+    "#]],
+    );
 }
