@@ -27,22 +27,29 @@ use wirefeed::{
 #[derive(Parser)]
 #[command(name = "cargo xtask", about)]
 struct Cli {
-    #[command(flatten)]
-    project: ProjectArgs,
     #[command(subcommand)]
     task: Task,
+}
+
+/// A `wirefeed` subcommand's options and the project options, which default to this checkout.
+#[derive(clap::Args)]
+struct On<T: clap::Args> {
+    #[command(flatten)]
+    project: ProjectArgs,
+    #[command(flatten)]
+    args: T,
 }
 
 #[derive(Subcommand)]
 enum Task {
     /// Regenerate feeds/ from seeds/ (the main job): `wirefeed build` on this checkout.
-    Regen(BuildArgs),
+    Regen(On<BuildArgs>),
     /// Check feeds against the rules of RSS 2.0, Atom 1.0 and XML 1.0.
-    Validate(ValidateArgs),
+    Validate(On<ValidateArgs>),
     /// Serve feeds/ over HTTP on 127.0.0.1, as a static host would.
-    Serve(ServeArgs),
+    Serve(On<ServeArgs>),
     /// Check that feeds/ is fresh and valid; with --ping, notify the WebSub hub.
-    Publish(PublishArgs),
+    Publish(On<PublishArgs>),
     /// Write a deterministic synthetic wire corpus.
     Corpus(corpus::Args),
     /// Time builds against the floor (reading the inputs, writing the outputs).
@@ -53,12 +60,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let invocation =
         Invocation { default_root: project_root(), build_command: "cargo xtask regen" };
-    let project = cli.project.resolve(&invocation.default_root);
+    let root = &invocation.default_root;
     cli::finish(match &cli.task {
-        Task::Regen(args) => cli::run_build(&project, args, &invocation),
-        Task::Validate(args) => cli::run_validate(&project, args),
-        Task::Serve(args) => cli::run_serve(&project, args, &invocation),
-        Task::Publish(args) => cli::run_publish(&project, args, &invocation),
+        Task::Regen(on) => cli::run_build(&on.project.resolve(root), &on.args, &invocation),
+        Task::Validate(on) => cli::run_validate(&on.project.resolve(root), &on.args),
+        Task::Serve(on) => cli::run_serve(&on.project.resolve(root), &on.args, &invocation),
+        Task::Publish(on) => cli::run_publish(&on.project.resolve(root), &on.args, &invocation),
         Task::Corpus(args) => corpus::run(args),
         Task::Bench(args) => bench::run(args),
     })

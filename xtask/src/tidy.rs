@@ -82,14 +82,16 @@ mod tests {
                     .collect()
             };
             for member in graph["workspace_members"].as_array().unwrap() {
+                // Visited by package id: two versions of one crate have different dependencies.
                 let mut seen = std::collections::BTreeSet::new();
                 let mut pending = direct(member);
                 while let Some(id) = pending.pop() {
-                    if seen.insert(name_of(&id)) {
+                    if seen.insert(id.as_str().unwrap().to_owned()) {
                         pending.extend(direct(&id));
                     }
                 }
-                all.insert(name_of(member), seen);
+                let names = seen.iter().map(|id| name_of(&serde_json::Value::from(id.as_str())));
+                all.insert(name_of(member), names.collect());
             }
         }
         all

@@ -1,4 +1,4 @@
-//! The site: every file `regen` writes, as bytes by path, from settings and articles.
+//! The site: every file a build writes, as bytes by path, from settings and articles.
 //!
 //! This is where the pages of `page` meet the formats: each page as Atom, RSS and HTML, the main
 //! feed also as JSON Feed, the OPML list of them all, one HTML page per article and the

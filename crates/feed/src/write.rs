@@ -19,7 +19,7 @@ pub enum WriteError {
         /// Which format.
         format: &'static str,
         /// What its writer said.
-        message: String,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A document streamed in pieces did not have a piece where it must be; the writer crate
     /// writes it differently than this crate expects. A bug, reported rather than hidden.
@@ -30,8 +30,11 @@ pub enum WriteError {
 }
 
 impl WriteError {
-    pub(crate) fn format(format: &'static str, error: impl fmt::Display) -> WriteError {
-        WriteError::Format { format, message: error.to_string() }
+    pub(crate) fn format(
+        format: &'static str,
+        error: impl std::error::Error + Send + Sync + 'static,
+    ) -> WriteError {
+        WriteError::Format { format, source: Box::new(error) }
     }
 }
 
@@ -39,8 +42,8 @@ impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WriteError::Io(error) => write!(f, "{error}"),
-            WriteError::Format { format, message } => {
-                write!(f, "cannot write the {format} document: {message}")
+            WriteError::Format { format, source } => {
+                write!(f, "cannot write the {format} document: {source}")
             }
             WriteError::Splice { missing } => {
                 write!(f, "cannot stream the document: {missing} is missing")
@@ -53,7 +56,8 @@ impl std::error::Error for WriteError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             WriteError::Io(error) => Some(error),
-            _ => None,
+            WriteError::Format { source, .. } => Some(source.as_ref()),
+            WriteError::Splice { .. } => None,
         }
     }
 }

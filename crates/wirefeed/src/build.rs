@@ -94,6 +94,7 @@ pub fn build(project: &Project, options: Options) -> Result<Report, BuildError> 
     };
     if let Some(inputs) = &inputs
         && state::matches(project, inputs, &list_files(out))
+        && LEGACY_STATE.iter().all(|name| !out.join(name).exists())
     {
         return Ok(Report {
             seeds: 0,
@@ -112,7 +113,11 @@ pub fn build(project: &Project, options: Options) -> Result<Report, BuildError> 
         });
     }
     if loaded.articles.is_empty() {
-        return Err(BuildError::NoArticles { seeds: project.seeds().to_owned() });
+        return Err(BuildError::NoArticles {
+            seeds: project.seeds().to_owned(),
+            problems: loaded.problems,
+            warnings: loaded.warnings,
+        });
     }
     let site = loaded.site();
     let outcome = match options.mode {
@@ -283,13 +288,15 @@ pub fn compare(out: &Path, site: &feed::Site<'_>) -> Result<Vec<Stale>, BuildErr
     for result in compared {
         stale.extend(result?);
     }
-    stale.sort_by(|a, b| a.path().cmp(b.path()));
     let names: Vec<String> = site.paths();
-    for name in list_files(out) {
+    let legacy =
+        LEGACY_STATE.iter().map(|name| name.to_string()).filter(|name| out.join(name).exists());
+    for name in list_files(out).into_iter().chain(legacy) {
         if names.binary_search(&name).is_err() {
             stale.push(Stale::Stray(out.join(name)));
         }
     }
+    stale.sort_by(|a, b| a.path().cmp(b.path()));
     Ok(stale)
 }
 
@@ -317,16 +324,17 @@ fn stream(
     sync: bool,
 ) -> Result<Changed, BuildError> {
     let path = sink.path().to_owned();
+    // A sink that only compares reads the old file; one that writes also stages the new one.
+    let action = if sink.writes() { "write" } else { "compare" };
     let mut buffered = io::BufWriter::with_capacity(1 << 16, sink);
     site.write(file, &mut buffered).map_err(|error| match error {
         // The renderers write nowhere but into the sink: an I/O error is the file's.
-        WriteError::Io(error) => BuildError::io(&path, "write", error),
+        WriteError::Io(error) => BuildError::io(&path, action, error),
         error => BuildError::Render { path: path.clone(), error },
     })?;
-    let sink = buffered
-        .into_inner()
-        .map_err(|error| BuildError::io(&path, "write", error.into_error()))?;
-    Ok(match sink.finish(sync).map_err(|error| BuildError::io(&path, "write", error))? {
+    let sink =
+        buffered.into_inner().map_err(|error| BuildError::io(&path, action, error.into_error()))?;
+    Ok(match sink.finish(sync).map_err(|error| BuildError::io(&path, action, error))? {
         SinkOutcome::Unchanged => Changed::No,
         SinkOutcome::Staged(temporary) => Changed::Yes(Some(temporary)),
         SinkOutcome::Differs => Changed::Yes(None),
@@ -449,6 +457,10 @@ fn write(out: &Path, site: &feed::Site<'_>) -> Result<(usize, usize), BuildError
         let path = out.join(name);
         fs::remove_file(&path).map_err(|error| BuildError::io(&path, "remove", error))?;
     }
+    for name in LEGACY_STATE {
+        // Best effort: a leftover that cannot be removed is named by `--check`.
+        let _ = fs::remove_file(out.join(name));
+    }
     if !renames.is_empty() || !stale.is_empty() {
         for directory in &directories {
             if let Ok(dir) = fs::File::open(directory) {
@@ -459,6 +471,10 @@ fn write(out: &Path, site: &feed::Site<'_>) -> Result<(usize, usize), BuildError
     }
     Ok((renames.len(), stale.len()))
 }
+
+/// State files that versions before the cache kept inside the published directory: removed by
+/// a build, named by a check, so that an old clone does not publish them.
+const LEGACY_STATE: [&str; 2] = [".wirefeed-state", ".wirefeed-pinged"];
 
 /// The temporary file a process stages `name` in: hidden, and named after the process, so
 /// concurrent runs never write to the same temporary file.

@@ -4,7 +4,7 @@
 
 use std::{
     net::{IpAddr, Ipv4Addr},
-    path::{Path, PathBuf},
+    path::PathBuf,
     process::ExitCode,
 };
 
@@ -101,6 +101,9 @@ pub struct PublishArgs {
 pub struct InitArgs {
     /// Directory of the new site (created if needed)
     pub dir: PathBuf,
+    /// The git repository of wirefeed that the site's CI workflow installs the tool from
+    #[arg(long, value_name = "URL")]
+    pub wirefeed_git: Option<String>,
 }
 
 /// How the command line is invoked, for its messages.
@@ -126,7 +129,7 @@ pub fn main() -> ExitCode {
         #[cfg(feature = "serve")]
         Command::Serve(args) => run_serve(&project, args, &invocation),
         Command::Publish(args) => run_publish(&project, args, &invocation),
-        Command::Init(args) => run_init(&args.dir),
+        Command::Init(args) => run_init(args),
     };
     finish(result)
 }
@@ -160,18 +163,21 @@ fn print_build(
 ) -> ExitCode {
     let report = match report {
         Ok(report) => report,
-        Err(BuildError::BadSeeds { problems, warnings, seeds }) => {
-            for warning in &warnings {
-                eprintln!("{warning}");
-            }
-            for problem in &problems {
-                eprintln!("{problem}");
-            }
-            let error = BuildError::BadSeeds { problems, warnings, seeds };
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
         Err(error) => {
+            match &error {
+                BuildError::BadSeeds { problems, warnings, .. } => {
+                    warnings.iter().for_each(|warning| eprintln!("{warning}"));
+                    problems.iter().for_each(|problem| eprintln!("{problem}"));
+                }
+                // Only `--keep-going` gets this far with bad seeds: they were to be warnings.
+                BuildError::NoArticles { problems, warnings, .. } => {
+                    warnings.iter().for_each(|warning| eprintln!("{warning}"));
+                    problems.iter().for_each(|problem| {
+                        eprintln!("{}: warning: {}", problem.location(), problem.message())
+                    });
+                }
+                _ => {}
+            }
             eprintln!("error: {error}");
             return ExitCode::FAILURE;
         }
@@ -283,8 +289,9 @@ pub fn run_publish(
 }
 
 /// `init DIR`.
-pub fn run_init(dir: &Path) -> anyhow::Result<ExitCode> {
-    let written = init::init(dir)?;
+pub fn run_init(args: &InitArgs) -> anyhow::Result<ExitCode> {
+    let dir = &args.dir;
+    let written = init::init(dir, args.wirefeed_git.as_deref())?;
     for path in &written {
         eprintln!("wrote {}", display(path));
     }
@@ -292,5 +299,10 @@ pub fn run_init(dir: &Path) -> anyhow::Result<ExitCode> {
         "next: cd {} && wirefeed build, then publish feeds/ (see .github/workflows/wirefeed.yml)",
         display(dir)
     );
+    if args.wirefeed_git.is_none() {
+        eprintln!(
+            "the CI workflow needs the git URL of wirefeed: set WIREFEED_GIT in it, or run init with --wirefeed-git URL"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -73,14 +73,6 @@ impl SeedProblem {
         }
     }
 
-    /// The line of the seed the problem is on, when it is on one.
-    pub fn line(&self) -> Option<usize> {
-        match self {
-            SeedProblem::Invalid { error, .. } => Some(error.line()),
-            _ => None,
-        }
-    }
-
     /// `path`, `path:line` or `path:line:column`.
     pub fn location(&self) -> String {
         let path = display(self.path());
@@ -201,6 +193,10 @@ pub enum BuildError {
     NoArticles {
         /// The seeds directory.
         seeds: PathBuf,
+        /// The bad seeds, when `keep_going` let the build get this far.
+        problems: Vec<SeedProblem>,
+        /// The suspicious ones.
+        warnings: Vec<SeedWarning>,
     },
     /// The file system refused.
     Io {
@@ -240,7 +236,7 @@ impl fmt::Display for BuildError {
                 "{} of {seeds} seeds are bad; nothing was written (fix them, or publish the rest with --keep-going)",
                 problems.len()
             ),
-            BuildError::NoArticles { seeds } => write!(
+            BuildError::NoArticles { seeds, .. } => write!(
                 f,
                 "{}: no articles to publish; the feeds were left as they are",
                 display(seeds)

@@ -10,12 +10,15 @@ use std::{
 };
 
 /// The files of a new site, relative to its directory.
-pub const FILES: [(&str, &str); 4] = [
-    ("seeds/feed.toml", FEED_TOML),
-    ("seeds/welcome.txt", SAMPLE_ARTICLE),
-    (".gitignore", GITIGNORE),
-    (".github/workflows/wirefeed.yml", WORKFLOW),
-];
+pub const FILES: [&str; 4] =
+    ["seeds/feed.toml", "seeds/welcome.txt", ".gitignore", ".github/workflows/wirefeed.yml"];
+
+/// The text of each of [`FILES`]; `wirefeed_git` is the git repository CI installs wirefeed
+/// from, if known.
+fn texts(wirefeed_git: Option<&str>) -> [String; 4] {
+    let workflow = WORKFLOW.replace("{wirefeed-git}", wirefeed_git.unwrap_or_default());
+    [FEED_TOML.to_owned(), SAMPLE_ARTICLE.to_owned(), GITIGNORE.to_owned(), workflow]
+}
 
 /// Why `init` wrote nothing.
 #[derive(Debug)]
@@ -43,13 +46,15 @@ impl std::fmt::Display for InitError {
 
 impl std::error::Error for InitError {}
 
-/// Writes a new site into `dir` (created if needed); returns the files written.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
-    let paths: Vec<PathBuf> = FILES.iter().map(|(path, _)| dir.join(path)).collect();
+/// Writes a new site into `dir` (created if needed); returns the files written. The CI
+/// workflow installs wirefeed from the git repository `wirefeed_git`; without one, its first
+/// step asks for it.
+pub fn init(dir: &Path, wirefeed_git: Option<&str>) -> Result<Vec<PathBuf>, InitError> {
+    let paths: Vec<PathBuf> = FILES.iter().map(|path| dir.join(path)).collect();
     if let Some(existing) = paths.iter().find(|path| path.exists()) {
         return Err(InitError::Exists(existing.clone()));
     }
-    for (path, (_, text)) in paths.iter().zip(FILES) {
+    for (path, text) in paths.iter().zip(texts(wirefeed_git)) {
         let parent = path.parent().expect("every file is in the site's directory");
         fs::create_dir_all(parent).map_err(|error| InitError::Io(parent.to_owned(), error))?;
         fs::write(path, text).map_err(|error| InitError::Io(path.clone(), error))?;
@@ -114,6 +119,11 @@ on:
 permissions:
   contents: read
 
+env:
+  # The git repository to install the wirefeed tool from (`wirefeed init --wirefeed-git URL`
+  # fills it in).
+  WIREFEED_GIT: "{wirefeed-git}"
+
 concurrency:
   group: ${{ github.workflow }}-${{ github.ref }}
   cancel-in-progress: false
@@ -124,8 +134,13 @@ jobs:
     steps:
       - uses: actions/checkout@v4
       - uses: dtolnay/rust-toolchain@stable
-      # Installs the wirefeed tool (build features only: no HTTP server or client needed here).
-      - run: cargo install --locked wirefeed --no-default-features
+      - name: Install wirefeed (build features only; no HTTP server or client is needed here)
+        run: |
+          if [ -z "$WIREFEED_GIT" ]; then
+            echo "::error::set WIREFEED_GIT in .github/workflows/wirefeed.yml to the git URL of wirefeed"
+            exit 1
+          fi
+          cargo install --locked --git "$WIREFEED_GIT" wirefeed --no-default-features
       # feeds/ must be what `wirefeed build` makes of seeds/, and every feed must be valid.
       - run: wirefeed build --check
       - run: wirefeed validate
@@ -146,7 +161,7 @@ jobs:
         with:
           fetch-depth: 0
       - uses: dtolnay/rust-toolchain@stable
-      - run: cargo install --locked wirefeed --no-default-features --features ping
+      - run: cargo install --locked --git "$WIREFEED_GIT" wirefeed --no-default-features --features ping
       - run: wirefeed publish
       - uses: actions/configure-pages@v5
       - uses: actions/upload-pages-artifact@v3
@@ -168,12 +183,15 @@ mod tests {
     fn init_writes_a_site_and_never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
-        let written = super::init(&site).unwrap();
+        let written = super::init(&site, Some("https://git.example/wirefeed.git")).unwrap();
         assert_eq!(written.len(), super::FILES.len());
+        let workflow =
+            std::fs::read_to_string(site.join(".github/workflows/wirefeed.yml")).unwrap();
+        assert!(workflow.contains("WIREFEED_GIT: \"https://git.example/wirefeed.git\""));
         assert!(site.join("seeds/welcome.txt").is_file());
         let before = std::fs::read(site.join("seeds/feed.toml")).unwrap();
         std::fs::write(site.join("seeds/feed.toml"), "title = \"mine\"\n").unwrap();
-        let error = super::init(&site).unwrap_err();
+        let error = super::init(&site, None).unwrap_err();
         assert!(matches!(error, super::InitError::Exists(_)), "{error}");
         assert_eq!(std::fs::read(site.join("seeds/feed.toml")).unwrap(), b"title = \"mine\"\n");
         assert_ne!(before, b"title = \"mine\"\n");

@@ -23,7 +23,8 @@ pub const CACHE_DIR: &str = ".wirefeed";
 /// The arguments every subcommand takes, as clap parses them.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ProjectArgs {
-    /// The project directory, holding seeds/ and feeds/ [default: the current directory]
+    /// The project directory, holding seeds/ and feeds/ [default: the current directory; for
+    /// cargo xtask, the checkout]
     #[arg(long, value_name = "DIR", global = true)]
     pub root: Option<PathBuf>,
     /// Directory of wire articles [default: ROOT/seeds]

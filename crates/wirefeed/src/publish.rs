@@ -80,7 +80,10 @@ pub fn publish(
         bail!("{} is stale: run `{build_command}` and commit before publishing", display(out));
     }
     let mut n_errors = 0;
-    for path in site.paths().iter().filter(|path| path.ends_with(".xml")) {
+    let is_feed = |path: &String| {
+        matches!(feed::layout::FileKind::parse(path), Some(feed::layout::FileKind::Feed(..)))
+    };
+    for path in site.paths().iter().filter(|path| is_feed(path)) {
         let path = out.join(path);
         let checked = validate::check_file(&path)
             .with_context(|| format!("{}: cannot read", display(&path)))?;
@@ -105,16 +108,17 @@ pub fn publish(
         .iter()
         .map(|path| Ok((path.clone(), stamp(&fs::read(out.join(path))?))))
         .collect::<anyhow::Result<_>>()?;
-    let since_commit = match changed {
-        Changed::SinceCommit(commit) => Some(changed_in_git(out, commit)?),
+    let in_git = match changed {
+        Changed::SinceCommit(commit) => changed_in_git(out, commit)?,
         _ => None,
     };
     published.changed = stamps
         .iter()
-        .filter(|(path, stamp)| match (changed, &since_commit) {
+        .filter(|(path, stamp)| match (changed, &in_git) {
             (Changed::All, _) => true,
-            (_, Some(in_git)) => in_git.contains(path),
-            _ => pinged.get(path) != Some(stamp),
+            (Changed::SinceCommit(_), Some(in_git)) => in_git.contains(path),
+            (Changed::SinceCommit(_), None) => true,
+            (Changed::SinceLastPing, _) => pinged.get(path) != Some(stamp),
         })
         .map(|(path, _)| path.clone())
         .collect();
@@ -190,8 +194,24 @@ fn ping(agent: &ureq::Agent, hub: &str, url: &str) -> anyhow::Result<()> {
     bail!("{hub} answered {status}: {text}")
 }
 
-/// The files of `out` (relative to it) that git says changed since `commit`.
-fn changed_in_git(out: &Path, commit: &str) -> anyhow::Result<Vec<String>> {
+/// The files of `out` (relative to it) that git says changed since `commit`; `None` when there
+/// is no such commit to compare with — the first push of a branch, where CI names the commit
+/// `0000000000000000000000000000000000000000`, or one a force-push left behind — so every live
+/// feed counts as changed.
+fn changed_in_git(out: &Path, commit: &str) -> anyhow::Result<Option<Vec<String>>> {
+    let known = !commit.is_empty()
+        && !commit.bytes().all(|byte| byte == b'0')
+        && Command::new("git")
+            .args(["cat-file", "-e", &format!("{commit}^{{commit}}")])
+            .current_dir(out)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .with_context(|| format!("cannot run git in {}", display(out)))?
+            .success();
+    if !known {
+        eprintln!("no commit {commit:?} to compare with: every live feed counts as changed");
+        return Ok(None);
+    }
     let output = Command::new("git")
         .args(["diff", "--name-only", "--relative", "-z", commit, "--", "."])
         .current_dir(out)
@@ -205,7 +225,7 @@ fn changed_in_git(out: &Path, commit: &str) -> anyhow::Result<Vec<String>> {
         );
     }
     let names = String::from_utf8(output.stdout).context("git named a file that is not UTF-8")?;
-    Ok(names.split('\0').filter(|name| !name.is_empty()).map(str::to_owned).collect())
+    Ok(Some(names.split('\0').filter(|name| !name.is_empty()).map(str::to_owned).collect()))
 }
 
 /// The content of a feed, in short: its length and a hash of its bytes.

@@ -4,8 +4,9 @@
 //! `304 Not Modified` for conditional requests that match, and gzip or brotli when the client
 //! accepts them (tower-http's `CompressionLayer`). Only files inside the served directory are
 //! reachable: `..` and `.` segments, encoded or not, hidden files and symbolic links that lead out
-//! are refused with 404 before the file system is asked for anything else. `--watch` regenerates
-//! the feeds when a seed changes; a failed regeneration leaves the served files as they were.
+//! are refused with 404 before the file system is asked for anything else. `--watch` rebuilds
+//! the site when a seed or the settings change; a failed build leaves the served files as they
+//! were.
 
 use std::{
     io::Write as _,
@@ -129,7 +130,7 @@ fn header_value(text: &str) -> HeaderValue {
 
 /// The file a request path names, relative to the served directory, or `None` when the path
 /// could lead anywhere else: `..` or `.` segments (percent-encoded too), hidden files such as
-/// regen's state, backslashes, NUL, or text that is not UTF-8. A path ending in `/` names that
+/// a stray state file, backslashes, NUL, or text that is not UTF-8. A path ending in `/` names that
 /// directory's `index.html`.
 fn relative_path(request_path: &str) -> Option<PathBuf> {
     let decoded = percent_encoding::percent_decode_str(request_path).decode_utf8().ok()?;
@@ -151,7 +152,7 @@ fn relative_path(request_path: &str) -> Option<PathBuf> {
     Some(path)
 }
 
-/// A weak entity tag from the size and modification time, as nginx makes them: regen rewrites a
+/// A weak entity tag from the size and modification time, as nginx makes them: a build rewrites a
 /// file only when its bytes change, so both stay put while the file does. Weak, because the
 /// same file goes out compressed or not.
 fn entity_tag(len: u64, modified: SystemTime) -> String {
@@ -184,7 +185,15 @@ fn content_type(path: &Path) -> &'static str {
     if let Some(media_type) = site_type {
         return media_type;
     }
+    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+    if name.ends_with(".atom.xml") {
+        return feed::layout::ATOM_TYPE;
+    }
+    if name.ends_with(".rss.xml") {
+        return feed::layout::RSS_TYPE;
+    }
     match path.extension().and_then(|extension| extension.to_str()).unwrap_or_default() {
+        "opml" => feed::layout::OPML_TYPE,
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "xml" => "application/xml",
@@ -211,12 +220,14 @@ fn watch_seeds(project: Project, report: Reporter) -> anyhow::Result<notify::Rec
     watcher
         .watch(seeds, notify::RecursiveMode::NonRecursive)
         .with_context(|| format!("{}: cannot watch it", display(seeds)))?;
-    if let Some(config) = project.settings_path()
-        && !config.starts_with(seeds)
+    // The settings file's directory, not the file: editors save by writing a new file and
+    // renaming it over the old one, which a watch on the old file would miss.
+    if let Some(directory) = project.settings_path().as_deref().and_then(Path::parent)
+        && directory != seeds
     {
         watcher
-            .watch(&config, notify::RecursiveMode::NonRecursive)
-            .with_context(|| format!("{}: cannot watch it", display(&config)))?;
+            .watch(directory, notify::RecursiveMode::NonRecursive)
+            .with_context(|| format!("{}: cannot watch it", display(directory)))?;
     }
     eprintln!("watching {}: an edited seed rebuilds {}", display(seeds), display(project.out()));
     std::thread::spawn(move || {

@@ -1,8 +1,8 @@
 //! Where a rendered file goes: compared with the file on disk as it streams, and written to a
 //! temporary file beside it only from the first difference on.
 //!
-//! So `regen` holds no file whole in memory, reads (not rewrites) the files that did not change,
-//! and `regen --check` compares without writing anything.
+//! So a build holds no file whole in memory, reads (not rewrites) the files that did not change,
+//! and `build --check` compares without writing anything.
 
 use std::{
     fs::File,
@@ -55,6 +55,11 @@ impl Sink {
             Mode::Check => None,
         };
         Sink { path, temporary, old, matched: 0, differs: false, staged: None, scratch: Vec::new() }
+    }
+
+    /// Whether this sink stages what differs (`Mode::Write`), rather than only telling.
+    pub(crate) fn writes(&self) -> bool {
+        self.temporary.is_some()
     }
 
     /// The file this sink compares with and replaces.

@@ -2,8 +2,8 @@
 //!
 //! After a clean build (no bad seed), the fingerprint of the run is stored in the project's
 //! cache (`.wirefeed/build-state`, never in the published directory): the program (its version,
-//! and the size and modification time of the executable), the settings file, every entry of the
-//! seeds directory, the output directory, and every file of the output, each by name, size and
+//! and the size and modification time of the executable), the settings file, where the seeds
+//! and the output are, every entry of the seeds directory, and every file of the output, each by name, size and
 //! modification time in nanoseconds. The next build computes the same from metadata alone and
 //! stops when they agree. The input part is taken before the seeds are read, so a seed edited
 //! during a run is seen as changed by the next.
@@ -30,6 +30,7 @@ pub(crate) fn inputs(project: &Project) -> Option<String> {
             stamp(&fs::metadata(&settings).ok()?)
         ));
     }
+    lines.push(format!("seeds {}", project.seeds().display()));
     lines.push(format!("out {}", project.out().display()));
     let mut entries: Vec<String> = Vec::new();
     for entry in fs::read_dir(project.seeds()).ok()? {

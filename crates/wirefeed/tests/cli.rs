@@ -388,3 +388,58 @@ fn init_makes_a_site_that_builds_and_validates() {
     assert_eq!(again.code, 1);
     assert!(again.stderr.contains("site/seeds/feed.toml: already exists"), "{}", again.stderr);
 }
+
+/// The no-op fingerprint is metadata; `--check` compares bytes. A feed edited to the same size
+/// with its modification time put back fools the shortcut, by design, but never the check.
+#[test]
+fn check_never_trusts_the_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    assert_eq!(wirefeed(dir.path(), &["build"]).code, 0);
+    let atom = dir.path().join("feeds/atom.xml");
+    let modified = fs::metadata(&atom).unwrap().modified().unwrap();
+    let mut bytes = fs::read(&atom).unwrap();
+    let at = bytes.windows(12).position(|w| w == b"Peacekeepers").unwrap();
+    bytes[at] = b'X';
+    fs::write(&atom, &bytes).unwrap();
+    fs::File::options().write(true).open(&atom).unwrap().set_modified(modified).unwrap();
+    let up_to_date = "feeds is up to date: nothing changed since the last build\n";
+    assert_eq!(wirefeed(dir.path(), &["build"]).stderr, up_to_date);
+    let check = wirefeed(dir.path(), &["build", "--check"]);
+    assert_eq!(check.code, 1);
+    assert!(check.stderr.starts_with("feeds/atom.xml: differs"), "{}", check.stderr);
+}
+
+/// `--keep-going` with every seed bad still says why each one is bad.
+#[test]
+fn keep_going_with_nothing_good_names_every_bad_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), "no date here");
+    let run = wirefeed(dir.path(), &["build", "--keep-going"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "seeds/a.txt:1:1: warning: expected a `name: value` field or the `date YYYY-MM-DD` line, found \"no date here\"\n\
+         error: seeds: no articles to publish; the feeds were left as they are\n"
+    );
+}
+
+/// Versions before the cache kept their state inside feeds/; a build removes it, and a check
+/// names it, so an old clone never publishes it.
+#[test]
+fn state_files_of_earlier_versions_leave_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path().join("seeds/a.txt"), GOOD);
+    assert_eq!(wirefeed(dir.path(), &["build"]).code, 0);
+    write(dir.path().join("feeds/.wirefeed-state"), "old");
+    let check = wirefeed(dir.path(), &["build", "--check"]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check.stderr.starts_with("feeds/.wirefeed-state: not written by the build"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(wirefeed(dir.path(), &["build"]).code, 0);
+    assert!(!dir.path().join("feeds/.wirefeed-state").exists());
+    assert_eq!(wirefeed(dir.path(), &["build", "--check"]).code, 0);
+}
