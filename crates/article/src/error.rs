@@ -116,6 +116,15 @@ pub enum WarningKind {
         /// The `date` field's calendar date.
         date: String,
     },
+    /// A character that is valid XML but says the text was damaged on its way: the replacement
+    /// character U+FFFD (bytes lost in a conversion) or a C1 control U+0080–U+009F (Windows-1252
+    /// punctuation decoded as Latin-1). Readers and the W3C validator flag both.
+    DamagedText {
+        /// The character.
+        character: char,
+        /// The 1-based column of its first occurrence on the line.
+        column: usize,
+    },
 }
 
 impl ParseError {
@@ -243,6 +252,11 @@ impl fmt::Display for WarningKind {
             WarningKind::DatelineDateMismatch { dateline, date } => write!(
                 f,
                 "the dateline says {dateline:?} but the date is {date}, more than a day apart"
+            ),
+            WarningKind::DamagedText { character, column } => write!(
+                f,
+                "column {column}: U+{:04X} means the text was damaged before it reached wirefeed (a lost or mis-decoded character); readers will show it as such",
+                u32::from(*character)
             ),
         }
     }

@@ -52,7 +52,24 @@ pub fn parse(key: &ArticleKey, input: &[u8], options: &Options) -> Result<Parsed
     }
     let text = text::decode(input)?;
     let raw = split(text)?;
-    build(key, raw, options)
+    let mut parsed = build(key, raw, options)?;
+    parsed.warnings.extend(damaged_text(text));
+    Ok(parsed)
+}
+
+/// A warning for the first character that shows the text was damaged on its way (U+FFFD, or a
+/// C1 control), with its line and column. Both are two- or three-byte UTF-8 sequences that start
+/// with 0xC2 or 0xEF, so most files are passed over by a byte search.
+fn damaged_text(text: &str) -> Option<Warning> {
+    let damaged = |c: char| c == '\u{FFFD}' || ('\u{80}'..='\u{9F}').contains(&c);
+    let bytes = text.as_bytes();
+    let at = memchr::memchr2_iter(0xC2, 0xEF, bytes)
+        .find(|&at| text.is_char_boundary(at) && text[at..].chars().next().is_some_and(damaged))?;
+    let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |index| index + 1);
+    let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count();
+    let column = 1 + text[line_start..at].chars().count();
+    let character = text[at..].chars().next()?;
+    Some(Warning::new(line, WarningKind::DamagedText { character, column }))
 }
 
 /// The structure of a wire file, before any value is checked.

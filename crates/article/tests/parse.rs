@@ -1429,3 +1429,32 @@ fn more_trailers() {
     "#]],
     );
 }
+
+/// Text damaged before it reached us (a replacement character, a C1 control from a
+/// Windows-1252 mix-up) is published, with a warning naming the line and column.
+#[test]
+fn damaged_text_is_a_warning() {
+    let key = article::ArticleKey::new("a").unwrap();
+    let options = article::Options { date_offset: chrono::FixedOffset::east_opt(0).unwrap() };
+    let parsed = article::parse(
+        &key,
+        "date 2024-01-01\nOne.\n\nThomas M\u{FFFD}ller scored.".as_bytes(),
+        &options,
+    )
+    .unwrap();
+    assert_eq!(
+        parsed.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "4: column 9: U+FFFD means the text was damaged before it reached wirefeed (a lost or mis-decoded character); readers will show it as such"
+        ]
+    );
+    let parsed =
+        article::parse(&key, "date 2024-01-01\nIt\u{92}s fine.".as_bytes(), &options).unwrap();
+    assert!(matches!(
+        parsed.warnings[0].kind(),
+        article::WarningKind::DamagedText { character: '\u{92}', column: 3 }
+    ));
+    let clean =
+        article::parse(&key, "date 2024-01-01\nMüller ﬁne — “ok” ✓".as_bytes(), &options).unwrap();
+    assert!(clean.warnings.is_empty());
+}

@@ -8,6 +8,8 @@ use std::{
     process::ExitCode,
 };
 
+use std::io::Write as _;
+
 use clap::{Parser, Subcommand};
 
 use crate::{
@@ -223,16 +225,21 @@ pub fn run_validate(project: &Project, args: &ValidateArgs) -> anyhow::Result<Ex
         args.files.clone()
     };
     let (mut errors, mut warnings) = (0, 0);
+    // Written, not printed: a reader that stops early (`| head`) ends the listing, not the
+    // program with a panic.
+    let mut out = std::io::stdout().lock();
     for path in &files {
         let checked = validate::check_file(path)
             .with_context(|| format!("{}: cannot read", display(path)))?;
         for finding in &checked.findings {
-            println!("{}:{finding}", display(path));
+            if writeln!(out, "{}:{finding}", display(path)).is_err() {
+                return Ok(ExitCode::FAILURE);
+            }
         }
         errors += checked.errors();
         warnings += checked.warnings();
     }
-    println!("{} feeds checked: {errors} errors, {warnings} warnings", files.len());
+    let _ = writeln!(out, "{} feeds checked: {errors} errors, {warnings} warnings", files.len());
     let failed = errors > 0 || (warnings > 0 && !args.allow_warnings);
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
