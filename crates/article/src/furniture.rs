@@ -623,7 +623,15 @@ fn is_transmission(text: &str) -> bool {
     let code = |token: &&str| {
         token.contains('-') && token.bytes().filter(|b| b.is_ascii_digit()).count() >= 4
     };
-    let time = |token: &&str| token.ends_with("GMT") || token.ends_with("UTC");
+    // `1626GMT`, `1402EDT`, `0915Z`: a time of day and its zone's abbreviation.
+    let time = |token: &&str| {
+        let zone = token.trim_start_matches(|c: char| c.is_ascii_digit());
+        token.ends_with("GMT")
+            || token.ends_with("UTC")
+            || (token.len() - zone.len() == 4
+                && (1..=4).contains(&zone.len())
+                && zone.bytes().all(|b| b.is_ascii_uppercase()))
+    };
     (tokens.len() >= 3
         && numeric * 2 >= tokens.len()
         && long_words == 0
@@ -968,6 +976,7 @@ mod tests {
             "dpa wsz jln npr",
             "AAP RTV",
             "AP-WF-08-29-16 1626GMT",
+            "AP-WF-06-12-98 1402EDT",
             "131137 GMT Nov 13",
         ] {
             assert!(trailer(text).is_some(), "{text}");

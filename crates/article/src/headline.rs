@@ -90,7 +90,7 @@ fn clause_cut(sentence: &str, language: Language) -> Option<String> {
 const MIN_CUT_CHARS: usize = 40;
 
 /// Words a headline may not end with: it would dangle.
-const DANGLING: [&str; 74] = [
+const DANGLING: [&str; 93] = [
     "due",
     "namely",
     "including",
@@ -165,6 +165,25 @@ const DANGLING: [&str; 74] = [
     "et",
     "y",
     "und",
+    "que",
+    "qui",
+    "che",
+    "e",
+    "o",
+    "en",
+    "con",
+    "per",
+    "para",
+    "pour",
+    "dans",
+    "sur",
+    "zu",
+    "mit",
+    "von",
+    "dass",
+    "который",
+    "которая",
+    "которые",
 ];
 
 /// Byte offsets where a clause may be cut: before a comma, semicolon, colon or dash, and before

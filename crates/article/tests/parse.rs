@@ -1458,3 +1458,22 @@ fn damaged_text_is_a_warning() {
         article::parse(&key, "date 2024-01-01\nMüller ﬁne — “ok” ✓".as_bytes(), &options).unwrap();
     assert!(clean.warnings.is_empty());
 }
+
+/// Conventions met after the corpus was gathered: an old AP sign-off in another time zone, and
+/// a Spanish headline that must not end on the relative pronoun of a clause it cut.
+#[test]
+fn sign_offs_in_any_time_zone_and_no_dangling_relative_pronoun() {
+    let key = article::ArticleKey::new("a").unwrap();
+    let options = article::Options { date_offset: chrono::FixedOffset::east_opt(0).unwrap() };
+    let text = "date 1998-06-12\n\nNAIROBI, Kenya (AP) _ Kenyan police on Friday arrested three men.\n\nThe men were held at the airport.\n\nAP-WF-06-12-98 1402EDT\n";
+    let article = article::parse(&key, text.as_bytes(), &options).unwrap().article;
+    assert!(article.blocks().iter().all(|block| !block.text().contains("1402EDT")));
+    assert!(article.furniture().iter().any(|piece| piece.text() == "AP-WF-06-12-98 1402EDT"));
+    let text = "date 2023-03-03 Buenos Aires, 3 mar (EFE).- El Gobierno argentino anunció este viernes un nuevo plan para reducir la inflación, que en febrero superó el 100 % interanual según los datos oficiales del instituto nacional.";
+    let article = article::parse(&key, text.as_bytes(), &options).unwrap().article;
+    assert_eq!(
+        article.headline().as_str(),
+        "El Gobierno argentino anunció este viernes un nuevo plan para reducir la inflación"
+    );
+    assert_eq!(article.agency().map(|agency| agency.as_str()), Some("EFE"));
+}
