@@ -28,15 +28,15 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def written(path):
-    """What the Atom file says, read with ElementTree: id, title, published (UTC), author."""
+    """What the Atom file says, read with ElementTree: id, title, published (UTC), authors."""
     entries = []
     for entry in ET.parse(path).getroot().iter(f"{ATOM}entry"):
         title = entry.find(f"{ATOM}title")
         text = html.unescape(title.text) if title.get("type") == "html" else title.text
         published = datetime.datetime.fromisoformat(entry.findtext(f"{ATOM}published"))
         utc = published.astimezone(datetime.timezone.utc).timetuple()[:6]
-        author = entry.findtext(f"{ATOM}author/{ATOM}name")
-        entries.append({"id": entry.findtext(f"{ATOM}id"), "title": text, "published": utc, "author": author})
+        authors = [name.text for name in entry.findall(f"{ATOM}author/{ATOM}name")]
+        entries.append({"id": entry.findtext(f"{ATOM}id"), "title": text, "published": utc, "authors": authors})
     return entries
 
 
@@ -64,7 +64,13 @@ def check(directory):
     expected = written(atom_path)
     for fmt, parsed in (("RSS", rss), ("Atom", atom)):
         seen = [
-            {"id": e.get("id"), "title": shown(e, "title"), "published": tuple(e.published_parsed[:6]), "author": e.get("author")}
+            # Every author, in order: feedparser's `author` alone is the last of several.
+            {
+                "id": e.get("id"),
+                "title": shown(e, "title"),
+                "published": tuple(e.published_parsed[:6]),
+                "authors": [author.get("name") for author in e.get("authors", [])],
+            }
             for e in parsed.entries
         ]
         if seen != expected:
