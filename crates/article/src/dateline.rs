@@ -685,7 +685,7 @@ fn is_year(text: &str) -> bool {
 
 /// `NUR-SULTAN` → `Nur-Sultan`, `N'DJAMENA` → `N'Djamena`: a letter is upper case exactly when
 /// no letter comes right before it.
-fn title_case(text: &str) -> String {
+pub(crate) fn title_case(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut after_letter = false;
     for c in text.chars() {

@@ -371,17 +371,7 @@ fn person_name(name: &str) -> String {
     if name.chars().any(char::is_lowercase) {
         return name.to_owned();
     }
-    let mut out = String::with_capacity(name.len());
-    let mut after_letter = false;
-    for c in name.chars() {
-        if after_letter {
-            out.extend(c.to_lowercase());
-        } else {
-            out.extend(c.to_uppercase());
-        }
-        after_letter = c.is_alphabetic();
-    }
-    out
+    crate::dateline::title_case(name)
 }
 
 /// A job title after a byline: `AP Sports Writer`, `Associated Press Writer`, `Staff

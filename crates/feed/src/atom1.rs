@@ -204,13 +204,7 @@ fn link(href: String, rel: &str, mime_type: &str) -> atom::Link {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn article(key: &str, text: &str) -> Article {
-        let key = article::ArticleKey::new(key).unwrap();
-        article::parse(&key, text.as_bytes(), &Settings::defaults().parse_options())
-            .unwrap()
-            .article
-    }
+    use crate::parsed as article;
 
     #[test]
     fn entries_of_the_same_day_get_distinct_updated_instants() {

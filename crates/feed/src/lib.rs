@@ -149,3 +149,10 @@ pub(crate) fn bylines<'a>(settings: &'a Settings, article: &'a Article) -> Vec<&
 /// The generator's name and version, as both formats announce it.
 pub(crate) const GENERATOR: &str = "wirefeed";
 pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// An article parsed with the default settings, for the unit tests of this crate.
+#[cfg(test)]
+pub(crate) fn parsed(key: &str, text: &str) -> Article {
+    let key = article::ArticleKey::new(key).unwrap();
+    article::parse(&key, text.as_bytes(), &Settings::defaults().parse_options()).unwrap().article
+}

@@ -187,16 +187,7 @@ impl<'a> Site<'a> {
 
 #[cfg(test)]
 mod tests {
-    use article::Article;
-
-    use crate::{Settings, layout::FileKind};
-
-    fn article(key: &str, text: &str) -> Article {
-        let key = article::ArticleKey::new(key).unwrap();
-        article::parse(&key, text.as_bytes(), &Settings::defaults().parse_options())
-            .unwrap()
-            .article
-    }
+    use crate::{Settings, layout::FileKind, parsed as article};
 
     /// `is_generated` is exactly what the plan produces: every planned file is one, and its
     /// kind is the one its path says, so no other module needs to read paths.
