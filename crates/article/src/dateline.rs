@@ -22,7 +22,7 @@
 
 use chrono::NaiveDate;
 
-use crate::{model::Agency, tables};
+use crate::{model::Agency, tables, text::title_case};
 
 /// A dateline found at the start of the first paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -681,22 +681,6 @@ fn is_place(text: &str) -> bool {
 
 fn is_year(text: &str) -> bool {
     text.len() == 4 && text.bytes().all(|byte| byte.is_ascii_digit())
-}
-
-/// `NUR-SULTAN` → `Nur-Sultan`, `N'DJAMENA` → `N'Djamena`: a letter is upper case exactly when
-/// no letter comes right before it.
-pub(crate) fn title_case(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut after_letter = false;
-    for c in text.chars() {
-        if after_letter {
-            out.extend(c.to_lowercase());
-        } else {
-            out.extend(c.to_uppercase());
-        }
-        after_letter = c.is_alphabetic();
-    }
-    out
 }
 
 /// `January 10`, `Jan. 10`, `10 January`, `11 января`, `14 мар`, `Aug 29 2014`, `5 janvier

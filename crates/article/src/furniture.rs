@@ -371,7 +371,7 @@ fn person_name(name: &str) -> String {
     if name.chars().any(char::is_lowercase) {
         return name.to_owned();
     }
-    crate::dateline::title_case(name)
+    crate::text::title_case(name)
 }
 
 /// A job title after a byline: `AP Sports Writer`, `Associated Press Writer`, `Staff

@@ -82,6 +82,22 @@ pub(crate) fn lines(text: &str) -> Vec<(usize, &str)> {
     lines
 }
 
+/// `NUR-SULTAN` → `Nur-Sultan`, `N'DJAMENA` → `N'Djamena`: a letter is upper case exactly when
+/// no letter comes right before it.
+pub(crate) fn title_case(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut after_letter = false;
+    for c in text.chars() {
+        if after_letter {
+            out.extend(c.to_lowercase());
+        } else {
+            out.extend(c.to_uppercase());
+        }
+        after_letter = c.is_alphabetic();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
