@@ -254,21 +254,13 @@ fn top_piece(
 ) {
     let whole_text = join(lines);
     let mut pieces: Vec<(Option<FurnitureKind>, String)> = Vec::new();
+    // A paragraph that is one piece of furniture whole (a note, or a single line) stays whole;
+    // otherwise each line is judged alone, and runs of text lines are joined again.
     match furniture::top(&whole_text, iptc) {
-        Some(kind) if lines.len() > 1 && kind != FurnitureKind::Note => {
-            for line in lines {
-                let kind = furniture::top(line, iptc);
-                match pieces.last_mut() {
-                    Some((None, text)) if kind.is_none() => {
-                        text.push(' ');
-                        text.push_str(line.trim());
-                    }
-                    _ => pieces.push((kind, line.trim().to_owned())),
-                }
-            }
+        Some(kind) if lines.len() == 1 || kind == FurnitureKind::Note => {
+            pieces.push((Some(kind), whole_text));
         }
-        Some(kind) => pieces.push((Some(kind), whole_text)),
-        None => {
+        _ => {
             for line in lines {
                 let kind = furniture::top(line, iptc);
                 match pieces.last_mut() {

@@ -84,7 +84,7 @@ pub(crate) fn write(
         version: "https://jsonfeed.org/version/1.1",
         title: &page.title,
         home_page_url: settings.base_url(),
-        feed_url: settings.url_of("feed.json"),
+        feed_url: settings.url_of(crate::layout::JSON_FEED_PATH),
         description: settings.description(),
         language: settings.language().to_string(),
         authors: vec![Author { name: settings.author() }],

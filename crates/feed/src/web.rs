@@ -24,7 +24,7 @@ use crate::{
 /// The site's one stylesheet, written as `style.css`.
 pub(crate) const STYLESHEET: &str = include_str!("style.css");
 
-/// The stems of place and tag pages by name, so an article page can link to them.
+/// The HTML pages of places and tags by name, so an article page can link to them.
 #[derive(Debug, Default)]
 pub(crate) struct Topics {
     places: BTreeMap<String, String>,
@@ -40,7 +40,7 @@ impl Topics {
                 PageKind::Tag(_) => &mut topics.tags,
                 PageKind::Main | PageKind::Archive(_) => continue,
             };
-            map.insert(page.name.clone(), page.kind.stem().expect("topics have stems"));
+            map.insert(page.name.clone(), page.html_path());
         }
         topics
     }
@@ -115,7 +115,7 @@ impl Layout<'_> {
                     meta name="description" content=(settings.description()); "\n"
                     meta name="generator" content={ (GENERATOR) " " (VERSION) }; "\n"
                     link rel="canonical" href=(canonical); "\n"
-                    link rel="stylesheet" href={ (root) "style.css" }; "\n"
+                    link rel="stylesheet" href={ (root) (layout::STYLESHEET_PATH) }; "\n"
                     @for feed in announced {
                         link rel="alternate" type=(feed.media_type)
                             href={ (root) (feed.path) } title={ (settings.title()) " (" (feed.label) ")" }; "\n"
@@ -329,10 +329,10 @@ pub(crate) fn article_page(settings: &Settings, topics: &Topics, article: &Artic
     .render(body)
 }
 
-fn topic_link(name: &str, stem: Option<&String>) -> Markup {
+fn topic_link(name: &str, page: Option<&String>) -> Markup {
     html! {
-        @match stem {
-            Some(stem) => a href={ "../" (stem) ".html" } { (name) },
+        @match page {
+            Some(path) => a href={ "../" (path) } { (name) },
             None => (name),
         }
     }
