@@ -220,6 +220,6 @@ mod tests {
         let project = wirefeed::Project::at(one.path()).with_seeds(one.path().to_owned());
         let loaded = wirefeed::load(&project).unwrap();
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
-        assert_eq!(loaded.articles.len(), 200);
+        assert_eq!(loaded.entries.len(), 200);
     }
 }

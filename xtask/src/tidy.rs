@@ -16,7 +16,8 @@ mod tests {
     #[test]
     fn feeds_are_fresh() {
         let project = wirefeed::Project::at(&project_root());
-        let options = wirefeed::Options { mode: wirefeed::Mode::Check, keep_going: false };
+        let options =
+            wirefeed::Options { mode: wirefeed::Mode::Check, keep_going: false, wait: true };
         let report = wirefeed::build(&project, options).unwrap();
         if let wirefeed::Outcome::Stale(stale) = &report.outcome {
             let lines: Vec<String> = stale.iter().map(ToString::to_string).collect();

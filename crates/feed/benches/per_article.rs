@@ -42,11 +42,12 @@ fn serialize(bencher: Bencher, output: &str) {
         "rss" => feed::write_rss(&feed::rss_channel(&settings, &articles)).unwrap(),
         "atom" => feed::write_atom(&feed::atom_feed(&settings, &articles)).unwrap(),
         _ => {
-            let site = feed::Site::new(&settings, &articles);
+            let entries = feed::entries(&articles);
+            let site = feed::Site::new(&settings, &entries);
             let path = if output == "feed.json" { "feed.json" } else { html.as_str() };
             let file = site.files().into_iter().find(|file| file.path() == path).unwrap();
             let mut bytes = Vec::new();
-            site.write(&file, &mut bytes).unwrap();
+            site.write(&file, &articles[..], &mut bytes).unwrap();
             bytes
         }
     });

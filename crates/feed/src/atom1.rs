@@ -17,6 +17,7 @@ use crate::{
     layout::Format,
     page::{self, Page},
     page_links,
+    site::Shelf,
     splice::{self, Chunk},
     write::write_atom,
 };
@@ -29,35 +30,36 @@ use crate::{
 /// assert_eq!(feed.id(), "tag:wirefeed.example,2022:feeds/main");
 /// ```
 pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
-    atom_page(settings, &page::main_page(settings, &page::sorted(articles)))
-}
-
-/// A page of the site as an Atom feed.
-pub(crate) fn atom_page(settings: &Settings, page: &Page<'_>) -> atom::Feed {
+    let entries = crate::entry::entries(articles);
+    let page = page::main_page(settings, &entries, &page::sorted(&entries));
     let entries = page
         .articles
         .iter()
         .zip(&page.entries_updated)
-        .map(|(article, updated)| atom_entry(settings, article, *updated))
+        .map(|(&index, updated)| atom_entry(settings, &articles[index], *updated))
         .collect();
-    atom_shell(settings, page, entries)
+    atom_shell(settings, &page, entries)
 }
 
 /// Writes a page as Atom, entry by entry, holding one entry at a time: the same bytes as
 /// `write_atom(&atom_page(settings, page))`.
 pub(crate) fn write_atom_page(
     settings: &Settings,
-    page: &Page<'_>,
+    shelf: &Shelf<'_>,
+    page: &Page,
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
     let mut entries = page.articles.iter().zip(&page.entries_updated);
-    let Some((first, first_updated)) = entries.next() else {
+    let Some((&first, first_updated)) = entries.next() else {
         return splice::all(out, &write_atom(&atom_shell(settings, page, Vec::new()))?);
     };
-    let first_chunk = entry_chunk(settings, first, *first_updated)?;
-    let entry = atom_entry(settings, first, *first_updated);
+    let first = shelf.article(first)?;
+    let first_chunk = entry_chunk(settings, &first, *first_updated)?;
+    let entry = atom_entry(settings, &first, *first_updated);
+    drop(first);
     let document = write_atom(&atom_shell(settings, page, vec![entry]))?;
-    let rest = entries.map(|(article, updated)| entry_chunk(settings, article, *updated));
+    let rest =
+        entries.map(|(&index, updated)| entry_chunk(settings, &*shelf.article(index)?, *updated));
     splice::splice(out, &document, first_chunk.as_bytes(), rest)
 }
 
@@ -90,7 +92,7 @@ fn article_length(article: &Article) -> usize {
 }
 
 /// The feed of a page around the given entries.
-fn atom_shell(settings: &Settings, page: &Page<'_>, entries: Vec<atom::Entry>) -> atom::Feed {
+fn atom_shell(settings: &Settings, page: &Page, entries: Vec<atom::Entry>) -> atom::Feed {
     let mut links = page_links(settings, page, Format::Atom);
     links.push(link(page.html_url(settings), "alternate", "text/html"));
     links.extend(hub_link(settings, page));

@@ -8,8 +8,11 @@ use std::io::Write;
 use article::Article;
 use serde::Serialize;
 
+use std::sync::Mutex;
+
 use crate::{
-    Settings, WriteError, article_url, bylines, category_names, entry_id, html, page::Page, splice,
+    Settings, WriteError, article_url, bylines, category_names, entry_id, html, page::Page,
+    site::Shelf, splice,
 };
 
 #[derive(Serialize)]
@@ -29,18 +32,28 @@ struct JsonFeed<'a> {
 /// The items, made one at a time as serde writes them, so the feed is never whole in memory.
 struct Items<'a> {
     settings: &'a Settings,
-    page: &'a Page<'a>,
+    shelf: &'a Shelf<'a>,
+    page: &'a Page,
+    /// Where a library's failure waits while serde unwinds with a plain message.
+    failure: &'a Mutex<Option<WriteError>>,
 }
 
 impl Serialize for Items<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.page
-                .articles
-                .iter()
-                .zip(&self.page.entries_updated)
-                .map(|(article, modified)| item(self.settings, article, *modified)),
-        )
+        use serde::ser::{Error as _, SerializeSeq as _};
+        let mut seq = serializer.serialize_seq(Some(self.page.articles.len()))?;
+        for (&index, modified) in self.page.articles.iter().zip(&self.page.entries_updated) {
+            let article = match self.shelf.article(index) {
+                Ok(article) => article,
+                Err(error) => {
+                    let message = error.to_string();
+                    *self.failure.lock().unwrap_or_else(|poison| poison.into_inner()) = Some(error);
+                    return Err(S::Error::custom(message));
+                }
+            };
+            seq.serialize_element(&item(self.settings, &article, *modified))?;
+        }
+        seq.end()
     }
 }
 
@@ -77,9 +90,11 @@ struct Item<'a> {
 /// Writes the JSON Feed of a page (the main feed), with a final newline.
 pub(crate) fn write(
     settings: &Settings,
-    page: &Page<'_>,
+    shelf: &Shelf<'_>,
+    page: &Page,
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
+    let failure = Mutex::new(None);
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: &page.title,
@@ -89,9 +104,13 @@ pub(crate) fn write(
         language: settings.language().to_string(),
         authors: vec![Author { name: settings.author() }],
         hubs: page.hub(settings).map(|url| Hub { kind: "WebSub", url }).into_iter().collect(),
-        items: Items { settings, page },
+        items: Items { settings, shelf, page, failure: &failure },
     };
-    serde_json::to_writer_pretty(&mut *out, &feed).map_err(|err| match err.io_error_kind() {
+    let written = serde_json::to_writer_pretty(&mut *out, &feed);
+    if let Some(error) = failure.into_inner().unwrap_or_else(|poison| poison.into_inner()) {
+        return Err(error);
+    }
+    written.map_err(|err| match err.io_error_kind() {
         Some(_) => WriteError::Io(err.into()),
         None => WriteError::format("JSON Feed", err),
     })?;

@@ -36,6 +36,7 @@ macro_rules! archive_marker {
 }
 
 mod atom1;
+mod entry;
 mod html;
 mod json;
 pub mod layout;
@@ -51,6 +52,7 @@ mod write;
 
 pub use crate::{
     atom1::atom_feed,
+    entry::{Entry, Library, LibraryError, entries},
     html::{article_html, text_html},
     layout::{is_generated, media_type},
     rss2::rss_channel,
@@ -90,7 +92,9 @@ pub fn article_url(settings: &Settings, article: &Article) -> String {
 /// The articles the main feed shows: newest publication first, ties broken by key, at most the
 /// item limit of the settings.
 pub fn newest<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<&'a Article> {
-    page::main_page(settings, &page::sorted(articles)).articles
+    let entries = entries(articles);
+    let page = page::main_page(settings, &entries, &page::sorted(&entries));
+    page.articles.into_iter().map(|index| &articles[index]).collect()
 }
 
 /// The namespace of RFC 5005, "Feed Paging and Archiving".
@@ -121,7 +125,7 @@ pub(crate) fn atom_link(href: String, rel: &str, mime_type: Option<&str>) -> ato
 }
 
 /// A page's links to the site's other pages (self, archives, current), in `format`.
-pub(crate) fn page_links(settings: &Settings, page: &Page<'_>, format: Format) -> Vec<atom::Link> {
+pub(crate) fn page_links(settings: &Settings, page: &Page, format: Format) -> Vec<atom::Link> {
     page.links
         .iter()
         .map(|(rel, kind)| {
@@ -132,7 +136,7 @@ pub(crate) fn page_links(settings: &Settings, page: &Page<'_>, format: Format) -
 }
 
 /// The page's WebSub hub link, if it announces one.
-pub(crate) fn hub_link(settings: &Settings, page: &Page<'_>) -> Option<atom::Link> {
+pub(crate) fn hub_link(settings: &Settings, page: &Page) -> Option<atom::Link> {
     page.hub(settings).map(|hub| atom_link(hub.to_owned(), "hub", None))
 }
 

@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// The OPML document listing `pages` (the main feed first), as bytes with a final newline.
-pub(crate) fn write(settings: &Settings, pages: &[Page<'_>]) -> Result<Vec<u8>, WriteError> {
+pub(crate) fn write(settings: &Settings, pages: &[Page]) -> Result<Vec<u8>, WriteError> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     let error = WriteError::Io;
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None))).map_err(error)?;
@@ -47,7 +47,7 @@ pub(crate) fn write(settings: &Settings, pages: &[Page<'_>]) -> Result<Vec<u8>, 
             PageKind::Tag(_) => group == "Tags",
             PageKind::Main | PageKind::Archive(_) => false,
         };
-        let members: Vec<&Page<'_>> = pages.iter().filter(|page| member(&page.kind)).collect();
+        let members: Vec<&Page> = pages.iter().filter(|page| member(&page.kind)).collect();
         if members.is_empty() {
             continue;
         }

@@ -15,18 +15,17 @@
 
 use std::collections::BTreeMap;
 
-use article::Article;
 use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
 
 use crate::{
-    Settings,
+    Entry, Settings,
     layout::{Format, PageKind},
     slug,
 };
 
 /// One feed of the site, before it is rendered in a format.
 #[derive(Debug)]
-pub(crate) struct Page<'a> {
+pub(crate) struct Page {
     /// What the page is about, and so where its files are.
     pub(crate) kind: PageKind,
     /// The feed's title.
@@ -39,26 +38,32 @@ pub(crate) struct Page<'a> {
     pub(crate) id: String,
     /// Links to other pages of the site, by relation, in this order.
     pub(crate) links: Vec<(&'static str, PageKind)>,
-    /// The articles, newest first, ties broken by key.
-    pub(crate) articles: Vec<&'a Article>,
+    /// The articles, by index in the site's entries, newest first, ties broken by key.
+    pub(crate) articles: Vec<usize>,
     /// When the page last changed: the newest `updated` of its articles (RSS `lastBuildDate`).
     pub(crate) updated: DateTime<FixedOffset>,
     /// Each article's `updated`, made distinct within the page (Atom and JSON Feed entries).
     pub(crate) entries_updated: Vec<DateTime<FixedOffset>>,
 }
 
-impl Page<'_> {
-    fn new<'a>(
+impl Page {
+    fn new(
+        entries: &[Entry],
         kind: PageKind,
         title: String,
         name: String,
         id: String,
         links: Vec<(&'static str, PageKind)>,
-        articles: Vec<&'a Article>,
-    ) -> Page<'a> {
-        let updated = feed_updated(&articles);
-        let entries_updated = distinct_updated(&articles);
+        articles: Vec<usize>,
+    ) -> Page {
+        let updated = feed_updated(entries, &articles);
+        let entries_updated = distinct_updated(entries, &articles);
         Page { kind, title, name, id, links, articles, updated, entries_updated }
+    }
+
+    /// The newest publication time of its articles (RSS `pubDate`).
+    pub(crate) fn published(&self, entries: &[Entry]) -> Option<DateTime<FixedOffset>> {
+        self.articles.iter().map(|&index| entries[index].published()).max()
     }
 
     /// The page's file in `format`, relative to the output directory.
@@ -98,10 +103,10 @@ impl Page<'_> {
 
 /// When a feed last changed: the newest `updated` of its articles, never the wall clock.
 /// An empty feed is dated at the Unix epoch, which is deterministic and older than any article.
-fn feed_updated(articles: &[&Article]) -> DateTime<FixedOffset> {
+fn feed_updated(entries: &[Entry], articles: &[usize]) -> DateTime<FixedOffset> {
     articles
         .iter()
-        .map(|article| article.updated())
+        .map(|&index| entries[index].updated())
         .max()
         .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset())
 }
@@ -112,12 +117,12 @@ fn feed_updated(articles: &[&Article]) -> DateTime<FixedOffset> {
 /// Articles with only a date share midnight; the W3C validator warns about entries with the same
 /// `updated`, since some aggregators take them for one entry. `published` keeps the true value,
 /// and the order of the feed (newest first, then by key) decides who moves.
-fn distinct_updated(articles: &[&Article]) -> Vec<DateTime<FixedOffset>> {
+fn distinct_updated(entries: &[Entry], articles: &[usize]) -> Vec<DateTime<FixedOffset>> {
     let mut taken = std::collections::BTreeSet::new();
     articles
         .iter()
-        .map(|article| {
-            let mut updated = article.updated();
+        .map(|&index| {
+            let mut updated = entries[index].updated();
             while !taken.insert(updated.to_utc()) {
                 // At the end of year 9999 there is no later second; a duplicate is all that is left.
                 let later = updated
@@ -131,24 +136,25 @@ fn distinct_updated(articles: &[&Article]) -> Vec<DateTime<FixedOffset>> {
         .collect()
 }
 
-/// All articles, newest first, ties broken by key: the order of every page.
-pub(crate) fn sorted(articles: &[Article]) -> Vec<&Article> {
-    let mut sorted: Vec<&Article> = articles.iter().collect();
-    // `sort_by` is stable, and the key makes the order total, so input order never matters.
-    sorted.sort_by(|a, b| b.published().cmp(&a.published()).then_with(|| a.key().cmp(b.key())));
+/// Every entry's index, newest first, ties broken by key: the order of every page.
+pub(crate) fn sorted(entries: &[Entry]) -> Vec<usize> {
+    let mut sorted: Vec<usize> = (0..entries.len()).collect();
+    // The key makes the order total, so input order never matters. Entries that come already
+    // in this order (as a cache keeps them) are sorted in one pass.
+    sorted.sort_by(|&a, &b| {
+        let (a, b) = (&entries[a], &entries[b]);
+        b.published().cmp(&a.published()).then_with(|| a.key().cmp(b.key()))
+    });
     sorted
 }
 
-fn limited<'a>(
-    settings: &Settings,
-    articles: impl Iterator<Item = &'a Article>,
-) -> Vec<&'a Article> {
+fn limited(settings: &Settings, articles: impl Iterator<Item = usize>) -> Vec<usize> {
     articles.take(settings.item_limit().unwrap_or(usize::MAX)).collect()
 }
 
 /// The calendar month an article was published in, in its own offset: `2022-01`.
-fn month(article: &Article) -> String {
-    let published = article.published();
+fn month(entry: &Entry) -> String {
+    let published = entry.published();
     format!("{:04}-{:02}", published.year(), published.month())
 }
 
@@ -156,13 +162,14 @@ fn feed_id(settings: &Settings, kind: &PageKind) -> String {
     format!("{}feeds/{}", settings.id_prefix(), kind.stem().as_deref().unwrap_or("main"))
 }
 
-/// The main feed of `sorted` articles.
-pub(crate) fn main_page<'a>(settings: &Settings, sorted: &[&'a Article]) -> Page<'a> {
+/// The main feed of `sorted` entries.
+pub(crate) fn main_page(settings: &Settings, entries: &[Entry], sorted: &[usize]) -> Page {
     let mut links = vec![("self", PageKind::Main)];
-    if let Some(newest) = sorted.first() {
-        links.push(("prev-archive", PageKind::Archive(month(newest))));
+    if let Some(&newest) = sorted.first() {
+        links.push(("prev-archive", PageKind::Archive(month(&entries[newest]))));
     }
     Page::new(
+        entries,
         PageKind::Main,
         settings.title().to_owned(),
         settings.title().to_owned(),
@@ -173,13 +180,13 @@ pub(crate) fn main_page<'a>(settings: &Settings, sorted: &[&'a Article]) -> Page
 }
 
 /// Every page of the site, main feed first, then archives, places and tags, each in name order.
-pub(crate) fn pages<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<Page<'a>> {
-    let sorted = sorted(articles);
-    let mut pages = vec![main_page(settings, &sorted)];
+pub(crate) fn pages(settings: &Settings, entries: &[Entry]) -> Vec<Page> {
+    let sorted = sorted(entries);
+    let mut pages = vec![main_page(settings, entries, &sorted)];
 
-    let mut months: BTreeMap<String, Vec<&Article>> = BTreeMap::new();
-    for article in &sorted {
-        months.entry(month(article)).or_default().push(article);
+    let mut months: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &index in &sorted {
+        months.entry(month(&entries[index])).or_default().push(index);
     }
     let names: Vec<&String> = months.keys().collect();
     for (index, (name, articles)) in months.iter().enumerate() {
@@ -192,6 +199,7 @@ pub(crate) fn pages<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<Pag
             links.push(("next-archive", PageKind::Archive((*next).clone())));
         }
         pages.push(Page::new(
+            entries,
             kind.clone(),
             format!("{} — archive {name}", settings.title()),
             name.clone(),
@@ -202,19 +210,20 @@ pub(crate) fn pages<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<Pag
     }
 
     let places =
-        group(&sorted, |article| article.place().map(|place| place.name()).into_iter().collect());
-    let tags = group(&sorted, |article| article.tags().iter().map(|tag| tag.as_str()).collect());
+        group(entries, &sorted, |entry| entry.place().map(|place| &**place).into_iter().collect());
+    let tags = group(entries, &sorted, |entry| entry.tags().iter().map(|tag| &**tag).collect());
     let kind_of_place: fn(String) -> PageKind = PageKind::Place;
     let kind_of_tag: fn(String) -> PageKind = PageKind::Tag;
     for (kind_of, groups) in [(kind_of_place, places), (kind_of_tag, tags)] {
         let slugs = slug::unique_slugs(groups.keys().copied());
-        let mut named: Vec<(PageKind, &str, Vec<&Article>)> = groups
+        let mut named: Vec<(PageKind, &str, Vec<usize>)> = groups
             .into_iter()
             .map(|(name, articles)| (kind_of(slugs[name].clone()), name, articles))
             .collect();
         named.sort_by(|a, b| a.0.cmp(&b.0));
         for (kind, name, articles) in named {
             pages.push(Page::new(
+                entries,
                 kind.clone(),
                 format!("{}: {name}", settings.title()),
                 name.to_owned(),
@@ -229,13 +238,14 @@ pub(crate) fn pages<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<Pag
 
 /// Articles by each name `names_of` gives them, keeping the order of `sorted`.
 fn group<'a>(
-    sorted: &[&'a Article],
-    names_of: impl Fn(&'a Article) -> Vec<&'a str>,
-) -> BTreeMap<&'a str, Vec<&'a Article>> {
-    let mut groups: BTreeMap<&str, Vec<&Article>> = BTreeMap::new();
-    for article in sorted {
-        for name in names_of(article) {
-            groups.entry(name).or_default().push(article);
+    entries: &'a [Entry],
+    sorted: &[usize],
+    names_of: impl Fn(&'a Entry) -> Vec<&'a str>,
+) -> BTreeMap<&'a str, Vec<usize>> {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &index in sorted {
+        for name in names_of(&entries[index]) {
+            groups.entry(name).or_default().push(index);
         }
     }
     groups

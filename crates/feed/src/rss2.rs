@@ -15,6 +15,7 @@ use crate::{
     layout::Format,
     page::{self, Page},
     page_links,
+    site::Shelf,
     splice::{self, Chunk},
     write::write_rss,
 };
@@ -28,29 +29,33 @@ use crate::{
 /// assert!(channel.items().is_empty());
 /// ```
 pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
-    rss_page(settings, &page::main_page(settings, &page::sorted(articles)))
-}
-
-/// A page of the site as an RSS channel.
-pub(crate) fn rss_page(settings: &Settings, page: &Page<'_>) -> rss::Channel {
-    let items = page.articles.iter().map(|article| rss_item(settings, article)).collect();
-    rss_shell(settings, page, items)
+    let entries = crate::entry::entries(articles);
+    let page = page::main_page(settings, &entries, &page::sorted(&entries));
+    let items = page.articles.iter().map(|&index| rss_item(settings, &articles[index])).collect();
+    rss_shell(settings, &entries, &page, items)
 }
 
 /// Writes a page as RSS, item by item, holding one item at a time: the same bytes as
 /// `write_rss(&rss_page(settings, page))`.
 pub(crate) fn write_rss_page(
     settings: &Settings,
-    page: &Page<'_>,
+    shelf: &Shelf<'_>,
+    page: &Page,
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
-    let mut items = page.articles.iter().map(|article| rss_item(settings, article));
+    let mut items = page.articles.iter().map(|&index| -> Result<rss::Item, WriteError> {
+        Ok(rss_item(settings, &*shelf.article(index)?))
+    });
     let Some(first) = items.next() else {
-        return splice::all(out, &write_rss(&rss_shell(settings, page, Vec::new()))?);
+        return splice::all(
+            out,
+            &write_rss(&rss_shell(settings, shelf.entries, page, Vec::new()))?,
+        );
     };
+    let first = first?;
     let first_chunk = item_chunk(first.clone())?;
-    let document = write_rss(&rss_shell(settings, page, vec![first]))?;
-    splice::splice(out, &document, first_chunk.as_bytes(), items.map(item_chunk))
+    let document = write_rss(&rss_shell(settings, shelf.entries, page, vec![first]))?;
+    splice::splice(out, &document, first_chunk.as_bytes(), items.map(|item| item_chunk(item?)))
 }
 
 /// The bytes of one item as `write_rss` writes it inside a channel, indentation included.
@@ -60,8 +65,12 @@ fn item_chunk(item: rss::Item) -> Result<Chunk, WriteError> {
 }
 
 /// The channel of a page around the given items.
-fn rss_shell(settings: &Settings, page: &Page<'_>, items: Vec<rss::Item>) -> rss::Channel {
-    let articles = &page.articles;
+fn rss_shell(
+    settings: &Settings,
+    entries: &[crate::Entry],
+    page: &Page,
+    items: Vec<rss::Item>,
+) -> rss::Channel {
     let mut links = page_links(settings, page, Format::Rss);
     links.extend(hub_link(settings, page));
     let (extensions, namespaces) = if page.archive() {
@@ -77,11 +86,7 @@ fn rss_shell(settings: &Settings, page: &Page<'_>, items: Vec<rss::Item>) -> rss
         copyright: None,
         managing_editor: None,
         webmaster: None,
-        pub_date: articles
-            .iter()
-            .map(|article| article.published())
-            .max()
-            .map(|date| date.to_rfc2822()),
+        pub_date: page.published(entries).map(|date| date.to_rfc2822()),
         last_build_date: Some(page.updated.to_rfc2822()),
         categories: Vec::new(),
         generator: Some(format!("{GENERATOR} {VERSION}")),

@@ -11,8 +11,9 @@ use article::Article;
 use rayon::prelude::*;
 
 use crate::{
-    Settings, WriteError, article_path,
+    Entry, Library, Settings, WriteError,
     atom1::write_atom_page,
+    entry::entries,
     json,
     layout::{self, FileKind, Format},
     opml,
@@ -26,7 +27,8 @@ pub fn site(
     settings: &Settings,
     articles: &[Article],
 ) -> Result<BTreeMap<String, Vec<u8>>, WriteError> {
-    Ok(Site::new(settings, articles).render_each(|_, bytes| bytes)?.into_iter().collect())
+    let entries = entries(articles);
+    Ok(Site::new(settings, &entries).render_each(articles, |_, bytes| bytes)?.into_iter().collect())
 }
 
 /// The site's files, described but not yet rendered, so a caller can write or compare each one
@@ -34,8 +36,8 @@ pub fn site(
 #[derive(Debug)]
 pub struct Site<'a> {
     settings: &'a Settings,
-    articles: &'a [Article],
-    pages: Vec<Page<'a>>,
+    entries: &'a [Entry],
+    pages: Vec<Page>,
     topics: web::Topics,
 }
 
@@ -59,7 +61,7 @@ impl Site<'_> {
         match file.kind {
             File::Page(index, format) => FileKind::Feed(self.pages[index].kind.clone(), format),
             File::Html(index) => FileKind::Html(self.pages[index].kind.clone()),
-            File::Article(index) => FileKind::Article(self.articles[index].key().to_string()),
+            File::Article(index) => FileKind::Article(self.entries[index].key().to_string()),
             File::Json => FileKind::JsonFeed,
             File::Opml => FileKind::Opml,
             File::Style => FileKind::Stylesheet,
@@ -93,11 +95,17 @@ enum File {
 }
 
 impl<'a> Site<'a> {
-    /// Plans the site: which pages, with which articles and links.
-    pub fn new(settings: &'a Settings, articles: &'a [Article]) -> Site<'a> {
-        let pages = page::pages(settings, articles);
+    /// Plans the site of `entries`: which pages, with which articles and links. Entry `i` is
+    /// the article that the library given to [`Site::write`] gives for index `i`.
+    pub fn new(settings: &'a Settings, entries: &'a [Entry]) -> Site<'a> {
+        let pages = page::pages(settings, entries);
         let topics = web::Topics::new(&pages);
-        Site { settings, articles, pages, topics }
+        Site { settings, entries, pages, topics }
+    }
+
+    /// The entries the site was planned from.
+    pub fn entries(&self) -> &'a [Entry] {
+        self.entries
     }
 
     /// Every file's path, in path order.
@@ -124,13 +132,14 @@ impl<'a> Site<'a> {
     /// file per core is alive at a time.
     pub fn render_each<R: Send>(
         &self,
+        library: &(impl Library + ?Sized),
         use_file: impl Fn(&str, Vec<u8>) -> R + Sync,
     ) -> Result<Vec<(String, R)>, WriteError> {
         self.files()
             .into_par_iter()
             .map(|file| {
                 let mut bytes = Vec::new();
-                self.write(&file, &mut bytes)?;
+                self.write(&file, library, &mut bytes)?;
                 let result = use_file(&file.path, bytes);
                 Ok((file.path, result))
             })
@@ -142,24 +151,79 @@ impl<'a> Site<'a> {
         self.plan().into_iter().map(|(path, kind)| SiteFile { path, kind }).collect()
     }
 
-    /// Writes one file to `out` as it is rendered: feeds item by item, so even a feed of every
-    /// article is never whole in memory. `out` should be buffered.
-    pub fn write(&self, file: &SiteFile, out: &mut dyn Write) -> Result<(), WriteError> {
-        let settings = self.settings;
+    /// The entries (by index) whose articles `file` shows, in the order it asks for them.
+    pub fn articles_of(&self, file: &SiteFile) -> Vec<usize> {
         match file.kind {
-            File::Page(index, Format::Atom) => write_atom_page(settings, &self.pages[index], out),
-            File::Page(index, Format::Rss) => write_rss_page(settings, &self.pages[index], out),
-            File::Json => json::write(settings, &self.pages[0], out),
-            File::Opml => splice::all(out, &opml::write(settings, &self.pages)?),
-            File::Html(0) => {
-                splice::all(out, web::index(settings, &self.pages[0], &self.pages).as_bytes())
+            File::Page(index, _) | File::Html(index) => self.pages[index].articles.clone(),
+            File::Json => self.pages[0].articles.clone(),
+            File::Article(index) => vec![index],
+            File::Opml | File::Style => Vec::new(),
+        }
+    }
+
+    /// Feeds `state` everything the bytes of `file` depend on but the settings, this program and
+    /// the articles of [`Site::articles_of`]: its path, its page's title, links, articles and
+    /// their order, and for the pages that list the site's pages or link to topics, those. Two
+    /// plans that feed the same for a file, with the same settings and the same articles, write
+    /// the same bytes for it: a caller that keeps what it fed last time can skip the file.
+    pub fn dependencies(&self, file: &SiteFile, state: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        file.path.hash(state);
+        let page = |page: &Page, state: &mut _| {
+            (&page.kind, &page.title, &page.name, &page.id, &page.links).hash(state);
+            for &index in &page.articles {
+                self.entries[index].key().as_str().hash(state);
             }
+        };
+        match file.kind {
+            File::Page(index, _) | File::Html(index) => page(&self.pages[index], state),
+            File::Json => page(&self.pages[0], state),
+            File::Article(index) => {
+                let entry = &self.entries[index];
+                entry.key().as_str().hash(state);
+                for name in entry.place().into_iter().chain(entry.tags()) {
+                    self.topics.path_of(name).hash(state);
+                }
+            }
+            File::Opml | File::Style => {}
+        }
+        if let File::Opml | File::Html(0) = file.kind {
+            for page in &self.pages {
+                (&page.kind, &page.title, &page.name, page.articles.len()).hash(state);
+            }
+        }
+    }
+
+    /// Writes one file to `out` as it is rendered, asking `library` for each article as it
+    /// comes: feeds item by item, so even a feed of every article is never whole in memory.
+    /// `out` should be buffered.
+    pub fn write(
+        &self,
+        file: &SiteFile,
+        library: &(impl Library + ?Sized),
+        out: &mut dyn Write,
+    ) -> Result<(), WriteError> {
+        let settings = self.settings;
+        let shelf = Shelf { entries: self.entries, library: &Dyn(library) };
+        match file.kind {
+            File::Page(index, Format::Atom) => {
+                write_atom_page(settings, &shelf, &self.pages[index], out)
+            }
+            File::Page(index, Format::Rss) => {
+                write_rss_page(settings, &shelf, &self.pages[index], out)
+            }
+            File::Json => json::write(settings, &shelf, &self.pages[0], out),
+            File::Opml => splice::all(out, &opml::write(settings, &self.pages)?),
+            File::Html(0) => splice::all(
+                out,
+                web::index(settings, &shelf, &self.pages[0], &self.pages)?.as_bytes(),
+            ),
             File::Html(index) => {
-                splice::all(out, web::list_page(settings, &self.pages[index]).as_bytes())
+                splice::all(out, web::list_page(settings, &shelf, &self.pages[index])?.as_bytes())
             }
             File::Article(index) => splice::all(
                 out,
-                web::article_page(settings, &self.topics, &self.articles[index]).as_bytes(),
+                web::article_page(settings, &self.topics, &*shelf.article(index)?).as_bytes(),
             ),
             File::Style => splice::all(out, web::STYLESHEET.as_bytes()),
         }
@@ -167,21 +231,60 @@ impl<'a> Site<'a> {
 
     fn plan(&self) -> Vec<(String, File)> {
         let mut files: Vec<(String, File)> =
-            Vec::with_capacity(3 * self.pages.len() + self.articles.len() + 3);
+            Vec::with_capacity(3 * self.pages.len() + self.entries.len() + 3);
         for (index, page) in self.pages.iter().enumerate() {
             for format in Format::ALL {
                 files.push((page.path(format), File::Page(index, format)));
             }
             files.push((page.html_path(), File::Html(index)));
         }
-        for (index, article) in self.articles.iter().enumerate() {
-            files.push((article_path(article), File::Article(index)));
+        for (index, entry) in self.entries.iter().enumerate() {
+            files.push((layout::article_path(entry.key().as_str()), File::Article(index)));
         }
         files.push((layout::JSON_FEED_PATH.to_owned(), File::Json));
         files.push((layout::OPML_PATH.to_owned(), File::Opml));
         files.push((layout::STYLESHEET_PATH.to_owned(), File::Style));
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files
+    }
+}
+
+/// The entries of a site and the library of their articles, as the renderers use them.
+pub(crate) struct Shelf<'a> {
+    pub(crate) entries: &'a [Entry],
+    library: &'a dyn Library,
+}
+
+impl<'a> Shelf<'a> {
+    /// The article of entry `index`.
+    pub(crate) fn article(
+        &self,
+        index: usize,
+    ) -> Result<std::borrow::Cow<'a, Article>, WriteError> {
+        self.library.article(index).map_err(|source| WriteError::Library {
+            key: self.entries[index].key().to_string(),
+            source,
+        })
+    }
+
+    /// The articles of entries `indices`, in order.
+    pub(crate) fn articles(
+        &self,
+        indices: &[usize],
+    ) -> Result<Vec<std::borrow::Cow<'a, Article>>, WriteError> {
+        indices.iter().map(|&index| self.article(index)).collect()
+    }
+}
+
+/// Any library as a trait object, sized or not.
+struct Dyn<'a, L: Library + ?Sized>(&'a L);
+
+impl<L: Library + ?Sized> Library for Dyn<'_, L> {
+    fn article(
+        &self,
+        index: usize,
+    ) -> Result<std::borrow::Cow<'_, Article>, crate::entry::LibraryError> {
+        self.0.article(index)
     }
 }
 
@@ -199,7 +302,8 @@ mod tests {
             article("c", "date 2023-12-31 NEW YORK (AP) — C."),
         ];
         let settings = Settings::defaults();
-        let site = super::Site::new(&settings, &articles);
+        let entries = crate::entry::entries(&articles);
+        let site = super::Site::new(&settings, &entries);
         let files = site.files();
         assert!(files.len() > 20);
         for file in &files {

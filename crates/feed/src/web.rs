@@ -9,16 +9,17 @@
 //! Markup is written with `maud`, which escapes every value it is given: article text reaches
 //! the page as text, never as markup, and no escaping is done by hand here.
 
-use std::collections::BTreeMap;
+use std::{borrow::Cow, collections::BTreeMap};
 
 use article::{Article, Block};
 use chrono::{DateTime, FixedOffset};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::{
-    GENERATOR, Settings, VERSION, article_path, article_url,
+    GENERATOR, Settings, VERSION, WriteError, article_path, article_url,
     layout::{self, Format, JSON_FEED_TYPE, OPML_TYPE, PageKind},
     page::Page,
+    site::Shelf,
 };
 
 /// The site's one stylesheet, written as `style.css`.
@@ -32,7 +33,7 @@ pub(crate) struct Topics {
 }
 
 impl Topics {
-    pub(crate) fn new(pages: &[Page<'_>]) -> Topics {
+    pub(crate) fn new(pages: &[Page]) -> Topics {
         let mut topics = Topics::default();
         for page in pages {
             let map = match &page.kind {
@@ -43,6 +44,11 @@ impl Topics {
             map.insert(page.name.clone(), page.html_path());
         }
         topics
+    }
+
+    /// The page a place or tag of this name links to, if there is one; places first.
+    pub(crate) fn path_of(&self, name: &str) -> (Option<&String>, Option<&String>) {
+        (self.places.get(name), self.tags.get(name))
     }
 }
 
@@ -76,7 +82,7 @@ fn main_feeds() -> Vec<Feed> {
 }
 
 /// The feeds of one page (an archive month, place or tag).
-fn page_feeds(page: &Page<'_>) -> Vec<Feed> {
+fn page_feeds(page: &Page) -> Vec<Feed> {
     Format::ALL
         .into_iter()
         .map(|format| Feed {
@@ -150,8 +156,14 @@ impl Layout<'_> {
 }
 
 /// `index.html`: the newest articles, how to subscribe, and the way to every other page.
-pub(crate) fn index(settings: &Settings, main: &Page<'_>, pages: &[Page<'_>]) -> String {
-    let mut lists: [(&str, &str, Vec<&Page<'_>>); 3] = [
+pub(crate) fn index(
+    settings: &Settings,
+    shelf: &Shelf<'_>,
+    main: &Page,
+    pages: &[Page],
+) -> Result<String, WriteError> {
+    let latest = shelf.articles(&main.articles)?;
+    let mut lists: [(&str, &str, Vec<&Page>); 3] = [
         ("places", "Places", Vec::new()),
         ("tags", "Topics", Vec::new()),
         ("archive", "Archive", Vec::new()),
@@ -195,7 +207,7 @@ pub(crate) fn index(settings: &Settings, main: &Page<'_>, pages: &[Page<'_>]) ->
         }
         "\n" section aria-labelledby="latest-heading" {
             "\n" h2 #latest-heading { "Latest articles" }
-            (article_list("", &main.articles, 3))
+            (article_list("", &latest, 3))
         }
         @for (directory, heading, list) in &lists {
             @if !list.is_empty() {
@@ -210,18 +222,23 @@ pub(crate) fn index(settings: &Settings, main: &Page<'_>, pages: &[Page<'_>]) ->
             }
         }
     };
-    Layout {
+    Ok(Layout {
         settings,
         root: "",
         title: settings.title().to_owned(),
         canonical: settings.base_url().to_owned(),
         feeds: Vec::new(),
     }
-    .render(body)
+    .render(body))
 }
 
 /// The page of an archive month, place or tag: its articles and its own feeds.
-pub(crate) fn list_page(settings: &Settings, page: &Page<'_>) -> String {
+pub(crate) fn list_page(
+    settings: &Settings,
+    shelf: &Shelf<'_>,
+    page: &Page,
+) -> Result<String, WriteError> {
+    let articles = shelf.articles(&page.articles)?;
     let what = match page.kind {
         PageKind::Archive(_) => "Articles published in",
         PageKind::Place(_) => "Articles filed in",
@@ -259,16 +276,16 @@ pub(crate) fn list_page(settings: &Settings, page: &Page<'_>) -> String {
                 }
             }
         }
-        (article_list("../", &page.articles, 2))
+        (article_list("../", &articles, 2))
     };
-    Layout {
+    Ok(Layout {
         settings,
         root: "../",
         title: page.title.clone(),
         canonical: page.html_url(settings),
         feeds,
     }
-    .render(body)
+    .render(body))
 }
 
 /// An article's own page, in full.
@@ -340,7 +357,7 @@ fn topic_link(name: &str, page: Option<&String>) -> Markup {
 
 /// Articles as a list of headlines with their dateline facts and lede; `level` is the heading
 /// level of each headline under the list's own heading.
-fn article_list(root: &str, articles: &[&Article], level: u8) -> Markup {
+fn article_list(root: &str, articles: &[Cow<'_, Article>], level: u8) -> Markup {
     html! {
         @if articles.is_empty() {
             "\n" p { "No articles yet." }

@@ -27,6 +27,13 @@ pub enum WriteError {
         /// What was missing.
         missing: String,
     },
+    /// The library could not give an article the file shows.
+    Library {
+        /// The article's key.
+        key: String,
+        /// What the library said.
+        source: crate::entry::LibraryError,
+    },
 }
 
 impl WriteError {
@@ -48,6 +55,7 @@ impl fmt::Display for WriteError {
             WriteError::Splice { missing } => {
                 write!(f, "cannot stream the document: {missing} is missing")
             }
+            WriteError::Library { key, source } => write!(f, "article {key}: {source}"),
         }
     }
 }
@@ -58,6 +66,7 @@ impl std::error::Error for WriteError {
             WriteError::Io(error) => Some(error),
             WriteError::Format { source, .. } => Some(source.as_ref()),
             WriteError::Splice { .. } => None,
+            WriteError::Library { source, .. } => Some(source.as_ref()),
         }
     }
 }

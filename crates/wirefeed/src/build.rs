@@ -16,16 +16,19 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use std::{borrow::Cow, sync::Arc};
+
 use article::{Article, ArticleKey};
 use feed::{Settings, WriteError};
 use rayon::prelude::*;
+use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use crate::{
     error::{BuildError, SeedProblem, SeedWarning, Stale},
-    progress,
-    project::{Project, SETTINGS_FILE},
+    index, lock, progress,
+    project::{Project, display},
+    scan,
     sink::{Mode as SinkMode, Outcome as SinkOutcome, Sink},
-    state,
 };
 
 /// Whether a build writes the site or only compares it with what is on disk.
@@ -44,6 +47,8 @@ pub struct Options {
     pub mode: Mode,
     /// Publish the good seeds when some are bad, instead of writing nothing.
     pub keep_going: bool,
+    /// When another build is writing the same output, wait for it (else fail at once).
+    pub wait: bool,
 }
 
 /// What a build did.
@@ -59,6 +64,8 @@ pub struct Report {
     pub warnings: Vec<SeedWarning>,
     /// What happened to the site.
     pub outcome: Outcome,
+    /// Why the build could not trust its index and compared every file, if it could not.
+    pub note: Option<String>,
 }
 
 /// What happened to the site.
@@ -85,199 +92,547 @@ pub enum Outcome {
 }
 
 /// Builds (or checks) the site of `project`.
+///
+/// A build that writes holds the output directory's lock throughout ([`crate::lock`]). If a
+/// seed changes while it is read, the build starts over, at most a few times.
 pub fn build(project: &Project, options: Options) -> Result<Report, BuildError> {
-    let out = project.out();
-    // Taken before any seed is read: a seed edited during this run counts as changed next time.
-    let inputs = match options.mode {
-        Mode::Check => None,
-        Mode::Write => state::inputs(project),
-    };
-    if let Some(inputs) = &inputs
-        && state::matches(project, inputs, &list_files(out))
-        && LEGACY_STATE.iter().all(|name| !out.join(name).exists())
-    {
-        return Ok(Report {
-            seeds: 0,
-            articles: 0,
-            problems: Vec::new(),
-            warnings: Vec::new(),
-            outcome: Outcome::UpToDate,
-        });
-    }
-    let loaded = load(project)?;
-    if !loaded.problems.is_empty() && !options.keep_going {
-        return Err(BuildError::BadSeeds {
-            problems: loaded.problems,
-            warnings: loaded.warnings,
-            seeds: loaded.seeds,
-        });
-    }
-    if loaded.articles.is_empty() {
-        return Err(BuildError::NoArticles {
-            seeds: project.seeds().to_owned(),
-            problems: loaded.problems,
-            warnings: loaded.warnings,
-        });
-    }
-    let site = loaded.site();
-    let outcome = match options.mode {
-        Mode::Check => match compare(out, &site)? {
-            stale if stale.is_empty() => Outcome::Fresh { files: site.paths().len() },
-            stale => Outcome::Stale(stale),
-        },
-        Mode::Write => {
-            state::forget(project);
-            let (rewritten, removed) = write(out, &site)?;
-            // Only a clean run may be skipped next time: a run with bad seeds must be repeated,
-            // so its problems are seen (and refused without keep_going).
-            if loaded.problems.is_empty()
-                && let Some(inputs) = inputs
-            {
-                state::store(project, &inputs, &list_files(out));
-            }
-            Outcome::Written { rewritten, files: site.paths().len(), removed }
-        }
-    };
-    Ok(Report {
-        seeds: loaded.seeds,
-        articles: loaded.articles.len(),
-        problems: loaded.problems,
-        warnings: loaded.warnings,
-        outcome,
+    build_with(project, options, &|holder| {
+        eprintln!("waiting for the build that is writing {} ({holder})", display(project.out()));
     })
 }
 
-/// The settings and the parsed seeds of a project: what a build publishes.
+/// [`build`], telling `waiting` who holds the output directory when it has to wait.
+pub fn build_with(
+    project: &Project,
+    options: Options,
+    waiting: &dyn Fn(&str),
+) -> Result<Report, BuildError> {
+    let _lock = match options.mode {
+        Mode::Write => Some(lock::acquire(project, options.wait, waiting)?),
+        Mode::Check => None,
+    };
+    let mut attempt = 0;
+    loop {
+        match run(project, options) {
+            Err(Restart(path)) if attempt < 3 => {
+                attempt += 1;
+                eprintln!("{}: changed during the build; starting over", display(&path));
+            }
+            Err(Restart(path)) => return Err(BuildError::Unsettled { path }),
+            Ok(result) => return result,
+        }
+    }
+}
+
+/// A seed changed between being listed and being read again: the run's view is not one
+/// moment's, so it starts over.
+struct Restart(PathBuf);
+
+fn run(project: &Project, options: Options) -> Result<Result<Report, BuildError>, Restart> {
+    let catalog = match catalog(project, options.mode) {
+        Ok(Cataloged::UpToDate) => {
+            return Ok(Ok(Report {
+                seeds: 0,
+                articles: 0,
+                problems: Vec::new(),
+                warnings: Vec::new(),
+                outcome: Outcome::UpToDate,
+                note: None,
+            }));
+        }
+        Ok(Cataloged::Changed(catalog)) => *catalog,
+        Err(error) => return Ok(Err(error)),
+    };
+    let Catalog { loaded, index, note, .. } = catalog;
+    if !loaded.problems.is_empty() && !options.keep_going {
+        return Ok(Err(BuildError::BadSeeds {
+            problems: loaded.problems,
+            warnings: loaded.warnings,
+            seeds: loaded.seeds,
+        }));
+    }
+    if loaded.entries.is_empty() {
+        return Ok(Err(BuildError::NoArticles {
+            seeds: project.seeds().to_owned(),
+            problems: loaded.problems,
+            warnings: loaded.warnings,
+        }));
+    }
+    let site = loaded.site();
+    let outcome = match options.mode {
+        Mode::Check => match compare(project.out(), &site, &loaded) {
+            Ok(stale) if stale.is_empty() => Outcome::Fresh { files: site.paths().len() },
+            Ok(stale) => Outcome::Stale(stale),
+            Err(error) => return restart_or(error),
+        },
+        Mode::Write => match write(project, &site, &loaded, &index) {
+            Ok(written) => written,
+            Err(error) => return restart_or(error),
+        },
+    };
+    Ok(Ok(Report {
+        seeds: loaded.seeds,
+        articles: loaded.entries.len(),
+        problems: loaded.problems,
+        warnings: loaded.warnings,
+        outcome,
+        note,
+    }))
+}
+
+/// A render that failed because a seed changed under it starts the run over; any other
+/// failure is the run's.
+fn restart_or(error: BuildError) -> Result<Result<Report, BuildError>, Restart> {
+    if let BuildError::Render { error: WriteError::Library { source, .. }, .. } = &error
+        && let Some(changed) = source.downcast_ref::<SeedChanged>()
+    {
+        return Err(Restart(changed.0.clone()));
+    }
+    Ok(Err(error))
+}
+
+/// The settings and the seeds of a project, parsed or taken from the index: what a build
+/// publishes. It is also the [`feed::Library`] of its site: the articles it read are kept up to
+/// a memory budget, and the others are read again when a file shows them.
 #[derive(Debug)]
 pub struct Loaded {
     /// The settings in use.
     pub settings: Settings,
-    /// The good articles, in seed name order.
-    pub articles: Vec<Article>,
+    /// The good articles' entries, in seed name order.
+    pub entries: Vec<feed::Entry>,
     /// The bad seeds.
     pub problems: Vec<SeedProblem>,
-    /// The suspicious ones.
+    /// The suspicious ones (of the seeds this run parsed).
     pub warnings: Vec<SeedWarning>,
-    /// How many seed files were read.
+    /// How many seed files there are.
     pub seeds: usize,
+    shelf: Shelf,
 }
 
 impl Loaded {
     /// The site of the good articles, to be rendered file by file.
     pub fn site(&self) -> feed::Site<'_> {
-        feed::Site::new(&self.settings, &self.articles)
+        feed::Site::new(&self.settings, &self.entries)
     }
 }
 
-/// Reads the settings and parses every seed, writing nothing.
-pub fn load(project: &Project) -> Result<Loaded, BuildError> {
-    let settings = project.settings().map_err(BuildError::Settings)?;
-    let seeds = project.seeds();
-    let list = |error| BuildError::io(seeds, "read the seeds directory", error);
-    let mut paths = Vec::new();
-    for entry in fs::read_dir(seeds).map_err(list)? {
-        paths.push(entry.map_err(list)?.path());
+impl feed::Library for Loaded {
+    fn article(&self, index: usize) -> Result<Cow<'_, Article>, feed::LibraryError> {
+        self.shelf.article(index)
     }
-    // Directory order differs between file systems; the output must not.
-    paths.sort();
+}
+
+/// Where the articles of a build's entries are: in memory, or in their seeds.
+#[derive(Debug)]
+struct Shelf {
+    seeds: PathBuf,
+    options: article::Options,
+    /// Each entry's seed name and the hash of the bytes its entry was made from.
+    sources: Vec<(String, u128)>,
+    kept: Vec<Option<Box<Article>>>,
+}
+
+impl Shelf {
+    fn article(&self, index: usize) -> Result<Cow<'_, Article>, feed::LibraryError> {
+        if let Some(article) = &self.kept[index] {
+            return Ok(Cow::Borrowed(article));
+        }
+        let (name, hash) = &self.sources[index];
+        let path = self.seeds.join(name);
+        let changed = || Box::new(SeedChanged(path.clone()));
+        let bytes = fs::read(&path).map_err(|_| changed())?;
+        if xxh3_128(&bytes) != *hash {
+            return Err(changed());
+        }
+        let key = ArticleKey::new(seed_stem(name)).map_err(|_| changed())?;
+        let parsed = article::parse(&key, &bytes, &self.options).map_err(|_| changed())?;
+        Ok(Cow::Owned(parsed.article))
+    }
+}
+
+/// A seed is not what it was when the build listed it.
+#[derive(Debug)]
+struct SeedChanged(PathBuf);
+
+impl std::fmt::Display for SeedChanged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} changed during the build", display(&self.0))
+    }
+}
+
+impl std::error::Error for SeedChanged {}
+
+/// How many bytes of seeds a build keeps parsed in memory, so that the files that show them
+/// need not read them again. Beyond it, an article is read and parsed again each time a file
+/// shows it: memory stays bounded however many articles there are.
+const KEEP_BYTES: u64 = 192 << 20;
+
+/// What `catalog` found.
+enum Cataloged {
+    /// Nothing changed since the last build: the site is as it would be written.
+    UpToDate,
+    Changed(Box<Catalog>),
+}
+
+#[derive(Debug)]
+struct Catalog {
+    loaded: Loaded,
+    /// What the index held, and each seed's new record, for the write to store.
+    index: IndexRun,
+    /// Why the index could not be used in full, for the report.
+    note: Option<String>,
+}
+
+/// The index's part of one run.
+#[derive(Debug)]
+struct IndexRun {
+    identity: index::Identity,
+    old: index::Loaded,
+    /// Every good seed's record, in name order (aligned with the entries).
+    records: Vec<index::SeedRecord>,
+    /// The time, on the seeds' file system, when this run began listing them.
+    started: Option<i128>,
+}
+
+/// Lists the seeds and reads the ones the index does not know as they are; in write mode,
+/// answers `UpToDate` when nothing changed at all.
+fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
+    let settings = project.settings().map_err(BuildError::Settings)?;
+    let identity =
+        index::Identity { program: program_identity(), settings: settings_hash(project) };
+    let cache = project.cache();
+    let started = clock(&cache);
+    let scan = scan::scan(project.seeds())?;
+    let old = match mode {
+        // A check trusts nothing: it parses every seed and compares every byte.
+        Mode::Check => index::Loaded::default(),
+        Mode::Write => index::load(&cache, &identity),
+    };
+
+    // Each seed found, with the index's record of it when the name is known.
+    let mut known: Vec<Option<&index::SeedRecord>> = Vec::with_capacity(scan.seeds.len());
+    let mut records = old.seeds.iter().peekable();
+    for seed in &scan.seeds {
+        while records.next_if(|record| record.name < seed.name).is_some() {}
+        known.push(records.next_if(|record| record.name == seed.name));
+    }
+    // Racy records are as good as their bytes: those are hashed again.
+    let unchanged = |(seed, record): (&scan::Found, &Option<&index::SeedRecord>)| {
+        record.is_some_and(|record| {
+            record.stamp == seed.stamp
+                && (!record.racy
+                    || fs::read(project.seeds().join(&seed.name))
+                        .is_ok_and(|bytes| xxh3_128(&bytes) == record.hash))
+        })
+    };
+    if mode == Mode::Write
+        && scan.problems.is_empty()
+        && old.seeds.len() == scan.seeds.len()
+        && scan.seeds.par_iter().zip(known.par_iter()).all(unchanged)
+        && outputs_as_recorded(project, &old)
+    {
+        return Ok(Cataloged::UpToDate);
+    }
 
     let options = settings.parse_options();
-    let progress = progress::bar(paths.len(), "parsing");
-    // Reading and parsing are independent per seed, so they run on every core; `collect` keeps
-    // the name order, and everything after it is sequential.
-    let outcomes: Vec<Option<Result<article::Parsed, SeedProblem>>> = paths
+    let seeds_dir = project.seeds();
+    let progress = progress::bar(scan.seeds.len(), "reading");
+    let budget = std::sync::atomic::AtomicU64::new(KEEP_BYTES);
+    let read: Vec<Read> = scan
+        .seeds
         .par_iter()
-        .map(|path| {
+        .zip(known.par_iter())
+        .map(|(seed, record)| {
             progress.inc(1);
-            let name = path.file_name().and_then(|name| name.to_str());
-            if name.is_some_and(|name| name.starts_with('.') || name == SETTINGS_FILE) {
-                return None;
-            }
-            Some(parse_seed(path, &options))
+            read_seed(seeds_dir, seed, *record, started, &options, &budget)
         })
         .collect();
     progress.finish_and_clear();
 
-    let mut loaded = Loaded {
-        settings,
-        articles: Vec::new(),
-        problems: Vec::new(),
-        warnings: Vec::new(),
-        seeds: 0,
-    };
-    let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for (path, outcome) in paths.iter().zip(outcomes) {
-        let Some(outcome) = outcome else { continue };
-        loaded.seeds += 1;
-        let parsed = match outcome {
-            Ok(parsed) => parsed,
-            Err(problem) => {
-                loaded.problems.push(problem);
-                continue;
+    let seeds = scan.seeds.len() + scan.problems.len();
+    let mut problems = scan.problems;
+    let mut warnings = Vec::new();
+    let mut entries = Vec::with_capacity(read.len());
+    let mut sources = Vec::with_capacity(read.len());
+    let mut kept = Vec::with_capacity(read.len());
+    let mut good_records = Vec::with_capacity(read.len());
+    let mut names: std::collections::HashMap<Arc<str>, ()> = Default::default();
+    let mut intern = |name: &Arc<str>| -> Arc<str> {
+        match names.get_key_value(name) {
+            Some((shared, ())) => shared.clone(),
+            None => {
+                names.insert(name.clone(), ());
+                name.clone()
             }
-        };
-        loaded.warnings.extend(
-            parsed.warnings.into_iter().map(|warning| SeedWarning { path: path.clone(), warning }),
-        );
-        let id = parsed.article.id().to_string();
-        if let Some(first) = ids.get(&id) {
-            loaded.problems.push(SeedProblem::DuplicateId {
-                path: path.clone(),
-                id,
-                first: first.clone(),
-            });
-            continue;
         }
-        ids.insert(id, path.clone());
-        loaded.articles.push(parsed.article);
-    }
-    Ok(loaded)
-}
-
-fn parse_seed(path: &Path, options: &article::Options) -> Result<article::Parsed, SeedProblem> {
-    let key = seed_key(path)?;
-    let bytes =
-        fs::read(path).map_err(|error| SeedProblem::Unreadable { path: path.to_owned(), error })?;
-    article::parse(&key, &bytes, options)
-        .map_err(|error| SeedProblem::Invalid { path: path.to_owned(), error })
-}
-
-/// The article key of a seed path, or why the path is not a seed.
-fn seed_key(path: &Path) -> Result<ArticleKey, SeedProblem> {
-    let metadata = fs::symlink_metadata(path)
-        .map_err(|error| SeedProblem::Unreadable { path: path.to_owned(), error })?;
-    if metadata.file_type().is_symlink() {
-        // A pull request must not be able to publish a file from outside the repository.
-        return Err(SeedProblem::SymbolicLink { path: path.to_owned() });
-    }
-    if !metadata.is_file() {
-        return Err(SeedProblem::NotAFile { path: path.to_owned() });
-    }
-    let (Some(stem), Some("txt")) = (
-        path.file_stem().and_then(|stem| stem.to_str()),
-        path.extension().and_then(|ext| ext.to_str()),
-    ) else {
-        return Err(SeedProblem::NotAnArticle { path: path.to_owned() });
     };
-    ArticleKey::new(stem).map_err(|error| SeedProblem::BadKey { path: path.to_owned(), error })
+    for (seed, outcome) in scan.seeds.iter().zip(read) {
+        match outcome {
+            Read::Bad(problem) => problems.push(*problem),
+            Read::Good { mut record, article, warnings: found } => {
+                record.intern(&mut intern);
+                let Some(entry) = record.entry(seed.key.clone()) else {
+                    // A record whose dates do not make sense is damaged: read the seed again.
+                    return Err(BuildError::io(
+                        &seeds_dir.join(&seed.name),
+                        "use the index record of",
+                        io::Error::other("damaged record; remove the .wirefeed directory"),
+                    ));
+                };
+                let path = seeds_dir.join(&seed.name);
+                warnings.extend(
+                    found.into_iter().map(|warning| SeedWarning { path: path.clone(), warning }),
+                );
+                sources.push((seed.name.clone(), record.hash));
+                entries.push(entry);
+                kept.push(article);
+                good_records.push(record);
+            }
+        }
+    }
+    drop(names);
+
+    // Ids are keys unless an `id:` field says otherwise, so only those fields can collide: with
+    // each other, or with another article's key. The first seed in name order keeps the id.
+    let mut holders: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, record) in good_records.iter().enumerate() {
+        if let Some(id) = &record.id {
+            holders.entry(id).or_default().push(index);
+        }
+    }
+    if !holders.is_empty() {
+        for (index, entry) in entries.iter().enumerate() {
+            if good_records[index].id.is_none()
+                && let Some(holding) = holders.get_mut(entry.key().as_str())
+            {
+                holding.push(index);
+            }
+        }
+        let mut refused: Vec<(usize, String, usize)> = Vec::new();
+        for (id, mut holding) in holders {
+            holding.sort_unstable();
+            refused.extend(holding[1..].iter().map(|&later| (later, id.to_owned(), holding[0])));
+        }
+        refused.sort_unstable();
+        for (index, id, first) in refused.into_iter().rev() {
+            problems.push(SeedProblem::DuplicateId {
+                path: seeds_dir.join(&sources[index].0),
+                id,
+                first: seeds_dir.join(&sources[first].0),
+            });
+            entries.remove(index);
+            sources.remove(index);
+            kept.remove(index);
+            good_records.remove(index);
+        }
+    }
+    problems.sort_by(|a, b| a.path().cmp(b.path()));
+
+    let note = match mode {
+        Mode::Write => old.distrust.clone(),
+        Mode::Check => None,
+    };
+    let loaded = Loaded {
+        settings,
+        entries,
+        problems,
+        warnings,
+        seeds,
+        shelf: Shelf { seeds: seeds_dir.to_owned(), options, sources, kept },
+    };
+    Ok(Cataloged::Changed(Box::new(Catalog {
+        loaded,
+        index: IndexRun { identity, old, records: good_records, started },
+        note,
+    })))
+}
+
+/// One seed, read or known.
+enum Read {
+    Good {
+        record: index::SeedRecord,
+        /// Parsed in this run and kept within the budget.
+        article: Option<Box<Article>>,
+        warnings: Vec<article::Warning>,
+    },
+    Bad(Box<SeedProblem>),
+}
+
+/// The record of `seed`: the index's when its metadata says it is unchanged, else made by
+/// reading it (and parsing it, unless its bytes are the ones the index knew).
+fn read_seed(
+    seeds: &Path,
+    seed: &scan::Found,
+    known: Option<&index::SeedRecord>,
+    started: Option<i128>,
+    options: &article::Options,
+    budget: &std::sync::atomic::AtomicU64,
+) -> Read {
+    use std::sync::atomic::Ordering;
+    let racy = |stamp: &scan::Stamp| {
+        started.is_none_or(|started| stamp.modified.max(stamp.changed) >= started - RACY_NANOS)
+    };
+    if let Some(record) = known
+        && record.stamp == seed.stamp
+        && !record.racy
+    {
+        return Read::Good { record: record.clone(), article: None, warnings: Vec::new() };
+    }
+    let path = seeds.join(&seed.name);
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) => return Read::Bad(Box::new(SeedProblem::Unreadable { path, error })),
+    };
+    let hash = xxh3_128(&bytes);
+    if let Some(record) = known
+        && record.hash == hash
+    {
+        // The metadata moved, the bytes did not (`touch`, a checkout): no need to parse.
+        let mut record = record.clone();
+        record.stamp = seed.stamp;
+        record.racy = racy(&seed.stamp);
+        return Read::Good { record, article: None, warnings: Vec::new() };
+    }
+    let parsed = match article::parse(&seed.key, &bytes, options) {
+        Ok(parsed) => parsed,
+        Err(error) => return Read::Bad(Box::new(SeedProblem::Invalid { path, error })),
+    };
+    let entry = feed::Entry::of(&parsed.article);
+    let mut record =
+        index::SeedRecord::new(seed.name.clone(), seed.stamp, hash, &parsed.article, &entry);
+    record.racy = racy(&seed.stamp);
+    let size = bytes.len() as u64;
+    let keep = budget
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(size))
+        .is_ok();
+    Read::Good {
+        record,
+        article: keep.then(|| Box::new(parsed.article)),
+        warnings: parsed.warnings,
+    }
+}
+
+/// How close to the start of a run a seed's modification makes its metadata untrustworthy:
+/// file systems keep times in ticks (two seconds on FAT), and an edit within the tick of the
+/// listing would leave them as they were.
+const RACY_NANOS: i128 = 2_000_000_000;
+
+/// The current time on the file system of `cache`, read from a file made there: the clock
+/// seeds' modification times are compared with. `None` if it cannot be had, which makes every
+/// record racy.
+fn clock(cache: &Path) -> Option<i128> {
+    fs::create_dir_all(cache).ok()?;
+    let path = cache.join(format!("clock.{}", std::process::id()));
+    fs::write(&path, b"").ok()?;
+    let stamp = fs::metadata(&path).ok().map(|metadata| scan::Stamp::of(&metadata));
+    let _ = fs::remove_file(&path);
+    stamp.map(|stamp| stamp.modified)
+}
+
+/// The program, for the index: its version, and the size and modification time of its
+/// executable, so that a rebuilt program never trusts an index it did not make.
+fn program_identity() -> String {
+    let executable = std::env::current_exe()
+        .and_then(fs::metadata)
+        .map(|metadata| {
+            let stamp = scan::Stamp::of(&metadata);
+            format!("{} {}", stamp.size, stamp.modified)
+        })
+        .unwrap_or_default();
+    format!("wirefeed {} {executable}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A hash of the settings file's bytes (the defaults have none).
+fn settings_hash(project: &Project) -> u128 {
+    let bytes = project.settings_path().and_then(|path| fs::read(path).ok()).unwrap_or_default();
+    xxh3_128(&bytes)
+}
+
+/// Whether the output directory is as the index's head recorded it: the same place, and no
+/// directory of it changed since.
+fn outputs_as_recorded(project: &Project, old: &index::Loaded) -> bool {
+    let (Some(head), Some(_)) = (&old.head, &old.outputs) else { return false };
+    let out = project.out();
+    head.out == out
+        && directories(out, &head.directories) == head.directories
+        && head.files.par_iter().all(|(name, stamp)| {
+            fs::symlink_metadata(out.join(name))
+                .is_ok_and(|metadata| scan::Stamp::of(&metadata) == *stamp)
+        })
+}
+
+/// The metadata of every file of `site` but the articles' pages, for the head.
+fn watched_files(
+    out: &Path,
+    site: &feed::Site<'_>,
+    files: &[feed::SiteFile],
+) -> Vec<(String, scan::Stamp)> {
+    files
+        .par_iter()
+        .filter(|file| !matches!(site.kind(file), feed::layout::FileKind::Article(_)))
+        .filter_map(|file| {
+            let metadata = fs::symlink_metadata(out.join(file.path())).ok()?;
+            Some((file.path().to_owned(), scan::Stamp::of(&metadata)))
+        })
+        .collect()
+}
+
+/// The modification times of `recorded`'s directories (or, with none recorded, of the output
+/// directory itself), in name order.
+fn directories(out: &Path, recorded: &[(String, i128)]) -> Vec<(String, i128)> {
+    let names: Vec<&str> = if recorded.is_empty() {
+        vec![""]
+    } else {
+        recorded.iter().map(|(name, _)| name.as_str()).collect()
+    };
+    names
+        .into_iter()
+        .map(|name| {
+            let time = fs::metadata(out.join(name))
+                .map(|metadata| scan::Stamp::of(&metadata).modified)
+                .unwrap_or(-1);
+            (name.to_owned(), time)
+        })
+        .collect()
+}
+
+/// Reads the settings and every seed, writing nothing and trusting no index.
+pub fn load(project: &Project) -> Result<Loaded, BuildError> {
+    match catalog(project, Mode::Check)? {
+        Cataloged::Changed(catalog) => Ok(catalog.loaded),
+        Cataloged::UpToDate => unreachable!("a check never answers from the index"),
+    }
+}
+
+/// The stem of a seed name: `2024/07/x.txt` → `x`.
+fn seed_stem(name: &str) -> &str {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.strip_suffix(".txt").unwrap_or(file)
 }
 
 /// Compares the output directory with what a build would write; returns every difference, in
 /// path order.
-pub fn compare(out: &Path, site: &feed::Site<'_>) -> Result<Vec<Stale>, BuildError> {
-    let files = biggest_first(site);
+pub fn compare(
+    out: &Path,
+    site: &feed::Site<'_>,
+    library: &(impl feed::Library + ?Sized),
+) -> Result<Vec<Stale>, BuildError> {
+    let files = biggest_first(site, site.files());
     let compared: Vec<Result<Option<Stale>, BuildError>> = files
         .par_iter()
         .with_max_len(1)
         .map(|file| {
             let path = out.join(file.path());
-            if stream(site, file, Sink::new(path.clone(), SinkMode::Check), false)? == Changed::No {
+            let sink = Sink::new(path.clone(), SinkMode::Check);
+            if stream(site, library, file, sink, false)? == Changed::No {
                 return Ok(None);
             }
             Ok(Some(match fs::read(&path) {
                 Err(_) => Stale::Missing(path),
                 // A checkout with `core.autocrlf` holds CRLF copies of the LF files we write.
-                Ok(actual) if normalize_newlines(&actual) == render(site, file, &path)? => {
+                Ok(actual)
+                    if normalize_newlines(&actual) == render(site, library, file, &path)? =>
+                {
                     return Ok(None);
                 }
                 Ok(_) => Stale::Differs(path),
@@ -300,10 +655,9 @@ pub fn compare(out: &Path, site: &feed::Site<'_>) -> Result<Vec<Stale>, BuildErr
     Ok(stale)
 }
 
-/// The site's files, the most work first, so the feeds of every article start at once and the
-/// small pages fill in around them.
-fn biggest_first(site: &feed::Site<'_>) -> Vec<feed::SiteFile> {
-    let mut files = site.files();
+/// `files`, the most work first, so the feeds of every article start at once and the small
+/// pages fill in around them.
+fn biggest_first(site: &feed::Site<'_>, mut files: Vec<feed::SiteFile>) -> Vec<feed::SiteFile> {
     files.sort_by_key(|file| std::cmp::Reverse(site.weight(file)));
     files
 }
@@ -319,6 +673,7 @@ enum Changed {
 /// Renders `file` through `sink`.
 fn stream(
     site: &feed::Site<'_>,
+    library: &(impl feed::Library + ?Sized),
     file: &feed::SiteFile,
     sink: Sink,
     sync: bool,
@@ -327,7 +682,7 @@ fn stream(
     // A sink that only compares reads the old file; one that writes also stages the new one.
     let action = if sink.writes() { "write" } else { "compare" };
     let mut buffered = io::BufWriter::with_capacity(1 << 16, sink);
-    site.write(file, &mut buffered).map_err(|error| match error {
+    site.write(file, library, &mut buffered).map_err(|error| match error {
         // The renderers write nowhere but into the sink: an I/O error is the file's.
         WriteError::Io(error) => BuildError::io(&path, action, error),
         error => BuildError::Render { path: path.clone(), error },
@@ -344,11 +699,12 @@ fn stream(
 /// One file, rendered whole: for the rare comparison that needs it.
 fn render(
     site: &feed::Site<'_>,
+    library: &(impl feed::Library + ?Sized),
     file: &feed::SiteFile,
     path: &Path,
 ) -> Result<Vec<u8>, BuildError> {
     let mut bytes = Vec::new();
-    site.write(file, &mut bytes)
+    site.write(file, library, &mut bytes)
         .map_err(|error| BuildError::Render { path: path.to_owned(), error })?;
     Ok(bytes)
 }
@@ -389,11 +745,56 @@ fn normalize_newlines(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Writes every changed file atomically and deletes generated files no page produces any more
-/// (the archive month or place of articles that were removed); returns how many files were
-/// rewritten and how many deleted.
-fn write(out: &Path, site: &feed::Site<'_>) -> Result<(usize, usize), BuildError> {
-    let names = site.paths();
+/// The fingerprint of everything `file`'s bytes depend on.
+fn fingerprint(
+    site: &feed::Site<'_>,
+    file: &feed::SiteFile,
+    identity: &index::Identity,
+    hashes: &[(String, u128)],
+) -> u128 {
+    use std::hash::Hasher as _;
+    let mut state = Xxh3::new();
+    state.write(identity.program.as_bytes());
+    state.write_u128(identity.settings);
+    site.dependencies(file, &mut state);
+    for index in site.articles_of(file) {
+        state.write_u128(hashes[index].1);
+    }
+    state.digest128()
+}
+
+/// Writes every file whose inputs changed since the index recorded them (every file, when the
+/// index cannot be trusted), atomically, and deletes generated files no page produces any
+/// more; then stores the index.
+fn write(
+    project: &Project,
+    site: &feed::Site<'_>,
+    loaded: &Loaded,
+    index: &IndexRun,
+) -> Result<Outcome, BuildError> {
+    let out = project.out();
+    let files = site.files();
+    let sources = &loaded.shelf.sources;
+    let prints: Vec<u128> =
+        files.par_iter().map(|file| fingerprint(site, file, &index.identity, sources)).collect();
+    // With a trusted index, only the files whose inputs changed; else every file, compared.
+    let recorded = index.old.outputs.as_ref().filter(|_| outputs_as_recorded(project, &index.old));
+    let due: Vec<feed::SiteFile> = files
+        .par_iter()
+        .zip(prints.par_iter())
+        .filter(|(file, print)| {
+            recorded.is_none_or(|shards| {
+                let shard = &shards[index::shard_of(file.path())];
+                match shard.binary_search_by(|(path, _)| path.as_str().cmp(file.path())) {
+                    Ok(at) => shard[at].1 != **print,
+                    Err(_) => true,
+                }
+            })
+        })
+        .map(|(file, _)| file.clone())
+        .collect();
+
+    let names: Vec<&str> = files.iter().map(|file| file.path()).collect();
     let mut directories: Vec<PathBuf> = vec![out.to_path_buf()];
     directories.extend(
         names.iter().filter_map(|name| Path::new(name).parent()).map(|parent| out.join(parent)),
@@ -410,9 +811,9 @@ fn write(out: &Path, site: &feed::Site<'_>) -> Result<(usize, usize), BuildError
     // before the first rename: a failure part-way (a full disk, a read-only directory) leaves
     // every file as it was.
     let sync_each = !SYNC_ONCE;
-    let files = biggest_first(site);
-    let progress = progress::bar(files.len(), "writing");
-    let staged: Vec<Result<Option<(PathBuf, PathBuf)>, BuildError>> = files
+    let due = biggest_first(site, due);
+    let progress = progress::bar(due.len(), "writing");
+    let staged: Vec<Result<Option<(PathBuf, PathBuf)>, BuildError>> = due
         .par_iter()
         .with_max_len(1)
         .map(|file| {
@@ -421,7 +822,7 @@ fn write(out: &Path, site: &feed::Site<'_>) -> Result<(usize, usize), BuildError
             let name = file.path().rsplit('/').next().unwrap_or_default();
             let temporary = path.with_file_name(temporary_name(name, std::process::id()));
             let sink = Sink::new(path.clone(), SinkMode::Write(temporary));
-            Ok(match stream(site, file, sink, sync_each)? {
+            Ok(match stream(site, loaded, file, sink, sync_each)? {
                 Changed::No => None,
                 Changed::Yes(temporary) => temporary.map(|temporary| (temporary, path)),
             })
@@ -437,6 +838,28 @@ fn write(out: &Path, site: &feed::Site<'_>) -> Result<(usize, usize), BuildError
             Err(error) => failure = failure.or(Some(error)),
         }
     }
+    // Generated files no page produces any more: the index knows the last run's, unless it
+    // cannot be trusted, and then the directory is listed.
+    let stale: Vec<String> = match recorded {
+        Some(shards) => shards
+            .iter()
+            .flatten()
+            .map(|(path, _)| path)
+            .filter(|path| names.binary_search(&path.as_str()).is_err())
+            .cloned()
+            .collect(),
+        None => list_files(out)
+            .into_iter()
+            .filter(|name| feed::is_generated(name) && names.binary_search(&name.as_str()).is_err())
+            .collect(),
+    };
+    let cache = project.cache();
+    if failure.is_none() && (!renames.is_empty() || !stale.is_empty()) {
+        // From the first rename on, the site differs from what the index says.
+        failure = index::forget(&cache)
+            .map_err(|error| BuildError::io(&cache, "update the index in", error))
+            .err();
+    }
     if failure.is_none() && SYNC_ONCE && !renames.is_empty() {
         failure = sync_file_system(out).err();
     }
@@ -446,16 +869,23 @@ fn write(out: &Path, site: &feed::Site<'_>) -> Result<(usize, usize), BuildError
         }
         return Err(error);
     }
+    // What links comes after what it links to: articles, then archives and topics, then the
+    // pages at the top; a reader following links mid-run finds every page it is sent to.
+    renames.sort_by_key(|(_, path)| {
+        let relative = path.strip_prefix(out).unwrap_or(path);
+        std::cmp::Reverse(relative.components().count())
+    });
     for (temporary, path) in &renames {
         fs::rename(temporary, path).map_err(|error| BuildError::io(path, "replace", error))?;
     }
-    let stale: Vec<String> = list_files(out)
-        .into_iter()
-        .filter(|name| feed::is_generated(name) && names.binary_search(name).is_err())
-        .collect();
     for name in &stale {
         let path = out.join(name);
-        fs::remove_file(&path).map_err(|error| BuildError::io(&path, "remove", error))?;
+        match fs::remove_file(&path) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                return Err(BuildError::io(&path, "remove", error));
+            }
+            _ => {}
+        }
     }
     for name in LEGACY_STATE {
         // Best effort: a leftover that cannot be removed is named by `--check`.
@@ -469,7 +899,29 @@ fn write(out: &Path, site: &feed::Site<'_>) -> Result<(usize, usize), BuildError
             }
         }
     }
-    Ok((renames.len(), stale.len()))
+
+    // Only what this run made sure of is stored: the good seeds and every file of the site.
+    let relative: Vec<(String, i128)> = directories
+        .iter()
+        .map(|directory| {
+            let name = directory.strip_prefix(out).unwrap_or(directory);
+            (name.to_string_lossy().replace('\\', "/"), 0)
+        })
+        .collect();
+    let store = index::Store {
+        identity: &index.identity,
+        seeds: index.records.clone(),
+        outputs: files.iter().map(|file| file.path().to_owned()).zip(prints).collect(),
+        out,
+        directories: self::directories(out, &relative),
+        files: watched_files(out, site, &files),
+    };
+    // Failing to store the index costs the next run its shortcuts, not its correctness.
+    if let Err(error) = index::store(&cache, store, &index.old) {
+        eprintln!("{}: cannot store the index: {error}", display(&cache));
+    }
+    let _ = index.started;
+    Ok(Outcome::Written { rewritten: renames.len(), files: files.len(), removed: stale.len() })
 }
 
 /// State files that versions before the cache kept inside the published directory: removed by

@@ -57,6 +57,9 @@ pub struct BuildArgs {
     /// Write nothing; fail and name every file that differs from what a build would write
     #[arg(long)]
     pub check: bool,
+    /// If another build is writing the same site, fail at once (naming it) instead of waiting
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 /// Options of `validate`.
@@ -154,7 +157,7 @@ pub fn run_build(
     invocation: &Invocation,
 ) -> anyhow::Result<ExitCode> {
     let mode = if args.check { Mode::Check } else { Mode::Write };
-    let report = build(project, Options { mode, keep_going: args.keep_going });
+    let report = build(project, Options { mode, keep_going: args.keep_going, wait: !args.no_wait });
     Ok(print_build(project, report, invocation))
 }
 
@@ -186,6 +189,9 @@ fn print_build(
     };
     for warning in &report.warnings {
         eprintln!("{warning}");
+    }
+    if let Some(note) = &report.note {
+        eprintln!("note: {note}: every file was rendered and compared");
     }
     for problem in &report.problems {
         eprintln!("{}: warning: {}", problem.location(), problem.message());

@@ -48,6 +48,15 @@ pub enum SeedProblem {
         /// Why not.
         error: article::KeyError,
     },
+    /// A seed whose name another seed in the tree already has: keys are unique across it.
+    DuplicateKey {
+        /// The second seed, in name order.
+        path: PathBuf,
+        /// The key.
+        key: String,
+        /// The seed that has it first.
+        first: PathBuf,
+    },
     /// An article whose id another seed already has.
     DuplicateId {
         /// The second seed.
@@ -69,6 +78,7 @@ impl SeedProblem {
             | SeedProblem::NotAFile { path }
             | SeedProblem::NotAnArticle { path }
             | SeedProblem::BadKey { path, .. }
+            | SeedProblem::DuplicateKey { path, .. }
             | SeedProblem::DuplicateId { path, .. } => path,
         }
     }
@@ -101,6 +111,10 @@ impl SeedProblem {
                 "is not a wire article: seeds are NAME.txt files".to_owned()
             }
             SeedProblem::BadKey { error, .. } => error.to_string(),
+            SeedProblem::DuplicateKey { key, first, .. } => format!(
+                "the key {key:?} is already taken by {}; seed names must be unique across the seeds tree",
+                display(first)
+            ),
             SeedProblem::DuplicateId { id, first, .. } => {
                 format!("id {id:?} is already used by {}", display(first))
             }
@@ -214,6 +228,18 @@ pub enum BuildError {
         /// What the writer said.
         error: feed::WriteError,
     },
+    /// Seeds kept changing while the build read them; nothing was written.
+    Unsettled {
+        /// The last seed seen changing.
+        path: PathBuf,
+    },
+    /// Another build holds the output directory, and this one was told not to wait.
+    Locked {
+        /// The output directory.
+        out: PathBuf,
+        /// Who holds it, as it said when it took it: `pid 4242: wirefeed build`.
+        holder: String,
+    },
 }
 
 impl BuildError {
@@ -247,6 +273,16 @@ impl fmt::Display for BuildError {
             BuildError::Render { path, error } => {
                 write!(f, "{}: cannot render: {error}", display(path))
             }
+            BuildError::Unsettled { path } => write!(
+                f,
+                "{}: changed while the build read it, again and again; nothing was written (run the build again once the seeds are settled)",
+                display(path)
+            ),
+            BuildError::Locked { out, holder } => write!(
+                f,
+                "{}: another build is writing it ({holder}); not waiting, so nothing was done",
+                display(out)
+            ),
         }
     }
 }
@@ -258,7 +294,10 @@ impl std::error::Error for BuildError {
             BuildError::Settings(SettingsProblem::Invalid { error, .. }) => Some(error),
             BuildError::Io { error, .. } => Some(error),
             BuildError::Render { error, .. } => Some(error),
-            BuildError::BadSeeds { .. } | BuildError::NoArticles { .. } => None,
+            BuildError::BadSeeds { .. }
+            | BuildError::NoArticles { .. }
+            | BuildError::Unsettled { .. }
+            | BuildError::Locked { .. } => None,
         }
     }
 }

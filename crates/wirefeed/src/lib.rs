@@ -13,7 +13,8 @@
 //! use wirefeed::{Mode, Options, Outcome, Project};
 //!
 //! let project = Project::at(std::path::Path::new("/srv/newsroom"));
-//! let report = wirefeed::build(&project, Options { mode: Mode::Write, keep_going: false })?;
+//! let options = Options { mode: Mode::Write, keep_going: false, wait: true };
+//! let report = wirefeed::build(&project, options)?;
 //! if let Outcome::Written { rewritten, .. } = report.outcome {
 //!     println!("{rewritten} files rewritten");
 //! }
@@ -25,18 +26,20 @@
 mod build;
 pub mod cli;
 mod error;
+mod index;
 pub mod init;
+mod lock;
 mod progress;
 mod project;
 pub mod publish;
+mod scan;
 #[cfg(feature = "serve")]
 pub mod serve;
 mod sink;
-mod state;
 pub mod validate;
 
 pub use crate::{
-    build::{Loaded, Mode, Options, Outcome, Report, build, compare, list_files, load},
+    build::{Loaded, Mode, Options, Outcome, Report, build, build_with, compare, list_files, load},
     error::{BuildError, SeedProblem, SeedWarning, Stale},
     project::{CACHE_DIR, Project, ProjectArgs, SETTINGS_FILE, SettingsProblem, display},
 };

@@ -72,7 +72,7 @@ pub fn publish(
         );
     }
     let site = loaded.site();
-    let stale = compare(out, &site)?;
+    let stale = compare(out, &site, &loaded)?;
     if !stale.is_empty() {
         for problem in &stale {
             eprintln!("{problem}");

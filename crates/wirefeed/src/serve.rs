@@ -234,7 +234,7 @@ fn watch_seeds(project: Project, report: Reporter) -> anyhow::Result<notify::Rec
         while receiver.recv().is_ok() {
             // An editor saves in several steps: wait for the burst to end, then build once.
             while receiver.recv_timeout(Duration::from_millis(200)).is_ok() {}
-            report(build(&project, Options { mode: Mode::Write, keep_going: false }));
+            report(build(&project, Options { mode: Mode::Write, keep_going: false, wait: true }));
         }
     });
     Ok(watcher)

@@ -1,0 +1,130 @@
+//! What planning the site needs of an article, and where the renderers get the rest.
+//!
+//! The plan (which pages, which articles on each, how they link, which dates they carry) is made
+//! from [`Entry`] values alone: an article's key, dates, place, tags and size, a few hundred
+//! bytes however long its text. The full [`Article`] is asked of a [`Library`] only when a file
+//! that shows it is written, so a caller can plan a site of millions of articles and keep none
+//! of their text in memory.
+
+use std::{borrow::Cow, sync::Arc};
+
+use article::{Article, ArticleKey};
+use chrono::{DateTime, FixedOffset};
+
+/// An article as the plan sees it: everything but its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    key: ArticleKey,
+    published: DateTime<FixedOffset>,
+    updated: DateTime<FixedOffset>,
+    place: Option<Arc<str>>,
+    tags: Box<[Arc<str>]>,
+    size: u32,
+}
+
+impl Entry {
+    /// The entry of a parsed article.
+    pub fn of(article: &Article) -> Entry {
+        Entry {
+            key: article.key().clone(),
+            published: article.published(),
+            updated: article.updated(),
+            place: article.place().map(|place| Arc::from(place.name())),
+            tags: article.tags().iter().map(|tag| Arc::from(tag.as_str())).collect(),
+            size: text_size(article),
+        }
+    }
+
+    /// An entry from its parts, as a cache stored them; `place` and `tags` as [`Entry::place`]
+    /// and [`Entry::tags`] gave them (shared strings, so a cache can give every article of a
+    /// place the same one).
+    pub fn from_parts(
+        key: ArticleKey,
+        published: DateTime<FixedOffset>,
+        updated: DateTime<FixedOffset>,
+        place: Option<Arc<str>>,
+        tags: Box<[Arc<str>]>,
+        size: u32,
+    ) -> Entry {
+        Entry { key, published, updated, place, tags, size }
+    }
+
+    /// The article's key: its seed's name, and its page's.
+    pub fn key(&self) -> &ArticleKey {
+        &self.key
+    }
+
+    /// When the article was first published.
+    pub fn published(&self) -> DateTime<FixedOffset> {
+        self.published
+    }
+
+    /// When it last changed.
+    pub fn updated(&self) -> DateTime<FixedOffset> {
+        self.updated
+    }
+
+    /// The name of the place it was filed in.
+    pub fn place(&self) -> Option<&Arc<str>> {
+        self.place.as_ref()
+    }
+
+    /// Its topic tags.
+    pub fn tags(&self) -> &[Arc<str>] {
+        &self.tags
+    }
+
+    /// Roughly how many bytes its text takes in a feed: what bounds an archive page's size.
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// The same entry with its place and tags replaced by equal shared strings from `intern`,
+    /// so that a million entries of a hundred places hold a hundred strings.
+    pub fn interned(self, mut intern: impl FnMut(&str) -> Arc<str>) -> Entry {
+        Entry {
+            place: self.place.map(|place| intern(&place)),
+            tags: self.tags.iter().map(|tag| intern(tag)).collect(),
+            ..self
+        }
+    }
+}
+
+/// The size of an article's text, in bytes, saturating.
+fn text_size(article: &Article) -> u32 {
+    let blocks: usize = article.blocks().iter().map(|block| block.text().len()).sum();
+    u32::try_from(blocks + article.headline().as_str().len()).unwrap_or(u32::MAX)
+}
+
+/// Where the renderers get the full article of an entry: by its index in the entries the site
+/// was planned from.
+///
+/// A library may hold every article, or read each one when it is asked for; it fails when it
+/// cannot give the article the entry was made from (its seed changed or went away since).
+pub trait Library: Sync {
+    /// The article of entry `index`.
+    fn article(&self, index: usize) -> Result<Cow<'_, Article>, LibraryError>;
+}
+
+/// Why a library could not give an article.
+pub type LibraryError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Articles in memory are their own library: entry `i` is article `i`.
+impl Library for [Article] {
+    fn article(&self, index: usize) -> Result<Cow<'_, Article>, LibraryError> {
+        Ok(Cow::Borrowed(&self[index]))
+    }
+}
+
+/// The entries of articles in memory, in the same order.
+pub fn entries(articles: &[Article]) -> Vec<Entry> {
+    let mut names: std::collections::BTreeMap<Box<str>, Arc<str>> = Default::default();
+    articles
+        .iter()
+        .map(|article| {
+            Entry::of(article).interned(|name| {
+                names.entry(name.into()).or_insert_with(|| Arc::from(name)).clone()
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,399 @@
+//! The index: what the last build knew, kept in the cache so the next build reads, parses and
+//! renders only what changed.
+//!
+//! It lives in `.wirefeed/index/` (never in the published directory) as files of three kinds:
+//!
+//! - `seeds-NN` (256 shards by a hash of the seed's name): for every good seed, its metadata
+//!   ([`Stamp`]), a hash of its bytes and its [`feed::Entry`] — what planning needs, a hundred
+//!   bytes or so, never its text. A record is used only while the seed's metadata is exactly as
+//!   recorded; a record whose seed was modified less than two seconds before the run that made it
+//!   started is *racy* (a later edit in the same clock tick would keep the metadata), so it is
+//!   hashed again before it is trusted. Metadata that changed with bytes that did not (`touch`,
+//!   a checkout) costs a read and a hash, not a parse.
+//! - `outputs-NN` (256 shards by a hash of the path): every file of the site with the
+//!   fingerprint of everything its bytes depend on (its articles' hashes, its page's shape, the
+//!   settings, this program). A file whose fingerprint is unchanged is not rendered.
+//! - `head`, written last, the commit point of a run: the shards' checksums, the output
+//!   directory, and the modification times of its directories (which move whenever a file in
+//!   them is created, removed or renamed, so a site changed behind the index's back is seen).
+//!   A run removes it before it renames the first file, so a run killed at any moment leaves no
+//!   head, and the next run trusts no fingerprint.
+//!
+//! Every file carries its format version, the program's identity (version, size and time of
+//! the executable) and the settings' hash, and ends in a checksum of its bytes: a truncated,
+//! corrupted or foreign file is never believed. Without a trusted head the next build renders
+//! every file and compares bytes (the sink writes only what differs), which is always correct;
+//! seed shards that are still valid spare it the parsing. Files are written whole to a
+//! temporary file and renamed, one shard at a time, and a run rewrites only the shards whose
+//! records changed, so adding one article to a million rewrites a few hundred kilobytes.
+
+use std::{
+    fs, io,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use article::ArticleKey;
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::scan::Stamp;
+
+/// The number of shards of each kind.
+pub(crate) const SHARDS: usize = 256;
+
+/// Bumped whenever the layout of a file changes.
+const FORMAT: u32 = 1;
+
+/// The first bytes of every index file.
+const MAGIC: &[u8; 16] = b"wirefeed-index\0\x01";
+
+/// Which build an index belongs to: files made by another program or under other settings are
+/// not used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Identity {
+    /// The version, and the size and modification time of the executable.
+    pub(crate) program: String,
+    /// A hash of the settings.
+    pub(crate) settings: u128,
+}
+
+/// What the index knows of one good seed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SeedRecord {
+    /// Relative to the seeds directory, `/`-separated.
+    pub(crate) name: String,
+    pub(crate) stamp: Stamp,
+    /// Modified too close to the start of the run that recorded it to trust the metadata.
+    pub(crate) racy: bool,
+    /// A hash of the seed's bytes.
+    pub(crate) hash: u128,
+    /// The `id:` field, when it is not the key.
+    pub(crate) id: Option<String>,
+    pub(crate) published: Instant,
+    pub(crate) updated: Instant,
+    pub(crate) place: Option<Arc<str>>,
+    pub(crate) tags: Vec<Arc<str>>,
+    pub(crate) size: u32,
+}
+
+/// A date-time with its offset, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Instant {
+    seconds: i64,
+    nanos: u32,
+    offset: i32,
+}
+
+impl Instant {
+    pub(crate) fn of(time: DateTime<FixedOffset>) -> Instant {
+        Instant {
+            seconds: time.timestamp(),
+            nanos: time.timestamp_subsec_nanos(),
+            offset: time.offset().local_minus_utc(),
+        }
+    }
+
+    fn time(self) -> Option<DateTime<FixedOffset>> {
+        let offset = FixedOffset::east_opt(self.offset)?;
+        Some(DateTime::from_timestamp(self.seconds, self.nanos)?.with_timezone(&offset))
+    }
+}
+
+impl SeedRecord {
+    /// The record of a seed just parsed.
+    pub(crate) fn new(
+        name: String,
+        stamp: Stamp,
+        hash: u128,
+        article: &article::Article,
+        entry: &feed::Entry,
+    ) -> SeedRecord {
+        let id = article.id().as_str();
+        SeedRecord {
+            name,
+            stamp,
+            racy: true,
+            hash,
+            id: (id != article.key().as_str()).then(|| id.to_owned()),
+            published: Instant::of(entry.published()),
+            updated: Instant::of(entry.updated()),
+            place: entry.place().cloned(),
+            tags: entry.tags().to_vec(),
+            size: entry.size(),
+        }
+    }
+
+    /// The entry this record describes, or `None` if the record is damaged.
+    pub(crate) fn entry(&self, key: ArticleKey) -> Option<feed::Entry> {
+        Some(feed::Entry::from_parts(
+            key,
+            self.published.time()?,
+            self.updated.time()?,
+            self.place.clone(),
+            self.tags.iter().cloned().collect(),
+            self.size,
+        ))
+    }
+
+    /// The same record with its names replaced by equal shared ones.
+    pub(crate) fn intern(&mut self, intern: &mut impl FnMut(&Arc<str>) -> Arc<str>) {
+        if let Some(place) = &mut self.place {
+            *place = intern(place);
+        }
+        for tag in &mut self.tags {
+            *tag = intern(tag);
+        }
+    }
+}
+
+/// One file of the site and the fingerprint of its inputs.
+pub(crate) type OutputRecord = (String, u128);
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SeedShard {
+    identity: Identity,
+    records: Vec<SeedRecord>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct OutputShard {
+    identity: Identity,
+    files: Vec<OutputRecord>,
+}
+
+/// The commit point of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Head {
+    pub(crate) identity: Identity,
+    /// The output directory.
+    pub(crate) out: PathBuf,
+    /// Each directory of the site with its modification time, in name order.
+    pub(crate) directories: Vec<(String, i128)>,
+    /// Every file of the site but the articles' pages, with its metadata: the feeds and pages
+    /// a hand might edit in place, which moves no directory's time. (The articles' pages, a
+    /// million at wire volume, would cost the no-op its speed; `build --check` sees all.)
+    pub(crate) files: Vec<(String, Stamp)>,
+    /// The checksum of each output shard.
+    pub(crate) outputs: Vec<u128>,
+}
+
+/// What was read from the cache.
+#[derive(Debug, Default)]
+pub(crate) struct Loaded {
+    /// Every record of every valid seed shard, in name order.
+    pub(crate) seeds: Vec<SeedRecord>,
+    /// The checksums of the seed shards as read (`None`: missing or invalid).
+    pub(crate) seed_shards: Vec<Option<u128>>,
+    /// The fingerprints of the site's files, when the head and every output shard agree.
+    pub(crate) outputs: Option<Vec<Vec<OutputRecord>>>,
+    /// The head, if it was valid, whether or not the shards agreed with it.
+    pub(crate) head: Option<Head>,
+    /// Why the index could not be used in full, for the run to say.
+    pub(crate) distrust: Option<String>,
+}
+
+/// Where the index is.
+pub(crate) fn directory(cache: &Path) -> PathBuf {
+    cache.join("index")
+}
+
+fn shard_path(dir: &Path, kind: &str, shard: usize) -> PathBuf {
+    dir.join(format!("{kind}-{shard:02x}"))
+}
+
+/// The shard a name belongs to.
+pub(crate) fn shard_of(name: &str) -> usize {
+    (xxhash_rust::xxh3::xxh3_64(name.as_bytes()) % SHARDS as u64) as usize
+}
+
+/// Reads the index; anything missing, damaged or foreign is left out and said why.
+pub(crate) fn load(cache: &Path, identity: &Identity) -> Loaded {
+    let dir = directory(cache);
+    let head_bytes = fs::read(dir.join("head"));
+    let mut distrust = None;
+    let head: Option<Head> = match &head_bytes {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            // A first build has nothing to say; a missing head beside shards means a run died.
+            if dir.exists() {
+                distrust = Some("the last build did not finish".to_owned());
+            }
+            None
+        }
+        Err(error) => {
+            distrust = Some(format!("the index cannot be read: {error}"));
+            None
+        }
+        Ok(bytes) => match decode::<Head>(bytes) {
+            Some((head, _)) if &head.identity == identity => Some(head),
+            Some((head, _)) => {
+                distrust = Some(if head.identity.program != identity.program {
+                    "the index was made by another build of wirefeed".into()
+                } else {
+                    "the settings changed".into()
+                });
+                None
+            }
+            None => {
+                distrust = Some("the index is damaged".into());
+                None
+            }
+        },
+    };
+    let shards: Vec<(Option<(SeedShard, u128)>, Option<(OutputShard, u128)>)> = (0..SHARDS)
+        .into_par_iter()
+        .map(|shard| {
+            let seeds = fs::read(shard_path(&dir, "seeds", shard))
+                .ok()
+                .and_then(|bytes| decode::<SeedShard>(&bytes))
+                .filter(|(shard, _)| &shard.identity == identity);
+            let outputs = head.as_ref().and_then(|_| {
+                fs::read(shard_path(&dir, "outputs", shard))
+                    .ok()
+                    .and_then(|bytes| decode::<OutputShard>(&bytes))
+                    .filter(|(shard, _)| &shard.identity == identity)
+            });
+            (seeds, outputs)
+        })
+        .collect();
+    let mut loaded = Loaded::default();
+    let mut outputs = Vec::with_capacity(SHARDS);
+    let mut outputs_agree = head.is_some();
+    for (index, (seeds, files)) in shards.into_iter().enumerate() {
+        match seeds {
+            Some((shard, checksum)) => {
+                loaded.seeds.extend(shard.records);
+                loaded.seed_shards.push(Some(checksum));
+            }
+            None => loaded.seed_shards.push(None),
+        }
+        match (files, &head) {
+            (Some((shard, checksum)), Some(head)) if head.outputs.get(index) == Some(&checksum) => {
+                outputs.push(shard.files);
+            }
+            _ => outputs_agree = false,
+        }
+    }
+    if head.is_some() && !outputs_agree {
+        distrust = Some("the index is incomplete or damaged".into());
+    }
+    loaded.seeds.par_sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    loaded.outputs = outputs_agree.then_some(outputs);
+    loaded.head = head;
+    loaded.distrust = distrust;
+    loaded
+}
+
+/// Removes the head: from now on, the output directory may differ from what the index says.
+pub(crate) fn forget(cache: &Path) -> io::Result<()> {
+    match fs::remove_file(directory(cache).join("head")) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+        _ => Ok(()),
+    }
+}
+
+/// What a run leaves for the next.
+#[derive(Debug)]
+pub(crate) struct Store<'a> {
+    pub(crate) identity: &'a Identity,
+    /// Every good seed's record, in any order.
+    pub(crate) seeds: Vec<SeedRecord>,
+    /// Every file of the site with its fingerprint.
+    pub(crate) outputs: Vec<OutputRecord>,
+    pub(crate) out: &'a Path,
+    pub(crate) directories: Vec<(String, i128)>,
+    pub(crate) files: Vec<(String, Stamp)>,
+}
+
+/// Writes the shards that differ from `old`, then the head. Fails only if the cache cannot
+/// be written, and then leaves no head: the next run will compare every file.
+pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<()> {
+    let dir = directory(cache);
+    fs::create_dir_all(&dir)?;
+    let mut seeds: Vec<Vec<SeedRecord>> = vec![Vec::new(); SHARDS];
+    for record in store.seeds {
+        seeds[shard_of(&record.name)].push(record);
+    }
+    let mut outputs: Vec<Vec<OutputRecord>> = vec![Vec::new(); SHARDS];
+    for record in store.outputs {
+        outputs[shard_of(&record.0)].push(record);
+    }
+    let identity = store.identity;
+    let written: Vec<io::Result<u128>> = seeds
+        .into_par_iter()
+        .zip(outputs.into_par_iter())
+        .enumerate()
+        .map(|(index, (mut records, mut files))| {
+            records.sort_by(|a, b| a.name.cmp(&b.name));
+            let bytes = encode(&SeedShard { identity: identity.clone(), records });
+            let checksum = checksum_of(&bytes);
+            if old.seed_shards.get(index).copied().flatten() != Some(checksum) {
+                write_atomically(&shard_path(&dir, "seeds", index), &bytes)?;
+            }
+            files.sort();
+            let bytes = encode(&OutputShard { identity: identity.clone(), files });
+            let checksum = checksum_of(&bytes);
+            let unchanged = old.head.as_ref().and_then(|head| head.outputs.get(index))
+                == Some(&checksum)
+                && old.outputs.is_some();
+            if !unchanged {
+                write_atomically(&shard_path(&dir, "outputs", index), &bytes)?;
+            }
+            Ok(checksum)
+        })
+        .collect();
+    let outputs = written.into_iter().collect::<io::Result<Vec<u128>>>()?;
+    let head = Head {
+        identity: identity.clone(),
+        out: store.out.to_owned(),
+        directories: store.directories,
+        files: store.files,
+        outputs,
+    };
+    write_atomically(&dir.join("head"), &encode(&head))
+}
+
+/// `MAGIC`, the format, the payload, then a checksum of all of it.
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = MAGIC.to_vec();
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    let bytes = postcard::to_extend(value, bytes).expect("a Vec grows as needed");
+    let mut bytes = bytes;
+    let checksum = xxhash_rust::xxh3::xxh3_128(&bytes);
+    bytes.extend_from_slice(&checksum.to_le_bytes());
+    bytes
+}
+
+/// The value and the checksum of a file `encode` wrote, or `None` if it is not one.
+fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<(T, u128)> {
+    let (body, checksum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
+    let checksum = u128::from_le_bytes(checksum.try_into().ok()?);
+    if xxhash_rust::xxh3::xxh3_128(body) != checksum {
+        return None;
+    }
+    let rest = body.strip_prefix(MAGIC.as_slice())?;
+    let (format, payload) = rest.split_at_checked(4)?;
+    if u32::from_le_bytes(format.try_into().ok()?) != FORMAT {
+        return None;
+    }
+    let value = postcard::from_bytes(payload).ok()?;
+    Some((value, checksum))
+}
+
+/// The checksum `encode` appended.
+fn checksum_of(bytes: &[u8]) -> u128 {
+    let tail: [u8; 16] = bytes[bytes.len() - 16..].try_into().expect("encode appends 16 bytes");
+    u128::from_le_bytes(tail)
+}
+
+/// Writes `path` whole or not at all. Not synced: a file that a crash damages fails its
+/// checksum, and the next run does without it.
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
+    let written = fs::write(&temporary, bytes).and_then(|()| fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    written
+}
