@@ -6,7 +6,7 @@
 //! that shows it is written, so a caller can plan a site of millions of articles and keep none
 //! of their text in memory.
 
-use std::{borrow::Cow, sync::Arc};
+use std::{ops::Deref, sync::Arc};
 
 use article::{Article, ArticleKey};
 use chrono::{DateTime, FixedOffset};
@@ -103,7 +103,27 @@ fn text_size(article: &Article) -> u32 {
 /// cannot give the article the entry was made from (its seed changed or went away since).
 pub trait Library: Sync {
     /// The article of entry `index`.
-    fn article(&self, index: usize) -> Result<Cow<'_, Article>, LibraryError>;
+    fn article(&self, index: usize) -> Result<Held<'_>, LibraryError>;
+}
+
+/// An article a library gives: one it holds, or one it shares with a cache.
+#[derive(Debug, Clone)]
+pub enum Held<'a> {
+    /// Held by the library for as long as it lives.
+    Borrowed(&'a Article),
+    /// Shared, for instance with a cache of recently read articles.
+    Shared(Arc<Article>),
+}
+
+impl Deref for Held<'_> {
+    type Target = Article;
+
+    fn deref(&self) -> &Article {
+        match self {
+            Held::Borrowed(article) => article,
+            Held::Shared(article) => article,
+        }
+    }
 }
 
 /// Why a library could not give an article.
@@ -111,8 +131,8 @@ pub type LibraryError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Articles in memory are their own library: entry `i` is article `i`.
 impl Library for [Article] {
-    fn article(&self, index: usize) -> Result<Cow<'_, Article>, LibraryError> {
-        Ok(Cow::Borrowed(&self[index]))
+    fn article(&self, index: usize) -> Result<Held<'_>, LibraryError> {
+        Ok(Held::Borrowed(&self[index]))
     }
 }
 

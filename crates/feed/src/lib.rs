@@ -52,7 +52,7 @@ mod write;
 
 pub use crate::{
     atom1::atom_feed,
-    entry::{Entry, Library, LibraryError, entries},
+    entry::{Entry, Held, Library, LibraryError, entries},
     html::{article_html, text_html},
     layout::{is_generated, media_type},
     rss2::rss_channel,

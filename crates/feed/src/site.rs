@@ -11,7 +11,7 @@ use article::Article;
 use rayon::prelude::*;
 
 use crate::{
-    Entry, Library, Settings, WriteError,
+    Entry, Held, Library, Settings, WriteError,
     atom1::write_atom_page,
     entry::entries,
     json,
@@ -257,10 +257,7 @@ pub(crate) struct Shelf<'a> {
 
 impl<'a> Shelf<'a> {
     /// The article of entry `index`.
-    pub(crate) fn article(
-        &self,
-        index: usize,
-    ) -> Result<std::borrow::Cow<'a, Article>, WriteError> {
+    pub(crate) fn article(&self, index: usize) -> Result<Held<'a>, WriteError> {
         self.library.article(index).map_err(|source| WriteError::Library {
             key: self.entries[index].key().to_string(),
             source,
@@ -268,10 +265,7 @@ impl<'a> Shelf<'a> {
     }
 
     /// The articles of entries `indices`, in order.
-    pub(crate) fn articles(
-        &self,
-        indices: &[usize],
-    ) -> Result<Vec<std::borrow::Cow<'a, Article>>, WriteError> {
+    pub(crate) fn articles(&self, indices: &[usize]) -> Result<Vec<Held<'a>>, WriteError> {
         indices.iter().map(|&index| self.article(index)).collect()
     }
 }
@@ -280,10 +274,7 @@ impl<'a> Shelf<'a> {
 struct Dyn<'a, L: Library + ?Sized>(&'a L);
 
 impl<L: Library + ?Sized> Library for Dyn<'_, L> {
-    fn article(
-        &self,
-        index: usize,
-    ) -> Result<std::borrow::Cow<'_, Article>, crate::entry::LibraryError> {
+    fn article(&self, index: usize) -> Result<Held<'_>, crate::entry::LibraryError> {
         self.0.article(index)
     }
 }

@@ -9,14 +9,14 @@
 //! Markup is written with `maud`, which escapes every value it is given: article text reaches
 //! the page as text, never as markup, and no escaping is done by hand here.
 
-use std::{borrow::Cow, collections::BTreeMap};
+use std::collections::BTreeMap;
 
 use article::{Article, Block};
 use chrono::{DateTime, FixedOffset};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::{
-    GENERATOR, Settings, VERSION, WriteError, article_path, article_url,
+    GENERATOR, Held, Settings, VERSION, WriteError, article_path, article_url,
     layout::{self, Format, JSON_FEED_TYPE, OPML_TYPE, PageKind},
     page::Page,
     site::Shelf,
@@ -357,7 +357,7 @@ fn topic_link(name: &str, page: Option<&String>) -> Markup {
 
 /// Articles as a list of headlines with their dateline facts and lede; `level` is the heading
 /// level of each headline under the list's own heading.
-fn article_list(root: &str, articles: &[Cow<'_, Article>], level: u8) -> Markup {
+fn article_list(root: &str, articles: &[Held<'_>], level: u8) -> Markup {
     html! {
         @if articles.is_empty() {
             "\n" p { "No articles yet." }

@@ -16,7 +16,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use std::{borrow::Cow, sync::Arc};
+use std::sync::Arc;
 
 use article::{Article, ArticleKey};
 use feed::{Settings, WriteError};
@@ -158,7 +158,9 @@ fn run(project: &Project, options: Options) -> Result<Result<Report, BuildError>
             warnings: loaded.warnings,
         }));
     }
+    let mut timer = Timer::start();
     let site = loaded.site();
+    timer.lap("pages");
     let outcome = match options.mode {
         Mode::Check => match compare(project.out(), &site, &loaded) {
             Ok(stale) if stale.is_empty() => Outcome::Fresh { files: site.paths().len() },
@@ -217,7 +219,7 @@ impl Loaded {
 }
 
 impl feed::Library for Loaded {
-    fn article(&self, index: usize) -> Result<Cow<'_, Article>, feed::LibraryError> {
+    fn article(&self, index: usize) -> Result<feed::Held<'_>, feed::LibraryError> {
         self.shelf.article(index)
     }
 }
@@ -227,17 +229,42 @@ impl feed::Library for Loaded {
 struct Shelf {
     seeds: PathBuf,
     options: article::Options,
-    /// Each entry's seed name and the hash of the bytes its entry was made from.
-    sources: Vec<(String, u128)>,
+    /// Each entry's record: its seed's name and the hash of the bytes its entry was made from.
+    records: Vec<index::SeedRecord>,
+    /// Articles parsed when the seeds were read, within [`KEEP_BYTES`].
     kept: Vec<Option<Box<Article>>>,
+    /// Articles read again since, the most recently used.
+    recent: std::sync::Mutex<lru::LruCache<usize, Arc<Article>>>,
 }
 
 impl Shelf {
-    fn article(&self, index: usize) -> Result<Cow<'_, Article>, feed::LibraryError> {
+    fn new(
+        seeds: PathBuf,
+        options: article::Options,
+        records: Vec<index::SeedRecord>,
+        kept: Vec<Option<Box<Article>>>,
+    ) -> Shelf {
+        let capacity = std::num::NonZeroUsize::new(RECENT).expect("RECENT is not zero");
+        let recent = std::sync::Mutex::new(lru::LruCache::new(capacity));
+        Shelf { seeds, options, records, kept, recent }
+    }
+
+    fn article(&self, index: usize) -> Result<feed::Held<'_>, feed::LibraryError> {
         if let Some(article) = &self.kept[index] {
-            return Ok(Cow::Borrowed(article));
+            return Ok(feed::Held::Borrowed(article));
         }
-        let (name, hash) = &self.sources[index];
+        let recent = || self.recent.lock().unwrap_or_else(|poison| poison.into_inner());
+        if let Some(article) = recent().get(&index) {
+            return Ok(feed::Held::Shared(article.clone()));
+        }
+        let article = Arc::new(self.read(index)?);
+        recent().put(index, article.clone());
+        Ok(feed::Held::Shared(article))
+    }
+
+    /// Reads and parses the seed of entry `index`, which must be as it was listed.
+    fn read(&self, index: usize) -> Result<Article, feed::LibraryError> {
+        let index::SeedRecord { name, hash, .. } = &self.records[index];
         let path = self.seeds.join(name);
         let changed = || Box::new(SeedChanged(path.clone()));
         let bytes = fs::read(&path).map_err(|_| changed())?;
@@ -246,7 +273,7 @@ impl Shelf {
         }
         let key = ArticleKey::new(seed_stem(name)).map_err(|_| changed())?;
         let parsed = article::parse(&key, &bytes, &self.options).map_err(|_| changed())?;
-        Ok(Cow::Owned(parsed.article))
+        Ok(parsed.article)
     }
 }
 
@@ -265,7 +292,29 @@ impl std::error::Error for SeedChanged {}
 /// How many bytes of seeds a build keeps parsed in memory, so that the files that show them
 /// need not read them again. Beyond it, an article is read and parsed again each time a file
 /// shows it: memory stays bounded however many articles there are.
-const KEEP_BYTES: u64 = 192 << 20;
+const KEEP_BYTES: u64 = 32 << 20;
+
+/// How many articles read again while rendering are kept: enough for the files of a few
+/// archive pages (at most about a thousand articles each) and their articles' pages, rendered
+/// together on every core.
+const RECENT: usize = 8192;
+
+/// Prints how long a phase of the build took, when `WIREFEED_TIMINGS` is set: for profiling
+/// the build at scale, never in its output.
+struct Timer(Option<std::time::Instant>);
+
+impl Timer {
+    fn start() -> Timer {
+        Timer(std::env::var_os("WIREFEED_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(start) = &mut self.0 {
+            eprintln!("timing: {phase:<12} {:>8.3} s", start.elapsed().as_secs_f64());
+            *start = std::time::Instant::now();
+        }
+    }
+}
 
 /// What `catalog` found.
 enum Cataloged {
@@ -288,10 +337,6 @@ struct Catalog {
 struct IndexRun {
     identity: index::Identity,
     old: index::Loaded,
-    /// Every good seed's record, in name order (aligned with the entries).
-    records: Vec<index::SeedRecord>,
-    /// The time, on the seeds' file system, when this run began listing them.
-    started: Option<i128>,
 }
 
 /// Lists the seeds and reads the ones the index does not know as they are; in write mode,
@@ -301,24 +346,30 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     let identity =
         index::Identity { program: program_identity(), settings: settings_hash(project) };
     let cache = project.cache();
+    let mut timer = Timer::start();
     let started = clock(&cache);
     let scan = scan::scan(project.seeds())?;
-    let old = match mode {
+    timer.lap("scan");
+    let mut old = match mode {
         // A check trusts nothing: it parses every seed and compares every byte.
         Mode::Check => index::Loaded::default(),
         Mode::Write => index::load(&cache, &identity),
     };
+    timer.lap("index load");
 
-    // Each seed found, with the index's record of it when the name is known.
-    let mut known: Vec<Option<&index::SeedRecord>> = Vec::with_capacity(scan.seeds.len());
-    let mut records = old.seeds.iter().peekable();
+    // Each seed found, with the index's record of it when the name is known; the records are
+    // moved, not copied: at a million seeds, each copy would be a few hundred megabytes.
+    let recorded = old.seeds.len();
+    let mut known: Vec<Option<index::SeedRecord>> = Vec::with_capacity(scan.seeds.len());
+    let mut records = std::mem::take(&mut old.seeds).into_iter().peekable();
     for seed in &scan.seeds {
         while records.next_if(|record| record.name < seed.name).is_some() {}
         known.push(records.next_if(|record| record.name == seed.name));
     }
+    drop(records);
     // Racy records are as good as their bytes: those are hashed again.
-    let unchanged = |(seed, record): (&scan::Found, &Option<&index::SeedRecord>)| {
-        record.is_some_and(|record| {
+    let unchanged = |(seed, record): (&scan::Found, &Option<index::SeedRecord>)| {
+        record.as_ref().is_some_and(|record| {
             record.stamp == seed.stamp
                 && (!record.racy
                     || fs::read(project.seeds().join(&seed.name))
@@ -327,33 +378,36 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     };
     if mode == Mode::Write
         && scan.problems.is_empty()
-        && old.seeds.len() == scan.seeds.len()
+        && recorded == scan.seeds.len()
         && scan.seeds.par_iter().zip(known.par_iter()).all(unchanged)
         && outputs_as_recorded(project, &old)
     {
+        timer.lap("no-op check");
         return Ok(Cataloged::UpToDate);
     }
+    timer.lap("no-op check");
 
     let options = settings.parse_options();
     let seeds_dir = project.seeds();
     let progress = progress::bar(scan.seeds.len(), "reading");
     let budget = std::sync::atomic::AtomicU64::new(KEEP_BYTES);
-    let read: Vec<Read> = scan
+    let seeds = scan.seeds.len() + scan.problems.len();
+    let read: Vec<(ArticleKey, Read)> = scan
         .seeds
-        .par_iter()
-        .zip(known.par_iter())
+        .into_par_iter()
+        .zip(known.into_par_iter())
         .map(|(seed, record)| {
             progress.inc(1);
-            read_seed(seeds_dir, seed, *record, started, &options, &budget)
+            let key = seed.key.clone();
+            (key, read_seed(seeds_dir, seed, record, started, &options, &budget))
         })
         .collect();
     progress.finish_and_clear();
+    timer.lap("read");
 
-    let seeds = scan.seeds.len() + scan.problems.len();
     let mut problems = scan.problems;
     let mut warnings = Vec::new();
     let mut entries = Vec::with_capacity(read.len());
-    let mut sources = Vec::with_capacity(read.len());
     let mut kept = Vec::with_capacity(read.len());
     let mut good_records = Vec::with_capacity(read.len());
     let mut names: std::collections::HashMap<Arc<str>, ()> = Default::default();
@@ -366,24 +420,23 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
             }
         }
     };
-    for (seed, outcome) in scan.seeds.iter().zip(read) {
+    for (key, outcome) in read {
         match outcome {
             Read::Bad(problem) => problems.push(*problem),
             Read::Good { mut record, article, warnings: found } => {
                 record.intern(&mut intern);
-                let Some(entry) = record.entry(seed.key.clone()) else {
+                let Some(entry) = record.entry(key) else {
                     // A record whose dates do not make sense is damaged: read the seed again.
                     return Err(BuildError::io(
-                        &seeds_dir.join(&seed.name),
+                        &seeds_dir.join(&record.name),
                         "use the index record of",
                         io::Error::other("damaged record; remove the .wirefeed directory"),
                     ));
                 };
-                let path = seeds_dir.join(&seed.name);
+                let path = seeds_dir.join(&record.name);
                 warnings.extend(
                     found.into_iter().map(|warning| SeedWarning { path: path.clone(), warning }),
                 );
-                sources.push((seed.name.clone(), record.hash));
                 entries.push(entry);
                 kept.push(article);
                 good_records.push(record);
@@ -416,17 +469,17 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         refused.sort_unstable();
         for (index, id, first) in refused.into_iter().rev() {
             problems.push(SeedProblem::DuplicateId {
-                path: seeds_dir.join(&sources[index].0),
+                path: seeds_dir.join(&good_records[index].name),
                 id,
-                first: seeds_dir.join(&sources[first].0),
+                first: seeds_dir.join(&good_records[first].name),
             });
             entries.remove(index);
-            sources.remove(index);
             kept.remove(index);
             good_records.remove(index);
         }
     }
     problems.sort_by(|a, b| a.path().cmp(b.path()));
+    timer.lap("entries");
 
     let note = match mode {
         Mode::Write => old.distrust.clone(),
@@ -438,13 +491,9 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         problems,
         warnings,
         seeds,
-        shelf: Shelf { seeds: seeds_dir.to_owned(), options, sources, kept },
+        shelf: Shelf::new(seeds_dir.to_owned(), options, good_records, kept),
     };
-    Ok(Cataloged::Changed(Box::new(Catalog {
-        loaded,
-        index: IndexRun { identity, old, records: good_records, started },
-        note,
-    })))
+    Ok(Cataloged::Changed(Box::new(Catalog { loaded, index: IndexRun { identity, old }, note })))
 }
 
 /// One seed, read or known.
@@ -462,9 +511,9 @@ enum Read {
 /// reading it (and parsing it, unless its bytes are the ones the index knew).
 fn read_seed(
     seeds: &Path,
-    seed: &scan::Found,
-    known: Option<&index::SeedRecord>,
-    started: Option<i128>,
+    seed: scan::Found,
+    known: Option<index::SeedRecord>,
+    started: Option<i64>,
     options: &article::Options,
     budget: &std::sync::atomic::AtomicU64,
 ) -> Read {
@@ -472,11 +521,15 @@ fn read_seed(
     let racy = |stamp: &scan::Stamp| {
         started.is_none_or(|started| stamp.modified.max(stamp.changed) >= started - RACY_NANOS)
     };
-    if let Some(record) = known
+    if let Some(record) = &known
         && record.stamp == seed.stamp
         && !record.racy
     {
-        return Read::Good { record: record.clone(), article: None, warnings: Vec::new() };
+        return Read::Good {
+            record: known.expect("just matched"),
+            article: None,
+            warnings: Vec::new(),
+        };
     }
     let path = seeds.join(&seed.name);
     let bytes = match fs::read(&path) {
@@ -484,11 +537,10 @@ fn read_seed(
         Err(error) => return Read::Bad(Box::new(SeedProblem::Unreadable { path, error })),
     };
     let hash = xxh3_128(&bytes);
-    if let Some(record) = known
+    if let Some(mut record) = known
         && record.hash == hash
     {
         // The metadata moved, the bytes did not (`touch`, a checkout): no need to parse.
-        let mut record = record.clone();
         record.stamp = seed.stamp;
         record.racy = racy(&seed.stamp);
         return Read::Good { record, article: None, warnings: Vec::new() };
@@ -498,8 +550,7 @@ fn read_seed(
         Err(error) => return Read::Bad(Box::new(SeedProblem::Invalid { path, error })),
     };
     let entry = feed::Entry::of(&parsed.article);
-    let mut record =
-        index::SeedRecord::new(seed.name.clone(), seed.stamp, hash, &parsed.article, &entry);
+    let mut record = index::SeedRecord::new(seed.name, seed.stamp, hash, &parsed.article, &entry);
     record.racy = racy(&seed.stamp);
     let size = bytes.len() as u64;
     let keep = budget
@@ -515,12 +566,12 @@ fn read_seed(
 /// How close to the start of a run a seed's modification makes its metadata untrustworthy:
 /// file systems keep times in ticks (two seconds on FAT), and an edit within the tick of the
 /// listing would leave them as they were.
-const RACY_NANOS: i128 = 2_000_000_000;
+const RACY_NANOS: i64 = 2_000_000_000;
 
 /// The current time on the file system of `cache`, read from a file made there: the clock
 /// seeds' modification times are compared with. `None` if it cannot be had, which makes every
 /// record racy.
-fn clock(cache: &Path) -> Option<i128> {
+fn clock(cache: &Path) -> Option<i64> {
     fs::create_dir_all(cache).ok()?;
     let path = cache.join(format!("clock.{}", std::process::id()));
     fs::write(&path, b"").ok()?;
@@ -579,7 +630,7 @@ fn watched_files(
 
 /// The modification times of `recorded`'s directories (or, with none recorded, of the output
 /// directory itself), in name order.
-fn directories(out: &Path, recorded: &[(String, i128)]) -> Vec<(String, i128)> {
+fn directories(out: &Path, recorded: &[(String, i64)]) -> Vec<(String, i64)> {
     let names: Vec<&str> = if recorded.is_empty() {
         vec![""]
     } else {
@@ -660,6 +711,61 @@ pub fn compare(
 fn biggest_first(site: &feed::Site<'_>, mut files: Vec<feed::SiteFile>) -> Vec<feed::SiteFile> {
     files.sort_by_key(|file| std::cmp::Reverse(site.weight(file)));
     files
+}
+
+/// `files` in the order that reads each article the fewest times: the biggest pages first
+/// (the main and topic feeds, which may hold every article), then each archive page's files
+/// followed by the pages of its articles, so that those are still among the recently read.
+fn together(site: &feed::Site<'_>, files: &[feed::SiteFile], due: Vec<usize>) -> Vec<usize> {
+    use feed::layout::{FileKind, PageKind};
+    let archive_name = |kind: FileKind| match kind {
+        FileKind::Feed(PageKind::Archive(name), _) | FileKind::Html(PageKind::Archive(name)) => {
+            Some(name)
+        }
+        _ => None,
+    };
+    // Archive pages by name, in time order, and each entry's archive page.
+    let mut archives: Vec<(String, usize)> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, file)| {
+            matches!(
+                site.kind(file),
+                FileKind::Feed(PageKind::Archive(_), feed::layout::Format::Atom)
+            )
+        })
+        .filter_map(|(at, file)| archive_name(site.kind(file)).map(|name| (name, at)))
+        .collect();
+    archives.sort();
+    let mut archive_of = vec![usize::MAX; site.entries().len()];
+    for (ordinal, (_, at)) in archives.iter().enumerate() {
+        for index in site.articles_of(&files[*at]) {
+            archive_of[index] = ordinal;
+        }
+    }
+    let ordinal_of = |name: &str| {
+        archives.binary_search_by(|(other, _)| other.as_str().cmp(name)).unwrap_or(usize::MAX)
+    };
+    let mut keyed: Vec<((usize, usize, std::cmp::Reverse<usize>), usize)> = due
+        .into_iter()
+        .map(|at| {
+            let file = &files[at];
+            let kind = site.kind(file);
+            let key = match kind {
+                FileKind::Article(_) => {
+                    let index = site.articles_of(file)[0];
+                    (1, archive_of[index], std::cmp::Reverse(0))
+                }
+                kind => match archive_name(kind) {
+                    Some(name) => (1, ordinal_of(&name), std::cmp::Reverse(1)),
+                    None => (0, 0, std::cmp::Reverse(site.weight(file))),
+                },
+            };
+            (key, at)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, at)| at).collect()
 }
 
 /// Whether a streamed file changed.
@@ -750,7 +856,7 @@ fn fingerprint(
     site: &feed::Site<'_>,
     file: &feed::SiteFile,
     identity: &index::Identity,
-    hashes: &[(String, u128)],
+    records: &[index::SeedRecord],
 ) -> u128 {
     use std::hash::Hasher as _;
     let mut state = Xxh3::new();
@@ -758,7 +864,7 @@ fn fingerprint(
     state.write_u128(identity.settings);
     site.dependencies(file, &mut state);
     for index in site.articles_of(file) {
-        state.write_u128(hashes[index].1);
+        state.write_u128(records[index].hash);
     }
     state.digest128()
 }
@@ -773,26 +879,28 @@ fn write(
     index: &IndexRun,
 ) -> Result<Outcome, BuildError> {
     let out = project.out();
+    let mut timer = Timer::start();
     let files = site.files();
-    let sources = &loaded.shelf.sources;
+    timer.lap("files");
+    let records = &loaded.shelf.records;
     let prints: Vec<u128> =
-        files.par_iter().map(|file| fingerprint(site, file, &index.identity, sources)).collect();
+        files.par_iter().map(|file| fingerprint(site, file, &index.identity, records)).collect();
     // With a trusted index, only the files whose inputs changed; else every file, compared.
     let recorded = index.old.outputs.as_ref().filter(|_| outputs_as_recorded(project, &index.old));
-    let due: Vec<feed::SiteFile> = files
-        .par_iter()
-        .zip(prints.par_iter())
-        .filter(|(file, print)| {
+    let due: Vec<usize> = (0..files.len())
+        .into_par_iter()
+        .filter(|&at| {
+            let (file, print) = (&files[at], prints[at]);
             recorded.is_none_or(|shards| {
                 let shard = &shards[index::shard_of(file.path())];
                 match shard.binary_search_by(|(path, _)| path.as_str().cmp(file.path())) {
-                    Ok(at) => shard[at].1 != **print,
+                    Ok(found) => shard[found].1 != print,
                     Err(_) => true,
                 }
             })
         })
-        .map(|(file, _)| file.clone())
         .collect();
+    timer.lap("fingerprint");
 
     let names: Vec<&str> = files.iter().map(|file| file.path()).collect();
     let mut directories: Vec<PathBuf> = vec![out.to_path_buf()];
@@ -811,12 +919,13 @@ fn write(
     // before the first rename: a failure part-way (a full disk, a read-only directory) leaves
     // every file as it was.
     let sync_each = !SYNC_ONCE;
-    let due = biggest_first(site, due);
+    let due = together(site, &files, due);
     let progress = progress::bar(due.len(), "writing");
     let staged: Vec<Result<Option<(PathBuf, PathBuf)>, BuildError>> = due
         .par_iter()
         .with_max_len(1)
-        .map(|file| {
+        .map(|&at| {
+            let file = &files[at];
             progress.inc(1);
             let path = out.join(file.path());
             let name = file.path().rsplit('/').next().unwrap_or_default();
@@ -829,6 +938,7 @@ fn write(
         })
         .collect();
     progress.finish_and_clear();
+    timer.lap("render");
     let mut renames = Vec::new();
     let mut failure = None;
     for result in staged {
@@ -900,8 +1010,9 @@ fn write(
         }
     }
 
+    timer.lap("rename");
     // Only what this run made sure of is stored: the good seeds and every file of the site.
-    let relative: Vec<(String, i128)> = directories
+    let relative: Vec<(String, i64)> = directories
         .iter()
         .map(|directory| {
             let name = directory.strip_prefix(out).unwrap_or(directory);
@@ -910,8 +1021,8 @@ fn write(
         .collect();
     let store = index::Store {
         identity: &index.identity,
-        seeds: index.records.clone(),
-        outputs: files.iter().map(|file| file.path().to_owned()).zip(prints).collect(),
+        seeds: &loaded.shelf.records,
+        outputs: files.iter().map(|file| file.path()).zip(prints).collect(),
         out,
         directories: self::directories(out, &relative),
         files: watched_files(out, site, &files),
@@ -920,7 +1031,7 @@ fn write(
     if let Err(error) = index::store(&cache, store, &index.old) {
         eprintln!("{}: cannot store the index: {error}", display(&cache));
     }
-    let _ = index.started;
+    timer.lap("index store");
     Ok(Outcome::Written { rewritten: renames.len(), files: files.len(), removed: stale.len() })
 }
 

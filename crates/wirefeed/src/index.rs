@@ -151,16 +151,30 @@ impl SeedRecord {
 /// One file of the site and the fingerprint of its inputs.
 pub(crate) type OutputRecord = (String, u128);
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct SeedShard {
     identity: Identity,
     records: Vec<SeedRecord>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A seed shard as written, borrowing its records.
+#[derive(Debug, Serialize)]
+struct SeedShardOut<'a> {
+    identity: &'a Identity,
+    records: Vec<&'a SeedRecord>,
+}
+
+#[derive(Debug, Deserialize)]
 struct OutputShard {
     identity: Identity,
     files: Vec<OutputRecord>,
+}
+
+/// An output shard as written, borrowing its paths.
+#[derive(Debug, Serialize)]
+struct OutputShardOut<'a> {
+    identity: &'a Identity,
+    files: Vec<(&'a str, u128)>,
 }
 
 /// The commit point of a run.
@@ -170,7 +184,7 @@ pub(crate) struct Head {
     /// The output directory.
     pub(crate) out: PathBuf,
     /// Each directory of the site with its modification time, in name order.
-    pub(crate) directories: Vec<(String, i128)>,
+    pub(crate) directories: Vec<(String, i64)>,
     /// Every file of the site but the articles' pages, with its metadata: the feeds and pages
     /// a hand might edit in place, which moves no directory's time. (The articles' pages, a
     /// million at wire volume, would cost the no-op its speed; `build --check` sees all.)
@@ -298,11 +312,11 @@ pub(crate) fn forget(cache: &Path) -> io::Result<()> {
 pub(crate) struct Store<'a> {
     pub(crate) identity: &'a Identity,
     /// Every good seed's record, in any order.
-    pub(crate) seeds: Vec<SeedRecord>,
+    pub(crate) seeds: &'a [SeedRecord],
     /// Every file of the site with its fingerprint.
-    pub(crate) outputs: Vec<OutputRecord>,
+    pub(crate) outputs: Vec<(&'a str, u128)>,
     pub(crate) out: &'a Path,
-    pub(crate) directories: Vec<(String, i128)>,
+    pub(crate) directories: Vec<(String, i64)>,
     pub(crate) files: Vec<(String, Stamp)>,
 }
 
@@ -311,13 +325,13 @@ pub(crate) struct Store<'a> {
 pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<()> {
     let dir = directory(cache);
     fs::create_dir_all(&dir)?;
-    let mut seeds: Vec<Vec<SeedRecord>> = vec![Vec::new(); SHARDS];
+    let mut seeds: Vec<Vec<&SeedRecord>> = vec![Vec::new(); SHARDS];
     for record in store.seeds {
         seeds[shard_of(&record.name)].push(record);
     }
-    let mut outputs: Vec<Vec<OutputRecord>> = vec![Vec::new(); SHARDS];
+    let mut outputs: Vec<Vec<(&str, u128)>> = vec![Vec::new(); SHARDS];
     for record in store.outputs {
-        outputs[shard_of(&record.0)].push(record);
+        outputs[shard_of(record.0)].push(record);
     }
     let identity = store.identity;
     let written: Vec<io::Result<u128>> = seeds
@@ -326,13 +340,13 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
         .enumerate()
         .map(|(index, (mut records, mut files))| {
             records.sort_by(|a, b| a.name.cmp(&b.name));
-            let bytes = encode(&SeedShard { identity: identity.clone(), records });
+            let bytes = encode(&SeedShardOut { identity, records });
             let checksum = checksum_of(&bytes);
             if old.seed_shards.get(index).copied().flatten() != Some(checksum) {
                 write_atomically(&shard_path(&dir, "seeds", index), &bytes)?;
             }
             files.sort();
-            let bytes = encode(&OutputShard { identity: identity.clone(), files });
+            let bytes = encode(&OutputShardOut { identity, files });
             let checksum = checksum_of(&bytes);
             let unchanged = old.head.as_ref().and_then(|head| head.outputs.get(index))
                 == Some(&checksum)

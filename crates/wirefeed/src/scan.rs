@@ -27,10 +27,10 @@ use crate::{
 pub(crate) struct Stamp {
     pub(crate) size: u64,
     /// Modification time, nanoseconds since the epoch.
-    pub(crate) modified: i128,
+    pub(crate) modified: i64,
     /// Status change time (Unix), which no tool can set back: an edit that keeps the
     /// modification time still moves it.
-    pub(crate) changed: i128,
+    pub(crate) changed: i64,
     pub(crate) inode: u64,
 }
 
@@ -39,13 +39,16 @@ impl Stamp {
         let nanos = |time: io::Result<std::time::SystemTime>| {
             time.ok()
                 .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |since| since.as_nanos() as i128)
+                .map_or(0, |since| i64::try_from(since.as_nanos()).unwrap_or(i64::MAX))
         };
         #[cfg(unix)]
         let (changed, inode) = {
             use std::os::unix::fs::MetadataExt;
             (
-                i128::from(metadata.ctime()) * 1_000_000_000 + i128::from(metadata.ctime_nsec()),
+                metadata
+                    .ctime()
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(metadata.ctime_nsec()),
                 metadata.ino(),
             )
         };
