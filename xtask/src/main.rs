@@ -20,7 +20,7 @@ use std::{
 use clap::{Parser, Subcommand};
 use wirefeed::{
     ProjectArgs,
-    cli::{self, BuildArgs, Invocation, PublishArgs, ServeArgs, ValidateArgs},
+    cli::{self, BuildArgs, Invocation, PublishArgs, ServeArgs, ValidateArgs, WatchArgs},
 };
 
 /// wirefeed's repository tasks.
@@ -48,6 +48,8 @@ enum Task {
     Validate(On<ValidateArgs>),
     /// Serve feeds/ over HTTP on 127.0.0.1, as a static host would.
     Serve(On<ServeArgs>),
+    /// Regenerate feeds/ now and after every change to seeds/, until interrupted.
+    Watch(On<WatchArgs>),
     /// Check that feeds/ is fresh and valid; with --ping, notify the WebSub hub.
     Publish(On<PublishArgs>),
     /// Write a deterministic synthetic wire corpus.
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Task::Regen(on) => cli::run_build(&on.project.resolve(root), &on.args, &invocation),
         Task::Validate(on) => cli::run_validate(&on.project.resolve(root), &on.args),
         Task::Serve(on) => cli::run_serve(&on.project.resolve(root), &on.args, &invocation),
+        Task::Watch(on) => cli::run_watch(&on.project.resolve(root), &on.args, &invocation),
         Task::Publish(on) => cli::run_publish(&on.project.resolve(root), &on.args, &invocation),
         Task::Corpus(args) => corpus::run(args),
         Task::Bench(args) => bench::run(args),

@@ -42,6 +42,10 @@ pub enum Command {
     /// Serve the site over HTTP on 127.0.0.1, as a static host would
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+    /// Build, then publish every change to the seeds or the settings as it lands, until
+    /// interrupted
+    #[cfg(feature = "watch")]
+    Watch(WatchArgs),
     /// Check that the site is fresh and valid; with --ping, notify the WebSub hub
     Publish(PublishArgs),
     /// Start a new site in DIR: a sample article, settings, .gitignore and a CI workflow
@@ -60,6 +64,14 @@ pub struct BuildArgs {
     /// If another build is writing the same site, fail at once (naming it) instead of waiting
     #[arg(long)]
     pub no_wait: bool,
+}
+
+/// Options of `watch`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WatchArgs {
+    /// Report bad seeds as warnings and publish the good ones
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
 /// Options of `validate`.
@@ -133,6 +145,8 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => run_validate(&project, args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => run_serve(&project, args, &invocation),
+        #[cfg(feature = "watch")]
+        Command::Watch(args) => run_watch(&project, args, &invocation),
         Command::Publish(args) => run_publish(&project, args, &invocation),
         Command::Init(args) => run_init(args),
     };
@@ -264,6 +278,23 @@ pub fn run_serve(
     let address = std::net::SocketAddr::new(args.bind, args.port);
     crate::serve::serve(project, address, args.watch, Box::new(report))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `watch`: until interrupted.
+#[cfg(feature = "watch")]
+pub fn run_watch(
+    project: &Project,
+    args: &WatchArgs,
+    invocation: &Invocation,
+) -> anyhow::Result<ExitCode> {
+    let (watched, invocation) = (project.clone(), invocation.clone());
+    let report = move |result| {
+        let _ = print_build(&watched, result, &invocation);
+    };
+    let _watching = crate::watch::watch(project.clone(), args.keep_going, Box::new(report))?;
+    loop {
+        std::thread::park();
+    }
 }
 
 /// `publish`.

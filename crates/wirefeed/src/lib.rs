@@ -37,6 +37,8 @@ mod scan;
 pub mod serve;
 mod sink;
 pub mod validate;
+#[cfg(feature = "watch")]
+pub mod watch;
 
 pub use crate::{
     build::{Loaded, Mode, Options, Outcome, Report, build, build_with, compare, list_files, load},

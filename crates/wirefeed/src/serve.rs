@@ -12,8 +12,8 @@ use std::{
     io::Write as _,
     net::SocketAddr,
     path::{Path, PathBuf},
-    sync::{Arc, mpsc},
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    sync::Arc,
+    time::{SystemTime, UNIX_EPOCH},
 };
 
 use anyhow::Context as _;
@@ -26,14 +26,9 @@ use axum::{
 };
 use tower_http::compression::CompressionLayer;
 
-use crate::{
-    build::{Mode, Options, Report, build},
-    error::BuildError,
-    project::{Project, display},
-};
+use crate::project::{Project, display};
 
-/// What `--watch` does with each build's result.
-pub type Reporter = Box<dyn Fn(Result<Report, BuildError>) + Send>;
+pub use crate::watch::Reporter;
 
 /// Serves the project's output directory on `address` until the process ends; with `watch`,
 /// rebuilds it after each burst of changes to the seeds or the settings, and hands each
@@ -47,7 +42,8 @@ pub fn serve(
     let dir = project.out();
     let served =
         dir.canonicalize().with_context(|| format!("{}: cannot serve it", display(dir)))?;
-    let _watcher = if watch { Some(watch_seeds(project.clone(), report)?) } else { None };
+    let _watching =
+        if watch { Some(crate::watch::watch(project.clone(), false, report)?) } else { None };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -203,41 +199,6 @@ fn content_type(path: &Path) -> &'static str {
         "svg" => "image/svg+xml",
         _ => "application/octet-stream",
     }
-}
-
-/// Starts watching the seeds: each burst of changes is followed by one build of the project.
-/// Dropping the returned watcher stops it.
-fn watch_seeds(project: Project, report: Reporter) -> anyhow::Result<notify::RecommendedWatcher> {
-    use notify::Watcher as _;
-    let (sender, receiver) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|event| !event.kind.is_access()) {
-            let _ = sender.send(());
-        }
-    })
-    .context("cannot watch the seeds")?;
-    let seeds = project.seeds();
-    watcher
-        .watch(seeds, notify::RecursiveMode::NonRecursive)
-        .with_context(|| format!("{}: cannot watch it", display(seeds)))?;
-    // The settings file's directory, not the file: editors save by writing a new file and
-    // renaming it over the old one, which a watch on the old file would miss.
-    if let Some(directory) = project.settings_path().as_deref().and_then(Path::parent)
-        && directory != seeds
-    {
-        watcher
-            .watch(directory, notify::RecursiveMode::NonRecursive)
-            .with_context(|| format!("{}: cannot watch it", display(directory)))?;
-    }
-    eprintln!("watching {}: an edited seed rebuilds {}", display(seeds), display(project.out()));
-    std::thread::spawn(move || {
-        while receiver.recv().is_ok() {
-            // An editor saves in several steps: wait for the burst to end, then build once.
-            while receiver.recv_timeout(Duration::from_millis(200)).is_ok() {}
-            report(build(&project, Options { mode: Mode::Write, keep_going: false, wait: true }));
-        }
-    });
-    Ok(watcher)
 }
 
 #[cfg(test)]

@@ -1,0 +1,159 @@
+//! `wirefeed watch` (and `serve --watch`): a long-running publisher.
+//!
+//! Builds once, then again after every burst of changes to the seeds tree or the settings.
+//! Each build is an ordinary incremental build ([`crate::build`]): it holds the output's lock,
+//! writes only what changed, file by file through temporary files and renames (leaves before
+//! the pages that link to them), so readers never see a half-written file or a link to a page
+//! not yet there; a bad seed fails the build and leaves the published site as it was.
+//!
+//! Editors save in several steps (a temporary file, a rename, a backup removed), so a build
+//! starts once no change has come for [`QUIET`], and never later than [`PATIENCE`] after the
+//! first change of a burst. The seeds directory is watched recursively, and so is its parent
+//! (not recursively): when the directory is replaced wholesale (`mv seeds.new seeds`, a
+//! checkout), the watch on the old one is dropped and a new one set on the new one.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::mpsc,
+    time::{Duration, Instant},
+};
+
+use anyhow::Context as _;
+use notify::Watcher as _;
+
+use crate::{
+    build::{Mode, Options, Report, build},
+    error::BuildError,
+    project::{Project, display},
+};
+
+/// What the watcher does with each build's result.
+pub type Reporter = Box<dyn Fn(Result<Report, BuildError>) + Send>;
+
+/// How long the seeds must be quiet before a build starts.
+const QUIET: Duration = Duration::from_millis(50);
+
+/// How long after the first change of a burst a build starts, quiet or not.
+const PATIENCE: Duration = Duration::from_millis(300);
+
+/// A running watch; dropping it stops watching.
+#[derive(Debug)]
+pub struct Watching {
+    _thread: std::thread::JoinHandle<()>,
+}
+
+/// Builds `project` now, then after every burst of changes, handing each result to `report`,
+/// on a thread of its own; `keep_going` publishes the good seeds when some are bad.
+pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Result<Watching> {
+    let (sender, events) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(sender).context("cannot watch the seeds")?;
+    let watched = Watched::set(&mut watcher, &project)?;
+    eprintln!(
+        "watching {}: every change is published to {}",
+        display(project.seeds()),
+        display(project.out())
+    );
+    let options = Options { mode: Mode::Write, keep_going, wait: true };
+    let thread = std::thread::spawn(move || {
+        let (mut watcher, mut watched) = (watcher, watched);
+        report(build(&project, options));
+        loop {
+            // Blocks until something happens; a closed channel ends the watch.
+            let Ok(first) = events.recv() else { return };
+            let mut relevant = watched.concerns(&first);
+            let started = Instant::now();
+            loop {
+                let left = PATIENCE.saturating_sub(started.elapsed());
+                match events.recv_timeout(QUIET.min(left)) {
+                    Ok(event) => relevant |= watched.concerns(&event),
+                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+                if started.elapsed() >= PATIENCE {
+                    break;
+                }
+            }
+            if !relevant {
+                continue;
+            }
+            if watched.seeds_replaced(&project) {
+                match Watched::set(&mut watcher, &project) {
+                    Ok(again) => watched = again,
+                    Err(error) => eprintln!("error: {error:#}"),
+                }
+            }
+            report(build(&project, options));
+        }
+    });
+    // The watcher lives as long as the thread that reads its events.
+    Ok(Watching { _thread: thread })
+}
+
+/// What is being watched.
+#[derive(Debug)]
+struct Watched {
+    seeds: PathBuf,
+    /// The seeds directory's identity when the watch was set.
+    identity: Option<(u64, u64)>,
+    settings: Option<PathBuf>,
+}
+
+impl Watched {
+    /// Sets (or sets again) every watch `project` needs.
+    fn set(watcher: &mut notify::RecommendedWatcher, project: &Project) -> anyhow::Result<Watched> {
+        let seeds = project.seeds().to_owned();
+        // A watch set before may be gone with its directory; failing to remove it is fine.
+        let _ = watcher.unwatch(&seeds);
+        watcher
+            .watch(&seeds, notify::RecursiveMode::Recursive)
+            .with_context(|| format!("{}: cannot watch it", display(&seeds)))?;
+        // Directories watched without recursion: the seeds' parent (to see the seeds directory
+        // replaced) and the settings' directory.
+        let mut shallow: Vec<PathBuf> = Vec::new();
+        let settings = project.settings_path();
+        // The settings' directory, not the file: editors save by renaming a new file over it.
+        let settings_dir = settings.as_deref().and_then(Path::parent).map(Path::to_owned);
+        for directory in [seeds.parent().map(Path::to_owned), settings_dir].into_iter().flatten() {
+            if directory.starts_with(&seeds) || shallow.contains(&directory) {
+                continue;
+            }
+            if watcher.watch(&directory, notify::RecursiveMode::NonRecursive).is_ok() {
+                shallow.push(directory);
+            }
+        }
+        Ok(Watched { identity: identity(&seeds), seeds, settings })
+    }
+
+    /// Whether an event may change the site: anything in the seeds tree, the settings file,
+    /// or the seeds directory itself coming or going.
+    fn concerns(&self, event: &notify::Result<notify::Event>) -> bool {
+        let Ok(event) = event else { return true };
+        if event.kind.is_access() {
+            return false;
+        }
+        event.need_rescan()
+            || event.paths.iter().any(|path| {
+                path.starts_with(&self.seeds) || self.settings.as_deref() == Some(path.as_path())
+            })
+    }
+
+    /// Whether the seeds directory is not the one the watch was set on.
+    fn seeds_replaced(&self, project: &Project) -> bool {
+        identity(project.seeds()) != self.identity
+    }
+}
+
+/// A directory's device and inode: a new directory under the old name has another.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        Some((0, 0))
+    }
+}
