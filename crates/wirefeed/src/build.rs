@@ -231,7 +231,7 @@ struct Shelf {
     options: article::Options,
     /// Each entry's record: its seed's name and the hash of the bytes its entry was made from.
     records: Vec<index::SeedRecord>,
-    /// Articles parsed when the seeds were read, within [`KEEP_BYTES`].
+    /// Articles parsed when the seeds were read, within [`keep_bytes`].
     kept: Vec<Option<Box<Article>>>,
     /// Articles read again since, the most recently used.
     recent: std::sync::Mutex<lru::LruCache<usize, Arc<Article>>>,
@@ -289,10 +289,18 @@ impl std::fmt::Display for SeedChanged {
 
 impl std::error::Error for SeedChanged {}
 
-/// How many bytes of seeds a build keeps parsed in memory, so that the files that show them
-/// need not read them again. Beyond it, an article is read and parsed again each time a file
-/// shows it: memory stays bounded however many articles there are.
-const KEEP_BYTES: u64 = 32 << 20;
+/// How many bytes of seeds a build of `seeds` seeds keeps parsed in memory, so that the files
+/// that show them need not read them again: what is left of [`MEMORY`] once every seed's record
+/// and entry (about 450 bytes each) are counted, at 1.4 bytes of parsed article per byte of
+/// seed. A hundred thousand seeds are all kept, and parsed once; at a million, the articles
+/// beyond the budget are read again when a file shows them, and memory stays bounded.
+fn keep_bytes(seeds: usize) -> u64 {
+    let metadata = seeds as u64 * 450;
+    MEMORY.saturating_sub(metadata) * 10 / 14
+}
+
+/// The memory a build aims to stay within, whatever the number of seeds.
+const MEMORY: u64 = 700 << 20;
 
 /// How many articles read again while rendering are kept: enough for the files of a few
 /// archive pages (at most about a thousand articles each) and their articles' pages, rendered
@@ -390,7 +398,7 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     let options = settings.parse_options();
     let seeds_dir = project.seeds();
     let progress = progress::bar(scan.seeds.len(), "reading");
-    let budget = std::sync::atomic::AtomicU64::new(KEEP_BYTES);
+    let budget = std::sync::atomic::AtomicU64::new(keep_bytes(scan.seeds.len()));
     let seeds = scan.seeds.len() + scan.problems.len();
     let read: Vec<(ArticleKey, Read)> = scan
         .seeds
