@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use feed::layout::{FileKind, PageKind};
+
 use article::{Article, ArticleKey};
 use feed::Settings;
 
@@ -57,13 +59,26 @@ fn walk_with(
     site: &BTreeMap<String, Vec<u8>>,
     start: &str,
 ) -> (Vec<String>, Vec<Vec<String>>) {
+    let (met, archives, _) = walk_along(settings, site, start, "prev-archive");
+    (met, archives)
+}
+
+/// Follows links of relation `rel` from `start`: every entry of every document in the order met,
+/// the entries of each archive page, and the paths visited.
+fn walk_along(
+    settings: &Settings,
+    site: &BTreeMap<String, Vec<u8>>,
+    start: &str,
+    rel: &str,
+) -> (Vec<String>, Vec<Vec<String>>, Vec<String>) {
     let mut met = Vec::new();
     let mut archives = Vec::new();
     let mut next = Some(start.to_owned());
-    let mut visited = BTreeSet::new();
+    let mut visited = Vec::new();
     while let Some(path) = next.take() {
-        assert!(visited.insert(path.clone()), "the archive chain loops at {path}");
+        assert!(!visited.contains(&path), "the archive chain loops at {path}");
         let text = std::str::from_utf8(&site[&path]).unwrap();
+        visited.push(path);
         let document = roxmltree::Document::parse(text).unwrap();
         let ids: Vec<String> = document
             .descendants()
@@ -83,12 +98,10 @@ fn walk_with(
         met.extend(ids);
         next = document
             .descendants()
-            .find(|node| {
-                node.tag_name().name() == "link" && node.attribute("rel") == Some("prev-archive")
-            })
+            .find(|node| node.tag_name().name() == "link" && node.attribute("rel") == Some(rel))
             .map(|node| local_to(settings, node.attribute("href").unwrap()));
     }
-    (met, archives)
+    (met, archives, visited)
 }
 
 #[test]
@@ -156,6 +169,113 @@ fn following_prev_archive_collects_every_article_once_in_order() {
         let collected: Vec<String> = met.into_iter().filter(|id| seen.insert(id.clone())).collect();
         assert_eq!(collected, expected, "{start}");
     }
+}
+
+/// `corpus` and an August too big for one archive page: two busy days of 1,200 articles, three
+/// quiet days of 100, and an article in September after it.
+fn corpus_with_a_split_month() -> Vec<Article> {
+    let settings = settings();
+    let mut articles = corpus(None);
+    for (day, count) in [(1, 1_200), (2, 1_200), (3, 100), (4, 100), (5, 100)] {
+        for index in 0..count {
+            let key = ArticleKey::new(&format!("b{day}-{index:04}")).unwrap();
+            let wire = format!(
+                "date 2022-08-{day:02}T{:02}:{:02}:00+03:00\nMINSK (AP) — Item {index} of the day, officials said.",
+                index / 60,
+                index % 60
+            );
+            articles.push(
+                article::parse(&key, wire.as_bytes(), &settings.parse_options()).unwrap().article,
+            );
+        }
+    }
+    let key = ArticleKey::new("c").unwrap();
+    let wire = "date 2022-09-01\nParis (AFP) - September.";
+    articles
+        .push(article::parse(&key, wire.as_bytes(), &settings.parse_options()).unwrap().article);
+    articles
+}
+
+/// The main and archive feeds of a site, without the rest.
+fn archive_feeds(settings: &Settings, articles: &[Article]) -> BTreeMap<String, Vec<u8>> {
+    let entries = feed::entries(articles);
+    let site = feed::Site::new(settings, &entries);
+    site.files()
+        .into_iter()
+        .filter(|file| {
+            matches!(site.kind(file), FileKind::Feed(PageKind::Main | PageKind::Archive(_), _))
+        })
+        .map(|file| {
+            let mut bytes = Vec::new();
+            site.write(&file, articles, &mut bytes).unwrap();
+            (file.path().to_owned(), bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn the_walk_reaches_every_article_once_through_a_month_split_into_days_and_parts() {
+    let articles = corpus_with_a_split_month();
+    let settings = settings();
+    let site = archive_feeds(&settings, &articles);
+    let mut expected: Vec<&Article> = articles.iter().collect();
+    expected.sort_by(|a, b| b.published().cmp(&a.published()).then_with(|| a.key().cmp(b.key())));
+    let expected: Vec<String> =
+        expected.iter().map(|article| feed::entry_id(&settings, article)).collect();
+    let pages = [
+        "2022-09",
+        "2022-08-05",
+        "2022-08-04",
+        "2022-08-03",
+        "2022-08-02.2",
+        "2022-08-02.1",
+        "2022-08-01.2",
+        "2022-08-01.1",
+        "2022-07",
+        "2022-06",
+        "2022-05",
+        "2022-04",
+        "2022-03",
+        "2022-02",
+        "2022-01",
+    ];
+    for format in ["atom", "rss"] {
+        let start = format!("{format}.xml");
+        let (met, archives, visited) = walk_along(&settings, &site, &start, "prev-archive");
+        let names: Vec<String> =
+            pages.iter().map(|name| format!("archive/{name}.{format}.xml")).collect();
+        assert_eq!(visited[1..], names, "{start}");
+        assert_eq!(archives.concat(), expected, "{start}");
+        assert_eq!(archives[5].len(), 1_000, "{start}: the first part of a day is full");
+        let mut seen = BTreeSet::new();
+        let collected: Vec<String> = met.into_iter().filter(|id| seen.insert(id.clone())).collect();
+        assert_eq!(collected, expected, "{start}");
+
+        // From the oldest page forward, the same pages in the other order.
+        let oldest = visited.last().unwrap();
+        let (_, forward, visited) = walk_along(&settings, &site, oldest, "next-archive");
+        assert_eq!(visited.iter().rev().collect::<Vec<_>>(), names.iter().collect::<Vec<_>>());
+        assert_eq!(forward.into_iter().rev().collect::<Vec<_>>(), archives);
+    }
+}
+
+#[test]
+fn split_archive_pages_are_named_for_people() {
+    let articles = corpus_with_a_split_month();
+    let site = feed::site(&settings(), &articles).unwrap();
+    let page = |path: &str| std::str::from_utf8(&site[path]).unwrap().to_owned();
+    let part = page("archive/2022-08-01.2.html");
+    assert!(part.contains("<h1>2022-08-01 (part 2)</h1>"), "{part}");
+    assert!(part.contains("<title>wirefeed — archive 2022-08-01 (part 2)</title>"));
+    assert!(part.contains(r#"<a href="../archive/2022-08-01.1.html">Earlier</a>"#));
+    assert!(part.contains(r#"<a href="../archive/2022-08-02.1.html">Later</a>"#));
+    let month = page("archive/2022-07.html");
+    assert!(month.contains(r#"<a href="../archive/2022-06.html">Earlier month</a>"#));
+    assert!(month.contains(r#"<a href="../archive/2022-08-01.1.html">Later</a>"#));
+    let day = page("archive/2022-08-04.atom.xml");
+    assert!(day.contains("<title>wirefeed — archive 2022-08-04</title>"), "{day}");
+    let index = page("index.html");
+    assert!(index.contains(r#"<a href="archive/2022-08-01.2.html">2022-08-01 (part 2)</a> (200)"#));
 }
 
 #[test]

@@ -5,13 +5,17 @@
 //! | path | kind |
 //! |---|---|
 //! | `atom.xml`, `rss.xml`, `index.html` | the main feed and its HTML twin |
-//! | `archive/YYYY-MM.{atom.xml,rss.xml,html}` | an RFC 5005 archive month |
+//! | `archive/YYYY-MM.{atom.xml,rss.xml,html}` | an RFC 5005 archive page: one month |
+//! | `archive/YYYY-MM-DD.{atom.xml,rss.xml,html}` | an archive page: one day of a month too big for one |
+//! | `archive/YYYY-MM-DD.N.{atom.xml,rss.xml,html}` | an archive page: part `N` (from 1) of a day too big for one |
 //! | `places/<slug>.{atom.xml,rss.xml,html}` | the feed of one place |
 //! | `tags/<slug>.{atom.xml,rss.xml,html}` | the feed of one tag |
 //! | `articles/<key>.html` | an article's page |
 //! | `feed.json`, `feeds.opml`, `style.css` | the JSON Feed, the OPML list, the stylesheet |
 
 use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
 
 /// The two XML formats a page is rendered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -69,7 +73,8 @@ pub const CSS_TYPE: &str = "text/css; charset=utf-8";
 pub enum PageKind {
     /// The main feed: the newest articles.
     Main,
-    /// The RFC 5005 archive page of one month, `YYYY-MM`.
+    /// An RFC 5005 archive page, by its [`Archive`] name: `YYYY-MM`, `YYYY-MM-DD` or
+    /// `YYYY-MM-DD.N`.
     Archive(String),
     /// The feed of one place, by slug.
     Place(String),
@@ -118,6 +123,106 @@ impl PageKind {
     pub fn is_archive(&self) -> bool {
         matches!(self, PageKind::Archive(_))
     }
+
+    /// The archive page of `archive`.
+    pub fn archive(archive: Archive) -> PageKind {
+        PageKind::Archive(archive.name())
+    }
+
+    /// What an archive page holds; `None` for other pages (and for a name no plan gives).
+    pub fn as_archive(&self) -> Option<Archive> {
+        match self {
+            PageKind::Archive(name) => Archive::parse(name),
+            _ => None,
+        }
+    }
+}
+
+/// The most articles an archive page holds: a month or a day with more is split.
+pub const ARCHIVE_ARTICLES: usize = 1_000;
+
+/// The most bytes an archive page's feed takes, in either format, as the plan estimates them
+/// from its articles' sizes: a month or a day with more is split.
+pub const ARCHIVE_BYTES: u64 = 10_000_000;
+
+/// Which articles an RFC 5005 archive page holds, by when they were published (each in its own
+/// offset): those of a month, those of a day, or one part of a day's, counted from 1 at the
+/// oldest. A month has either its own page or one page (or parts) per day; a day has either its
+/// own page or its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Archive {
+    /// A calendar month: `2022-01`. The month is 1 to 12.
+    Month {
+        /// The year, 0 to 9999.
+        year: i32,
+        /// The month, 1 to 12.
+        month: u32,
+    },
+    /// A calendar day: `2022-01-10`.
+    Day(NaiveDate),
+    /// Part `N` of a day, `N` from 1: `2022-01-10.2`.
+    Part(NaiveDate, u32),
+}
+
+impl Archive {
+    /// The page's name, the stem of its files below `archive/`: `2022-01`, `2022-01-10`,
+    /// `2022-01-10.2`.
+    pub fn name(self) -> String {
+        match self {
+            Archive::Month { year, month } => format!("{year:04}-{month:02}"),
+            Archive::Day(day) => day_name(day),
+            Archive::Part(day, part) => format!("{}.{part}", day_name(day)),
+        }
+    }
+
+    /// The archive of a name [`Archive::name`] gives; `None` for any other text, such as
+    /// `2022-13`, `2022-02-30`, `2022-01-10.0` or `2022-01-10.01`.
+    pub fn parse(name: &str) -> Option<Archive> {
+        let (date, part) = match name.split_once('.') {
+            Some((date, part)) => (date, Some(part)),
+            None => (name, None),
+        };
+        let bytes = date.as_bytes();
+        let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+            let text = date.get(range)?;
+            text.bytes().all(|byte| byte.is_ascii_digit()).then(|| text.parse().ok())?
+        };
+        let archive = match bytes.len() {
+            7 if bytes[4] == b'-' => {
+                let (year, month) = (digits(0..4)?, digits(5..7)?);
+                (1..=12).contains(&month).then_some(Archive::Month { year: year as i32, month })?
+            }
+            10 if bytes[4] == b'-' && bytes[7] == b'-' => Archive::Day(NaiveDate::from_ymd_opt(
+                digits(0..4)? as i32,
+                digits(5..7)?,
+                digits(8..10)?,
+            )?),
+            _ => return None,
+        };
+        match (archive, part) {
+            (archive, None) => Some(archive),
+            (Archive::Day(day), Some(part)) => {
+                let canonical = !part.starts_with('0')
+                    && !part.is_empty()
+                    && part.bytes().all(|byte| byte.is_ascii_digit());
+                canonical.then(|| part.parse().ok().map(|part| Archive::Part(day, part)))?
+            }
+            _ => None,
+        }
+    }
+
+    /// The page's name for people: `2022-01`, `2022-01-10`, `2022-01-10 (part 2)`.
+    pub fn label(self) -> String {
+        match self {
+            Archive::Part(day, part) => format!("{} (part {part})", day_name(day)),
+            _ => self.name(),
+        }
+    }
+}
+
+/// `2022-01-10`.
+fn day_name(day: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
 }
 
 /// Every kind of file the site has.
@@ -180,19 +285,21 @@ impl FileKind {
                 .is_ok()
                 .then(|| FileKind::Article(key.to_owned()));
         }
-        let (stem, ending) = name.split_once('.')?;
+        // No ending is the end of another, and only an archive part's stem has a dot.
+        let (stem, format) = [(".atom.xml", Some(Format::Atom)), (".rss.xml", Some(Format::Rss))]
+            .into_iter()
+            .chain([(".html", None)])
+            .find_map(|(ending, format)| Some((name.strip_suffix(ending)?, format)))?;
         let page = match directory {
-            "archive" if is_month(stem) => PageKind::Archive(stem.to_owned()),
+            "archive" if Archive::parse(stem).is_some() => PageKind::Archive(stem.to_owned()),
             "places" if is_slug(stem) => PageKind::Place(stem.to_owned()),
             "tags" if is_slug(stem) => PageKind::Tag(stem.to_owned()),
             _ => return None,
         };
-        match ending {
-            "atom.xml" => Some(FileKind::Feed(page, Format::Atom)),
-            "rss.xml" => Some(FileKind::Feed(page, Format::Rss)),
-            "html" => Some(FileKind::Html(page)),
-            _ => None,
-        }
+        Some(match format {
+            Some(format) => FileKind::Feed(page, format),
+            None => FileKind::Html(page),
+        })
     }
 }
 
@@ -227,14 +334,6 @@ pub fn media_type(path: &str) -> Option<&'static str> {
     FileKind::parse(path).map(|kind| kind.media_type())
 }
 
-/// `2022-01`.
-fn is_month(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 7
-        && bytes[4] == b'-'
-        && bytes.iter().enumerate().all(|(index, byte)| index == 4 || byte.is_ascii_digit())
-}
-
 /// What `slug::unique_slugs` makes: lowercase ASCII letters and digits in runs joined by `-`.
 fn is_slug(text: &str) -> bool {
     !text.is_empty()
@@ -245,23 +344,45 @@ fn is_slug(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{FileKind, Format, PageKind, is_generated, media_type};
+    use chrono::NaiveDate;
+
+    use super::{Archive, FileKind, Format, PageKind, is_generated, media_type};
 
     #[test]
     fn paths_and_kinds_are_inverse() {
-        let pages = [
+        let day = NaiveDate::from_ymd_opt(2022, 1, 10).unwrap();
+        let leap = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        let archives = [
+            Archive::Month { year: 2022, month: 1 },
+            Archive::Month { year: 1, month: 12 },
+            Archive::Day(day),
+            Archive::Day(leap),
+            Archive::Part(day, 1),
+            Archive::Part(day, 2),
+            Archive::Part(leap, 10),
+            Archive::Part(day, u32::MAX),
+        ];
+        for archive in archives {
+            assert_eq!(Archive::parse(&archive.name()), Some(archive), "{}", archive.name());
+            assert_eq!(PageKind::archive(archive).as_archive(), Some(archive));
+        }
+        assert_eq!(Archive::Part(day, 2).name(), "2022-01-10.2");
+        assert_eq!(Archive::Part(day, 2).label(), "2022-01-10 (part 2)");
+        assert_eq!(Archive::Day(day).label(), "2022-01-10");
+        assert_eq!(Archive::Month { year: 2022, month: 1 }.label(), "2022-01");
+        let pages = archives.map(PageKind::archive).into_iter().chain([
             PageKind::Main,
             PageKind::Archive("2022-01".to_owned()),
             PageKind::Place("st-petersburg".to_owned()),
             PageKind::Tag("politics-1a2b3c4d".to_owned()),
-        ];
+        ]);
         let mut kinds: Vec<FileKind> = pages
-            .iter()
             .flat_map(|page| {
                 Format::ALL
                     .into_iter()
                     .map(|format| FileKind::Feed(page.clone(), format))
                     .chain([FileKind::Html(page.clone())])
+                    .collect::<Vec<_>>()
             })
             .collect();
         kinds.extend([
@@ -280,6 +401,11 @@ mod tests {
         for path in [
             "atom.xml",
             "archive/2022-01.rss.xml",
+            "archive/2022-01-10.html",
+            "archive/2022-01-10.atom.xml",
+            "archive/2022-01-10.1.rss.xml",
+            "archive/2022-01-10.12.html",
+            "archive/2024-02-29.3.atom.xml",
             "places/moskva.html",
             "tags/a-b.atom.xml",
             "articles/x.html",
@@ -291,6 +417,26 @@ mod tests {
             "CNAME",
             "archive/notes.html",
             "archive/2022-1.atom.xml",
+            "archive/2022-13.html",
+            "archive/2022-00.rss.xml",
+            "archive/2022-13-01.atom.xml",
+            "archive/2022-02-30.html",
+            "archive/2023-02-29.rss.xml",
+            "archive/2022-01-1.html",
+            "archive/2022-01-10.0.atom.xml",
+            "archive/2022-01-10.01.html",
+            "archive/2022-01-10.x.rss.xml",
+            "archive/2022-01-10..html",
+            "archive/2022-01-10.-1.html",
+            "archive/2022-01-10.+1.html",
+            "archive/2022-01-10.99999999999.html",
+            "archive/2022-01.1.html",
+            "archive/2022-01-10.1.2.html",
+            "archive/2022-01-10.1.json",
+            "archive/2022-01-10.atom.rss.xml",
+            "archive/2022-01-10.1.atom.xml.123.tmp",
+            "archive/.atom.xml",
+            "archive/+022-01.html",
             "places/Moskva.html",
             "places/-x.html",
             "places/x.json",

@@ -4,24 +4,87 @@
 //! twins always hold the same articles and links. The pages are:
 //! - the main feed (`atom.xml`, `rss.xml`): the newest articles, up to the item limit, with a
 //!   `prev-archive` link to the newest archive page;
-//! - one archive page per calendar month of publication (`archive/2022-01.*`), RFC 5005
-//!   "Archived Feeds": every article is in exactly one, marked `fh:archive`, linked to its
-//!   neighbours with `prev-archive` / `next-archive` and to the main feed with `current`;
+//! - the RFC 5005 "Archived Feeds" (`archive/*`): every article is in exactly one archive page,
+//!   marked `fh:archive`, linked to its neighbours with `prev-archive` / `next-archive` and to the
+//!   main feed with `current`;
 //! - one feed per place and per tag (`places/<slug>.*`, `tags/<slug>.*`), newest first, up to
 //!   the item limit.
 //!
+//! An archive page is bounded: at most [`ARCHIVE_ARTICLES`] articles, and at most
+//! [`ARCHIVE_BYTES`] in either format as estimated from its articles' sizes. A month within the
+//! bound is one page (`archive/2022-01`); a month over it has a page per day
+//! (`archive/2022-01-10`), and a day over it is cut into parts of consecutive articles, oldest
+//! first, each filled up to the bound before the next begins (`archive/2022-01-10.1`, `.2`, ...).
+//! Whether a month or a day is split depends only on its own articles, and the parts only on
+//! their day's, so adding, editing or removing an article changes the pages of its month only,
+//! or of its day only when the month is split: one page, or one day's parts (only the last when
+//! the article is the day's newest), or, when a month crosses the bound, its month page and its
+//! day pages (at most 31). When a page appears or goes, its two neighbours' links change too.
+//!
 //! A page holds nothing that depends on articles outside it, except its links to neighbouring
-//! archive months, so editing an article rewrites only the pages it appears on.
+//! archive pages, so editing an article rewrites only the pages it appears on.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, FixedOffset, TimeDelta};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeDelta};
 
 use crate::{
     Entry, Settings,
-    layout::{Format, PageKind},
+    layout::{ARCHIVE_ARTICLES, ARCHIVE_BYTES, Archive, Format, PageKind},
     slug,
 };
+
+/// What an archive feed takes besides its entries and the settings it repeats: its head,
+/// links and wrapping (under 700 bytes measured in Atom and RSS), with room to spare.
+const FEED_BYTES: u64 = 4_096;
+
+/// What an entry takes in an archive feed besides its text, its key, its place and tags and the
+/// settings it repeats: dates, bylines, link and markup (at most 660 bytes measured in Atom and
+/// RSS over the real-copy corpus and the golden cases), with room to spare.
+const ENTRY_BYTES: u64 = 1_536;
+
+/// What each place or tag of an entry takes besides twice its name (an Atom category with a
+/// scheme and label, an RSS category), with room to spare.
+const CATEGORY_BYTES: u64 = 96;
+
+/// An upper estimate of the bytes of an archive feed (Atom or RSS, whichever is bigger) from its
+/// entries, for the bound of [`ARCHIVE_BYTES`]: the feed's head, and for each entry its text
+/// twice (the full text, and the lede again as summary or description; escaping it as HTML and
+/// again as XML adds a few percent to wire copy), its key twice (id and link), its place and
+/// tags, the settings each entry repeats (`base-url`, `id-prefix` in its id and place scheme,
+/// `author`), and the rest.
+///
+/// Text that is mostly `&`, `<` and `>` grows up to nine times when escaped twice; no wire copy is
+/// like that, but a page of such articles may exceed the bound.
+#[derive(Debug, Clone, Copy)]
+struct Estimate {
+    /// An empty feed's bytes.
+    feed: u64,
+    /// An entry's bytes besides what depends on the entry.
+    entry: u64,
+}
+
+impl Estimate {
+    fn new(settings: &Settings) -> Estimate {
+        let length = |text: &str| text.len() as u64;
+        let (title, description) = (length(settings.title()), length(settings.description()));
+        let (base, prefix, author) =
+            (length(settings.base_url()), length(settings.id_prefix()), length(settings.author()));
+        Estimate {
+            feed: FEED_BYTES + 2 * title + description + 8 * base + prefix + author,
+            entry: ENTRY_BYTES + base + 3 * prefix + author,
+        }
+    }
+
+    /// The bytes `entry` adds to a feed.
+    fn of(self, entry: &Entry) -> u64 {
+        let names: u64 = (entry.place().into_iter().chain(entry.tags()))
+            .map(|name| CATEGORY_BYTES + 2 * name.len() as u64)
+            .sum();
+        let key = entry.key().as_str().len() as u64;
+        self.entry + 2 * key + names + 2 * u64::from(entry.size())
+    }
+}
 
 /// One feed of the site, before it is rendered in a format.
 #[derive(Debug)]
@@ -30,8 +93,8 @@ pub(crate) struct Page {
     pub(crate) kind: PageKind,
     /// The feed's title.
     pub(crate) title: String,
-    /// What the page is about, for its HTML heading: the site's title, a month (`2022-01`), a
-    /// place or a tag.
+    /// What the page is about, for its HTML heading: the site's title, an archive's period
+    /// (`2022-01`, `2022-01-10`, `2022-01-10 (part 2)`), a place or a tag.
     pub(crate) name: String,
     /// The feed's Atom id: the settings' prefix and `feeds/<stem>` (`feeds/main` for the main
     /// feed), stable as long as the page's name is.
@@ -89,8 +152,8 @@ impl Page {
         }
     }
 
-    /// The WebSub hub to announce: the settings' hub, except on archive pages, which never
-    /// change once their month is over and which readers do not subscribe to.
+    /// The WebSub hub to announce: the settings' hub, except on archive pages, which seldom
+    /// change once their period is over and which readers do not subscribe to.
     pub(crate) fn hub<'s>(&self, settings: &'s Settings) -> Option<&'s str> {
         settings.hub().filter(|_| !self.archive())
     }
@@ -152,10 +215,108 @@ fn limited(settings: &Settings, articles: impl Iterator<Item = usize>) -> Vec<us
     articles.take(settings.item_limit().unwrap_or(usize::MAX)).collect()
 }
 
-/// The calendar month an article was published in, in its own offset: `2022-01`.
-fn month(entry: &Entry) -> String {
+/// The calendar month an article was published in, in its own offset.
+fn month(entry: &Entry) -> (i32, u32) {
     let published = entry.published();
-    format!("{:04}-{:02}", published.year(), published.month())
+    (published.year(), published.month())
+}
+
+/// How many articles, and how many estimated bytes, a run of articles holds.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    estimate: Estimate,
+    articles: usize,
+    bytes: u64,
+}
+
+impl Tally {
+    /// An empty page's.
+    fn new(estimate: Estimate) -> Tally {
+        Tally { estimate, articles: 0, bytes: estimate.feed }
+    }
+
+    /// The tally of `articles` as a page.
+    fn of(estimate: Estimate, entries: &[Entry], articles: &[usize]) -> Tally {
+        articles.iter().fold(Tally::new(estimate), |tally, &index| tally.add(&entries[index]))
+    }
+
+    /// With `entry` added.
+    fn add(self, entry: &Entry) -> Tally {
+        Tally {
+            articles: self.articles + 1,
+            bytes: self.bytes.saturating_add(self.estimate.of(entry)),
+            ..self
+        }
+    }
+
+    /// Whether a page of this tally is within the bound.
+    fn within(self) -> bool {
+        self.articles <= ARCHIVE_ARTICLES && self.bytes <= ARCHIVE_BYTES
+    }
+}
+
+/// The archive pages of `sorted` entries (newest first, as [`sorted`] gives them), oldest page
+/// first, each with its articles in the order of `sorted`.
+///
+/// A month within the bound is one page; a month over it, one page per day; a day over it, parts
+/// filled from its oldest article, each as full as the bound allows, so that articles added at the
+/// end of a day change only its last part. An article too big for any page has a part of its own.
+/// Linear in the entries, but for the map of months and days.
+fn archives(
+    settings: &Settings,
+    entries: &[Entry],
+    sorted: &[usize],
+) -> Vec<(Archive, Vec<usize>)> {
+    let estimate = Estimate::new(settings);
+    let mut months: BTreeMap<(i32, u32), Vec<usize>> = BTreeMap::new();
+    for &index in sorted {
+        months.entry(month(&entries[index])).or_default().push(index);
+    }
+    let mut archives = Vec::with_capacity(months.len());
+    for ((year, month), articles) in months {
+        if Tally::of(estimate, entries, &articles).within() {
+            archives.push((Archive::Month { year, month }, articles));
+            continue;
+        }
+        let mut days: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+        for index in articles {
+            days.entry(entries[index].published().date_naive()).or_default().push(index);
+        }
+        for (day, articles) in days {
+            if Tally::of(estimate, entries, &articles).within() {
+                archives.push((Archive::Day(day), articles));
+                continue;
+            }
+            let mut parts: Vec<Vec<usize>> = Vec::new();
+            let mut tally = Tally::new(estimate);
+            for &index in articles.iter().rev() {
+                let more = tally.add(&entries[index]);
+                match parts.last_mut() {
+                    Some(part) if more.within() => {
+                        part.push(index);
+                        tally = more;
+                    }
+                    _ => {
+                        parts.push(vec![index]);
+                        tally = Tally::new(estimate).add(&entries[index]);
+                    }
+                }
+            }
+            archives.extend(parts.into_iter().zip(1..).map(|(mut part, number)| {
+                part.reverse();
+                (Archive::Part(day, number), part)
+            }));
+        }
+    }
+    archives
+}
+
+/// The newest archive page of `sorted` entries: the last of the newest month's.
+fn newest_archive(settings: &Settings, entries: &[Entry], sorted: &[usize]) -> Option<Archive> {
+    let newest = sorted.iter().map(|&index| month(&entries[index])).max()?;
+    let articles: Vec<usize> =
+        sorted.iter().copied().filter(|&index| month(&entries[index]) == newest).collect();
+    archives(settings, entries, &articles).pop().map(|(archive, _)| archive)
 }
 
 fn feed_id(settings: &Settings, kind: &PageKind) -> String {
@@ -164,9 +325,19 @@ fn feed_id(settings: &Settings, kind: &PageKind) -> String {
 
 /// The main feed of `sorted` entries.
 pub(crate) fn main_page(settings: &Settings, entries: &[Entry], sorted: &[usize]) -> Page {
+    linked_main_page(settings, entries, sorted, newest_archive(settings, entries, sorted))
+}
+
+/// The main feed of `sorted` entries, whose newest archive page is `newest`.
+fn linked_main_page(
+    settings: &Settings,
+    entries: &[Entry],
+    sorted: &[usize],
+    newest: Option<Archive>,
+) -> Page {
     let mut links = vec![("self", PageKind::Main)];
-    if let Some(&newest) = sorted.first() {
-        links.push(("prev-archive", PageKind::Archive(month(&entries[newest]))));
+    if let Some(newest) = newest {
+        links.push(("prev-archive", PageKind::archive(newest)));
     }
     Page::new(
         entries,
@@ -179,33 +350,34 @@ pub(crate) fn main_page(settings: &Settings, entries: &[Entry], sorted: &[usize]
     )
 }
 
-/// Every page of the site, main feed first, then archives, places and tags, each in name order.
+/// Every page of the site, main feed first, then archives oldest first, then places and tags,
+/// each in name order.
 pub(crate) fn pages(settings: &Settings, entries: &[Entry]) -> Vec<Page> {
     let sorted = sorted(entries);
-    let mut pages = vec![main_page(settings, entries, &sorted)];
+    let archives = archives(settings, entries, &sorted);
+    let newest = archives.last().map(|(archive, _)| *archive);
+    let mut pages = vec![linked_main_page(settings, entries, &sorted, newest)];
 
-    let mut months: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for &index in &sorted {
-        months.entry(month(&entries[index])).or_default().push(index);
-    }
-    let names: Vec<&String> = months.keys().collect();
-    for (index, (name, articles)) in months.iter().enumerate() {
-        let kind = PageKind::Archive(name.clone());
+    let kinds: Vec<PageKind> =
+        archives.iter().map(|(archive, _)| PageKind::archive(*archive)).collect();
+    for (index, (archive, articles)) in archives.into_iter().enumerate() {
+        let kind = kinds[index].clone();
         let mut links = vec![("self", kind.clone()), ("current", PageKind::Main)];
-        if let Some(previous) = index.checked_sub(1).map(|index| names[index]) {
-            links.push(("prev-archive", PageKind::Archive(previous.clone())));
+        if let Some(previous) = index.checked_sub(1).map(|index| &kinds[index]) {
+            links.push(("prev-archive", previous.clone()));
         }
-        if let Some(next) = names.get(index + 1) {
-            links.push(("next-archive", PageKind::Archive((*next).clone())));
+        if let Some(next) = kinds.get(index + 1) {
+            links.push(("next-archive", next.clone()));
         }
+        let name = archive.label();
         pages.push(Page::new(
             entries,
             kind.clone(),
             format!("{} — archive {name}", settings.title()),
-            name.clone(),
+            name,
             feed_id(settings, &kind),
             links,
-            articles.clone(),
+            articles,
         ));
     }
 

@@ -1,7 +1,7 @@
 //! The HTML face of the site: pages for people who open a feed's address in a browser.
 //!
 //! `index.html` (the newest articles and how to subscribe), one page per article
-//! (`articles/<key>.html`, the link every feed gives for it) and one per archive month, place and
+//! (`articles/<key>.html`, the link every feed gives for it) and one per archive page, place and
 //! tag, each the twin of the feed of the same stem. Every page announces its feeds with
 //! autodiscovery links, needs no JavaScript and links only relatively inside the site, so it
 //! works from any host and from `cargo xtask serve`.
@@ -17,7 +17,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::{
     GENERATOR, Held, Settings, VERSION, WriteError, article_path, article_url,
-    layout::{self, Format, JSON_FEED_TYPE, OPML_TYPE, PageKind},
+    layout::{self, Archive, Format, JSON_FEED_TYPE, OPML_TYPE, PageKind},
     page::Page,
     site::Shelf,
 };
@@ -177,7 +177,7 @@ pub(crate) fn index(
         };
         list.push(page);
     }
-    // The newest month first, as people read an archive.
+    // The newest archive page first, as people read an archive.
     lists[2].2.reverse();
     let subscribe = main_feeds().into_iter().chain([Feed {
         label: "OPML",
@@ -232,7 +232,8 @@ pub(crate) fn index(
     .render(body))
 }
 
-/// The page of an archive month, place or tag: its articles and its own feeds.
+/// The page of an archive (a month, a day or part of one), place or tag: its articles and its
+/// own feeds.
 pub(crate) fn list_page(
     settings: &Settings,
     shelf: &Shelf<'_>,
@@ -248,9 +249,14 @@ pub(crate) fn list_page(
         .links
         .iter()
         .filter_map(|(rel, kind)| {
-            let label = match *rel {
-                "prev-archive" => "Earlier month",
-                "next-archive" => "Later month",
+            // A month's neighbour is a month, or a day (or part of one) of a month too big for
+            // one page; the labels say which only when it is a month.
+            let month = matches!(kind.as_archive(), Some(Archive::Month { .. }));
+            let label = match (*rel, month) {
+                ("prev-archive", true) => "Earlier month",
+                ("prev-archive", false) => "Earlier",
+                ("next-archive", true) => "Later month",
+                ("next-archive", false) => "Later",
                 _ => return None,
             };
             Some((label, kind.html_path()))

@@ -754,7 +754,10 @@ fn together(site: &feed::Site<'_>, files: &[feed::SiteFile], due: Vec<usize>) ->
     let ordinal_of = |name: &str| {
         archives.binary_search_by(|(other, _)| other.as_str().cmp(name)).unwrap_or(usize::MAX)
     };
-    let mut keyed: Vec<((usize, usize, std::cmp::Reverse<usize>), usize)> = due
+    // (0, 0, weight) for the pages that are not archives; (1, archive, 1) for an archive
+    // page's files and (1, archive, 0) for its articles' pages, which come right after them.
+    type Order = (usize, usize, std::cmp::Reverse<usize>);
+    let mut keyed: Vec<(Order, usize)> = due
         .into_iter()
         .map(|at| {
             let file = &files[at];

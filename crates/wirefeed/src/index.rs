@@ -255,7 +255,9 @@ pub(crate) fn load(cache: &Path, identity: &Identity) -> Loaded {
             }
         },
     };
-    let shards: Vec<(Option<(SeedShard, u128)>, Option<(OutputShard, u128)>)> = (0..SHARDS)
+    /// A shard as read, with its checksum; `None` if missing, damaged or foreign.
+    type Read<T> = Option<(T, u128)>;
+    let shards: Vec<(Read<SeedShard>, Read<OutputShard>)> = (0..SHARDS)
         .into_par_iter()
         .map(|shard| {
             let seeds = fs::read(shard_path(&dir, "seeds", shard))
