@@ -929,7 +929,10 @@ fn write(
     // first difference, so no file is ever whole in memory; every new file is complete on disk
     // before the first rename: a failure part-way (a full disk, a read-only directory) leaves
     // every file as it was.
-    let sync_each = !SYNC_ONCE;
+    // Syncing the whole file system flushes everything dirty on it, which costs more than a few
+    // `fsync`s when a run writes a few files: the usual incremental run.
+    let sync_once = SYNC_ONCE && due.len() > FEW;
+    let sync_each = !sync_once;
     let due = together(site, &files, due);
     let progress = progress::bar(due.len(), "writing");
     let staged: Vec<Result<Option<(PathBuf, PathBuf)>, BuildError>> = due
@@ -981,7 +984,7 @@ fn write(
             .map_err(|error| BuildError::io(&cache, "update the index in", error))
             .err();
     }
-    if failure.is_none() && SYNC_ONCE && !renames.is_empty() {
+    if failure.is_none() && sync_once && !renames.is_empty() {
         failure = sync_file_system(out).err();
     }
     if let Some(error) = failure {
@@ -1084,6 +1087,9 @@ fn remove_stale_temporaries(out: &Path) {
 /// them, rather than one `fsync` per file: on Linux, where `syncfs` exists. With a page per
 /// article, per-file syncs would cost more than the rest of a build.
 const SYNC_ONCE: bool = cfg!(target_os = "linux");
+
+/// Up to how many files a run syncs one by one even where it could sync them all at once.
+const FEW: usize = 64;
 
 /// Forces every staged file of `out`'s file system to disk, before the first rename.
 #[cfg(target_os = "linux")]
