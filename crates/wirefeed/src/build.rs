@@ -345,6 +345,8 @@ struct Catalog {
 struct IndexRun {
     identity: index::Identity,
     old: index::Loaded,
+    /// Which seed shards changed in this run.
+    seeds_dirty: Vec<bool>,
 }
 
 /// Lists the seeds and reads the ones the index does not know as they are; in write mode,
@@ -369,12 +371,17 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     // moved, not copied: at a million seeds, each copy would be a few hundred megabytes.
     let recorded = old.seeds.len();
     let mut known: Vec<Option<index::SeedRecord>> = Vec::with_capacity(scan.seeds.len());
+    let mut seeds_dirty = vec![false; index::SHARDS];
     let mut records = std::mem::take(&mut old.seeds).into_iter().peekable();
     for seed in &scan.seeds {
-        while records.next_if(|record| record.name < seed.name).is_some() {}
+        while let Some(gone) = records.next_if(|record| record.name < seed.name) {
+            seeds_dirty[index::shard_of(&gone.name)] = true;
+        }
         known.push(records.next_if(|record| record.name == seed.name));
     }
-    drop(records);
+    for gone in records {
+        seeds_dirty[index::shard_of(&gone.name)] = true;
+    }
     // Racy records are as good as their bytes: those are hashed again.
     let unchanged = |(seed, record): (&scan::Found, &Option<index::SeedRecord>)| {
         record.as_ref().is_some_and(|record| {
@@ -430,8 +437,14 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     };
     for (key, outcome) in read {
         match outcome {
-            Read::Bad(problem) => problems.push(*problem),
-            Read::Good { mut record, article, warnings: found } => {
+            Read::Bad(problem) => {
+                seeds_dirty[index::shard_of(&relative_name(seeds_dir, problem.path()))] = true;
+                problems.push(*problem);
+            }
+            Read::Good { fresh, mut record, article, warnings: found } => {
+                if fresh {
+                    seeds_dirty[index::shard_of(&record.name)] = true;
+                }
                 record.intern(&mut intern);
                 let Some(entry) = record.entry(key) else {
                     // A record whose dates do not make sense is damaged: read the seed again.
@@ -481,6 +494,7 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
                 id,
                 first: seeds_dir.join(&good_records[first].name),
             });
+            seeds_dirty[index::shard_of(&good_records[index].name)] = true;
             entries.remove(index);
             kept.remove(index);
             good_records.remove(index);
@@ -501,12 +515,18 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         seeds,
         shelf: Shelf::new(seeds_dir.to_owned(), options, good_records, kept),
     };
-    Ok(Cataloged::Changed(Box::new(Catalog { loaded, index: IndexRun { identity, old }, note })))
+    Ok(Cataloged::Changed(Box::new(Catalog {
+        loaded,
+        index: IndexRun { identity, old, seeds_dirty },
+        note,
+    })))
 }
 
 /// One seed, read or known.
 enum Read {
     Good {
+        /// Whether the record is not the index's as it was.
+        fresh: bool,
         record: index::SeedRecord,
         /// Parsed in this run and kept within the budget.
         article: Option<Box<Article>>,
@@ -534,6 +554,7 @@ fn read_seed(
         && !record.racy
     {
         return Read::Good {
+            fresh: false,
             record: known.expect("just matched"),
             article: None,
             warnings: Vec::new(),
@@ -551,7 +572,7 @@ fn read_seed(
         // The metadata moved, the bytes did not (`touch`, a checkout): no need to parse.
         record.stamp = seed.stamp;
         record.racy = racy(&seed.stamp);
-        return Read::Good { record, article: None, warnings: Vec::new() };
+        return Read::Good { fresh: true, record, article: None, warnings: Vec::new() };
     }
     let parsed = match article::parse(&seed.key, &bytes, options) {
         Ok(parsed) => parsed,
@@ -565,6 +586,7 @@ fn read_seed(
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(size))
         .is_ok();
     Read::Good {
+        fresh: true,
         record,
         article: keep.then(|| Box::new(parsed.article)),
         warnings: parsed.warnings,
@@ -661,6 +683,12 @@ pub fn load(project: &Project) -> Result<Loaded, BuildError> {
         Cataloged::Changed(catalog) => Ok(catalog.loaded),
         Cataloged::UpToDate => unreachable!("a check never answers from the index"),
     }
+}
+
+/// A seed's name relative to the seeds directory, `/`-separated, as the index keeps it.
+fn relative_name(seeds: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(seeds).unwrap_or(path);
+    relative.to_string_lossy().replace('\\', "/")
 }
 
 /// The stem of a seed name: `2024/07/x.txt` → `x`.
@@ -1033,7 +1061,16 @@ fn write(
             (name.to_string_lossy().replace('\\', "/"), 0)
         })
         .collect();
+    let mut outputs_dirty = vec![recorded.is_none(); index::SHARDS];
+    for &at in &due {
+        outputs_dirty[index::shard_of(files[at].path())] = true;
+    }
+    for name in &stale {
+        outputs_dirty[index::shard_of(name)] = true;
+    }
     let store = index::Store {
+        seeds_dirty: index.seeds_dirty.clone(),
+        outputs_dirty,
         identity: &index.identity,
         seeds: &loaded.shelf.records,
         outputs: files.iter().map(|file| file.path()).zip(prints).collect(),

@@ -317,6 +317,10 @@ pub(crate) struct Store<'a> {
     pub(crate) seeds: &'a [SeedRecord],
     /// Every file of the site with its fingerprint.
     pub(crate) outputs: Vec<(&'a str, u128)>,
+    /// Which seed shards hold a record that changed, came or went since the index was read.
+    pub(crate) seeds_dirty: Vec<bool>,
+    /// Which output shards do.
+    pub(crate) outputs_dirty: Vec<bool>,
     pub(crate) out: &'a Path,
     pub(crate) directories: Vec<(String, i64)>,
     pub(crate) files: Vec<(String, Stamp)>,
@@ -327,13 +331,38 @@ pub(crate) struct Store<'a> {
 pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<()> {
     let dir = directory(cache);
     fs::create_dir_all(&dir)?;
+    // A shard nothing changed in keeps its file and checksum, unencoded: a run that adds one
+    // article to a million encodes a few shards, not all of them.
+    let old_seeds = |index: usize| old.seed_shards.get(index).copied().flatten();
+    let old_outputs = |index: usize| {
+        old.outputs
+            .as_ref()
+            .and(old.head.as_ref())
+            .and_then(|head| head.outputs.get(index).copied())
+    };
+    let clean_seeds: Vec<Option<u128>> = (0..SHARDS)
+        .map(|index| {
+            old_seeds(index).filter(|_| !store.seeds_dirty.get(index).copied().unwrap_or(true))
+        })
+        .collect();
+    let clean_outputs: Vec<Option<u128>> = (0..SHARDS)
+        .map(|index| {
+            old_outputs(index).filter(|_| !store.outputs_dirty.get(index).copied().unwrap_or(true))
+        })
+        .collect();
     let mut seeds: Vec<Vec<&SeedRecord>> = vec![Vec::new(); SHARDS];
     for record in store.seeds {
-        seeds[shard_of(&record.name)].push(record);
+        let shard = shard_of(&record.name);
+        if clean_seeds[shard].is_none() {
+            seeds[shard].push(record);
+        }
     }
     let mut outputs: Vec<Vec<(&str, u128)>> = vec![Vec::new(); SHARDS];
     for record in store.outputs {
-        outputs[shard_of(record.0)].push(record);
+        let shard = shard_of(record.0);
+        if clean_outputs[shard].is_none() {
+            outputs[shard].push(record);
+        }
     }
     let identity = store.identity;
     let written: Vec<io::Result<u128>> = seeds
@@ -341,19 +370,20 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
         .zip(outputs.into_par_iter())
         .enumerate()
         .map(|(index, (mut records, mut files))| {
-            records.sort_by(|a, b| a.name.cmp(&b.name));
-            let bytes = encode(&SeedShardOut { identity, records });
-            let checksum = checksum_of(&bytes);
-            if old.seed_shards.get(index).copied().flatten() != Some(checksum) {
-                write_atomically(&shard_path(&dir, "seeds", index), &bytes)?;
+            if clean_seeds[index].is_none() {
+                records.sort_by(|a, b| a.name.cmp(&b.name));
+                let bytes = encode(&SeedShardOut { identity, records });
+                if old_seeds(index) != Some(checksum_of(&bytes)) {
+                    write_atomically(&shard_path(&dir, "seeds", index), &bytes)?;
+                }
+            }
+            if let Some(checksum) = clean_outputs[index] {
+                return Ok(checksum);
             }
             files.sort();
             let bytes = encode(&OutputShardOut { identity, files });
             let checksum = checksum_of(&bytes);
-            let unchanged = old.head.as_ref().and_then(|head| head.outputs.get(index))
-                == Some(&checksum)
-                && old.outputs.is_some();
-            if !unchanged {
+            if old_outputs(index) != Some(checksum) {
                 write_atomically(&shard_path(&dir, "outputs", index), &bytes)?;
             }
             Ok(checksum)
