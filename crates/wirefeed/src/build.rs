@@ -141,6 +141,7 @@ fn run(project: &Project, options: Options) -> Result<Result<Report, BuildError>
             }));
         }
         Ok(Cataloged::Changed(catalog)) => *catalog,
+        Ok(Cataloged::Restart(path)) => return Err(Restart(path)),
         Err(error) => return Ok(Err(error)),
     };
     let Catalog { loaded, index, note, .. } = catalog;
@@ -328,6 +329,8 @@ impl Timer {
 enum Cataloged {
     /// Nothing changed since the last build: the site is as it would be written.
     UpToDate,
+    /// A seed changed while it was read.
+    Restart(PathBuf),
     Changed(Box<Catalog>),
 }
 
@@ -437,6 +440,7 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     };
     for (key, outcome) in read {
         match outcome {
+            Read::Moved(path) => return Ok(Cataloged::Restart(path)),
             Read::Bad(problem) => {
                 seeds_dirty[index::shard_of(&relative_name(seeds_dir, problem.path()))] = true;
                 problems.push(*problem);
@@ -533,6 +537,8 @@ enum Read {
         warnings: Vec<article::Warning>,
     },
     Bad(Box<SeedProblem>),
+    /// The seed is not as it was listed (deleted, or being rewritten): the run starts over.
+    Moved(PathBuf),
 }
 
 /// The record of `seed`: the index's when its metadata says it is unchanged, else made by
@@ -561,8 +567,14 @@ fn read_seed(
         };
     }
     let path = seeds.join(&seed.name);
+    // A seed that cannot be read or parsed may be one that changed since it was listed: gone,
+    // or caught half-written. Only one still as listed is bad; the others restart the run.
+    let moved = |path: &Path| {
+        fs::symlink_metadata(path).map_or(true, |metadata| scan::Stamp::of(&metadata) != seed.stamp)
+    };
     let bytes = match fs::read(&path) {
         Ok(bytes) => bytes,
+        Err(_) if moved(&path) => return Read::Moved(path),
         Err(error) => return Read::Bad(Box::new(SeedProblem::Unreadable { path, error })),
     };
     let hash = xxh3_128(&bytes);
@@ -576,6 +588,7 @@ fn read_seed(
     }
     let parsed = match article::parse(&seed.key, &bytes, options) {
         Ok(parsed) => parsed,
+        Err(_) if moved(&path) => return Read::Moved(path),
         Err(error) => return Read::Bad(Box::new(SeedProblem::Invalid { path, error })),
     };
     let entry = feed::Entry::of(&parsed.article);
@@ -682,6 +695,7 @@ pub fn load(project: &Project) -> Result<Loaded, BuildError> {
     match catalog(project, Mode::Check)? {
         Cataloged::Changed(catalog) => Ok(catalog.loaded),
         Cataloged::UpToDate => unreachable!("a check never answers from the index"),
+        Cataloged::Restart(path) => Err(BuildError::Unsettled { path }),
     }
 }
 
