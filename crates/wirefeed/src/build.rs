@@ -239,13 +239,20 @@ struct Shelf {
 }
 
 impl Shelf {
+    /// A shelf that keeps up to `room` bytes (of seeds) of articles read again.
     fn new(
         seeds: PathBuf,
         options: article::Options,
         records: Vec<index::SeedRecord>,
         kept: Vec<Option<Box<Article>>>,
+        room: u64,
     ) -> Shelf {
-        let capacity = std::num::NonZeroUsize::new(RECENT).expect("RECENT is not zero");
+        // Pages that hold every article of a topic (`item-limit = 0`) read them in an order of
+        // their own: what memory allows is kept, or each page would read every article again.
+        let average = records.iter().map(|record| u64::from(record.size)).sum::<u64>()
+            / records.len().max(1) as u64;
+        let fits = usize::try_from(room / average.max(1024)).unwrap_or(usize::MAX);
+        let capacity = std::num::NonZeroUsize::new(RECENT.max(fits)).expect("RECENT is not zero");
         let recent = std::sync::Mutex::new(lru::LruCache::new(capacity));
         Shelf { seeds, options, records, kept, recent }
     }
@@ -303,9 +310,9 @@ fn keep_bytes(seeds: usize) -> u64 {
 /// The memory a build aims to stay within, whatever the number of seeds.
 const MEMORY: u64 = 700 << 20;
 
-/// How many articles read again while rendering are kept: enough for the files of a few
-/// archive pages (at most about a thousand articles each) and their articles' pages, rendered
-/// together on every core.
+/// How many articles read again while rendering are kept at least: enough for the files of a
+/// few archive pages (at most about a thousand articles each) and their articles' pages,
+/// rendered together on every core. More are kept when the memory budget leaves room.
 const RECENT: usize = 8192;
 
 /// Prints how long a phase of the build took, when `WIREFEED_TIMINGS` is set: for profiling
@@ -517,7 +524,13 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         problems,
         warnings,
         seeds,
-        shelf: Shelf::new(seeds_dir.to_owned(), options, good_records, kept),
+        shelf: Shelf::new(
+            seeds_dir.to_owned(),
+            options,
+            good_records,
+            kept,
+            budget.load(std::sync::atomic::Ordering::Relaxed),
+        ),
     };
     Ok(Cataloged::Changed(Box::new(Catalog {
         loaded,
