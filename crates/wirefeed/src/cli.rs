@@ -271,12 +271,8 @@ pub fn run_serve(
     args: &ServeArgs,
     invocation: &Invocation,
 ) -> anyhow::Result<ExitCode> {
-    let (watched, invocation) = (project.clone(), invocation.clone());
-    let report = move |result| {
-        let _ = print_build(&watched, result, &invocation);
-    };
     let address = std::net::SocketAddr::new(args.bind, args.port);
-    crate::serve::serve(project, address, args.watch, Box::new(report))?;
+    crate::serve::serve(project, address, args.watch, reporter(project, invocation))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -287,14 +283,20 @@ pub fn run_watch(
     args: &WatchArgs,
     invocation: &Invocation,
 ) -> anyhow::Result<ExitCode> {
-    let (watched, invocation) = (project.clone(), invocation.clone());
-    let report = move |result| {
-        let _ = print_build(&watched, result, &invocation);
-    };
-    let _watching = crate::watch::watch(project.clone(), args.keep_going, Box::new(report))?;
+    let report = reporter(project, invocation);
+    let _watching = crate::watch::watch(project.clone(), args.keep_going, report)?;
     loop {
         std::thread::park();
     }
+}
+
+/// What a watch does with each build's result: prints it as `build` does.
+#[cfg(feature = "watch")]
+fn reporter(project: &Project, invocation: &Invocation) -> crate::watch::Reporter {
+    let (watched, invocation) = (project.clone(), invocation.clone());
+    Box::new(move |result| {
+        let _ = print_build(&watched, result, &invocation);
+    })
 }
 
 /// `publish`.
