@@ -23,6 +23,8 @@ struct JsonFeed<'a> {
     feed_url: String,
     description: &'a str,
     language: String,
+    /// JSON Feed 1.0's single author, which 1.1 keeps for readers that know only 1.0.
+    author: Author<'a>,
     authors: Vec<Author<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     hubs: Vec<Hub<'a>>,
@@ -57,7 +59,7 @@ impl Serialize for Items<'_> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone, Copy)]
 struct Author<'a> {
     name: &'a str,
 }
@@ -80,6 +82,8 @@ struct Item<'a> {
     summary: Option<&'a str>,
     date_published: String,
     date_modified: String,
+    /// The first of `authors`, for readers that know only JSON Feed 1.0 (atoma, gofeed).
+    author: Author<'a>,
     authors: Vec<Author<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<&'a str>,
@@ -102,6 +106,7 @@ pub(crate) fn write(
         feed_url: settings.url_of(crate::layout::JSON_FEED_PATH),
         description: settings.description(),
         language: settings.language().to_string(),
+        author: Author { name: settings.author() },
         authors: vec![Author { name: settings.author() }],
         hubs: page.hub(settings).map(|url| Hub { kind: "WebSub", url }).into_iter().collect(),
         items: Items { settings, shelf, page, failure: &failure },
@@ -123,6 +128,8 @@ fn item<'a>(
     modified: chrono::DateTime<chrono::FixedOffset>,
 ) -> Item<'a> {
     let lede = article.lede();
+    let authors: Vec<Author<'a>> =
+        bylines(settings, article).into_iter().map(|name| Author { name }).collect();
     Item {
         id: entry_id(settings, article),
         url: article_url(settings, article),
@@ -131,7 +138,8 @@ fn item<'a>(
         summary: (!lede.is_empty()).then_some(lede),
         date_published: article.published().to_rfc3339(),
         date_modified: modified.to_rfc3339(),
-        authors: bylines(settings, article).into_iter().map(|name| Author { name }).collect(),
+        author: authors[0],
+        authors,
         tags: category_names(article),
         language: article.language().map(|language| language.as_str()),
     }
