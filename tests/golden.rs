@@ -20,8 +20,7 @@ fn golden_feeds() {
             let findings = validator::validate(bytes);
             // A title is plain text in both formats: one holding `</script>` draws the W3C
             // validator's warning, and ours, since it cannot tell text from undeclared HTML.
-            let expected: &[&str] =
-                if case.name == "hostile-text" { &["text-html"] } else { &[] };
+            let expected: &[&str] = if case.name == "hostile-text" { &["text-html"] } else { &[] };
             let rules: Vec<&str> = findings.iter().map(|finding| finding.rule).collect();
             assert_eq!(rules, expected, "{} {format}: {findings:#?}", case.name);
         }

@@ -186,10 +186,9 @@ impl fmt::Display for ParseErrorKind {
                 f,
                 "expected a `name: value` field or the `date YYYY-MM-DD` line, found {found:?}"
             ),
-            ParseErrorKind::UnknownField { name } => write!(
-                f,
-                "unknown field {name:?} (known: title, id, updated, tags, lang, author, link)"
-            ),
+            ParseErrorKind::UnknownField { name } => {
+                write!(f, "unknown field {name:?} (known: {})", crate::parse::FIELDS.join(", "))
+            }
             ParseErrorKind::DuplicateField { name, first_line } => {
                 write!(f, "duplicate field {name:?} (first given on line {first_line})")
             }

@@ -17,6 +17,7 @@
 
 mod body;
 mod dateline;
+mod desk;
 mod error;
 mod furniture;
 mod headline;
@@ -27,6 +28,7 @@ mod text;
 
 pub use crate::{
     dateline::{Dateline, Place},
+    desk::{Image, ImageSource, Urgency, Withdrawal, media_type},
     error::{ParseError, ParseErrorKind, Warning, WarningKind},
     furniture::{Furniture, FurnitureKind},
     model::{

@@ -10,6 +10,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::{
     dateline::{Dateline, Place},
+    desk::{Image, Urgency, Withdrawal},
     furniture::{Furniture, FurnitureKind},
 };
 
@@ -40,6 +41,12 @@ pub struct Article {
     pub(crate) dateline: Option<Dateline>,
     /// Never empty, and the first block is always a paragraph: the lede.
     pub(crate) blocks: Vec<Block>,
+    /// The `correction:` field.
+    pub(crate) correction: Option<String>,
+    pub(crate) withdrawal: Option<Withdrawal>,
+    pub(crate) embargo: Option<DateTime<FixedOffset>>,
+    pub(crate) urgency: Option<Urgency>,
+    pub(crate) image: Option<Image>,
 }
 
 impl Article {
@@ -151,11 +158,51 @@ impl Article {
         &self.blocks
     }
 
+    /// The corrections to show with the article, in order: the `correction:` field, then the
+    /// copy's own notes that say what was corrected (`(Corrects spelling of name)`).
+    pub fn corrections(&self) -> impl Iterator<Item = &str> {
+        let notes = self.furniture.iter().filter(|piece| is_correction(piece)).map(Furniture::text);
+        self.correction.as_deref().into_iter().chain(notes)
+    }
+
+    /// The agency's notes on the text that are not corrections (those are in
+    /// [`Article::corrections`]).
+    pub fn other_notes(&self) -> impl Iterator<Item = &Furniture> {
+        self.notes().filter(|piece| !is_correction(piece))
+    }
+
+    /// The withdrawal, when the article was killed or withdrawn (`status: withdrawn`): it then
+    /// leaves every live feed, and its page says why.
+    pub fn withdrawal(&self) -> Option<&Withdrawal> {
+        self.withdrawal.as_ref()
+    }
+
+    /// The time before which the article must appear nowhere (`embargo:` field).
+    pub fn embargo(&self) -> Option<DateTime<FixedOffset>> {
+        self.embargo
+    }
+
+    /// How urgent the agency marked the article: the `urgency:` field, otherwise a marker the
+    /// copy opens with (`URGENT:`, `FLASH`, `МОЛНИЯ`), which is never part of the headline.
+    pub fn urgency(&self) -> Option<Urgency> {
+        self.urgency
+    }
+
+    /// The photo that goes with the article (`image:` field).
+    pub fn image(&self) -> Option<&Image> {
+        self.image.as_ref()
+    }
+
     /// The lede: the first paragraph without its dateline. May be empty when the first paragraph
     /// is nothing but a dateline.
     pub fn lede(&self) -> &str {
         lede(self.blocks[0].text(), self.dateline.as_ref())
     }
+}
+
+/// Whether a piece of furniture is a note that says what was corrected.
+fn is_correction(piece: &Furniture) -> bool {
+    piece.kind() == FurnitureKind::Note && crate::desk::is_correction_note(piece.text())
 }
 
 /// The first paragraph without its dateline.

@@ -10,7 +10,9 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use crate::{
     body,
     dateline::{self, Dateline},
+    desk::{self, Image, Urgency, Withdrawal},
     error::{ParseError, ParseErrorKind, Warning, WarningKind},
+    furniture::{Furniture, FurnitureKind},
     headline,
     model::{Agency, Article, ArticleId, ArticleKey, Byline, Headline, LanguageTag, Link, Tag},
     text,
@@ -171,7 +173,11 @@ fn field_line(line: &str) -> Option<(&str, &str)> {
     (name_ok && value_ok).then(|| (name, value.trim()))
 }
 
-fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Parsed, ParseError> {
+fn build(
+    key: &ArticleKey,
+    mut raw: RawArticle<'_>,
+    options: &Options,
+) -> Result<Parsed, ParseError> {
     let mut seen: Vec<&RawField<'_>> = Vec::new();
     for field in &raw.fields {
         if let Some(first) = seen.iter().find(|seen| seen.name == field.name) {
@@ -238,11 +244,33 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
         .transpose()?;
     let author = field("author").and_then(|field| Byline::new(field.value));
     let tags = field("tags").map(tags).transpose()?.unwrap_or_default();
+    let desk = desk_fields(&raw.fields, updated, options)?;
 
+    // A marker the copy opens with (`URGENT:`, `МОЛНИЯ`) is furniture, never headline or text.
+    let mut marker = None;
+    if let Some(first) = raw.paragraphs.first_mut()
+        && let Some((urgency, written, rest)) = first.lines.first().and_then(|l| desk::marker(l))
+    {
+        marker = Some((urgency, written.to_owned(), first.line));
+        if rest.is_empty() {
+            first.lines.remove(0);
+            first.line += 1;
+        } else {
+            first.lines[0] = rest;
+        }
+        if first.lines.is_empty() {
+            raw.paragraphs.remove(0);
+        }
+    }
     if raw.paragraphs.is_empty() {
         return Err(ParseError::new(raw.last_line, ParseErrorKind::EmptyBody));
     }
-    let body = body::split(&raw.paragraphs);
+    let mut body = body::split(&raw.paragraphs);
+    let mut urgency = desk.urgency;
+    if let Some((found, written, _)) = marker {
+        urgency = urgency.or(Some(found));
+        body.furniture.insert(0, Furniture::new(FurnitureKind::Slug, written));
+    }
     let mut warnings = Vec::new();
     if let Some(warning) = body
         .dateline
@@ -254,7 +282,15 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
 
     let (headline, headline_derived) = match field("title") {
         Some(title) => {
-            (Headline::new(title.value).expect("fields are single non-empty lines"), false)
+            // `title: URGENT: ...` keeps its urgency as data, out of the headline.
+            let text = match desk::marker(title.value) {
+                Some((found, _, rest)) if !rest.is_empty() => {
+                    urgency = urgency.or(Some(found));
+                    rest
+                }
+                _ => title.value,
+            };
+            (Headline::new(text).expect("fields are single non-empty lines"), false)
         }
         None => {
             let lede = crate::model::lede(body.blocks[0].text(), body.dateline.as_ref());
@@ -317,6 +353,11 @@ fn build(key: &ArticleKey, raw: RawArticle<'_>, options: &Options) -> Result<Par
         tags,
         dateline: body.dateline,
         blocks: body.blocks,
+        correction: desk.correction,
+        withdrawal: desk.withdrawal,
+        embargo: desk.embargo,
+        urgency,
+        image: desk.image,
     };
     Ok(Parsed { article, warnings })
 }
@@ -330,7 +371,95 @@ pub const MAX_ARTICLE_BYTES: usize = 4 << 20;
 const MAX_FIELD_CHARS: usize = 2000;
 
 /// The fields a wire file may have before its `date` line.
-const FIELDS: [&str; 7] = ["title", "id", "updated", "tags", "lang", "author", "link"];
+pub(crate) const FIELDS: [&str; 16] = [
+    "title",
+    "id",
+    "updated",
+    "tags",
+    "lang",
+    "author",
+    "link",
+    "correction",
+    "status",
+    "reason",
+    "embargo",
+    "urgency",
+    "image",
+    "image-caption",
+    "image-credit",
+    "image-alt",
+];
+
+/// The wire desk's fields, checked.
+struct DeskFields {
+    correction: Option<String>,
+    withdrawal: Option<Withdrawal>,
+    embargo: Option<DateTime<FixedOffset>>,
+    urgency: Option<Urgency>,
+    image: Option<Image>,
+}
+
+fn desk_fields(
+    fields: &[RawField<'_>],
+    updated: DateTime<FixedOffset>,
+    options: &Options,
+) -> Result<DeskFields, ParseError> {
+    let field = |name: &str| fields.iter().find(|field| field.name == name);
+    let text = |name: &str| field(name).map(|field| field.value.to_owned());
+    let withdrawn = match field("status") {
+        None => false,
+        Some(status) => match status.value.to_ascii_lowercase().as_str() {
+            "live" => false,
+            "withdrawn" | "killed" => true,
+            _ => return Err(invalid(status, "the status is live, withdrawn or killed")),
+        },
+    };
+    let withdrawal = match (withdrawn, field("reason"), field("updated")) {
+        (false, Some(reason), _) => {
+            return Err(invalid(reason, "a reason is for an article with status: withdrawn"));
+        }
+        (true, None, _) => {
+            let status = field("status").expect("withdrawn");
+            return Err(invalid(status, "a withdrawn article needs a reason: field saying why"));
+        }
+        (true, Some(_), None) => {
+            let status = field("status").expect("withdrawn");
+            return Err(invalid(
+                status,
+                "a withdrawn article needs an updated: field, the time it was withdrawn",
+            ));
+        }
+        (true, Some(reason), Some(_)) => {
+            Some(Withdrawal { reason: reason.value.to_owned(), when: updated })
+        }
+        (false, None, _) => None,
+    };
+    let embargo = field("embargo").map(|field| timestamp(field, options)).transpose()?;
+    let urgency = field("urgency")
+        .map(|field| {
+            Urgency::parse(field.value)
+                .ok_or_else(|| invalid(field, "the urgency is flash, bulletin, urgent or alert"))
+        })
+        .transpose()?;
+    let image = match field("image") {
+        None => {
+            if let Some(stray) =
+                ["image-caption", "image-credit", "image-alt"].into_iter().find_map(field)
+            {
+                return Err(invalid(stray, "there is no image: field for it to describe"));
+            }
+            None
+        }
+        Some(image) => Some(Image {
+            source: desk::image_source(image.value).map_err(|reason| invalid(image, &reason))?,
+            caption: text("image-caption"),
+            credit: text("image-credit"),
+            alt: text("image-alt"),
+            line: image.line,
+        }),
+    };
+    Ok(DeskFields { correction: text("correction"), withdrawal, embargo, urgency, image })
+}
 
 fn invalid(field: &RawField<'_>, reason: &str) -> ParseError {
     let kind = ParseErrorKind::InvalidField {

@@ -369,8 +369,8 @@ fn errors() {
     check(
         "title: x\ntitel: y\ndate 2022-01-10 Text.",
         expect![[r#"
-        error: 2: unknown field "titel" (known: title, id, updated, tags, lang, author, link)
-    "#]],
+            error: 2: unknown field "titel" (known: title, id, updated, tags, lang, author, link, correction, status, reason, embargo, urgency, image, image-caption, image-credit, image-alt)
+        "#]],
     );
     check(
         "title: x\ntitle: y\ndate 2022-01-10 Text.",

@@ -30,15 +30,17 @@ use crate::{
 /// assert_eq!(feed.id(), "tag:wirefeed.example,2022:feeds/main");
 /// ```
 pub fn atom_feed(settings: &Settings, articles: &[Article]) -> atom::Feed {
-    let entries = crate::entry::entries(articles);
-    let page = page::main_page(settings, &entries, &page::sorted(&entries));
+    let planned = crate::entry::entries(articles);
+    let page = page::main_page(settings, &planned, &page::sorted(settings, &planned));
     let entries = page
         .articles
         .iter()
         .zip(&page.entries_updated)
         .map(|(&index, updated)| atom_entry(settings, &articles[index], *updated))
         .collect();
-    atom_shell(settings, &page, entries)
+    let tombstones =
+        page.tombstones.iter().map(|&index| tombstone(settings, &articles[index])).collect();
+    atom_shell(settings, &planned, &page, entries, tombstones)
 }
 
 /// Writes a page as Atom, entry by entry, holding one entry at a time: the same bytes as
@@ -49,15 +51,21 @@ pub(crate) fn write_atom_page(
     page: &Page,
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
+    let tombstones = page
+        .tombstones
+        .iter()
+        .map(|&index| Ok(tombstone(settings, &*shelf.article(index)?)))
+        .collect::<Result<Vec<_>, WriteError>>()?;
     let mut entries = page.articles.iter().zip(&page.entries_updated);
     let Some((&first, first_updated)) = entries.next() else {
-        return splice::all(out, &write_atom(&atom_shell(settings, page, Vec::new()))?);
+        let shell = atom_shell(settings, shelf.entries, page, Vec::new(), tombstones);
+        return splice::all(out, &write_atom(&shell)?);
     };
     let first = shelf.article(first)?;
     let first_chunk = entry_chunk(settings, &first, *first_updated)?;
     let entry = atom_entry(settings, &first, *first_updated);
     drop(first);
-    let document = write_atom(&atom_shell(settings, page, vec![entry]))?;
+    let document = write_atom(&atom_shell(settings, shelf.entries, page, vec![entry], tombstones))?;
     let rest =
         entries.map(|(&index, updated)| entry_chunk(settings, &*shelf.article(index)?, *updated));
     splice::splice(out, &document, first_chunk.as_bytes(), rest)
@@ -91,20 +99,60 @@ fn article_length(article: &Article) -> usize {
     article.blocks().iter().map(|block| block.text().len() + 10).sum()
 }
 
-/// The feed of a page around the given entries.
-fn atom_shell(settings: &Settings, page: &Page, entries: Vec<atom::Entry>) -> atom::Feed {
+/// The namespace of RFC 6721 tombstones.
+const TOMBSTONES_NS: &str = "http://purl.org/atompub/tombstones/1.0";
+
+/// An RFC 6721 tombstone for a withdrawn article: `<at:deleted-entry ref="ID" when="TIME">` with
+/// the reason as `<at:comment>`, so that a reader that already has the entry can remove it.
+fn tombstone(settings: &Settings, article: &Article) -> atom::extension::Extension {
+    use atom::extension::Extension;
+    let when = article.withdrawal().map_or(article.updated(), |withdrawal| withdrawal.when());
+    let comment = article.withdrawal().map(|withdrawal| Extension {
+        name: "at:comment".to_owned(),
+        value: Some(withdrawal.reason().to_owned()),
+        attrs: (article.language().map(|tag| ("xml:lang".to_owned(), tag.to_string())))
+            .into_iter()
+            .collect(),
+        children: BTreeMap::new(),
+    });
+    Extension {
+        name: "at:deleted-entry".to_owned(),
+        value: None,
+        attrs: BTreeMap::from([
+            ("ref".to_owned(), entry_id(settings, article)),
+            ("when".to_owned(), when.to_rfc3339()),
+        ]),
+        children: comment
+            .map(|comment| BTreeMap::from([("comment".to_owned(), vec![comment])]))
+            .unwrap_or_default(),
+    }
+}
+
+/// The feed of a page around the given entries and tombstones.
+fn atom_shell(
+    settings: &Settings,
+    planned: &[crate::Entry],
+    page: &Page,
+    entries: Vec<atom::Entry>,
+    tombstones: Vec<atom::extension::Extension>,
+) -> atom::Feed {
     let mut links = page_links(settings, page, Format::Atom);
     links.push(link(page.html_url(settings), "alternate", "text/html"));
     links.extend(hub_link(settings, page));
-    let (extensions, namespaces) = if page.archive() {
+    let (mut extensions, mut namespaces) = if page.archive() {
         archive_marker!(atom::extension)
     } else {
         (BTreeMap::new(), BTreeMap::new())
     };
+    if !tombstones.is_empty() {
+        extensions
+            .insert("at".to_owned(), BTreeMap::from([("deleted-entry".to_owned(), tombstones)]));
+        namespaces.insert("at".to_owned(), TOMBSTONES_NS.to_owned());
+    }
     atom::Feed {
         title: plain_text(&page.title, None),
         id: page.id.clone(),
-        updated: page.atom_updated(),
+        updated: page.atom_updated(planned),
         authors: vec![person(settings.author())],
         categories: Vec::new(),
         contributors: Vec::new(),
@@ -155,14 +203,23 @@ fn atom_entry_without_content(
         scheme: None,
         label: None,
     });
+    let urgency = article.urgency().map(|urgency| atom::Category {
+        term: urgency.keyword().to_owned(),
+        scheme: Some(format!("{}urgency", settings.id_prefix())),
+        label: Some(urgency.label().to_owned()),
+    });
+    let mut links = vec![link(article_url(settings, article), "alternate", "text/html")];
+    if let Some(image) = article.image() {
+        links.push(atom_link(image.url().to_owned(), "enclosure", image.media_type()));
+    }
     atom::Entry {
         title: plain_text(article.headline().as_str(), language.clone()),
         id: entry_id(settings, article),
         updated,
         authors: bylines(settings, article).into_iter().map(person).collect(),
-        categories: place.into_iter().chain(tags).collect(),
+        categories: urgency.into_iter().chain(place).chain(tags).collect(),
         contributors: Vec::new(),
-        links: vec![link(article_url(settings, article), "alternate", "text/html")],
+        links,
         published: Some(article.published()),
         rights: None,
         source: None,

@@ -20,6 +20,11 @@ pub struct Entry {
     place: Option<Arc<str>>,
     tags: Box<[Arc<str>]>,
     size: u32,
+    /// Withdrawn (`status: withdrawn`): in no live feed, a tombstone in the Atom pages that
+    /// held it, and a notice as its page.
+    withdrawn: bool,
+    /// Before this time the article is nowhere.
+    embargo: Option<DateTime<FixedOffset>>,
 }
 
 impl Entry {
@@ -32,6 +37,8 @@ impl Entry {
             place: article.place().map(|place| Arc::from(place.name())),
             tags: article.tags().iter().map(|tag| Arc::from(tag.as_str())).collect(),
             size: text_size(article),
+            withdrawn: article.withdrawal().is_some(),
+            embargo: article.embargo(),
         }
     }
 
@@ -46,7 +53,33 @@ impl Entry {
         tags: Box<[Arc<str>]>,
         size: u32,
     ) -> Entry {
-        Entry { key, published, updated, place, tags, size }
+        Entry { key, published, updated, place, tags, size, withdrawn: false, embargo: None }
+    }
+
+    /// The same entry, withdrawn or not, and under an embargo until `embargo`, as a cache stored
+    /// them.
+    pub fn with_desk(self, withdrawn: bool, embargo: Option<DateTime<FixedOffset>>) -> Entry {
+        Entry { withdrawn, embargo, ..self }
+    }
+
+    /// Whether the article was withdrawn.
+    pub fn withdrawn(&self) -> bool {
+        self.withdrawn
+    }
+
+    /// The time before which the article must appear nowhere.
+    pub fn embargo(&self) -> Option<DateTime<FixedOffset>> {
+        self.embargo
+    }
+
+    /// Whether the article may appear at `now`: it has no embargo, or its embargo is over. With
+    /// no `now`, an embargoed article never appears.
+    pub fn released(&self, now: Option<DateTime<FixedOffset>>) -> bool {
+        match (self.embargo, now) {
+            (None, _) => true,
+            (Some(embargo), Some(now)) => embargo <= now,
+            (Some(_), None) => false,
+        }
     }
 
     /// The article's key: its seed's name, and its page's.

@@ -6,7 +6,8 @@
 
 use article::{Article, Block};
 
-/// The full article as HTML: the agency's notes first (`<p class="note">`), then paragraphs as
+/// The full article as HTML: corrections first (`<p class="correction">`), then the agency's
+/// other notes (`<p class="note">`), then paragraphs as
 /// `<p>`, subheadings as `<h2>` and breaks as `<hr>`, the dateline kept at the start of the first
 /// paragraph, and the credits last (`<p class="credit">`).
 ///
@@ -34,6 +35,7 @@ pub fn article_html(article: &Article) -> String {
 /// The elements of an article's HTML.
 #[derive(Debug, Clone, Copy)]
 enum Element {
+    Correction,
     Note,
     Paragraph,
     Subheading,
@@ -44,6 +46,7 @@ enum Element {
 impl Element {
     fn open(self) -> &'static str {
         match self {
+            Element::Correction => "<p class=\"correction\"><strong>Correction:</strong> ",
             Element::Note => "<p class=\"note\">",
             Element::Paragraph => "<p>",
             Element::Subheading => "<h2>",
@@ -54,7 +57,7 @@ impl Element {
 
     fn close(self) -> &'static str {
         match self {
-            Element::Note | Element::Paragraph | Element::Credit => "</p>",
+            Element::Correction | Element::Note | Element::Paragraph | Element::Credit => "</p>",
             Element::Subheading => "</h2>",
             Element::Break => "",
         }
@@ -63,6 +66,9 @@ impl Element {
     /// `open` escaped as XML text, as `quick_xml::escape::escape` does it.
     fn open_xml(self) -> &'static [u8] {
         match self {
+            Element::Correction => {
+                b"&lt;p class=&quot;correction&quot;&gt;&lt;strong&gt;Correction:&lt;/strong&gt; "
+            }
             Element::Note => b"&lt;p class=&quot;note&quot;&gt;",
             Element::Paragraph => b"&lt;p&gt;",
             Element::Subheading => b"&lt;h2&gt;",
@@ -73,7 +79,9 @@ impl Element {
 
     fn close_xml(self) -> &'static [u8] {
         match self {
-            Element::Note | Element::Paragraph | Element::Credit => b"&lt;/p&gt;",
+            Element::Correction | Element::Note | Element::Paragraph | Element::Credit => {
+                b"&lt;/p&gt;"
+            }
             Element::Subheading => b"&lt;/h2&gt;",
             Element::Break => b"",
         }
@@ -82,14 +90,15 @@ impl Element {
 
 /// The article's elements in order, each with its text (none for a break).
 fn parts(article: &Article) -> impl Iterator<Item = (Element, &str)> {
-    let notes = article.notes().map(|note| (Element::Note, note.text()));
+    let corrections = article.corrections().map(|text| (Element::Correction, text));
+    let notes = article.other_notes().map(|note| (Element::Note, note.text()));
     let blocks = article.blocks().iter().map(|block| match block {
         Block::Subheading(text) => (Element::Subheading, text.as_str()),
         Block::Break(_) => (Element::Break, ""),
         _ => (Element::Paragraph, block.text()),
     });
     let credits = article.credits().map(|credit| (Element::Credit, credit.text()));
-    notes.chain(blocks).chain(credits)
+    corrections.chain(notes).chain(blocks).chain(credits)
 }
 
 /// Plain text as HTML text: `&`, `<` and `>` escaped, and U+FEFF written as a character

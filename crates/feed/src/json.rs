@@ -80,6 +80,9 @@ struct Item<'a> {
     content_html: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<&'a str>,
+    /// The photo's URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
     date_published: String,
     date_modified: String,
     /// The first of `authors`, for readers that know only JSON Feed 1.0 (atoma, gofeed).
@@ -136,11 +139,16 @@ fn item<'a>(
         title: article.headline().as_str(),
         content_html: html::article_html(article),
         summary: (!lede.is_empty()).then_some(lede),
+        image: article.image().map(|image| image.url()),
         date_published: article.published().to_rfc3339(),
         date_modified: modified.to_rfc3339(),
         author: authors[0],
         authors,
-        tags: category_names(article),
+        // The urgency is a category, as in the XML feeds: JSON Feed's categories are its tags.
+        tags: (article.urgency().map(|urgency| urgency.label()))
+            .into_iter()
+            .chain(category_names(article))
+            .collect(),
         language: article.language().map(|language| language.as_str()),
     }
 }

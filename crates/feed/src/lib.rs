@@ -93,7 +93,7 @@ pub fn article_url(settings: &Settings, article: &Article) -> String {
 /// item limit of the settings.
 pub fn newest<'a>(settings: &Settings, articles: &'a [Article]) -> Vec<&'a Article> {
     let entries = entries(articles);
-    let page = page::main_page(settings, &entries, &page::sorted(&entries));
+    let page = page::main_page(settings, &entries, &page::sorted(settings, &entries));
     page.articles.into_iter().map(|index| &articles[index]).collect()
 }
 

@@ -103,6 +103,8 @@ pub(crate) struct Page {
     pub(crate) links: Vec<(&'static str, PageKind)>,
     /// The articles, by index in the site's entries, newest first, ties broken by key.
     pub(crate) articles: Vec<usize>,
+    /// The withdrawn articles the page would hold, in the same order: tombstones in Atom.
+    pub(crate) tombstones: Vec<usize>,
     /// When the page last changed: the newest `updated` of its articles (RSS `lastBuildDate`).
     pub(crate) updated: DateTime<FixedOffset>,
     /// Each article's `updated`, made distinct within the page (Atom and JSON Feed entries).
@@ -117,11 +119,12 @@ impl Page {
         name: String,
         id: String,
         links: Vec<(&'static str, PageKind)>,
-        articles: Vec<usize>,
+        listing: Listing,
     ) -> Page {
-        let updated = feed_updated(entries, &articles);
+        let Listing { articles, tombstones } = listing;
+        let updated = feed_updated(entries, articles.iter().chain(&tombstones));
         let entries_updated = distinct_updated(entries, &articles);
-        Page { kind, title, name, id, links, articles, updated, entries_updated }
+        Page { kind, title, name, id, links, articles, tombstones, updated, entries_updated }
     }
 
     /// The newest publication time of its articles (RSS `pubDate`).
@@ -158,17 +161,22 @@ impl Page {
         settings.hub().filter(|_| !self.archive())
     }
 
-    /// The Atom feed's `updated`: the newest of its entries'.
-    pub(crate) fn atom_updated(&self) -> DateTime<FixedOffset> {
-        self.entries_updated.iter().copied().max().unwrap_or(DateTime::UNIX_EPOCH.fixed_offset())
+    /// The Atom feed's `updated`: the newest of its entries' and its withdrawals'.
+    pub(crate) fn atom_updated(&self, entries: &[Entry]) -> DateTime<FixedOffset> {
+        let withdrawn = self.tombstones.iter().map(|&index| entries[index].updated());
+        (self.entries_updated.iter().copied().chain(withdrawn))
+            .max()
+            .unwrap_or(DateTime::UNIX_EPOCH.fixed_offset())
     }
 }
 
 /// When a feed last changed: the newest `updated` of its articles, never the wall clock.
 /// An empty feed is dated at the Unix epoch, which is deterministic and older than any article.
-fn feed_updated(entries: &[Entry], articles: &[usize]) -> DateTime<FixedOffset> {
+fn feed_updated<'a>(
+    entries: &[Entry],
+    articles: impl Iterator<Item = &'a usize>,
+) -> DateTime<FixedOffset> {
     articles
-        .iter()
         .map(|&index| entries[index].updated())
         .max()
         .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset())
@@ -199,9 +207,12 @@ fn distinct_updated(entries: &[Entry], articles: &[usize]) -> Vec<DateTime<Fixed
         .collect()
 }
 
-/// Every entry's index, newest first, ties broken by key: the order of every page.
-pub(crate) fn sorted(entries: &[Entry]) -> Vec<usize> {
-    let mut sorted: Vec<usize> = (0..entries.len()).collect();
+/// The index of every entry released at the settings' `now`, newest first, ties broken by key:
+/// the order of every page. An article under embargo is on no page.
+pub(crate) fn sorted(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
+    let now = settings.now();
+    let mut sorted: Vec<usize> =
+        (0..entries.len()).filter(|&index| entries[index].released(now)).collect();
     // The key makes the order total, so input order never matters. Entries that come already
     // in this order (as a cache keeps them) are sorted in one pass.
     sorted.sort_by(|&a, &b| {
@@ -211,8 +222,42 @@ pub(crate) fn sorted(entries: &[Entry]) -> Vec<usize> {
     sorted
 }
 
-fn limited(settings: &Settings, articles: impl Iterator<Item = usize>) -> Vec<usize> {
-    articles.take(settings.item_limit().unwrap_or(usize::MAX)).collect()
+/// What a page lists: its live articles, and the withdrawn ones among them as tombstones.
+#[derive(Debug, Default)]
+pub(crate) struct Listing {
+    articles: Vec<usize>,
+    tombstones: Vec<usize>,
+}
+
+impl Listing {
+    /// Every one of `articles`, each where it belongs.
+    fn all(entries: &[Entry], articles: Vec<usize>) -> Listing {
+        let (tombstones, articles) =
+            articles.into_iter().partition(|&index| entries[index].withdrawn());
+        Listing { articles, tombstones }
+    }
+}
+
+/// The newest articles up to the item limit, and the withdrawn ones newer than the oldest of
+/// them (or all the withdrawn ones, when the page is not full): the feed that held a withdrawn
+/// article when it was live is the one that carries its tombstone.
+fn limited(
+    settings: &Settings,
+    entries: &[Entry],
+    articles: impl Iterator<Item = usize>,
+) -> Listing {
+    let limit = settings.item_limit().unwrap_or(usize::MAX);
+    let mut listing = Listing::default();
+    for index in articles {
+        if listing.articles.len() == limit {
+            break;
+        }
+        match entries[index].withdrawn() {
+            true => listing.tombstones.push(index),
+            false => listing.articles.push(index),
+        }
+    }
+    listing
 }
 
 /// The calendar month an article was published in, in its own offset.
@@ -346,14 +391,14 @@ fn linked_main_page(
         settings.title().to_owned(),
         feed_id(settings, &PageKind::Main),
         links,
-        limited(settings, sorted.iter().copied()),
+        limited(settings, entries, sorted.iter().copied()),
     )
 }
 
 /// Every page of the site, main feed first, then archives oldest first, then places and tags,
 /// each in name order.
 pub(crate) fn pages(settings: &Settings, entries: &[Entry]) -> Vec<Page> {
-    let sorted = sorted(entries);
+    let sorted = sorted(settings, entries);
     let archives = archives(settings, entries, &sorted);
     let newest = archives.last().map(|(archive, _)| *archive);
     let mut pages = vec![linked_main_page(settings, entries, &sorted, newest)];
@@ -377,7 +422,7 @@ pub(crate) fn pages(settings: &Settings, entries: &[Entry]) -> Vec<Page> {
             name,
             feed_id(settings, &kind),
             links,
-            articles,
+            Listing::all(entries, articles),
         ));
     }
 
@@ -401,7 +446,7 @@ pub(crate) fn pages(settings: &Settings, entries: &[Entry]) -> Vec<Page> {
                 name.to_owned(),
                 feed_id(settings, &kind),
                 vec![("self", kind)],
-                limited(settings, articles.into_iter()),
+                limited(settings, entries, articles.into_iter()),
             ));
         }
     }

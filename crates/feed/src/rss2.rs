@@ -8,6 +8,7 @@
 use std::{collections::BTreeMap, io::Write};
 
 use article::Article;
+use rss::extension::Extension;
 
 use crate::{
     GENERATOR, Settings, VERSION, WriteError, article_url, bylines, category_names, entry_id, html,
@@ -30,7 +31,7 @@ use crate::{
 /// ```
 pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
     let entries = crate::entry::entries(articles);
-    let page = page::main_page(settings, &entries, &page::sorted(&entries));
+    let page = page::main_page(settings, &entries, &page::sorted(settings, &entries));
     let items = page.articles.iter().map(|&index| rss_item(settings, &articles[index])).collect();
     rss_shell(settings, &entries, &page, items)
 }
@@ -73,11 +74,14 @@ fn rss_shell(
 ) -> rss::Channel {
     let mut links = page_links(settings, page, Format::Rss);
     links.extend(hub_link(settings, page));
-    let (extensions, namespaces) = if page.archive() {
+    let (extensions, mut namespaces) = if page.archive() {
         archive_marker!(rss::extension)
     } else {
         (BTreeMap::new(), BTreeMap::new())
     };
+    // Declared on every channel, as readers expect it on the root, though only items with a
+    // photo use it.
+    namespaces.insert("media".to_owned(), MEDIA_NS.to_owned());
     rss::Channel {
         title: page.title.clone(),
         link: page.html_url(settings),
@@ -108,8 +112,82 @@ fn rss_shell(
     }
 }
 
+/// The namespace of Media RSS.
+const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
+
+/// An extension element with text and attributes.
+fn element(
+    name: &str,
+    value: Option<&str>,
+    attrs: &[(&str, &str)],
+    children: Vec<(&str, Extension)>,
+) -> Extension {
+    let mut grouped: BTreeMap<String, Vec<Extension>> = BTreeMap::new();
+    for (name, child) in children {
+        grouped.entry(name.to_owned()).or_default().push(child);
+    }
+    Extension {
+        name: name.to_owned(),
+        value: value.map(str::to_owned),
+        attrs: attrs
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect(),
+        children: grouped,
+    }
+}
+
+/// An item's extensions: `atom:updated` when the article was corrected, so that readers that
+/// know it show the update (RSS has no element for it), and the photo as Media RSS
+/// `media:content` with its caption and credit.
+fn item_extensions(article: &Article) -> rss::extension::ExtensionMap {
+    let mut extensions = rss::extension::ExtensionMap::new();
+    if article.updated() != article.published() {
+        let updated =
+            element("atom:updated", Some(&article.updated().to_rfc3339()), &[], Vec::new());
+        extensions
+            .entry("atom".to_owned())
+            .or_default()
+            .insert("updated".to_owned(), vec![updated]);
+    }
+    if let Some(image) = article.image() {
+        let mut children = Vec::new();
+        if let Some(caption) = image.caption() {
+            let description =
+                element("media:description", Some(caption), &[("type", "plain")], Vec::new());
+            children.push(("description", description));
+        }
+        if let Some(credit) = image.credit() {
+            children.push(("credit", element("media:credit", Some(credit), &[], Vec::new())));
+        }
+        let mut attrs = vec![("url", image.url()), ("medium", "image")];
+        if let Some(media_type) = image.media_type() {
+            attrs.push(("type", media_type));
+        }
+        let content = element("media:content", None, &attrs, children);
+        extensions
+            .entry("media".to_owned())
+            .or_default()
+            .insert("content".to_owned(), vec![content]);
+    }
+    extensions
+}
+
 fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
     let lede = article.lede();
+    let urgency = article.urgency().map(|urgency| rss::Category {
+        name: urgency.label().to_owned(),
+        domain: Some(format!("{}urgency", settings.id_prefix())),
+    });
+    // RSS requires a length; a photo elsewhere has one we do not know, which RSS Best Practices
+    // say to give as 0.
+    let enclosure = article.image().and_then(|image| {
+        Some(rss::Enclosure {
+            url: image.url().to_owned(),
+            length: "0".to_owned(),
+            mime_type: image.media_type()?.to_owned(),
+        })
+    });
     let dublin_core = rss::extension::dublincore::DublinCoreExtension {
         creators: bylines(settings, article).into_iter().map(str::to_owned).collect(),
         languages: article.language().map(|language| language.to_string()).into_iter().collect(),
@@ -121,17 +199,21 @@ fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
         // RSS readers render `description` as HTML, so plain text is escaped to stay text.
         description: (!lede.is_empty()).then(|| html::text_html(lede)),
         author: None,
-        categories: category_names(article)
+        categories: urgency
             .into_iter()
-            .map(|name| rss::Category { name: name.to_owned(), domain: None })
+            .chain(
+                category_names(article)
+                    .into_iter()
+                    .map(|name| rss::Category { name: name.to_owned(), domain: None }),
+            )
             .collect(),
         comments: None,
-        enclosure: None,
+        enclosure,
         guid: Some(rss::Guid { value: entry_id(settings, article), permalink: false }),
         pub_date: Some(article.published().to_rfc2822()),
         source: None,
         content: Some(html::article_html(article)),
-        extensions: BTreeMap::new(),
+        extensions: item_extensions(article),
         atom_ext: None,
         itunes_ext: None,
         dublin_core_ext: Some(dublin_core),

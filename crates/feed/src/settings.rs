@@ -8,7 +8,7 @@
 use std::fmt;
 
 use article::LanguageTag;
-use chrono::FixedOffset;
+use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -24,6 +24,8 @@ pub struct Settings {
     date_offset: FixedOffset,
     item_limit: Option<usize>,
     hub: Option<String>,
+    /// The time embargoes are measured against; not a setting of the file but of the run.
+    now: Option<DateTime<FixedOffset>>,
 }
 
 /// Why a settings file was refused: the line, the setting and the reason.
@@ -69,6 +71,7 @@ impl Settings {
             date_offset: checker.date_offset(raw.date_offset)?,
             item_limit: checker.item_limit(raw.item_limit)?,
             hub: raw.hub.map(|hub| checker.hub(hub)).transpose()?,
+            now: None,
         })
     }
 
@@ -121,6 +124,17 @@ impl Settings {
     /// http(s) URL, announced with `rel="hub"` links and pinged by `cargo xtask publish --ping`.
     pub fn hub(&self) -> Option<&str> {
         self.hub.as_deref()
+    }
+
+    /// The same settings for a build at `now`: an article under an embargo appears only once
+    /// `now` has reached its end. Without a time (the default), no embargoed article appears.
+    pub fn at(self, now: DateTime<FixedOffset>) -> Settings {
+        Settings { now: Some(now), ..self }
+    }
+
+    /// The time embargoes are measured against, if the build has one.
+    pub fn now(&self) -> Option<DateTime<FixedOffset>> {
+        self.now
     }
 
     /// What the article parser needs from the settings.
@@ -337,7 +351,7 @@ mod tests {
         check(
             "",
             expect![[
-                r#"Settings { title: "wirefeed", description: "News agency articles, published with wirefeed", base_url: "https://wirefeed.example/", author: "wirefeed", language: LanguageTag("en"), id_prefix: "tag:wirefeed.example,2022:", date_offset: +00:00, item_limit: Some(50), hub: None }"#
+                r#"Settings { title: "wirefeed", description: "News agency articles, published with wirefeed", base_url: "https://wirefeed.example/", author: "wirefeed", language: LanguageTag("en"), id_prefix: "tag:wirefeed.example,2022:", date_offset: +00:00, item_limit: Some(50), hub: None, now: None }"#
             ]],
         );
     }
@@ -357,7 +371,7 @@ item-limit = 0
 hub = "https://hub.example.org/"
 "#,
             expect![[
-                r#"Settings { title: "Minsk wire", description: "From the Minsk desk", base_url: "https://news.example.org/feeds/", author: "The desk", language: LanguageTag("ru"), id_prefix: "tag:news.example.org,2022-01:wire/", date_offset: +03:00, item_limit: None, hub: Some("https://hub.example.org/") }"#
+                r#"Settings { title: "Minsk wire", description: "From the Minsk desk", base_url: "https://news.example.org/feeds/", author: "The desk", language: LanguageTag("ru"), id_prefix: "tag:news.example.org,2022-01:wire/", date_offset: +03:00, item_limit: None, hub: Some("https://hub.example.org/"), now: None }"#
             ]],
         );
     }

@@ -154,7 +154,10 @@ impl<'a> Site<'a> {
     /// The entries (by index) whose articles `file` shows, in the order it asks for them.
     pub fn articles_of(&self, file: &SiteFile) -> Vec<usize> {
         match file.kind {
-            File::Page(index, _) | File::Html(index) => self.pages[index].articles.clone(),
+            File::Page(index, _) | File::Html(index) => {
+                let page = &self.pages[index];
+                page.articles.iter().chain(&page.tombstones).copied().collect()
+            }
             File::Json => self.pages[0].articles.clone(),
             File::Article(index) => vec![index],
             File::Opml | File::Style => Vec::new(),
@@ -172,6 +175,10 @@ impl<'a> Site<'a> {
         let page = |page: &Page, state: &mut _| {
             (&page.kind, &page.title, &page.name, &page.id, &page.links).hash(state);
             for &index in &page.articles {
+                self.entries[index].key().as_str().hash(state);
+            }
+            page.tombstones.len().hash(state);
+            for &index in &page.tombstones {
                 self.entries[index].key().as_str().hash(state);
             }
         };
@@ -238,8 +245,11 @@ impl<'a> Site<'a> {
             }
             files.push((page.html_path(), File::Html(index)));
         }
+        let now = self.settings.now();
         for (index, entry) in self.entries.iter().enumerate() {
-            files.push((layout::article_path(entry.key().as_str()), File::Article(index)));
+            if entry.released(now) {
+                files.push((layout::article_path(entry.key().as_str()), File::Article(index)));
+            }
         }
         files.push((layout::JSON_FEED_PATH.to_owned(), File::Json));
         files.push((layout::OPML_PATH.to_owned(), File::Opml));

@@ -103,11 +103,13 @@ struct Layout<'a> {
     canonical: String,
     /// The page's own feeds, announced before the site's.
     feeds: Vec<Feed>,
+    /// More of the head: an article's photo for link previews, a withdrawn article's `noindex`.
+    head: Markup,
 }
 
 impl Layout<'_> {
     fn render(self, main: Markup) -> String {
-        let Layout { settings, root, title, canonical, feeds } = self;
+        let Layout { settings, root, title, canonical, feeds, head } = self;
         let site_feeds = main_feeds();
         let announced = feeds.iter().chain(&site_feeds);
         html! {
@@ -122,6 +124,7 @@ impl Layout<'_> {
                     meta name="generator" content={ (GENERATOR) " " (VERSION) }; "\n"
                     link rel="canonical" href=(canonical); "\n"
                     link rel="stylesheet" href={ (root) (layout::STYLESHEET_PATH) }; "\n"
+                    (head)
                     @for feed in announced {
                         link rel="alternate" type=(feed.media_type)
                             href={ (root) (feed.path) } title={ (settings.title()) " (" (feed.label) ")" }; "\n"
@@ -228,6 +231,7 @@ pub(crate) fn index(
         title: settings.title().to_owned(),
         canonical: settings.base_url().to_owned(),
         feeds: Vec::new(),
+        head: html! {},
     }
     .render(body))
 }
@@ -290,6 +294,7 @@ pub(crate) fn list_page(
         title: page.title.clone(),
         canonical: page.html_url(settings),
         feeds,
+        head: html! {},
     }
     .render(body))
 }
@@ -302,15 +307,49 @@ pub(crate) fn article_page(settings: &Settings, topics: &Topics, article: &Artic
     });
     let tags: Vec<(&str, Option<&String>)> =
         article.tags().iter().map(|tag| (tag.as_str(), topics.tags.get(tag.as_str()))).collect();
-    let body = html! {
-        "\n" article lang=[article.language().map(|language| language.as_str())] {
+    let language = article.language().map(|language| language.as_str());
+    let body = match article.withdrawal() {
+        Some(withdrawal) => html! {
+            "\n" article.withdrawn lang=[language] {
+                // Nothing of the text, not even its headline: a kill is often for legal reasons.
+                "\n" h1 { "Article withdrawn" }
+                (meta(article))
+                "\n" p.withdrawal {
+                    strong { "This article was withdrawn" } " on " (time(withdrawal.when())) ": "
+                    (withdrawal.reason())
+                }
+                "\n" p { "Its text is no longer published. Please do not use it." }
+            }
+        },
+        None => html! {
+        "\n" article lang=[language] {
+            @if let Some(urgency) = article.urgency() {
+                "\n" p.urgency { (urgency.label()) }
+            }
             "\n" h1 { (article.headline().as_str()) }
             (meta(article))
             @if article.updated() != article.published() {
                 "\n" p.meta { "Updated " (time(article.updated())) }
             }
-            @for note in article.notes() {
+            @for correction in article.corrections() {
+                "\n" p.correction { strong { "Correction:" } " " (correction) }
+            }
+            @for note in article.other_notes() {
                 "\n" p.note { (note.text()) }
+            }
+            @if let Some(image) = article.image() {
+                "\n" figure {
+                    img src=(image.url()) alt=(image.alt());
+                    @if image.caption().is_some() || image.credit().is_some() {
+                        figcaption {
+                            @if let Some(caption) = image.caption() { (caption) }
+                            @if let Some(credit) = image.credit() {
+                                @if image.caption().is_some() { " " }
+                                span.credit { (credit) }
+                            }
+                        }
+                    }
+                }
             }
             @for block in article.blocks() {
                 @match block {
@@ -341,13 +380,25 @@ pub(crate) fn article_page(settings: &Settings, topics: &Topics, article: &Artic
                 "\n" p { a href=(link.as_str()) rel="external" { "Read the original" } }
             }
         }
+        },
+    };
+    let head = html! {
+        @if article.withdrawal().is_some() {
+            meta name="robots" content="noindex"; "\n"
+        } @else if let Some(image) = article.image() {
+            meta property="og:image" content=(image.url()); "\n"
+        }
     };
     Layout {
         settings,
         root: "../",
-        title: format!("{} — {}", article.headline().as_str(), settings.title()),
+        title: match article.withdrawal() {
+            Some(_) => format!("Article withdrawn — {}", settings.title()),
+            None => format!("{} — {}", article.headline().as_str(), settings.title()),
+        },
         canonical: article_url(settings, article),
         feeds: Vec::new(),
+        head,
     }
     .render(body)
 }

@@ -196,6 +196,10 @@ fn check_item(context: &mut Context<'_, '_>, item: Node<'_, '_>, guids: &mut BTr
     }
 }
 
+/// The Atom elements the W3C validator accepts in an RSS item (its `item.py`).
+const ATOM_IN_ITEMS: [&str; 9] =
+    ["id", "link", "title", "summary", "author", "contributor", "content", "published", "updated"];
+
 /// Rules for every child element of a channel or an item.
 fn check_children(context: &mut Context<'_, '_>, parent: Node<'_, '_>, known: &[&str]) {
     let parent_name = parent.tag_name().name();
@@ -243,11 +247,23 @@ fn check_children(context: &mut Context<'_, '_>, parent: Node<'_, '_>, known: &[
                     format!("dc:language {:?} is not a language code", text_of(child)),
                 );
             }
-            Some(ATOM_NS) if name != "link" => {
+            Some(ATOM_NS)
+                if name != "link" && !(parent_name == "item" && ATOM_IN_ITEMS.contains(&name)) =>
+            {
                 context.error(
                     child,
                     "ns-unknown-element",
                     format!("atom:{name} is not allowed in RSS"),
+                );
+            }
+            Some(ATOM_NS)
+                if matches!(name, "updated" | "published")
+                    && dates::check_rfc3339(text_of(child).trim()).is_none() =>
+            {
+                context.error(
+                    child,
+                    "atom-date",
+                    format!("atom:{name} {:?} is not an RFC 3339 date-time", text_of(child)),
                 );
             }
             _ => {}

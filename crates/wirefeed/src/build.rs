@@ -66,6 +66,9 @@ pub struct Report {
     pub outcome: Outcome,
     /// Why the build could not trust its index and compared every file, if it could not.
     pub note: Option<String>,
+    /// When the next embargo ends, after the time the build was made for: the site changes
+    /// then, with no seed changing.
+    pub next_embargo: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// What happened to the site.
@@ -130,7 +133,7 @@ struct Restart(PathBuf);
 
 fn run(project: &Project, options: Options) -> Result<Result<Report, BuildError>, Restart> {
     let catalog = match catalog(project, options.mode) {
-        Ok(Cataloged::UpToDate) => {
+        Ok(Cataloged::UpToDate(next_embargo)) => {
             return Ok(Ok(Report {
                 seeds: 0,
                 articles: 0,
@@ -138,6 +141,7 @@ fn run(project: &Project, options: Options) -> Result<Result<Report, BuildError>
                 warnings: Vec::new(),
                 outcome: Outcome::UpToDate,
                 note: None,
+                next_embargo,
             }));
         }
         Ok(Cataloged::Changed(catalog)) => *catalog,
@@ -165,7 +169,7 @@ fn run(project: &Project, options: Options) -> Result<Result<Report, BuildError>
     let outcome = match options.mode {
         Mode::Check => match compare(project.out(), &site, &loaded) {
             Ok(stale) if stale.is_empty() => Outcome::Fresh { files: site.paths().len() },
-            Ok(stale) => Outcome::Stale(stale),
+            Ok(stale) => Outcome::Stale(explain_embargoes(project.out(), &loaded, stale)),
             Err(error) => return restart_or(error),
         },
         Mode::Write => match write(project, &site, &loaded, &index) {
@@ -173,7 +177,12 @@ fn run(project: &Project, options: Options) -> Result<Result<Report, BuildError>
             Err(error) => return restart_or(error),
         },
     };
+    let now = loaded.settings.now();
+    let next_embargo = (loaded.entries.iter())
+        .filter_map(|entry| entry.embargo().filter(|_| !entry.released(now)))
+        .min();
     Ok(Ok(Report {
+        next_embargo,
         seeds: loaded.seeds,
         articles: loaded.entries.len(),
         problems: loaded.problems,
@@ -181,6 +190,34 @@ fn run(project: &Project, options: Options) -> Result<Result<Report, BuildError>
         outcome,
         note,
     }))
+}
+
+/// The missing pages of articles whose embargo has ended, told as such: the site is out of date
+/// because time passed, not because someone forgot to build. They come first.
+fn explain_embargoes(out: &Path, loaded: &Loaded, stale: Vec<Stale>) -> Vec<Stale> {
+    let now = loaded.settings.now();
+    let lifted: std::collections::BTreeMap<PathBuf, (&str, chrono::DateTime<chrono::FixedOffset>)> =
+        loaded
+            .entries
+            .iter()
+            .filter_map(|entry| {
+                let at = entry.embargo().filter(|_| entry.released(now))?;
+                let key = entry.key().as_str();
+                Some((out.join(feed::layout::article_path(key)), (key, at)))
+            })
+            .collect();
+    let (mut explained, rest): (Vec<Stale>, Vec<Stale>) = stale
+        .into_iter()
+        .map(|stale| match stale {
+            Stale::Missing(path) => match lifted.get(&path) {
+                Some(&(key, at)) => Stale::EmbargoLifted { path, key: key.to_owned(), at },
+                None => Stale::Missing(path),
+            },
+            other => other,
+        })
+        .partition(|stale| matches!(stale, Stale::EmbargoLifted { .. }));
+    explained.extend(rest);
+    explained
 }
 
 /// A render that failed because a seed changed under it starts the run over; any other
@@ -334,8 +371,9 @@ impl Timer {
 
 /// What `catalog` found.
 enum Cataloged {
-    /// Nothing changed since the last build: the site is as it would be written.
-    UpToDate,
+    /// Nothing changed since the last build: the site is as it would be written. When the next
+    /// embargo ends.
+    UpToDate(Option<chrono::DateTime<chrono::FixedOffset>>),
     /// A seed changed while it was read.
     Restart(PathBuf),
     Changed(Box<Catalog>),
@@ -380,6 +418,21 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     // Each seed found, with the index's record of it when the name is known; the records are
     // moved, not copied: at a million seeds, each copy would be a few hundred megabytes.
     let recorded = old.seeds.len();
+    // An embargo that ended since the last run (or, with an earlier `--now`, one that has not
+    // ended yet) changes the site though no seed changed.
+    let last_now = old.head.as_ref().and_then(|head| head.now).and_then(index::Instant::time);
+    let released = |embargo, at: Option<chrono::DateTime<chrono::FixedOffset>>| {
+        at.is_some_and(|at| embargo <= at)
+    };
+    let next_embargo = (old.seeds.iter())
+        .filter_map(|record| record.embargo.and_then(index::Instant::time))
+        .filter(|&embargo| !released(embargo, settings.now()))
+        .min();
+    let embargo_ended = old.seeds.iter().any(|record| {
+        record.embargo.and_then(index::Instant::time).is_some_and(|embargo| {
+            last_now.is_none() || released(embargo, last_now) != released(embargo, settings.now())
+        })
+    });
     let mut known: Vec<Option<index::SeedRecord>> = Vec::with_capacity(scan.seeds.len());
     let mut seeds_dirty = vec![false; index::SHARDS];
     let mut records = std::mem::take(&mut old.seeds).into_iter().peekable();
@@ -402,13 +455,14 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         })
     };
     if mode == Mode::Write
+        && !embargo_ended
         && scan.problems.is_empty()
         && recorded == scan.seeds.len()
         && scan.seeds.par_iter().zip(known.par_iter()).all(unchanged)
         && outputs_as_recorded(project, &old)
     {
         timer.lap("no-op check");
-        return Ok(Cataloged::UpToDate);
+        return Ok(Cataloged::UpToDate(next_embargo));
     }
     timer.lap("no-op check");
 
@@ -540,6 +594,9 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
 }
 
 /// One seed, read or known.
+// Nearly every seed is `Good`: boxing its record would cost an allocation per seed to make the
+// rare other variants smaller.
+#[allow(clippy::large_enum_variant)]
 enum Read {
     Good {
         /// Whether the record is not the index's as it was.
@@ -707,7 +764,7 @@ fn directories(out: &Path, recorded: &[(String, i64)]) -> Vec<(String, i64)> {
 pub fn load(project: &Project) -> Result<Loaded, BuildError> {
     match catalog(project, Mode::Check)? {
         Cataloged::Changed(catalog) => Ok(catalog.loaded),
-        Cataloged::UpToDate => unreachable!("a check never answers from the index"),
+        Cataloged::UpToDate(_) => unreachable!("a check never answers from the index"),
         Cataloged::Restart(path) => Err(BuildError::Unsettled { path }),
     }
 }
@@ -1104,6 +1161,7 @@ fn write(
         out,
         directories: self::directories(out, &relative),
         files: watched_files(out, site, &files),
+        now: loaded.settings.now().map(index::Instant::of),
     };
     // Failing to store the index costs the next run its shortcuts, not its correctness.
     if let Err(error) = index::store(&cache, store, &index.old) {

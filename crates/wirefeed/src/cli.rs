@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     build::{Mode, Options, Outcome, Report, build},
-    error::BuildError,
+    error::{BuildError, Stale},
     init,
     project::{Project, ProjectArgs, display},
     publish::{self, Changed},
@@ -225,10 +225,17 @@ fn print_build(
         }
         Outcome::Fresh { .. } => {}
         Outcome::Stale(stale) => {
-            for file in stale {
+            for file in stale.iter() {
                 eprintln!("{file}");
             }
-            eprintln!("error: {out} is stale: run `{}`", invocation.build_command);
+            if let Some(Stale::EmbargoLifted { key, .. }) = stale.first() {
+                eprintln!(
+                    "error: {out} is out of date because the embargo of {key} lifted: run `{}`",
+                    invocation.build_command
+                );
+            } else {
+                eprintln!("error: {out} is stale: run `{}`", invocation.build_command);
+            }
             return ExitCode::FAILURE;
         }
     }

@@ -166,6 +166,16 @@ pub enum Stale {
     Differs(PathBuf),
     /// The build does not write it.
     Stray(PathBuf),
+    /// An article's page is missing because the article's embargo ended after the site was
+    /// built: not a mistake, only a build to run.
+    EmbargoLifted {
+        /// The article's page.
+        path: PathBuf,
+        /// The article.
+        key: String,
+        /// When its embargo ended.
+        at: chrono::DateTime<chrono::FixedOffset>,
+    },
 }
 
 impl Stale {
@@ -173,6 +183,7 @@ impl Stale {
     pub fn path(&self) -> &std::path::Path {
         match self {
             Stale::Missing(path) | Stale::Differs(path) | Stale::Stray(path) => path,
+            Stale::EmbargoLifted { path, .. } => path,
         }
     }
 }
@@ -184,6 +195,12 @@ impl fmt::Display for Stale {
             Stale::Missing(_) => write!(f, "{path}: missing"),
             Stale::Differs(_) => write!(f, "{path}: differs from what the build writes"),
             Stale::Stray(_) => write!(f, "{path}: not written by the build; remove it"),
+            Stale::EmbargoLifted { key, at, .. } => write!(
+                f,
+                "{path}: missing because the embargo of {key} lifted at {}; run the build to \
+                 publish it",
+                at.to_rfc3339()
+            ),
         }
     }
 }

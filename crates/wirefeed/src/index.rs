@@ -44,7 +44,7 @@ use crate::scan::Stamp;
 pub(crate) const SHARDS: usize = 256;
 
 /// Bumped whenever the layout of a file changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The first bytes of every index file.
 const MAGIC: &[u8; 16] = b"wirefeed-index\0\x01";
@@ -76,6 +76,10 @@ pub(crate) struct SeedRecord {
     pub(crate) place: Option<Arc<str>>,
     pub(crate) tags: Vec<Arc<str>>,
     pub(crate) size: u32,
+    /// Withdrawn (`status: withdrawn`).
+    pub(crate) withdrawn: bool,
+    /// The end of its embargo, if it has one.
+    pub(crate) embargo: Option<Instant>,
 }
 
 /// A date-time with its offset, as stored.
@@ -95,7 +99,7 @@ impl Instant {
         }
     }
 
-    fn time(self) -> Option<DateTime<FixedOffset>> {
+    pub(crate) fn time(self) -> Option<DateTime<FixedOffset>> {
         let offset = FixedOffset::east_opt(self.offset)?;
         Some(DateTime::from_timestamp(self.seconds, self.nanos)?.with_timezone(&offset))
     }
@@ -122,19 +126,26 @@ impl SeedRecord {
             place: entry.place().cloned(),
             tags: entry.tags().to_vec(),
             size: entry.size(),
+            withdrawn: entry.withdrawn(),
+            embargo: entry.embargo().map(Instant::of),
         }
     }
 
     /// The entry this record describes, or `None` if the record is damaged.
     pub(crate) fn entry(&self, key: ArticleKey) -> Option<feed::Entry> {
-        Some(feed::Entry::from_parts(
+        let embargo = match self.embargo {
+            Some(embargo) => Some(embargo.time()?),
+            None => None,
+        };
+        let entry = feed::Entry::from_parts(
             key,
             self.published.time()?,
             self.updated.time()?,
             self.place.clone(),
             self.tags.iter().cloned().collect(),
             self.size,
-        ))
+        );
+        Some(entry.with_desk(self.withdrawn, embargo))
     }
 
     /// The same record with its names replaced by equal shared ones.
@@ -191,6 +202,8 @@ pub(crate) struct Head {
     pub(crate) files: Vec<(String, Stamp)>,
     /// The checksum of each output shard.
     pub(crate) outputs: Vec<u128>,
+    /// The time the run measured embargoes against.
+    pub(crate) now: Option<Instant>,
 }
 
 /// What was read from the cache.
@@ -247,6 +260,10 @@ pub(crate) fn load(cache: &Path, identity: &Identity) -> Loaded {
                 } else {
                     "the settings changed".into()
                 });
+                None
+            }
+            None if foreign_format(bytes) => {
+                distrust = Some("the index was made by another version of wirefeed".into());
                 None
             }
             None => {
@@ -324,6 +341,7 @@ pub(crate) struct Store<'a> {
     pub(crate) out: &'a Path,
     pub(crate) directories: Vec<(String, i64)>,
     pub(crate) files: Vec<(String, Stamp)>,
+    pub(crate) now: Option<Instant>,
 }
 
 /// Writes the shards that differ from `old`, then the head. Fails only if the cache cannot
@@ -396,6 +414,7 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
         directories: store.directories,
         files: store.files,
         outputs,
+        now: store.now,
     };
     write_atomically(&dir.join("head"), &encode(&head))
 }
@@ -425,6 +444,17 @@ fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<(T, u128)> {
     }
     let value = postcard::from_bytes(payload).ok()?;
     Some((value, checksum))
+}
+
+/// Whether `bytes` are a whole index file of another format than this program's.
+fn foreign_format(bytes: &[u8]) -> bool {
+    let Some(body) = bytes.len().checked_sub(16).map(|end| &bytes[..end]) else { return false };
+    let checksum = u128::from_le_bytes(bytes[body.len()..].try_into().expect("16 bytes"));
+    xxhash_rust::xxh3::xxh3_128(body) == checksum
+        && body
+            .strip_prefix(MAGIC.as_slice())
+            .and_then(|rest| rest.get(..4))
+            .is_some_and(|format| format != FORMAT.to_le_bytes())
 }
 
 /// The checksum `encode` appended.

@@ -12,6 +12,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use chrono::{DateTime, FixedOffset};
 use feed::Settings;
 
 /// The settings file looked for in the seeds directory when `--config` is not given.
@@ -36,6 +37,26 @@ pub struct ProjectArgs {
     /// Feed settings [default: feed.toml in the seeds directory, if there is one]
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
+    /// The time embargoes are measured against, in RFC 3339 (2024-05-02T08:00:00Z) [default:
+    /// SOURCE_DATE_EPOCH, else the clock]
+    #[arg(long, value_name = "TIME", global = true, value_parser = parse_time)]
+    pub now: Option<DateTime<FixedOffset>>,
+    /// The reproducible-builds convention: "now", in seconds since 1970, from the environment.
+    #[arg(long, env = "SOURCE_DATE_EPOCH", hide = true, global = true, value_parser = parse_epoch)]
+    pub source_date_epoch: Option<DateTime<FixedOffset>>,
+}
+
+fn parse_time(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map_err(|error| format!("{error}: use RFC 3339, such as 2024-05-02T08:00:00Z"))
+}
+
+fn parse_epoch(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    text.parse::<i64>()
+        .ok()
+        .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+        .map(|time| time.fixed_offset())
+        .ok_or_else(|| format!("SOURCE_DATE_EPOCH={text:?} is not a number of seconds since 1970"))
 }
 
 /// Where everything of one project is. Built by [`ProjectArgs::resolve`] or [`Project::at`].
@@ -45,6 +66,8 @@ pub struct Project {
     seeds: PathBuf,
     out: PathBuf,
     config: Option<PathBuf>,
+    /// The time embargoes are measured against; `None` for the clock at each build.
+    now: Option<DateTime<FixedOffset>>,
 }
 
 impl ProjectArgs {
@@ -63,6 +86,7 @@ impl ProjectArgs {
             project.out = absolute(out);
         }
         project.config = self.config.as_deref().map(absolute);
+        project.now = self.now.or(self.source_date_epoch);
         project
     }
 }
@@ -75,7 +99,20 @@ impl Project {
             seeds: root.join("seeds"),
             out: root.join("feeds"),
             config: None,
+            now: None,
         }
+    }
+
+    /// The same project built as if it were `now`, for embargoes; without it, a build takes
+    /// the clock's time.
+    pub fn with_now(mut self, now: DateTime<FixedOffset>) -> Project {
+        self.now = Some(now);
+        self
+    }
+
+    /// Whether builds take the clock's time (no `--now` and no `SOURCE_DATE_EPOCH`).
+    pub fn clocked(&self) -> bool {
+        self.now.is_none()
     }
 
     /// The same project with its seeds elsewhere.
@@ -125,12 +162,18 @@ impl Project {
         }
     }
 
-    /// Reads the settings.
+    /// Reads the settings, for a build at the project's time (the clock's unless set): only
+    /// embargoed articles depend on it.
     pub fn settings(&self) -> Result<Settings, SettingsProblem> {
-        let Some(path) = self.settings_path() else { return Ok(Settings::defaults()) };
+        let now = self.now.unwrap_or_else(|| {
+            chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).fixed_offset()
+        });
+        let Some(path) = self.settings_path() else { return Ok(Settings::defaults().at(now)) };
         let text = fs::read_to_string(&path)
             .map_err(|error| SettingsProblem::Read { path: path.clone(), error })?;
-        Settings::from_toml(&text).map_err(|error| SettingsProblem::Invalid { path, error })
+        Settings::from_toml(&text)
+            .map(|settings| settings.at(now))
+            .map_err(|error| SettingsProblem::Invalid { path, error })
     }
 }
 

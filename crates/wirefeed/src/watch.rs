@@ -56,10 +56,32 @@ pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Re
     let options = Options { mode: Mode::Write, keep_going, wait: true };
     let thread = std::thread::spawn(move || {
         let (mut watcher, mut watched) = (watcher, watched);
-        report(build(&project, options));
+        let publish = |report_of: Result<Report, BuildError>| {
+            let next = report_of.as_ref().ok().and_then(|report| report.next_embargo);
+            report(report_of);
+            next
+        };
+        let mut next_embargo = publish(build(&project, options));
         loop {
-            // Blocks until something happens; a closed channel ends the watch.
-            let Ok(first) = events.recv() else { return };
+            // Blocks until something happens, or until the next embargo ends (by the clock;
+            // with a fixed `--now`, time does not pass); a closed channel ends the watch.
+            let first = match next_embargo.filter(|_| project.clocked()) {
+                None => events.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+                Some(at) => {
+                    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+                    let wait = at.to_utc().signed_duration_since(now).to_std().unwrap_or_default();
+                    // A moment past the end, so the build's clock has certainly reached it.
+                    events.recv_timeout(wait + Duration::from_millis(10))
+                }
+            };
+            let first = match first {
+                Ok(first) => first,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    next_embargo = publish(build(&project, options));
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            };
             let mut relevant = watched.concerns(&first);
             let started = Instant::now();
             loop {
@@ -82,7 +104,7 @@ pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Re
                     Err(error) => eprintln!("error: {error:#}"),
                 }
             }
-            report(build(&project, options));
+            next_embargo = publish(build(&project, options));
         }
     });
     // The watcher lives as long as the thread that reads its events.

@@ -62,7 +62,8 @@ fn bad_seeds_are_all_listed_and_nothing_is_written() {
         run.stderr,
         "seeds/no-date.txt:1:1: expected a `name: value` field or the `date YYYY-MM-DD` line, found \"Just text.\"\n\
          seeds/notes.md: is not a wire article: seeds are NAME.txt files\n\
-         seeds/typo.txt:2: unknown field \"titel\" (known: title, id, updated, tags, lang, author, link)\n\
+         seeds/typo.txt:2: unknown field \"titel\" (known: title, id, updated, tags, lang, author, link, \
+         correction, status, reason, embargo, urgency, image, image-caption, image-credit, image-alt)\n\
          error: 3 of 4 seeds are bad; nothing was written (fix them, or publish the rest with --keep-going)\n"
     );
     assert_eq!(fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap(), "old rss");
