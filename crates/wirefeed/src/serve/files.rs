@@ -91,8 +91,8 @@ pub(super) async fn respond(State(site): State<Arc<Site>>, request: Request) -> 
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
-    let (path, relative) = match find(&site.root, request.uri().path()).await {
-        Found::File { path, relative } => (path, relative),
+    let (path, relative, file, version) = match find(&site.root, request.uri().path()).await {
+        Found::File { path, relative, file, version } => (path, relative, file, version),
         Found::Directory => {
             // `/archive` → `/archive/`, as static hosts do, when there is an index to show.
             let location = format!("{}/", request.uri().path());
@@ -100,7 +100,6 @@ pub(super) async fn respond(State(site): State<Arc<Site>>, request: Request) -> 
         }
         Found::Nothing => return not_found(&site, head).await,
     };
-    let Some((file, version)) = open(&path).await else { return not_found(&site, head).await };
     let media_type = content_type(&relative);
     let compressible = compress::worth_trying(media_type, version.len());
     let asked = request.headers();
@@ -153,19 +152,27 @@ pub(super) async fn respond(State(site): State<Arc<Site>>, request: Request) -> 
 
 /// What a request path leads to.
 enum Found {
-    /// A regular file: its canonical path, and the path asked for (which gives the media type).
-    File { path: PathBuf, relative: PathBuf },
+    /// A regular file: its canonical path, the path asked for (which gives the media type), the
+    /// file opened and the version that is open.
+    File { path: PathBuf, relative: PathBuf, file: std::fs::File, version: Version },
     /// A directory with an index, asked for without the final slash.
     Directory,
     /// Nothing that may be served.
     Nothing,
 }
 
+/// What `request_path` leads to, found in one trip to tokio's blocking pool: every
+/// `tokio::fs` call would be a trip of its own, and a 304 costs little more than those trips.
 async fn find(root: &Path, request_path: &str) -> Found {
+    let (root, request_path) = (root.to_owned(), request_path.to_owned());
+    tokio::task::spawn_blocking(move || locate(&root, &request_path))
+        .await
+        .unwrap_or(Found::Nothing)
+}
+
+fn locate(root: &Path, request_path: &str) -> Found {
     let Some(relative) = relative_path(request_path) else { return Found::Nothing };
-    let Ok(path) = tokio::fs::canonicalize(root.join(&relative)).await else {
-        return Found::Nothing;
-    };
+    let Ok(path) = std::fs::canonicalize(root.join(&relative)) else { return Found::Nothing };
     // A symbolic link inside the directory may lead out of it, or to a hidden file in it: its
     // target is what counts.
     let Ok(inside) = path.strip_prefix(root) else { return Found::Nothing };
@@ -175,42 +182,47 @@ async fn find(root: &Path, request_path: &str) -> Found {
     {
         return Found::Nothing;
     }
-    let Ok(metadata) = tokio::fs::metadata(&path).await else { return Found::Nothing };
+    let Ok(metadata) = std::fs::metadata(&path) else { return Found::Nothing };
     if metadata.is_dir() {
-        let index = tokio::fs::metadata(path.join("index.html")).await;
+        let index = std::fs::metadata(path.join("index.html"));
         if !request_path.ends_with('/') && index.is_ok_and(|index| index.is_file()) {
             return Found::Directory;
         }
         return Found::Nothing;
     }
-    // Not a FIFO, a socket or a device, even inside the directory.
+    // Not a FIFO (opening one would wait for a writer), a socket or a device.
     if !metadata.is_file() {
         return Found::Nothing;
     }
-    Found::File { path, relative }
-}
-
-/// The file opened, and the version that is open; `None` if it is gone or no longer a file.
-async fn open(path: &Path) -> Option<(tokio::fs::File, Version)> {
-    let file = tokio::fs::File::open(path).await.ok()?;
-    let metadata = file.metadata().await.ok()?;
-    metadata.is_file().then(|| (file, Version::of(&metadata)))
+    // The version is the open file's, whatever was renamed into place since the look above.
+    let Ok(file) = std::fs::File::open(&path) else { return Found::Nothing };
+    match file.metadata() {
+        Ok(metadata) if metadata.is_file() => {
+            Found::File { version: Version::of(&metadata), path, relative, file }
+        }
+        Ok(_) | Err(_) => Found::Nothing,
+    }
 }
 
 /// `length` bytes of `file` from `start`, read in chunks as the client takes them.
-async fn stream(mut file: tokio::fs::File, start: u64, length: u64) -> Body {
+async fn stream(file: std::fs::File, start: u64, length: u64) -> Body {
+    let mut file = tokio::fs::File::from_std(file);
     if start > 0 && file.seek(SeekFrom::Start(start)).await.is_err() {
         // The length sent is then not met, and hyper closes the connection, as it must.
         return Body::empty();
     }
-    Body::from_stream(ReaderStream::with_capacity(file.take(length), 64 * 1024))
+    Body::from_stream(ReaderStream::with_capacity(file.take(length), CHUNK))
 }
+
+/// Bytes read from a file at a time: each read is a trip to tokio's blocking pool, and hyper
+/// holds about one chunk per connection while the client is slow.
+const CHUNK: usize = 256 * 1024;
 
 /// A 404 with the site's own `404.html` as its body when it has one (found and checked as any
 /// request would find it), else a line of plain text.
 async fn not_found(site: &Site, head: bool) -> Response {
     let page = match find(&site.root, "/404.html").await {
-        Found::File { path, .. } => open(&path).await,
+        Found::File { file, version, .. } => Some((file, version)),
         Found::Directory | Found::Nothing => None,
     };
     let Some((file, version)) = page else {
