@@ -1,30 +1,45 @@
-//! `wirefeed serve`: the site over HTTP on loopback, as a good static host serves it.
+//! `wirefeed serve`: the site over HTTP on loopback, as a good production static host serves it.
 //!
-//! Each file goes out with the media type of its format, a weak `ETag` and `Last-Modified`,
-//! `304 Not Modified` for conditional requests that match, and gzip or brotli when the client
-//! accepts them (tower-http's `CompressionLayer`). Only files inside the served directory are
-//! reachable: `..` and `.` segments, encoded or not, hidden files and symbolic links that lead out
-//! are refused with 404 before the file system is asked for anything else. `--watch` rebuilds
-//! the site when a seed or the settings change; a failed build leaves the served files as they
-//! were.
+//! This module owns the connections: its own accept loop hands each one to hyper, because
+//! `axum::serve` exposes neither hyper's header-read timeout nor a limit on open connections.
+//! A client has `HEADER_READ_TIMEOUT` to send a request's head, counted from when the server
+//! starts waiting for it (at the accept, and on a kept-alive connection at the end of the
+//! previous response), so one timer closes both half-sent requests and idle connections; a write
+//! blocked for `WRITE_TIMEOUT` on a client that does not read drops the connection; a response
+//! not ready within `RESPONSE_TIMEOUT` is a 503; and at most `MAX_CONNECTIONS` connections are
+//! open at once (fewer if the open-file limit cannot hold them), the next ones waiting in the
+//! kernel's backlog until a slot frees. Every response carries the security headers (a
+//! `Content-Security-Policy` for pages that have a stylesheet and no script, `nosniff`, a
+//! `Referrer-Policy`).
+//!
+//! What a request gets is `files`'s business (which file, its media type, validators, range
+//! and 404 page), with `compress` (gzip and brotli made once per file version and kept in
+//! memory). `--watch` rebuilds the site when a seed or the settings change; a failed build
+//! leaves the served files as they were.
+//!
+//! Deliberately absent: HTTP/2 and TLS (put a reverse proxy in front to serve the network),
+//! directory listings, and limits per client address (on loopback every client has the same).
 
-use std::{
-    io::Write as _,
-    net::SocketAddr,
-    path::{Path, PathBuf},
-    sync::Arc,
-    time::{SystemTime, UNIX_EPOCH},
-};
+mod compress;
+mod files;
+
+use std::{io::Write as _, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::{
     Router,
-    body::Body,
-    extract::{Request, State},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
-    response::{IntoResponse, Response},
+    http::{HeaderValue, StatusCode, header},
 };
-use tower_http::compression::CompressionLayer;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
+use tokio::{
+    net::{TcpListener, TcpSocket},
+    sync::Semaphore,
+};
+use tokio_io_timeout::TimeoutStream;
+use tower_http::{set_header::SetResponseHeaderLayer, timeout::TimeoutLayer};
 
 use crate::project::{Project, display};
 
@@ -44,212 +59,154 @@ pub fn serve(
         dir.canonicalize().with_context(|| format!("{}: cannot serve it", display(dir)))?;
     let _watching =
         if watch { Some(crate::watch::watch(project.clone(), false, report)?) } else { None };
+    let connections = connection_limit();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(address)
-            .await
-            .with_context(|| format!("cannot listen on {address}"))?;
+        let listener = listen(address).with_context(|| format!("cannot listen on {address}"))?;
         let address = listener.local_addr()?;
         // The first line of standard output is the address, so scripts and tests can read it.
         println!("serving {} at http://{address}/", display(dir));
         std::io::stdout().flush()?;
-        axum::serve(listener, router(served)).await.context("the server stopped")
+        accept(listener, router(served), connections).await
     })
 }
 
-/// The whole server: every request goes to `respond`, compressed on the way out when the client
-/// accepts it.
+/// How long a client has to send a request's head. hyper starts the timer when it begins to
+/// wait for a request, so this is also how long an idle kept-alive connection stays open.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long one write may stay blocked on a client that does not read. Every write that goes
+/// through starts the count again, so a slow reader that keeps reading keeps its download.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long preparing a response may take: finding and opening the file, and compressing it
+/// the first time it is asked for (waiting for a free core included).
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Connections open at once, at most.
+const MAX_CONNECTIONS: usize = 4096;
+
+/// Connections the kernel holds for us past the limit (capped by `net.core.somaxconn`); the
+/// 128 that tokio and std ask for would be full after a burst, and clients would wait for their
+/// SYN to be sent again, a second and more later.
+const BACKLOG: u32 = 1024;
+
+/// Open files kept for everything but connections: standard streams, the runtime, the
+/// watcher and the builds of `--watch`.
+const RESERVED_FILES: u64 = 64;
+
+/// The pages have a stylesheet and no script, image or frame of anyone else's.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'";
+
+/// Other sites learn which site a reader came from, not which page, and nothing over plain
+/// HTTP from an HTTPS page.
+const REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
+
+/// Every request goes to `files::respond`, within `RESPONSE_TIMEOUT`; every response, the 503
+/// of the timeout included, gets the security headers.
 fn router(served: PathBuf) -> Router {
     Router::new()
-        .fallback(respond)
-        .with_state(Arc::new(served))
-        .layer(CompressionLayer::new().gzip(true).br(true))
+        .fallback(files::respond)
+        .with_state(Arc::new(files::Site::new(served)))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, RESPONSE_TIMEOUT))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static(REFERRER_POLICY),
+        ))
 }
 
-async fn respond(State(served): State<Arc<PathBuf>>, request: Request) -> Response {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
-        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return response;
-    }
-    let Some(relative) = relative_path(request.uri().path()) else {
-        return not_found();
-    };
-    let Ok(file) = tokio::fs::canonicalize(served.join(&relative)).await else {
-        return not_found();
-    };
-    // A symbolic link inside the directory may lead out of it: its target is what counts.
-    if !file.starts_with(served.as_path()) {
-        return not_found();
-    }
-    let Ok(metadata) = tokio::fs::metadata(&file).await else { return not_found() };
-    if metadata.is_dir() {
-        // `/archive` → `/archive/`, as static hosts do, when there is an index to show.
-        if !request.uri().path().ends_with('/') && file.join("index.html").is_file() {
-            let location = format!("{}/", request.uri().path());
-            return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response();
-        }
-        return not_found();
-    }
-    let modified = metadata.modified().unwrap_or(UNIX_EPOCH);
-    let etag = entity_tag(metadata.len(), modified);
-    let last_modified = httpdate::fmt_http_date(modified);
-    let mut headers = HeaderMap::new();
-    headers.insert(header::ETAG, header_value(&etag));
-    headers.insert(header::LAST_MODIFIED, header_value(&last_modified));
-    // Feeds change when the seeds do: caches may keep a copy but must ask before using it.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if not_modified(request.headers(), &etag, modified) {
-        return (StatusCode::NOT_MODIFIED, headers).into_response();
-    }
-    let Ok(bytes) = tokio::fs::read(&file).await else { return not_found() };
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&relative)));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    (StatusCode::OK, headers, Body::from(bytes)).into_response()
+/// A listener on `address` with a backlog of `BACKLOG`.
+fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    // As tokio's own `bind` does: a restarted server can listen again at once.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(BACKLOG)
 }
 
-fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "404 Not Found\n",
-    )
-        .into_response()
-}
-
-fn header_value(text: &str) -> HeaderValue {
-    HeaderValue::from_str(text).expect("entity tags and HTTP dates are visible ASCII")
-}
-
-/// The file a request path names, relative to the served directory, or `None` when the path
-/// could lead anywhere else: `..` or `.` segments (percent-encoded too), hidden files such as
-/// a stray state file, backslashes, NUL, or text that is not UTF-8. A path ending in `/` names that
-/// directory's `index.html`.
-fn relative_path(request_path: &str) -> Option<PathBuf> {
-    let decoded = percent_encoding::percent_decode_str(request_path).decode_utf8().ok()?;
-    let rest = decoded.strip_prefix('/')?;
-    if rest.contains(['\\', '\0']) {
-        return None;
-    }
-    let mut path = PathBuf::new();
-    let mut segments = rest.split('/').peekable();
-    while let Some(segment) = segments.next() {
-        let last = segments.peek().is_none();
-        match segment {
-            "" if last => path.push("index.html"),
-            "" => return None,
-            segment if segment.starts_with('.') => return None,
-            segment => path.push(segment),
-        }
-    }
-    Some(path)
-}
-
-/// A weak entity tag from the size and modification time, as nginx makes them: a build rewrites a
-/// file only when its bytes change, so both stay put while the file does. Weak, because the
-/// same file goes out compressed or not.
-fn entity_tag(len: u64, modified: SystemTime) -> String {
-    let nanos = modified.duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos();
-    format!("W/\"{len:x}-{nanos:x}\"")
-}
-
-/// Whether a conditional GET may be answered with 304 (RFC 9110 §13.2.2): `If-None-Match` when
-/// present (weak comparison), otherwise `If-Modified-Since` at one-second precision.
-fn not_modified(request: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
-    if let Some(value) = request.get(header::IF_NONE_MATCH) {
-        let Ok(value) = value.to_str() else { return false };
-        let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
-        return value.split(',').any(|tag| tag.trim() == "*" || opaque(tag) == opaque(etag));
-    }
-    let Some(since) = request
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| httpdate::parse_http_date(value).ok())
-    else {
-        return false;
-    };
-    let seconds = |time: SystemTime| time.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-    seconds(modified) <= seconds(since)
-}
-
-/// The media type of a served file: the site's own (`feed::media_type`), else by extension.
-fn content_type(path: &Path) -> &'static str {
-    let site_type = path.to_str().and_then(|path| feed::media_type(&path.replace('\\', "/")));
-    if let Some(media_type) = site_type {
-        return media_type;
-    }
-    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
-    if name.ends_with(".atom.xml") {
-        return feed::layout::ATOM_TYPE;
-    }
-    if name.ends_with(".rss.xml") {
-        return feed::layout::RSS_TYPE;
-    }
-    match path.extension().and_then(|extension| extension.to_str()).unwrap_or_default() {
-        "opml" => feed::layout::OPML_TYPE,
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "xml" => "application/xml",
-        "json" => "application/json",
-        "txt" => "text/plain; charset=utf-8",
-        "png" => "image/png",
-        "svg" => "image/svg+xml",
-        _ => "application/octet-stream",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use super::{content_type, relative_path};
-
-    #[test]
-    fn request_paths() {
-        let ok = |path: &str, file: &str| {
-            assert_eq!(relative_path(path).as_deref(), Some(Path::new(file)), "{path}")
+/// Accepts connections for ever, each served by hyper on a task of its own, at most `limit` at
+/// once.
+async fn accept(listener: TcpListener, app: Router, limit: usize) -> anyhow::Result<()> {
+    let slots = Arc::new(Semaphore::new(limit));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    loop {
+        // The slot is taken before the accept: past the limit, connections wait in the
+        // kernel's backlog, where they cost this process neither a file nor memory.
+        let slot = Arc::clone(&slots).acquire_owned().await.context("the connection slots")?;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(error) if is_connection_error(&error) => continue,
+            Err(error) => {
+                // Out of files or memory: let connections end rather than spin on the error.
+                eprintln!("serve: cannot accept a connection: {error}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
         };
-        ok("/", "index.html");
-        ok("/atom.xml", "atom.xml");
-        ok("/archive/2022-01.atom.xml", "archive/2022-01.atom.xml");
-        ok("/places/", "places/index.html");
-        ok("/x%20y.html", "x y.html");
-        ok("/articles/a..b.html", "articles/a..b.html");
-        for refused in [
-            "/../Cargo.toml",
-            "/%2e%2e/Cargo.toml",
-            "/%2E%2E%2fCargo.toml",
-            "/archive/../../x",
-            "/./atom.xml",
-            "/.wirefeed-state",
-            "//etc/passwd",
-            "/a//b",
-            "/..%5cCargo.toml",
-            "/%00",
-            "/%ff",
-            "atom.xml",
-        ] {
-            assert_eq!(relative_path(refused), None, "{refused}");
-        }
+        // Responses go out in large writes; Nagle's algorithm would only hold back their ends.
+        let _ = stream.set_nodelay(true);
+        let mut stream = TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        let connection = http.serve_connection(
+            TokioIo::new(Box::pin(stream)),
+            TowerToHyperService::new(app.clone()),
+        );
+        tokio::spawn(async move {
+            // An error here is the client's (gone, too slow, not speaking HTTP/1.1), and hyper
+            // has already answered what it could; the slot is free either way.
+            let _ = connection.await;
+            drop(slot);
+        });
     }
+}
 
-    #[test]
-    fn content_types() {
-        for (path, expected) in [
-            ("atom.xml", "application/atom+xml"),
-            ("archive/2022-01.atom.xml", "application/atom+xml"),
-            ("rss.xml", "application/rss+xml"),
-            ("tags/x.rss.xml", "application/rss+xml"),
-            ("feed.json", "application/feed+json"),
-            ("feeds.opml", "text/x-opml"),
-            ("index.html", "text/html; charset=utf-8"),
-            ("style.css", "text/css; charset=utf-8"),
-            ("other.bin", "application/octet-stream"),
-        ] {
-            assert_eq!(content_type(Path::new(path)), expected, "{path}");
+/// Errors of one connection that failed before it was accepted, not of the listener.
+fn is_connection_error(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        error.kind(),
+        ErrorKind::ConnectionRefused | ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset
+    )
+}
+
+/// How many connections may be open at once: `MAX_CONNECTIONS`, or fewer when the open-file
+/// limit cannot hold them, since each holds its socket and, while it sends one, a file. The soft
+/// limit is raised first as far as the hard one allows (as Go's runtime does), since the usual
+/// 1,024 would hold fewer than 500.
+#[cfg(target_os = "linux")]
+fn connection_limit() -> usize {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let wanted = 2 * MAX_CONNECTIONS as u64 + RESERVED_FILES;
+    let limit = getrlimit(Resource::Nofile);
+    // No current limit is no limit.
+    let mut files = limit.current.unwrap_or(u64::MAX);
+    if files < wanted {
+        let raised = limit.maximum.map_or(wanted, |maximum| maximum.min(wanted));
+        let new = Rlimit { current: Some(raised), maximum: limit.maximum };
+        if raised > files && setrlimit(Resource::Nofile, new).is_ok() {
+            files = raised;
         }
     }
+    let connections = files.saturating_sub(RESERVED_FILES) / 2;
+    usize::try_from(connections).unwrap_or(usize::MAX).clamp(1, MAX_CONNECTIONS)
+}
+
+/// How many connections may be open at once; elsewhere than Linux the open-file limit is not
+/// read.
+#[cfg(not(target_os = "linux"))]
+fn connection_limit() -> usize {
+    MAX_CONNECTIONS
 }
