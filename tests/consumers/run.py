@@ -15,10 +15,10 @@
 4. Every difference must be in EXPECTED (consumer, format, field, articles, cause), and every entry
    of EXPECTED must still occur, on exactly the articles it names: the table is the truth about
    each consumer, and the README's compatibility table repeats it.
-5. Duplicates: newsboat, reader and sfeed_update subscribe, fetch; an article is edited, then
-   `base-url` changes, then an article is added, and they fetch after each step. Only the added
-   article may be new (sfeed keys items by id, title and link, so a new `base-url` duplicates
-   every item there: DUPLICATES says so).
+5. Duplicates: newsboat, reader and sfeed_update subscribe, fetch; an article's text is edited,
+   another's headline, then `base-url` changes, then an article is added, and they fetch after
+   each step. Only the added article may be new, and the edits must show (sfeed keys items by id,
+   title and link, so a new headline or `base-url` duplicates items there: DUPLICATES says so).
 6. Withdrawal and embargo (`status: withdrawn`, `embargo:`, `--now`): skipped with a note while
    the wirefeed being tested rejects them.
 
@@ -297,21 +297,25 @@ EXPECTED = [
 # The duplicate test's steps. After each, a reader must show no item twice and, as new, only
 # the added article (all of them at the subscription) and the edited article's new text, unless
 # DUPLICATES says otherwise: (reader, step) -> (what it shows, why).
-STEPS = ("subscribe", "edit", "base-url", "add")
+STEPS = ("subscribe", "edit", "retitle", "base-url", "add")
 SFEED_KEYS = "sfeed_update merges by id, title and link (`sort -u -k6,6 -k2,2 -k3,3`)"
 DUPLICATES = {
     ("sfeed_update", "edit"): (
         "5 items, 0 new, the edit not shown",
         SFEED_KEYS + ", keeping the line it had: an edited text is never shown",
     ),
+    ("sfeed_update", "retitle"): (
+        "6 items, 1 new, 1 twice, the edit not shown",
+        SFEED_KEYS + ": a new headline makes the item new again, beside the old one",
+    ),
     ("sfeed_update", "base-url"): (
-        "9 items, 4 new, 4 twice",
+        "10 items, 4 new, 4 twice",
         SFEED_KEYS + ": a new base-url changes the links built from it (all but the article with a `link:`"
         " field), so those items come again as new, the edited one with its new text beside the old",
     ),
     ("sfeed_update", "add"): (
-        "10 items, 1 new, 4 twice",
-        "the added article is new; the items doubled by the new base-url stay doubled",
+        "11 items, 1 new, 4 twice",
+        "the added article is new; the items doubled before stay doubled",
     ),
 }
 
@@ -741,6 +745,14 @@ def edit_article(site):
     seed.write_text(seed.read_text() + f"\n{EDITED}\n")
 
 
+RETITLED = "Baltimore dock workers strike"
+
+
+def retitle_article(site):
+    seed = site.seeds / "harbor-strike.txt"
+    seed.write_text(f"title: {RETITLED}\n" + seed.read_text())
+
+
 def change_base_url(site):
     site.set_base_url(f"http://localhost:{site.port}/")
 
@@ -767,7 +779,7 @@ def duplicates(binary, report):
                 for fmt in formats
             ]
             seen = {subscriber.name: {} for subscriber in subscribers}
-            for step, action in zip(STEPS, (None, edit_article, change_base_url, add_article)):
+            for step, action in zip(STEPS, (None, edit_article, retitle_article, change_base_url, add_article)):
                 if action:
                     action(site)
                     site.build()
@@ -788,6 +800,8 @@ def duplicates(binary, report):
                     facts = f"{len(items)} items, {len(new)} new" + (f", {len(twice)} twice" if twice else "")
                     if step != "subscribe" and not edited:
                         facts += ", the edit not shown"
+                    if step not in ("subscribe", "edit") and RETITLED not in [title for _, title, *_ in items]:
+                        facts += ", the new title not shown"
                     summary[step] = facts
                     expected = DUPLICATES.get((subscriber.kind, step))
                     if expected:
@@ -800,6 +814,8 @@ def duplicates(binary, report):
                         problems.append(f"after {step}: the new item is {new}, not the added article")
                     if step != "subscribe" and not edited:
                         problems.append(f"after {step}: the edited article's new text is not shown")
+                    if step not in ("subscribe", "edit") and RETITLED not in [title for _, title, *_ in items]:
+                        problems.append(f"after {step}: the retitled article's new title is not shown")
                 outcome[subscriber.name] = summary
                 report(f"duplicates {subscriber.name}", problems)
                 print(f"duplicates {subscriber.name}: " + "; ".join(f"{step}: {summary[step]}" for step in STEPS))
