@@ -13,7 +13,7 @@ import fastfeedparser
 
 
 def main():
-    fmt, path = sys.argv[1], sys.argv[2]
+    path = sys.argv[2]
     with open(path, "rb") as feed:
         parsed = fastfeedparser.parse(feed.read())
     items = []

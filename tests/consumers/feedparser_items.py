@@ -27,7 +27,7 @@ def text(entry, field, out):
 
 
 def main():
-    fmt, path = sys.argv[1], sys.argv[2]
+    path = sys.argv[2]
     parsed = feedparser.parse(path)
     items = []
     for entry in parsed.entries:

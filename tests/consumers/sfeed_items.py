@@ -25,7 +25,7 @@ def unescape(field):
 
 
 def main():
-    fmt, path = sys.argv[1], sys.argv[2]
+    path = sys.argv[2]
     with open(path, "rb") as feed:
         tsv = subprocess.run(["sfeed"], stdin=feed, capture_output=True, check=True).stdout.decode()
     items = []
