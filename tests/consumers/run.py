@@ -286,7 +286,7 @@ EXPECTED = [
         "published",
         SHIFTED,
         "its Atom pubDate is the entry's <updated>, rewritten as RFC 822 without its UTC offset"
-        " (08:00:00-05:00 becomes 08:00:00 +0000) and with a wrong weekday",
+        " (08:00:00-05:00 becomes 08:00:00 +0000), and always dated a Sunday",
     ),
     ("sfeed", "rss", "authors", ("harbor-strike",), "sfeed(5) has one author field: the first dc:creator"),
     ("sfeed", "atom", "authors", ("harbor-strike",), "sfeed(5) has one author field: the first <author>"),
