@@ -16,6 +16,7 @@ fn golden_feeds() {
             &case.dir.join("expected.html"),
             &site[&format!("articles/{}.html", case.name)],
         );
+        assert_golden(&case.dir.join("expected.json"), &site["feed.json"]);
         for (format, bytes) in [("rss", &rss), ("atom", &atom)] {
             let findings = validator::validate(bytes);
             // A title is plain text in both formats: one holding `</script>` draws the W3C

@@ -1,8 +1,8 @@
 //! Shared helpers for the end-to-end tests in this directory.
 //!
 //! Each `tests/data/<case>/` holds a `seed.txt` (one wire article), an optional `feed.toml`, and
-//! the golden `expected.rss.xml`, `expected.atom.xml` and `expected.html` that the feeds and the
-//! page of that article must equal byte for byte. `UPDATE_EXPECT=1 cargo test` rewrites the golden files; review the
+//! the golden `expected.rss.xml`, `expected.atom.xml`, `expected.json` (the JSON Feed) and
+//! `expected.html` that the feeds and the page of that article must equal byte for byte. `UPDATE_EXPECT=1 cargo test` rewrites the golden files; review the
 //! change with `git diff`.
 
 use std::{

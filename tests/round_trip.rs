@@ -136,8 +136,8 @@ fn feed_rs_reads_the_same_items() {
                     .map(|link| link.href.as_str())
                     .collect(),
             };
-            let photo = article.image().map(|image| image.url());
-            assert_eq!(photos, Vec::from_iter(photo), "{context}");
+            let photo = article.image().map(|image| feed::image_url(&settings, image));
+            assert_eq!(photos, Vec::from_iter(photo.as_deref()), "{context}");
         }
     }
 }

@@ -134,8 +134,11 @@ pub struct Image {
 
 /// Where a photo is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum ImageSource {
+    /// A file below the seeds directory: its path relative to it, `/`-separated, of names of
+    /// letters, digits, `.`, `_`, `-` and `~`, none empty or hidden (so no `.` or `..`), ending
+    /// in a photo's extension. It is published at the same path below `media/`.
+    Local(String),
     /// An absolute http(s) URL.
     Remote(Link),
 }
@@ -167,18 +170,15 @@ impl Image {
         self.line
     }
 
-    /// The photo's absolute URL.
-    pub fn url(&self) -> &str {
-        let ImageSource::Remote(link) = &self.source;
-        link.as_str()
-    }
-
     /// The media type, from the file name's extension: `image/jpeg`, `image/png`, ...
     pub fn media_type(&self) -> Option<&'static str> {
-        let ImageSource::Remote(link) = &self.source;
-        let url = link.as_str();
-        let end = url.find(['?', '#']).unwrap_or(url.len());
-        media_type(&url[..end])
+        match &self.source {
+            ImageSource::Local(path) => media_type(path),
+            ImageSource::Remote(link) => {
+                let url = link.as_str();
+                media_type(&url[..url.find(['?', '#']).unwrap_or(url.len())])
+            }
+        }
     }
 }
 
@@ -201,13 +201,39 @@ pub fn media_type(name: &str) -> Option<&'static str> {
         .map(|(_, media_type)| *media_type)
 }
 
-/// Checks an `image:` value: an absolute http(s) URL.
+/// Checks an `image:` value: an absolute http(s) URL, or a path below the seeds directory.
 pub(crate) fn image_source(text: &str) -> Result<ImageSource, String> {
-    Link::parse(text).map(ImageSource::Remote).map_err(|error| {
-        format!(
-            "{error}; a photo is an absolute http(s) URL (files under seeds/ are not published yet)"
-        )
-    })
+    let scheme_end = text.find(':');
+    let path_start = text.find('/').unwrap_or(text.len());
+    if scheme_end.is_some_and(|colon| colon < path_start) {
+        return Link::parse(text).map(ImageSource::Remote).map_err(|error| {
+            format!("{error}; a photo is an absolute http(s) URL or a path below seeds/")
+        });
+    }
+    local_photo(text).map(|path| ImageSource::Local(path.to_owned()))
+}
+
+/// Checks the path of a photo below the seeds directory (see [`ImageSource::Local`]).
+pub fn local_photo(path: &str) -> Result<&str, String> {
+    if path.starts_with('/') || path.contains('\\') {
+        return Err("a photo's path is relative to seeds/, with `/` between names".into());
+    }
+    for segment in path.split('/') {
+        if segment.is_empty() || segment.starts_with('.') {
+            return Err(format!(
+                "{segment:?} cannot be part of a photo's path: no empty, `.`, `..` or hidden names"
+            ));
+        }
+        if !segment.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '~')) {
+            return Err(format!(
+                "{segment:?}: a photo's path has letters, digits, `.`, `_`, `-` and `~` only"
+            ));
+        }
+    }
+    if media_type(path).is_none() {
+        return Err("a photo's name ends in .jpg, .jpeg, .png, .gif, .webp or .avif".to_owned());
+    }
+    Ok(path)
 }
 
 /// Whether a note of the copy is a correction: `(Corrects ...)`, `(CORRECTS ...)`,
@@ -239,11 +265,16 @@ mod tests {
 
     #[test]
     fn image_values() {
+        assert!(matches!(image_source("photos/minsk.jpg"), Ok(ImageSource::Local(_))));
         assert!(matches!(image_source("https://x.example/a.jpg"), Ok(ImageSource::Remote(_))));
         for bad in [
-            "photos/x.jpg",
             "../x.jpg",
             "/etc/x.jpg",
+            "a/.x.jpg",
+            "x.txt",
+            "a//b.png",
+            "a b.png",
+            "a\\b.png",
             "ftp://x.example/a.jpg",
             "javascript:alert(1)",
         ] {

@@ -28,7 +28,7 @@ mod text;
 
 pub use crate::{
     dateline::{Dateline, Place},
-    desk::{Image, ImageSource, Urgency, Withdrawal, media_type},
+    desk::{Image, ImageSource, Urgency, Withdrawal, local_photo, media_type},
     error::{ParseError, ParseErrorKind, Warning, WarningKind},
     furniture::{Furniture, FurnitureKind},
     model::{

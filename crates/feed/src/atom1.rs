@@ -210,7 +210,7 @@ fn atom_entry_without_content(
     });
     let mut links = vec![link(article_url(settings, article), "alternate", "text/html")];
     if let Some(image) = article.image() {
-        links.push(atom_link(image.url().to_owned(), "enclosure", image.media_type()));
+        links.push(atom_link(crate::image_url(settings, image), "enclosure", image.media_type()));
     }
     atom::Entry {
         title: plain_text(article.headline().as_str(), language.clone()),

@@ -25,6 +25,8 @@ pub struct Entry {
     withdrawn: bool,
     /// Before this time the article is nowhere.
     embargo: Option<DateTime<FixedOffset>>,
+    /// Its photo's path below the seeds directory, if it has one there.
+    photo: Option<Arc<str>>,
 }
 
 impl Entry {
@@ -39,6 +41,10 @@ impl Entry {
             size: text_size(article),
             withdrawn: article.withdrawal().is_some(),
             embargo: article.embargo(),
+            photo: article.image().and_then(|image| match image.source() {
+                article::ImageSource::Local(path) => Some(Arc::from(path.as_str())),
+                article::ImageSource::Remote(_) => None,
+            }),
         }
     }
 
@@ -53,13 +59,33 @@ impl Entry {
         tags: Box<[Arc<str>]>,
         size: u32,
     ) -> Entry {
-        Entry { key, published, updated, place, tags, size, withdrawn: false, embargo: None }
+        Entry {
+            key,
+            published,
+            updated,
+            place,
+            tags,
+            size,
+            withdrawn: false,
+            embargo: None,
+            photo: None,
+        }
     }
 
     /// The same entry, withdrawn or not, and under an embargo until `embargo`, as a cache stored
     /// them.
     pub fn with_desk(self, withdrawn: bool, embargo: Option<DateTime<FixedOffset>>) -> Entry {
         Entry { withdrawn, embargo, ..self }
+    }
+
+    /// The same entry with its photo below the seeds directory, as a cache stored it.
+    pub fn with_photo(self, photo: Option<Arc<str>>) -> Entry {
+        Entry { photo, ..self }
+    }
+
+    /// The path of its photo below the seeds directory, if it has one there.
+    pub fn photo(&self) -> Option<&Arc<str>> {
+        self.photo.as_ref()
     }
 
     /// Whether the article was withdrawn.
@@ -137,6 +163,12 @@ fn text_size(article: &Article) -> u32 {
 pub trait Library: Sync {
     /// The article of entry `index`.
     fn article(&self, index: usize) -> Result<Held<'_>, LibraryError>;
+
+    /// The bytes of the photo at `path` below the seeds directory, to publish a copy of. A
+    /// library of articles alone has none.
+    fn photo(&self, path: &str) -> Result<Vec<u8>, LibraryError> {
+        Err(format!("no photo {path}: this library holds articles only").into())
+    }
 }
 
 /// An article a library gives: one it holds, or one it shares with a cache.

@@ -82,7 +82,7 @@ struct Item<'a> {
     summary: Option<&'a str>,
     /// The photo's URL.
     #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<&'a str>,
+    image: Option<String>,
     date_published: String,
     date_modified: String,
     /// The first of `authors`, for readers that know only JSON Feed 1.0 (atoma, gofeed).
@@ -139,7 +139,7 @@ fn item<'a>(
         title: article.headline().as_str(),
         content_html: html::article_html(article),
         summary: (!lede.is_empty()).then_some(lede),
-        image: article.image().map(|image| image.url()),
+        image: article.image().map(|image| crate::image_url(settings, image)),
         date_published: article.published().to_rfc3339(),
         date_modified: modified.to_rfc3339(),
         author: authors[0],

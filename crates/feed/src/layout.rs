@@ -240,6 +240,8 @@ pub enum FileKind {
     Opml,
     /// The stylesheet of the pages.
     Stylesheet,
+    /// A photo below the seeds directory, copied: by its path there.
+    Photo(String),
 }
 
 impl FileKind {
@@ -252,6 +254,7 @@ impl FileKind {
             FileKind::JsonFeed => JSON_FEED_PATH.to_owned(),
             FileKind::Opml => OPML_PATH.to_owned(),
             FileKind::Stylesheet => STYLESHEET_PATH.to_owned(),
+            FileKind::Photo(path) => photo_path(path),
         }
     }
 
@@ -263,6 +266,9 @@ impl FileKind {
             FileKind::JsonFeed => JSON_FEED_TYPE,
             FileKind::Opml => OPML_TYPE,
             FileKind::Stylesheet => CSS_TYPE,
+            FileKind::Photo(path) => {
+                article::media_type(path).unwrap_or("application/octet-stream")
+            }
         }
     }
 
@@ -279,6 +285,9 @@ impl FileKind {
             _ => {}
         }
         let (directory, name) = path.split_once('/')?;
+        if directory == PHOTOS_DIR {
+            return article::local_photo(name).is_ok().then(|| FileKind::Photo(name.to_owned()));
+        }
         if directory == "articles" {
             let key = name.strip_suffix(".html")?;
             return article::ArticleKey::new(key)
@@ -315,6 +324,14 @@ pub const JSON_FEED_PATH: &str = "feed.json";
 pub const OPML_PATH: &str = "feeds.opml";
 /// The stylesheet.
 pub const STYLESHEET_PATH: &str = "style.css";
+
+/// The directory of the photos copied from below the seeds directory.
+pub const PHOTOS_DIR: &str = "media";
+
+/// Where a photo at `path` below the seeds directory is published: `media/<path>`.
+pub fn photo_path(path: &str) -> String {
+    format!("{PHOTOS_DIR}/{path}")
+}
 
 /// Where an article's page is: `articles/<key>.html`.
 pub fn article_path(key: &str) -> String {

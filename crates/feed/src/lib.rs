@@ -112,6 +112,27 @@ pub(crate) fn category_names(article: &Article) -> Vec<&str> {
     names
 }
 
+/// The sizes of the photos below the seeds directory that articles name, by path: what an RSS
+/// enclosure's length needs. A photo missing from it has its length given as 0.
+pub type Photos = std::collections::BTreeMap<String, u64>;
+
+/// Where a photo is published: its own URL, or for a photo below the seeds directory, its copy
+/// under `media/`.
+pub fn image_url(settings: &Settings, image: &article::Image) -> String {
+    match image.source() {
+        article::ImageSource::Remote(link) => link.as_str().to_owned(),
+        article::ImageSource::Local(path) => settings.url_of(&layout::photo_path(path)),
+    }
+}
+
+/// The size of a photo in bytes, if known: a photo elsewhere has one we do not know.
+pub(crate) fn image_length(photos: &Photos, image: &article::Image) -> Option<u64> {
+    match image.source() {
+        article::ImageSource::Local(path) => photos.get(path).copied(),
+        article::ImageSource::Remote(_) => None,
+    }
+}
+
 /// A link as both formats write it: Atom `<link>`, RSS `<atom:link>`.
 pub(crate) fn atom_link(href: String, rel: &str, mime_type: Option<&str>) -> atom::Link {
     atom::Link {

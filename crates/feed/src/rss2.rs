@@ -32,7 +32,9 @@ use crate::{
 pub fn rss_channel(settings: &Settings, articles: &[Article]) -> rss::Channel {
     let entries = crate::entry::entries(articles);
     let page = page::main_page(settings, &entries, &page::sorted(settings, &entries));
-    let items = page.articles.iter().map(|&index| rss_item(settings, &articles[index])).collect();
+    let photos = crate::Photos::new();
+    let items =
+        page.articles.iter().map(|&index| rss_item(settings, &photos, &articles[index])).collect();
     rss_shell(settings, &entries, &page, items)
 }
 
@@ -45,7 +47,7 @@ pub(crate) fn write_rss_page(
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
     let mut items = page.articles.iter().map(|&index| -> Result<rss::Item, WriteError> {
-        Ok(rss_item(settings, &*shelf.article(index)?))
+        Ok(rss_item(settings, shelf.photos, &*shelf.article(index)?))
     });
     let Some(first) = items.next() else {
         return splice::all(
@@ -140,7 +142,7 @@ fn element(
 /// An item's extensions: `atom:updated` when the article was corrected, so that readers that
 /// know it show the update (RSS has no element for it), and the photo as Media RSS
 /// `media:content` with its caption and credit.
-fn item_extensions(article: &Article) -> rss::extension::ExtensionMap {
+fn item_extensions(settings: &Settings, article: &Article) -> rss::extension::ExtensionMap {
     let mut extensions = rss::extension::ExtensionMap::new();
     if article.updated() != article.published() {
         let updated =
@@ -160,7 +162,8 @@ fn item_extensions(article: &Article) -> rss::extension::ExtensionMap {
         if let Some(credit) = image.credit() {
             children.push(("credit", element("media:credit", Some(credit), &[], Vec::new())));
         }
-        let mut attrs = vec![("url", image.url()), ("medium", "image")];
+        let url = crate::image_url(settings, image);
+        let mut attrs = vec![("url", url.as_str()), ("medium", "image")];
         if let Some(media_type) = image.media_type() {
             attrs.push(("type", media_type));
         }
@@ -173,7 +176,7 @@ fn item_extensions(article: &Article) -> rss::extension::ExtensionMap {
     extensions
 }
 
-fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
+fn rss_item(settings: &Settings, photos: &crate::Photos, article: &Article) -> rss::Item {
     let lede = article.lede();
     let urgency = article.urgency().map(|urgency| rss::Category {
         name: urgency.label().to_owned(),
@@ -183,8 +186,8 @@ fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
     // say to give as 0.
     let enclosure = article.image().and_then(|image| {
         Some(rss::Enclosure {
-            url: image.url().to_owned(),
-            length: "0".to_owned(),
+            url: crate::image_url(settings, image),
+            length: crate::image_length(photos, image).unwrap_or(0).to_string(),
             mime_type: image.media_type()?.to_owned(),
         })
     });
@@ -213,7 +216,7 @@ fn rss_item(settings: &Settings, article: &Article) -> rss::Item {
         pub_date: Some(article.published().to_rfc2822()),
         source: None,
         content: Some(html::article_html(article)),
-        extensions: item_extensions(article),
+        extensions: item_extensions(settings, article),
         atom_ext: None,
         itunes_ext: None,
         dublin_core_ext: Some(dublin_core),

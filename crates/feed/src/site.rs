@@ -39,6 +39,10 @@ pub struct Site<'a> {
     entries: &'a [Entry],
     pages: Vec<Page>,
     topics: web::Topics,
+    /// The photos to copy, by path below the seeds directory, in path order.
+    photos: Vec<String>,
+    /// Their sizes, as far as known.
+    sizes: crate::Photos,
 }
 
 /// One file of the site: its path, and what it is made of.
@@ -65,6 +69,7 @@ impl Site<'_> {
             File::Json => FileKind::JsonFeed,
             File::Opml => FileKind::Opml,
             File::Style => FileKind::Stylesheet,
+            File::Photo(index) => FileKind::Photo(self.photos[index].clone()),
         }
     }
 }
@@ -76,7 +81,7 @@ impl Site<'_> {
         match file.kind {
             File::Page(index, _) | File::Html(index) => self.pages[index].articles.len(),
             File::Json => self.pages[0].articles.len(),
-            File::Article(_) | File::Opml | File::Style => 1,
+            File::Article(_) | File::Opml | File::Style | File::Photo(_) => 1,
         }
     }
 }
@@ -92,6 +97,8 @@ enum File {
     Json,
     Opml,
     Style,
+    /// A photo below the seeds directory, copied, by its index in the site's photos.
+    Photo(usize),
 }
 
 impl<'a> Site<'a> {
@@ -100,7 +107,19 @@ impl<'a> Site<'a> {
     pub fn new(settings: &'a Settings, entries: &'a [Entry]) -> Site<'a> {
         let pages = page::pages(settings, entries);
         let topics = web::Topics::new(&pages);
-        Site { settings, entries, pages, topics }
+        let now = settings.now();
+        let photos: std::collections::BTreeSet<&str> = (entries.iter())
+            .filter(|entry| entry.released(now) && !entry.withdrawn())
+            .filter_map(|entry| entry.photo().map(|photo| &**photo))
+            .collect();
+        let photos = photos.into_iter().map(str::to_owned).collect();
+        Site { settings, entries, pages, topics, photos, sizes: crate::Photos::new() }
+    }
+
+    /// The same site knowing the sizes of the photos below the seeds directory, which RSS
+    /// enclosures give; without them, a length of 0.
+    pub fn with_photo_sizes(self, sizes: crate::Photos) -> Site<'a> {
+        Site { sizes, ..self }
     }
 
     /// The entries the site was planned from.
@@ -160,7 +179,7 @@ impl<'a> Site<'a> {
             }
             File::Json => self.pages[0].articles.clone(),
             File::Article(index) => vec![index],
-            File::Opml | File::Style => Vec::new(),
+            File::Opml | File::Style | File::Photo(_) => Vec::new(),
         }
     }
 
@@ -192,7 +211,14 @@ impl<'a> Site<'a> {
                     self.topics.path_of(name).hash(state);
                 }
             }
+            File::Photo(index) => self.sizes.get(&self.photos[index]).hash(state),
             File::Opml | File::Style => {}
+        }
+        // A page that shows a photo below the seeds directory gives its size in RSS.
+        for index in self.articles_of(file) {
+            if let Some(photo) = self.entries[index].photo() {
+                self.sizes.get(&**photo).hash(state);
+            }
         }
         if let File::Opml | File::Html(0) = file.kind {
             for page in &self.pages {
@@ -211,7 +237,7 @@ impl<'a> Site<'a> {
         out: &mut dyn Write,
     ) -> Result<(), WriteError> {
         let settings = self.settings;
-        let shelf = Shelf { entries: self.entries, library: &Dyn(library) };
+        let shelf = Shelf { entries: self.entries, library: &Dyn(library), photos: &self.sizes };
         match file.kind {
             File::Page(index, Format::Atom) => {
                 write_atom_page(settings, &shelf, &self.pages[index], out)
@@ -233,6 +259,14 @@ impl<'a> Site<'a> {
                 web::article_page(settings, &self.topics, &*shelf.article(index)?).as_bytes(),
             ),
             File::Style => splice::all(out, web::STYLESHEET.as_bytes()),
+            File::Photo(index) => {
+                let path = &self.photos[index];
+                let bytes = library.photo(path).map_err(|source| WriteError::Library {
+                    key: layout::photo_path(path),
+                    source,
+                })?;
+                splice::all(out, &bytes)
+            }
         }
     }
 
@@ -254,6 +288,9 @@ impl<'a> Site<'a> {
         files.push((layout::JSON_FEED_PATH.to_owned(), File::Json));
         files.push((layout::OPML_PATH.to_owned(), File::Opml));
         files.push((layout::STYLESHEET_PATH.to_owned(), File::Style));
+        for (index, photo) in self.photos.iter().enumerate() {
+            files.push((layout::photo_path(photo), File::Photo(index)));
+        }
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files
     }
@@ -263,6 +300,8 @@ impl<'a> Site<'a> {
 pub(crate) struct Shelf<'a> {
     pub(crate) entries: &'a [Entry],
     library: &'a dyn Library,
+    /// The sizes of the photos below the seeds directory.
+    pub(crate) photos: &'a crate::Photos,
 }
 
 impl<'a> Shelf<'a> {
@@ -286,6 +325,10 @@ struct Dyn<'a, L: Library + ?Sized>(&'a L);
 impl<L: Library + ?Sized> Library for Dyn<'_, L> {
     fn article(&self, index: usize) -> Result<Held<'_>, crate::entry::LibraryError> {
         self.0.article(index)
+    }
+
+    fn photo(&self, path: &str) -> Result<Vec<u8>, crate::entry::LibraryError> {
+        self.0.photo(path)
     }
 }
 

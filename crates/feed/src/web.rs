@@ -339,7 +339,7 @@ pub(crate) fn article_page(settings: &Settings, topics: &Topics, article: &Artic
             }
             @if let Some(image) = article.image() {
                 "\n" figure {
-                    img src=(image.url()) alt=(image.alt());
+                    img src=(page_image_src(settings, image)) alt=(image.alt());
                     @if image.caption().is_some() || image.credit().is_some() {
                         figcaption {
                             @if let Some(caption) = image.caption() { (caption) }
@@ -386,7 +386,7 @@ pub(crate) fn article_page(settings: &Settings, topics: &Topics, article: &Artic
         @if article.withdrawal().is_some() {
             meta name="robots" content="noindex"; "\n"
         } @else if let Some(image) = article.image() {
-            meta property="og:image" content=(image.url()); "\n"
+            meta property="og:image" content=(crate::image_url(settings, image)); "\n"
         }
     };
     Layout {
@@ -401,6 +401,15 @@ pub(crate) fn article_page(settings: &Settings, topics: &Topics, article: &Artic
         head,
     }
     .render(body)
+}
+
+/// A photo's address from an article's page: relative for a copy under `media/`, so that it
+/// shows wherever the site is served.
+fn page_image_src(settings: &Settings, image: &article::Image) -> String {
+    match image.source() {
+        article::ImageSource::Local(path) => format!("../{}", layout::photo_path(path)),
+        article::ImageSource::Remote(_) => crate::image_url(settings, image),
+    }
 }
 
 fn topic_link(name: &str, page: Option<&String>) -> Markup {

@@ -246,19 +246,33 @@ pub struct Loaded {
     pub warnings: Vec<SeedWarning>,
     /// How many seed files there are.
     pub seeds: usize,
+    /// The photos below the seeds directory, with their sizes.
+    pub photos: feed::Photos,
     shelf: Shelf,
 }
 
 impl Loaded {
     /// The site of the good articles, to be rendered file by file.
     pub fn site(&self) -> feed::Site<'_> {
-        feed::Site::new(&self.settings, &self.entries)
+        feed::Site::new(&self.settings, &self.entries).with_photo_sizes(self.photos.clone())
     }
 }
 
 impl feed::Library for Loaded {
     fn article(&self, index: usize) -> Result<feed::Held<'_>, feed::LibraryError> {
         self.shelf.article(index)
+    }
+
+    fn photo(&self, path: &str) -> Result<Vec<u8>, feed::LibraryError> {
+        if !self.photos.contains_key(path) {
+            return Err(format!("{path} is not a photo in the seeds directory").into());
+        }
+        let file = self.shelf.seeds.join(path);
+        // Listed as a regular file; one replaced by a link since is not followed.
+        if fs::symlink_metadata(&file)?.file_type().is_symlink() {
+            return Err(format!("{path} became a symbolic link during the build").into());
+        }
+        Ok(fs::read(&file)?)
     }
 }
 
@@ -401,13 +415,19 @@ struct IndexRun {
 /// answers `UpToDate` when nothing changed at all.
 fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     let settings = project.settings().map_err(BuildError::Settings)?;
-    let identity =
-        index::Identity { program: program_identity(), settings: settings_hash(project) };
     let cache = project.cache();
     let mut timer = Timer::start();
     let started = clock(&cache);
     let scan = scan::scan(project.seeds())?;
     timer.lap("scan");
+    // A photo that changes changes the feeds that give its size and its copy: like new
+    // settings, it makes the run render and compare every file.
+    let identity = index::Identity {
+        program: program_identity(),
+        settings: settings_hash(project, &scan.photos),
+    };
+    let photos: feed::Photos =
+        scan.photos.iter().map(|(name, stamp)| (name.clone(), stamp.size)).collect();
     let mut old = match mode {
         // A check trusts nothing: it parses every seed and compares every byte.
         Mode::Check => index::Loaded::default(),
@@ -565,6 +585,22 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
             good_records.remove(index);
         }
     }
+    // A photo an article names below the seeds directory must be there.
+    for index in (0..entries.len()).rev() {
+        let Some((photo, line)) = &good_records[index].photo else { continue };
+        if photos.contains_key(&**photo) {
+            continue;
+        }
+        problems.push(SeedProblem::MissingPhoto {
+            path: seeds_dir.join(&good_records[index].name),
+            line: *line as usize,
+            photo: photo.to_string(),
+        });
+        seeds_dirty[index::shard_of(&good_records[index].name)] = true;
+        entries.remove(index);
+        kept.remove(index);
+        good_records.remove(index);
+    }
     problems.sort_by(|a, b| a.path().cmp(b.path()));
     timer.lap("entries");
 
@@ -578,6 +614,7 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         problems,
         warnings,
         seeds,
+        photos,
         shelf: Shelf::new(
             seeds_dir.to_owned(),
             options,
@@ -707,8 +744,16 @@ fn program_identity() -> String {
 }
 
 /// A hash of the settings file's bytes (the defaults have none).
-fn settings_hash(project: &Project) -> u128 {
-    let bytes = project.settings_path().and_then(|path| fs::read(path).ok()).unwrap_or_default();
+fn settings_hash(project: &Project, photos: &[(String, scan::Stamp)]) -> u128 {
+    let mut bytes =
+        project.settings_path().and_then(|path| fs::read(path).ok()).unwrap_or_default();
+    for (name, stamp) in photos {
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.push(0);
+        for number in [stamp.size as i64, stamp.modified, stamp.changed, stamp.inode as i64] {
+            bytes.extend_from_slice(&number.to_le_bytes());
+        }
+    }
     xxh3_128(&bytes)
 }
 

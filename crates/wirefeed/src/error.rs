@@ -57,6 +57,15 @@ pub enum SeedProblem {
         /// The seed that has it first.
         first: PathBuf,
     },
+    /// An article whose `image:` names a photo below the seeds directory that is not there.
+    MissingPhoto {
+        /// The seed.
+        path: PathBuf,
+        /// The line of its `image:` field.
+        line: usize,
+        /// The photo's path below the seeds directory.
+        photo: String,
+    },
     /// An article whose id another seed already has.
     DuplicateId {
         /// The second seed.
@@ -79,6 +88,7 @@ impl SeedProblem {
             | SeedProblem::NotAnArticle { path }
             | SeedProblem::BadKey { path, .. }
             | SeedProblem::DuplicateKey { path, .. }
+            | SeedProblem::MissingPhoto { path, .. }
             | SeedProblem::DuplicateId { path, .. } => path,
         }
     }
@@ -91,6 +101,7 @@ impl SeedProblem {
                 Some(column) => format!("{path}:{}:{column}", error.line()),
                 None => format!("{path}:{}", error.line()),
             },
+            SeedProblem::MissingPhoto { line, .. } => format!("{path}:{line}"),
             _ => path,
         }
     }
@@ -115,6 +126,9 @@ impl SeedProblem {
                 "the key {key:?} is already taken by {}; seed names must be unique across the seeds tree",
                 display(first)
             ),
+            SeedProblem::MissingPhoto { photo, .. } => {
+                format!("the photo {photo:?} is not in the seeds directory")
+            }
             SeedProblem::DuplicateId { id, first, .. } => {
                 format!("id {id:?} is already used by {}", display(first))
             }

@@ -80,6 +80,8 @@ pub(crate) struct SeedRecord {
     pub(crate) withdrawn: bool,
     /// The end of its embargo, if it has one.
     pub(crate) embargo: Option<Instant>,
+    /// Its photo below the seeds directory, with the line of the `image:` field.
+    pub(crate) photo: Option<(Arc<str>, u32)>,
 }
 
 /// A date-time with its offset, as stored.
@@ -128,6 +130,10 @@ impl SeedRecord {
             size: entry.size(),
             withdrawn: entry.withdrawn(),
             embargo: entry.embargo().map(Instant::of),
+            photo: entry.photo().map(|photo| {
+                let line = article.image().map_or(0, |image| image.line());
+                (photo.clone(), u32::try_from(line).unwrap_or(u32::MAX))
+            }),
         }
     }
 
@@ -145,7 +151,8 @@ impl SeedRecord {
             self.tags.iter().cloned().collect(),
             self.size,
         );
-        Some(entry.with_desk(self.withdrawn, embargo))
+        let photo = self.photo.as_ref().map(|(photo, _)| photo.clone());
+        Some(entry.with_desk(self.withdrawn, embargo).with_photo(photo))
     }
 
     /// The same record with its names replaced by equal shared ones.
@@ -258,7 +265,7 @@ pub(crate) fn load(cache: &Path, identity: &Identity) -> Loaded {
                 distrust = Some(if head.identity.program != identity.program {
                     "the index was made by another build of wirefeed".into()
                 } else {
-                    "the settings changed".into()
+                    "the settings or a photo changed".into()
                 });
                 None
             }

@@ -74,6 +74,9 @@ pub(crate) struct Scan {
     pub(crate) seeds: Vec<Found>,
     /// Entries that cannot be seeds, and keys found twice.
     pub(crate) problems: Vec<SeedProblem>,
+    /// The photos (files with a photo's extension), by name relative to the seeds directory,
+    /// in name order.
+    pub(crate) photos: Vec<(String, Stamp)>,
 }
 
 /// Lists every seed below `seeds`.
@@ -81,7 +84,8 @@ pub(crate) fn scan(seeds: &Path) -> Result<Scan, BuildError> {
     let top = fs::read_dir(seeds)
         .map_err(|error| BuildError::io(seeds, "read the seeds directory", error))?;
     drop(top);
-    let (mut found, mut problems) = directory(seeds, "");
+    let Listing { mut found, mut problems, mut photos } = directory(seeds, "");
+    photos.sort_by(|a, b| a.0.cmp(&b.0));
     // Directory order differs between file systems; the output must not.
     found.par_sort_unstable_by(|a, b| a.name.cmp(&b.name));
     problems.sort_by(|a, b| a.path().cmp(b.path()));
@@ -105,20 +109,29 @@ pub(crate) fn scan(seeds: &Path) -> Result<Scan, BuildError> {
         found.retain(|seed| !names.contains(seed.name.as_str()));
         problems.sort_by(|a, b| a.path().cmp(b.path()));
     }
-    Ok(Scan { seeds: found, problems })
+    Ok(Scan { seeds: found, problems, photos })
+}
+
+/// What one directory and those below it hold.
+#[derive(Default)]
+struct Listing {
+    found: Vec<Found>,
+    problems: Vec<SeedProblem>,
+    photos: Vec<(String, Stamp)>,
 }
 
 /// The seeds and problems of one directory and those below it; `prefix` is its name relative
 /// to the seeds directory, with a final `/` unless it is the top.
-fn directory(path: &Path, prefix: &str) -> (Vec<Found>, Vec<SeedProblem>) {
+fn directory(path: &Path, prefix: &str) -> Listing {
     let mut found = Vec::new();
     let mut problems = Vec::new();
+    let mut photos = Vec::new();
     let mut below: Vec<(PathBuf, String)> = Vec::new();
     let entries = match fs::read_dir(path) {
         Ok(entries) => entries,
         Err(error) => {
             problems.push(SeedProblem::Unreadable { path: path.to_owned(), error });
-            return (found, problems);
+            return Listing { found, problems, photos };
         }
     };
     for entry in entries {
@@ -155,7 +168,11 @@ fn directory(path: &Path, prefix: &str) -> (Vec<Found>, Vec<SeedProblem>) {
             problems.push(SeedProblem::NotAFile { path: entry.path() });
         } else {
             let Some(stem) = name.strip_suffix(".txt") else {
-                problems.push(SeedProblem::NotAnArticle { path: entry.path() });
+                if article::media_type(name).is_some() {
+                    photos.push((format!("{prefix}{name}"), Stamp::of(&metadata)));
+                } else {
+                    problems.push(SeedProblem::NotAnArticle { path: entry.path() });
+                }
                 continue;
             };
             match ArticleKey::new(stem) {
@@ -168,11 +185,12 @@ fn directory(path: &Path, prefix: &str) -> (Vec<Found>, Vec<SeedProblem>) {
             }
         }
     }
-    let nested: Vec<(Vec<Found>, Vec<SeedProblem>)> =
+    let nested: Vec<Listing> =
         below.par_iter().map(|(path, prefix)| directory(path, prefix)).collect();
-    for (more, more_problems) in nested {
-        found.extend(more);
-        problems.extend(more_problems);
+    for more in nested {
+        found.extend(more.found);
+        problems.extend(more.problems);
+        photos.extend(more.photos);
     }
-    (found, problems)
+    Listing { found, problems, photos }
 }

@@ -155,7 +155,7 @@ fn the_no_op_shortcut_notices_every_change() {
     write(dir.path().join("seeds/feed.toml"), "title = \"Renamed\"\n");
     assert_eq!(
         build().stderr,
-        "note: the settings changed: every file was rendered and compared\n\
+        "note: the settings or a photo changed: every file was rendered and compared\n\
          1 article(s): 12 of 13 file(s) in feeds rewritten\n"
     );
     write(dir.path().join("seeds/b.txt"), "date 2022-01-12\nAnother.");

@@ -248,7 +248,12 @@ fn bad_values_of_the_desk_fields_name_the_file_and_line_and_write_nothing() {
             "urgency: high\ndate 2024-05-01\nText.",
             "1:10: invalid urgency \"high\": the urgency is flash, bulletin, urgent or alert",
         ),
-        ("image: photos/x.jpg\ndate 2024-05-01\nText.", "1:8: invalid image \"photos/x.jpg\""),
+        ("image: ../x.jpg\ndate 2024-05-01\nText.", "1:8: invalid image \"../x.jpg\""),
+        ("image: photos/x.txt\ndate 2024-05-01\nText.", "1:8: invalid image \"photos/x.txt\""),
+        (
+            "image: photos/none.jpg\ndate 2024-05-01\nText.",
+            "1: the photo \"photos/none.jpg\" is not in the seeds directory",
+        ),
         (
             "image: ftp://x.example/a.jpg\ndate 2024-05-01\nText.",
             "1:8: invalid image \"ftp://x.example/a.jpg\": scheme \"ftp\" is not http or https",
@@ -268,4 +273,48 @@ fn bad_values_of_the_desk_fields_name_the_file_and_line_and_write_nothing() {
         assert!(run.stderr.starts_with(&expected), "{text}:\n{}\nexpected: {expected}", run.stderr);
         assert!(!dir.path().join("feeds").exists(), "{text}");
     }
+}
+
+#[test]
+fn a_photo_below_the_seeds_is_published_with_its_length_and_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo: Vec<u8> = b"\xFF\xD8\xFF\xE0 not really a JPEG, but bytes to copy".to_vec();
+    fs::create_dir_all(dir.path().join("seeds/photos/2024")).unwrap();
+    fs::write(dir.path().join("seeds/photos/2024/station.jpg"), &photo).unwrap();
+    let seed = "image: photos/2024/station.jpg\nimage-caption: The station.\n\
+                date 2024-05-01T08:00:00Z\nLONDON, May 1 (Reuters) - Trains stopped.";
+    write(dir.path().join("seeds/station.txt"), seed);
+    let run = wirefeed(dir.path(), &["build"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let feeds = dir.path().join("feeds");
+    let copy = feeds.join("media/photos/2024/station.jpg");
+    assert_eq!(fs::read(&copy).unwrap(), photo);
+    let enclosure = |length: usize| {
+        format!(
+            "<enclosure url=\"https://wirefeed.example/media/photos/2024/station.jpg\" \
+             length=\"{length}\" type=\"image/jpeg\"/>"
+        )
+    };
+    let rss = fs::read_to_string(feeds.join("rss.xml")).unwrap();
+    assert!(rss.contains(&enclosure(photo.len())), "{rss}");
+    let page = fs::read_to_string(feeds.join("articles/station.html")).unwrap();
+    assert!(page.contains(r#"<img src="../media/photos/2024/station.jpg" alt="The station.">"#));
+    assert_eq!(wirefeed(dir.path(), &["validate"], &[]).code, 0);
+    assert_eq!(wirefeed(dir.path(), &["build", "--check"], &[]).code, 0);
+
+    // A new photo of another size: the copy and the length follow, with no seed changed.
+    let bigger = [photo.as_slice(), b" and more"].concat();
+    fs::write(dir.path().join("seeds/photos/2024/station.jpg"), &bigger).unwrap();
+    let run = wirefeed(dir.path(), &["build"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(fs::read(&copy).unwrap(), bigger);
+    assert!(fs::read_to_string(feeds.join("rss.xml")).unwrap().contains(&enclosure(bigger.len())));
+    assert_eq!(wirefeed(dir.path(), &["build", "--check"], &[]).code, 0);
+
+    // No article names it any more: its copy goes; the photo in seeds/ stays.
+    write(dir.path().join("seeds/station.txt"), "date 2024-05-01T08:00:00Z\nTrains stopped.");
+    let run = wirefeed(dir.path(), &["build"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!copy.exists());
+    assert!(dir.path().join("seeds/photos/2024/station.jpg").exists());
 }
