@@ -214,10 +214,13 @@ impl<'a> Site<'a> {
             File::Photo(index) => self.sizes.get(&self.photos[index]).hash(state),
             File::Opml | File::Style => {}
         }
-        // A page that shows a photo below the seeds directory gives its size in RSS.
-        for index in self.articles_of(file) {
-            if let Some(photo) = self.entries[index].photo() {
-                self.sizes.get(&**photo).hash(state);
+        // A page that shows a photo below the seeds directory gives its size in RSS. Most sites
+        // have none, and this runs for every file.
+        if !self.photos.is_empty() {
+            for index in self.articles_of(file) {
+                if let Some(photo) = self.entries[index].photo() {
+                    self.sizes.get(&**photo).hash(state);
+                }
             }
         }
         if let File::Opml | File::Html(0) = file.kind {

@@ -437,8 +437,9 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     bytes
 }
 
-/// The value and the checksum of a file `encode` wrote, or `None` if it is not one.
-fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<(T, u128)> {
+/// The format, payload and checksum of a whole file `encode` wrote (of any format), or `None`
+/// if it is not one.
+fn frame(bytes: &[u8]) -> Option<(u32, &[u8], u128)> {
     let (body, checksum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
     let checksum = u128::from_le_bytes(checksum.try_into().ok()?);
     if xxhash_rust::xxh3::xxh3_128(body) != checksum {
@@ -446,7 +447,13 @@ fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<(T, u128)> {
     }
     let rest = body.strip_prefix(MAGIC.as_slice())?;
     let (format, payload) = rest.split_at_checked(4)?;
-    if u32::from_le_bytes(format.try_into().ok()?) != FORMAT {
+    Some((u32::from_le_bytes(format.try_into().ok()?), payload, checksum))
+}
+
+/// The value and the checksum of a file `encode` wrote, or `None` if it is not one.
+fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<(T, u128)> {
+    let (format, payload, checksum) = frame(bytes)?;
+    if format != FORMAT {
         return None;
     }
     let value = postcard::from_bytes(payload).ok()?;
@@ -455,13 +462,7 @@ fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<(T, u128)> {
 
 /// Whether `bytes` are a whole index file of another format than this program's.
 fn foreign_format(bytes: &[u8]) -> bool {
-    let Some(body) = bytes.len().checked_sub(16).map(|end| &bytes[..end]) else { return false };
-    let checksum = u128::from_le_bytes(bytes[body.len()..].try_into().expect("16 bytes"));
-    xxhash_rust::xxh3::xxh3_128(body) == checksum
-        && body
-            .strip_prefix(MAGIC.as_slice())
-            .and_then(|rest| rest.get(..4))
-            .is_some_and(|format| format != FORMAT.to_le_bytes())
+    frame(bytes).is_some_and(|(format, _, _)| format != FORMAT)
 }
 
 /// The checksum `encode` appended.
