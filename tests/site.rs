@@ -265,17 +265,33 @@ fn split_archive_pages_are_named_for_people() {
     let site = feed::site(&settings(), &articles).unwrap();
     let page = |path: &str| std::str::from_utf8(&site[path]).unwrap().to_owned();
     let part = page("archive/2022-08-01.2.html");
-    assert!(part.contains("<h1>2022-08-01 (part 2)</h1>"), "{part}");
-    assert!(part.contains("<title>wirefeed — archive 2022-08-01 (part 2)</title>"));
-    assert!(part.contains(r#"<a href="../archive/2022-08-01.1.html">Earlier</a>"#));
-    assert!(part.contains(r#"<a href="../archive/2022-08-02.1.html">Later</a>"#));
+    assert!(part.contains("<h1>1 August 2022 (part 2)</h1>"), "{part}");
+    assert!(part.contains("<title>1 August 2022 (part 2) — wirefeed</title>"));
+    assert!(part.contains("200 articles published on 1 August 2022 (part 2)."));
+    assert!(
+        part.contains(
+            r#"Earlier: <a href="../archive/2022-08-01.1.html">1 August 2022 (part 1)</a>"#
+        )
+    );
+    assert!(
+        part.contains(
+            r#"Later: <a href="../archive/2022-08-02.1.html">2 August 2022 (part 1)</a>"#
+        )
+    );
     let month = page("archive/2022-07.html");
-    assert!(month.contains(r#"<a href="../archive/2022-06.html">Earlier month</a>"#));
-    assert!(month.contains(r#"<a href="../archive/2022-08-01.1.html">Later</a>"#));
+    assert!(month.contains(r#"Earlier: <a href="../archive/2022-06.html">June 2022</a>"#));
+    assert!(month.contains("published in July 2022."));
+    assert!(
+        month.contains(
+            r#"Later: <a href="../archive/2022-08-01.1.html">1 August 2022 (part 1)</a>"#
+        )
+    );
     let day = page("archive/2022-08-04.atom.xml");
-    assert!(day.contains("<title>wirefeed — archive 2022-08-04</title>"), "{day}");
-    let index = page("index.html");
-    assert!(index.contains(r#"<a href="archive/2022-08-01.2.html">2022-08-01 (part 2)</a> (200)"#));
+    assert!(day.contains("<title>wirefeed — archive 4 August 2022</title>"), "{day}");
+    let archive = page("archive.html");
+    assert!(archive.contains(
+        r#"<a href="archive/2022-08-01.2.html">1 August 2022 (part 2)</a> (200 articles)"#
+    ));
 }
 
 #[test]
@@ -304,7 +320,8 @@ fn archive_pages_link_both_ways_and_to_the_current_feed() {
 fn editing_an_article_rewrites_only_its_pages() {
     let before = site(&corpus(None));
     // a00 is from January, the oldest month: too old for the main feed and for its place and tag
-    // feeds (5 items each), so only its archive month changes. a34 is in the newest month.
+    // feeds (5 items each), so of the feeds only its archive month changes; the HTML pages list
+    // the newest 50, so they show it. a34 is in the newest month.
     for (index, expected) in [
         (
             0,
@@ -313,6 +330,9 @@ fn editing_an_article_rewrites_only_its_pages() {
                 "archive/2022-01.html",
                 "archive/2022-01.rss.xml",
                 "articles/a00.html",
+                "index.html",
+                "places/minsk.html",
+                "tags/politics.html",
             ],
         ),
         (
@@ -397,7 +417,8 @@ fn place_and_tag_feeds_have_stable_ascii_slugs_and_the_main_ids() {
 
 #[test]
 fn every_xml_page_validates_clean() {
-    for (path, bytes) in site(&corpus(None)).iter().filter(|(path, _)| path.ends_with(".xml")) {
+    for (path, bytes) in site(&corpus(None)).iter().filter(|(path, _)| feed::layout::is_feed(path))
+    {
         let findings = validator::validate(bytes);
         assert!(findings.is_empty(), "{path}: {findings:#?}");
     }
@@ -458,7 +479,7 @@ fn opml_lists_every_xml_subscription_feed() {
         document.descendants().filter_map(|node| node.attribute("xmlUrl")).map(local).collect();
     let feeds: BTreeSet<String> = site
         .keys()
-        .filter(|path| path.ends_with(".xml") && !path.starts_with("archive/"))
+        .filter(|path| feed::layout::is_feed(path) && !path.starts_with("archive/"))
         .cloned()
         .collect();
     assert_eq!(listed, feeds);

@@ -619,7 +619,7 @@ fn strip_parentheticals(text: &str) -> String {
 
 /// The text up to the first sentence end: `.`, `!`, `?` or `…` followed by a space and a new
 /// sentence, skipping abbreviations and initials.
-fn first_sentence(text: &str) -> &str {
+pub(crate) fn first_sentence(text: &str) -> &str {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     for (index, &(offset, c)) in chars.iter().enumerate() {
         if matches!(c, '。' | '！' | '？') {

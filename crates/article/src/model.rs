@@ -26,6 +26,10 @@ pub struct Article {
     pub(crate) headline_derived: bool,
     pub(crate) published: DateTime<FixedOffset>,
     pub(crate) updated: DateTime<FixedOffset>,
+    /// Whether `date` was a day without a time.
+    pub(crate) date_only: bool,
+    /// Whether `updated` (or, without one, `date`) was a day without a time.
+    pub(crate) updated_date_only: bool,
     pub(crate) language: Option<LanguageTag>,
     pub(crate) author: Option<Byline>,
     /// The `author:` field, otherwise the people the bylines name.
@@ -79,6 +83,17 @@ impl Article {
     /// Never before `published`.
     pub fn updated(&self) -> DateTime<FixedOffset> {
         self.updated
+    }
+
+    /// Whether the publication was given as a day without a time (`date 2024-12-17`), so
+    /// that its time of midnight is not news and pages show the day alone.
+    pub fn date_only(&self) -> bool {
+        self.date_only
+    }
+
+    /// Whether the last update was given as a day without a time.
+    pub fn updated_date_only(&self) -> bool {
+        self.updated_date_only
     }
 
     /// The article's own language (`lang:` field), if it differs from the feed's.
@@ -197,6 +212,30 @@ impl Article {
     /// is nothing but a dateline.
     pub fn lede(&self) -> &str {
         lede(self.blocks[0].text(), self.dateline.as_ref())
+    }
+
+    /// What a list shows under the headline, without saying the headline twice: the lede, less
+    /// its first sentence when the headline was made from it (or the lede begins with the given
+    /// headline); when too little is left, the next paragraph. May be empty.
+    pub fn summary(&self) -> &str {
+        /// Less than this is a fragment, not a summary.
+        const SHORTEST: usize = 40;
+        let lede = self.lede();
+        let headline = self.headline.as_str();
+        let repeats = self.headline_derived
+            || lede.to_lowercase().starts_with(&headline.trim_end_matches('…').to_lowercase());
+        if !repeats {
+            return lede;
+        }
+        let rest = lede[crate::headline::first_sentence(lede).len()..].trim_start();
+        if rest.chars().count() >= SHORTEST {
+            return rest;
+        }
+        let next = self.blocks[1..].iter().find_map(|block| match block {
+            Block::Paragraph(text) if text.chars().count() >= SHORTEST => Some(text.as_str()),
+            _ => None,
+        });
+        next.unwrap_or(rest)
     }
 }
 

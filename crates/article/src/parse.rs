@@ -213,6 +213,8 @@ fn build(
     let field = |name: &str| raw.fields.iter().find(|field| field.name == name);
 
     let published = timestamp(&raw.date, options)?;
+    let date_only = is_plain_date(raw.date.value);
+    let updated_date_only = field("updated").map_or(date_only, |field| is_plain_date(field.value));
     let updated = match field("updated") {
         None => published,
         Some(field) => {
@@ -343,6 +345,8 @@ fn build(
         headline_derived,
         published,
         updated,
+        date_only,
+        updated_date_only,
         language,
         author,
         authors,

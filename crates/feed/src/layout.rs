@@ -11,6 +11,11 @@
 //! | `places/<slug>.{atom.xml,rss.xml,html}` | the feed of one place |
 //! | `tags/<slug>.{atom.xml,rss.xml,html}` | the feed of one tag |
 //! | `articles/<key>.html` | an article's page |
+//! | `places/<slug>/<period>.html`, `tags/<slug>/<period>.html` | an older page of a place or tag: the period is an archive page's name |
+//! | `places.html`, `topics.html`, `archive.html` | the lists of places, topics and archive pages |
+//! | `search.html`, `404.html` | the search page, the page static hosts show for a missing file |
+//! | `sitemap.xml`, `sitemaps/<period>.xml` | the sitemap; an index of one sitemap per archive page beyond 50,000 addresses |
+//! | `news-sitemap.xml`, `robots.txt`, `favicon.svg` | the Google News sitemap, the crawlers' rules, the icon |
 //! | `feed.json`, `feeds.opml`, `style.css` | the JSON Feed, the OPML list, the stylesheet |
 
 use std::fmt;
@@ -211,11 +216,16 @@ impl Archive {
         }
     }
 
-    /// The page's name for people: `2022-01`, `2022-01-10`, `2022-01-10 (part 2)`.
+    /// The page's name for people: `January 2022`, `10 January 2022`,
+    /// `10 January 2022 (part 2)`.
     pub fn label(self) -> String {
         match self {
-            Archive::Part(day, part) => format!("{} (part {part})", day_name(day)),
-            _ => self.name(),
+            Archive::Month { year, month } => match NaiveDate::from_ymd_opt(year, month, 1) {
+                Some(first) => first.format("%B %Y").to_string(),
+                None => self.name(),
+            },
+            Archive::Day(day) => day.format("%-d %B %Y").to_string(),
+            Archive::Part(day, part) => format!("{} (part {part})", day.format("%-d %B %Y")),
         }
     }
 }
@@ -242,7 +252,95 @@ pub enum FileKind {
     Stylesheet,
     /// A photo below the seeds directory, copied: by its path there.
     Photo(String),
+    /// An older page of a place or tag, by the archive page name of its period.
+    Period(PageKind, String),
+    /// The list of every place, topic or archive page.
+    Directory(Directory),
+    /// The search page.
+    Search,
+    /// The page static hosts show for a file that is not there.
+    NotFound,
+    /// The site's icon.
+    Favicon,
+    /// The rules for crawlers, naming the sitemaps.
+    Robots,
+    /// The sitemap (`None`), or, beyond [`SITEMAP_URLS`] addresses, one it indexes: that of
+    /// the pages but the articles' ([`SITEMAP_PAGES`]), or of one archive page's articles, by
+    /// its name.
+    Sitemap(Option<String>),
+    /// The Google News sitemap: the articles of the two days up to the newest one.
+    NewsSitemap,
 }
+
+/// The lists of the site's pages by kind, each a page of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Directory {
+    /// `places.html`.
+    Places,
+    /// `topics.html`, the tags' pages.
+    Topics,
+    /// `archive.html`.
+    Archive,
+}
+
+impl Directory {
+    /// All three, in the order of the navigation.
+    pub const ALL: [Directory; 3] = [Directory::Places, Directory::Topics, Directory::Archive];
+
+    /// `places.html`, `topics.html`, `archive.html`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Directory::Places => "places.html",
+            Directory::Topics => "topics.html",
+            Directory::Archive => "archive.html",
+        }
+    }
+
+    /// `Places`, `Topics`, `Archive`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Directory::Places => "Places",
+            Directory::Topics => "Topics",
+            Directory::Archive => "Archive",
+        }
+    }
+}
+
+/// The most articles the first page of an HTML list shows (the index, a place's or a tag's).
+pub const PAGE_ARTICLES: usize = 50;
+
+/// The most addresses one sitemap lists (sitemaps.org): beyond, `sitemap.xml` is an index.
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// The search page.
+pub const SEARCH_PATH: &str = "search.html";
+/// The page for a missing file.
+pub const NOT_FOUND_PATH: &str = "404.html";
+/// The icon.
+pub const FAVICON_PATH: &str = "favicon.svg";
+/// The crawlers' rules.
+pub const ROBOTS_PATH: &str = "robots.txt";
+/// The sitemap, or the sitemap index.
+pub const SITEMAP_PATH: &str = "sitemap.xml";
+/// The Google News sitemap.
+pub const NEWS_SITEMAP_PATH: &str = "news-sitemap.xml";
+/// The directory of the sitemaps that `sitemap.xml` indexes beyond [`SITEMAP_URLS`].
+pub const SITEMAPS_DIR: &str = "sitemaps";
+/// The name of the sitemap of the pages but the articles' in [`SITEMAPS_DIR`]; the others are
+/// named after archive pages.
+pub const SITEMAP_PAGES: &str = "pages";
+
+/// `sitemaps/<name>.xml`.
+pub fn sitemap_path(name: &str) -> String {
+    format!("{SITEMAPS_DIR}/{name}.xml")
+}
+
+/// The media type of the icon.
+pub const SVG_TYPE: &str = "image/svg+xml";
+/// The media type of the sitemaps.
+pub const XML_TYPE: &str = "application/xml; charset=utf-8";
+/// The media type of `robots.txt`.
+pub const TEXT_TYPE: &str = "text/plain; charset=utf-8";
 
 impl FileKind {
     /// The file's path relative to the output directory, `/`-separated.
@@ -255,6 +353,15 @@ impl FileKind {
             FileKind::Opml => OPML_PATH.to_owned(),
             FileKind::Stylesheet => STYLESHEET_PATH.to_owned(),
             FileKind::Photo(path) => photo_path(path),
+            FileKind::Period(page, period) => period_path(page, period),
+            FileKind::Directory(directory) => directory.path().to_owned(),
+            FileKind::Search => SEARCH_PATH.to_owned(),
+            FileKind::NotFound => NOT_FOUND_PATH.to_owned(),
+            FileKind::Favicon => FAVICON_PATH.to_owned(),
+            FileKind::Robots => ROBOTS_PATH.to_owned(),
+            FileKind::Sitemap(None) => SITEMAP_PATH.to_owned(),
+            FileKind::Sitemap(Some(name)) => sitemap_path(name),
+            FileKind::NewsSitemap => NEWS_SITEMAP_PATH.to_owned(),
         }
     }
 
@@ -262,7 +369,15 @@ impl FileKind {
     pub fn media_type(&self) -> &'static str {
         match self {
             FileKind::Feed(_, format) => format.media_type(),
-            FileKind::Html(_) | FileKind::Article(_) => HTML_TYPE,
+            FileKind::Html(_)
+            | FileKind::Article(_)
+            | FileKind::Period(..)
+            | FileKind::Directory(_)
+            | FileKind::Search
+            | FileKind::NotFound => HTML_TYPE,
+            FileKind::Favicon => SVG_TYPE,
+            FileKind::Robots => TEXT_TYPE,
+            FileKind::Sitemap(_) | FileKind::NewsSitemap => XML_TYPE,
             FileKind::JsonFeed => JSON_FEED_TYPE,
             FileKind::Opml => OPML_TYPE,
             FileKind::Stylesheet => CSS_TYPE,
@@ -282,9 +397,32 @@ impl FileKind {
             JSON_FEED_PATH => return Some(FileKind::JsonFeed),
             OPML_PATH => return Some(FileKind::Opml),
             STYLESHEET_PATH => return Some(FileKind::Stylesheet),
+            SEARCH_PATH => return Some(FileKind::Search),
+            NOT_FOUND_PATH => return Some(FileKind::NotFound),
+            FAVICON_PATH => return Some(FileKind::Favicon),
+            ROBOTS_PATH => return Some(FileKind::Robots),
+            SITEMAP_PATH => return Some(FileKind::Sitemap(None)),
+            NEWS_SITEMAP_PATH => return Some(FileKind::NewsSitemap),
             _ => {}
         }
+        if let Some(directory) = Directory::ALL.into_iter().find(|d| d.path() == path) {
+            return Some(FileKind::Directory(directory));
+        }
         let (directory, name) = path.split_once('/')?;
+        if directory == SITEMAPS_DIR {
+            let period = name.strip_suffix(".xml")?;
+            let known = period == SITEMAP_PAGES || Archive::parse(period).is_some();
+            return known.then(|| FileKind::Sitemap(Some(period.to_owned())));
+        }
+        if let ("places" | "tags", Some((slug, file))) = (directory, name.split_once('/')) {
+            let period = file.strip_suffix(".html")?;
+            let page = match directory {
+                "places" => PageKind::Place(slug.to_owned()),
+                _ => PageKind::Tag(slug.to_owned()),
+            };
+            return (is_slug(slug) && Archive::parse(period).is_some())
+                .then(|| FileKind::Period(page, period.to_owned()));
+        }
         if directory == PHOTOS_DIR {
             return article::local_photo(name).is_ok().then(|| FileKind::Photo(name.to_owned()));
         }
@@ -333,6 +471,14 @@ pub fn photo_path(path: &str) -> String {
     format!("{PHOTOS_DIR}/{path}")
 }
 
+/// Where an older page of a place or tag is: `places/<slug>/<period>.html`.
+pub fn period_path(page: &PageKind, period: &str) -> String {
+    match page.stem() {
+        Some(stem) => format!("{stem}/{period}.html"),
+        None => format!("archive/{period}.html"),
+    }
+}
+
 /// Where an article's page is: `articles/<key>.html`.
 pub fn article_path(key: &str) -> String {
     format!("articles/{key}.html")
@@ -343,6 +489,12 @@ pub fn article_path(key: &str) -> String {
 /// gone). Files of any other name are the user's and are never touched.
 pub fn is_generated(path: &str) -> bool {
     FileKind::parse(path).is_some()
+}
+
+/// Whether the site's file at `path` is a feed (Atom or RSS), not a sitemap or another XML
+/// file.
+pub fn is_feed(path: &str) -> bool {
+    matches!(FileKind::parse(path), Some(FileKind::Feed(..)))
 }
 
 /// The media type a host should serve a file of the site with, by its path (`/`-separated,
@@ -384,9 +536,9 @@ mod tests {
             assert_eq!(PageKind::archive(archive).as_archive(), Some(archive));
         }
         assert_eq!(Archive::Part(day, 2).name(), "2022-01-10.2");
-        assert_eq!(Archive::Part(day, 2).label(), "2022-01-10 (part 2)");
-        assert_eq!(Archive::Day(day).label(), "2022-01-10");
-        assert_eq!(Archive::Month { year: 2022, month: 1 }.label(), "2022-01");
+        assert_eq!(Archive::Part(day, 2).label(), "10 January 2022 (part 2)");
+        assert_eq!(Archive::Day(day).label(), "10 January 2022");
+        assert_eq!(Archive::Month { year: 2022, month: 1 }.label(), "January 2022");
         let pages = archives.map(PageKind::archive).into_iter().chain([
             PageKind::Main,
             PageKind::Archive("2022-01".to_owned()),
@@ -407,6 +559,19 @@ mod tests {
             FileKind::JsonFeed,
             FileKind::Opml,
             FileKind::Stylesheet,
+            FileKind::Period(PageKind::Place("moskva".to_owned()), "2022-01-10.2".to_owned()),
+            FileKind::Period(PageKind::Tag("a-b".to_owned()), "2022-01".to_owned()),
+            FileKind::Directory(super::Directory::Places),
+            FileKind::Directory(super::Directory::Topics),
+            FileKind::Directory(super::Directory::Archive),
+            FileKind::Search,
+            FileKind::NotFound,
+            FileKind::Favicon,
+            FileKind::Robots,
+            FileKind::Sitemap(None),
+            FileKind::Sitemap(Some("2022-01-10.2".to_owned())),
+            FileKind::Sitemap(Some("pages".to_owned())),
+            FileKind::NewsSitemap,
         ]);
         for kind in kinds {
             assert_eq!(FileKind::parse(&kind.path()), Some(kind.clone()), "{kind}");
@@ -455,9 +620,14 @@ mod tests {
             "archive/.atom.xml",
             "archive/+022-01.html",
             "places/Moskva.html",
+            "places/moskva/2022-13.html",
+            "places/moskva/notes.html",
+            "places/Moskva/2022-01.html",
+            "tags/a/b/2022-01.html",
+            "sitemaps/notes.xml",
+            "sitemaps/2022-01.html",
             "places/-x.html",
             "places/x.json",
-            "places/a/b.html",
             "articles/.x.html",
             "articles/x.atom.xml",
             "tags/.x.atom.xml.123.tmp",
@@ -468,6 +638,7 @@ mod tests {
         }
         assert_eq!(media_type("tags/x.rss.xml"), Some("application/rss+xml"));
         assert_eq!(media_type("feed.json"), Some("application/feed+json"));
-        assert_eq!(media_type("robots.txt"), None);
+        assert_eq!(media_type("robots.txt"), Some("text/plain; charset=utf-8"));
+        assert_eq!(media_type("notes.txt"), None);
     }
 }

@@ -45,6 +45,7 @@ mod page;
 mod rss2;
 mod settings;
 mod site;
+mod sitemap;
 mod slug;
 mod splice;
 mod web;

@@ -30,7 +30,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeDelta};
 
 use crate::{
     Entry, Settings,
-    layout::{ARCHIVE_ARTICLES, ARCHIVE_BYTES, Archive, Format, PageKind},
+    layout::{self, ARCHIVE_ARTICLES, ARCHIVE_BYTES, Archive, Format, PAGE_ARTICLES, PageKind},
     slug,
 };
 
@@ -109,6 +109,53 @@ pub(crate) struct Page {
     pub(crate) updated: DateTime<FixedOffset>,
     /// Each article's `updated`, made distinct within the page (Atom and JSON Feed entries).
     pub(crate) entries_updated: Vec<DateTime<FixedOffset>>,
+    /// How many live articles the page is about: for the main page, a place or a tag, all of
+    /// theirs, not only the feed's newest.
+    pub(crate) total: usize,
+    /// What the HTML page lists: the newest [`PAGE_ARTICLES`] live ones for the main page, a
+    /// place or a tag, every article of an archive page.
+    pub(crate) front: Vec<usize>,
+    /// The HTML page that lists the articles after `front`, if any: for the main page an
+    /// archive page, for a place or a tag one of its periods.
+    pub(crate) older: Option<String>,
+}
+
+/// An older page of a place or a tag, in HTML only: its articles of one period, which is split
+/// as the archive is ([`archives`]), so an added article changes O(1) of them.
+#[derive(Debug)]
+pub(crate) struct Period {
+    /// The place or tag.
+    pub(crate) topic: PageKind,
+    /// The place's or tag's name.
+    pub(crate) name: String,
+    /// Which of its articles the page holds.
+    pub(crate) archive: Archive,
+    /// Newest first.
+    pub(crate) articles: Vec<usize>,
+    /// The neighbouring periods, older and newer.
+    pub(crate) earlier: Option<Archive>,
+    pub(crate) later: Option<Archive>,
+}
+
+impl Period {
+    /// `places/<slug>/<period>.html`.
+    pub(crate) fn path(&self) -> String {
+        layout::period_path(&self.topic, &self.archive.name())
+    }
+
+    /// The page of a neighbouring period.
+    pub(crate) fn path_of(&self, archive: Archive) -> String {
+        layout::period_path(&self.topic, &archive.name())
+    }
+}
+
+/// Every page of the site, the older pages of places and tags, and the order of every live
+/// article (newest first), which gives each article page its neighbours.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub(crate) pages: Vec<Page>,
+    pub(crate) periods: Vec<Period>,
+    pub(crate) order: Vec<usize>,
 }
 
 impl Page {
@@ -124,7 +171,29 @@ impl Page {
         let Listing { articles, tombstones } = listing;
         let updated = feed_updated(entries, articles.iter().chain(&tombstones));
         let entries_updated = distinct_updated(entries, &articles);
-        Page { kind, title, name, id, links, articles, tombstones, updated, entries_updated }
+        let (total, front) = (articles.len(), Vec::new());
+        Page {
+            kind,
+            title,
+            name,
+            id,
+            links,
+            articles,
+            tombstones,
+            updated,
+            entries_updated,
+            total,
+            front,
+            older: None,
+        }
+    }
+
+    /// What the HTML page lists.
+    pub(crate) fn listed(&self) -> &[usize] {
+        match self.kind {
+            PageKind::Archive(_) => &self.articles,
+            _ => &self.front,
+        }
     }
 
     /// The newest publication time of its articles (RSS `pubDate`).
@@ -396,16 +465,26 @@ fn linked_main_page(
 }
 
 /// Every page of the site, main feed first, then archives oldest first, then places and tags,
-/// each in name order.
-pub(crate) fn pages(settings: &Settings, entries: &[Entry]) -> Vec<Page> {
+/// each in name order; and the older pages of places and tags.
+pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
     let sorted = sorted(settings, entries);
-    let archives = archives(settings, entries, &sorted);
-    let newest = archives.last().map(|(archive, _)| *archive);
-    let mut pages = vec![linked_main_page(settings, entries, &sorted, newest)];
+    let archived = archives(settings, entries, &sorted);
+    let newest = archived.last().map(|(archive, _)| *archive);
+    let order: Vec<usize> =
+        sorted.iter().copied().filter(|&index| !entries[index].withdrawn()).collect();
+    let mut main = linked_main_page(settings, entries, &sorted, newest);
+    main.total = order.len();
+    main.front = order.iter().copied().take(PAGE_ARTICLES).collect();
+    main.older = order.get(PAGE_ARTICLES).and_then(|&first| {
+        let (archive, _) = archived.iter().find(|(_, articles)| articles.contains(&first))?;
+        Some(PageKind::archive(*archive).html_path())
+    });
+    let mut pages = vec![main];
+    let mut periods = Vec::new();
 
     let kinds: Vec<PageKind> =
-        archives.iter().map(|(archive, _)| PageKind::archive(*archive)).collect();
-    for (index, (archive, articles)) in archives.into_iter().enumerate() {
+        archived.iter().map(|(archive, _)| PageKind::archive(*archive)).collect();
+    for (index, (archive, articles)) in archived.into_iter().enumerate() {
         let kind = kinds[index].clone();
         let mut links = vec![("self", kind.clone()), ("current", PageKind::Main)];
         if let Some(previous) = index.checked_sub(1).map(|index| &kinds[index]) {
@@ -439,18 +518,41 @@ pub(crate) fn pages(settings: &Settings, entries: &[Entry]) -> Vec<Page> {
             .collect();
         named.sort_by(|a, b| a.0.cmp(&b.0));
         for (kind, name, articles) in named {
-            pages.push(Page::new(
+            let live: Vec<usize> =
+                articles.iter().copied().filter(|&index| !entries[index].withdrawn()).collect();
+            let mut page = Page::new(
                 entries,
                 kind.clone(),
                 format!("{}: {name}", settings.title()),
                 name.to_owned(),
                 feed_id(settings, &kind),
-                vec![("self", kind)],
+                vec![("self", kind.clone())],
                 limited(settings, entries, articles.into_iter()),
-            ));
+            );
+            page.total = live.len();
+            page.front = live.iter().copied().take(PAGE_ARTICLES).collect();
+            if live.len() > PAGE_ARTICLES {
+                let split = archives(settings, entries, &live);
+                let first_older = live[PAGE_ARTICLES];
+                for (index, (archive, articles)) in split.iter().enumerate() {
+                    let period = Period {
+                        topic: kind.clone(),
+                        name: name.to_owned(),
+                        archive: *archive,
+                        articles: articles.clone(),
+                        earlier: index.checked_sub(1).map(|index| split[index].0),
+                        later: split.get(index + 1).map(|(archive, _)| *archive),
+                    };
+                    if articles.contains(&first_older) {
+                        page.older = Some(period.path());
+                    }
+                    periods.push(period);
+                }
+            }
+            pages.push(page);
         }
     }
-    pages
+    Plan { pages, periods, order }
 }
 
 /// Articles by each name `names_of` gives them, keeping the order of `sorted`.

@@ -15,11 +15,11 @@ use crate::{
     atom1::write_atom_page,
     entry::entries,
     json,
-    layout::{self, FileKind, Format},
+    layout::{self, Directory, FileKind, Format},
     opml,
-    page::{self, Page},
+    page::{self, Page, Period},
     rss2::write_rss_page,
-    splice, web,
+    sitemap, splice, web,
 };
 
 /// Every file of the site by path relative to the output directory, in path order.
@@ -38,6 +38,12 @@ pub struct Site<'a> {
     settings: &'a Settings,
     entries: &'a [Entry],
     pages: Vec<Page>,
+    /// The older pages of places and tags.
+    periods: Vec<Period>,
+    /// Every live article, newest first.
+    order: Vec<usize>,
+    /// Each entry's place in `order`, or `u32::MAX`.
+    position: Vec<u32>,
     topics: web::Topics,
     /// The photos to copy, by path below the seeds directory, in path order.
     photos: Vec<String>,
@@ -70,6 +76,25 @@ impl Site<'_> {
             File::Opml => FileKind::Opml,
             File::Style => FileKind::Stylesheet,
             File::Photo(index) => FileKind::Photo(self.photos[index].clone()),
+            File::Period(index) => {
+                let period = &self.periods[index];
+                FileKind::Period(period.topic.clone(), period.archive.name())
+            }
+            File::Directory(directory) => FileKind::Directory(directory),
+            File::Search => FileKind::Search,
+            File::NotFound => FileKind::NotFound,
+            File::Favicon => FileKind::Favicon,
+            File::Robots => FileKind::Robots,
+            File::Sitemap(part) => FileKind::Sitemap(self.sitemap_name(part)),
+            File::NewsSitemap => FileKind::NewsSitemap,
+        }
+    }
+
+    fn sitemap_name(&self, part: Sitemap) -> Option<String> {
+        match part {
+            Sitemap::Whole | Sitemap::Index => None,
+            Sitemap::Pages => Some(layout::SITEMAP_PAGES.to_owned()),
+            Sitemap::Archive(index) => Some(self.pages[index].kind.as_archive()?.name()),
         }
     }
 }
@@ -81,7 +106,10 @@ impl Site<'_> {
         match file.kind {
             File::Page(index, _) | File::Html(index) => self.pages[index].articles.len(),
             File::Json => self.pages[0].articles.len(),
-            File::Article(_) | File::Opml | File::Style | File::Photo(_) => 1,
+            File::Period(index) => self.periods[index].articles.len(),
+            File::Sitemap(Sitemap::Whole) => self.order.len(),
+            File::Sitemap(Sitemap::Archive(index)) => self.pages[index].articles.len(),
+            _ => 1,
         }
     }
 }
@@ -99,13 +127,39 @@ enum File {
     Style,
     /// A photo below the seeds directory, copied, by its index in the site's photos.
     Photo(usize),
+    /// An older page of a place or tag, by its index in the periods.
+    Period(usize),
+    Directory(Directory),
+    Search,
+    NotFound,
+    Favicon,
+    Robots,
+    Sitemap(Sitemap),
+    NewsSitemap,
+}
+
+/// Which sitemap file.
+#[derive(Debug, Clone, Copy)]
+enum Sitemap {
+    /// `sitemap.xml` listing every address, while there are at most 50,000.
+    Whole,
+    /// `sitemap.xml` as the index of the others, beyond.
+    Index,
+    /// The pages but the articles', beyond.
+    Pages,
+    /// The articles of one archive page, by its index in the pages, beyond.
+    Archive(usize),
 }
 
 impl<'a> Site<'a> {
     /// Plans the site of `entries`: which pages, with which articles and links. Entry `i` is
     /// the article that the library given to [`Site::write`] gives for index `i`.
     pub fn new(settings: &'a Settings, entries: &'a [Entry]) -> Site<'a> {
-        let pages = page::pages(settings, entries);
+        let page::Plan { pages, periods, order } = page::plan(settings, entries);
+        let mut position = vec![u32::MAX; entries.len()];
+        for (at, &index) in order.iter().enumerate() {
+            position[index] = u32::try_from(at).unwrap_or(u32::MAX);
+        }
         let topics = web::Topics::new(&pages);
         let now = settings.now();
         let photos: std::collections::BTreeSet<&str> = (entries.iter())
@@ -113,7 +167,17 @@ impl<'a> Site<'a> {
             .filter_map(|entry| entry.photo().map(|photo| &**photo))
             .collect();
         let photos = photos.into_iter().map(str::to_owned).collect();
-        Site { settings, entries, pages, topics, photos, sizes: crate::Photos::new() }
+        Site {
+            settings,
+            entries,
+            pages,
+            periods,
+            order,
+            position,
+            topics,
+            photos,
+            sizes: crate::Photos::new(),
+        }
     }
 
     /// The same site knowing the sizes of the photos below the seeds directory, which RSS
@@ -173,14 +237,53 @@ impl<'a> Site<'a> {
     /// The entries (by index) whose articles `file` shows, in the order it asks for them.
     pub fn articles_of(&self, file: &SiteFile) -> Vec<usize> {
         match file.kind {
-            File::Page(index, _) | File::Html(index) => {
+            File::Page(index, _) => {
                 let page = &self.pages[index];
                 page.articles.iter().chain(&page.tombstones).copied().collect()
             }
+            File::Html(index) => self.pages[index].listed().to_vec(),
             File::Json => self.pages[0].articles.clone(),
             File::Article(index) => vec![index],
-            File::Opml | File::Style | File::Photo(_) => Vec::new(),
+            File::Period(index) => self.periods[index].articles.clone(),
+            File::NewsSitemap => self.news(),
+            File::Opml
+            | File::Style
+            | File::Photo(_)
+            | File::Directory(_)
+            | File::Search
+            | File::NotFound
+            | File::Favicon
+            | File::Robots
+            | File::Sitemap(_) => Vec::new(),
         }
+    }
+
+    /// The articles of the Google News sitemap: those published in the two days up to the
+    /// newest, newest first, at most 1,000 (Google's limit).
+    fn news(&self) -> Vec<usize> {
+        let Some(&newest) = self.order.first() else { return Vec::new() };
+        let since = self.entries[newest].published() - chrono::TimeDelta::days(2);
+        (self.order.iter().copied())
+            .take_while(|&index| self.entries[index].published() >= since)
+            .take(sitemap::NEWS_URLS)
+            .collect()
+    }
+
+    /// The article pages before and after entry `index`'s: the earlier and the later article.
+    fn neighbours(&self, index: usize) -> (Option<usize>, Option<usize>) {
+        let at = self.position[index];
+        if at == u32::MAX {
+            return (None, None);
+        }
+        let at = at as usize;
+        let earlier = self.order.get(at + 1).copied();
+        let later = at.checked_sub(1).map(|at| self.order[at]);
+        (earlier, later)
+    }
+
+    /// How many addresses the sitemap lists: beyond [`layout::SITEMAP_URLS`], it is an index.
+    fn sitemap_urls(&self) -> usize {
+        self.pages.len() + Directory::ALL.len() + self.periods.len() + self.order.len()
     }
 
     /// Feeds `state` everything the bytes of `file` depend on but the settings, this program and
@@ -201,8 +304,26 @@ impl<'a> Site<'a> {
                 self.entries[index].key().as_str().hash(state);
             }
         };
+        let keys = |indices: &[usize], state: &mut _| {
+            indices.len().hash(state);
+            for &index in indices {
+                self.entries[index].key().as_str().hash(state);
+            }
+        };
+        let dated = |indices: &[usize], state: &mut _| {
+            for &index in indices {
+                let entry = &self.entries[index];
+                (entry.key().as_str(), entry.updated()).hash(state);
+            }
+        };
         match file.kind {
-            File::Page(index, _) | File::Html(index) => page(&self.pages[index], state),
+            File::Page(index, _) => page(&self.pages[index], state),
+            File::Html(index) => {
+                let shown = &self.pages[index];
+                page(shown, state);
+                (shown.total, &shown.older).hash(state);
+                keys(&shown.front, state);
+            }
             File::Json => page(&self.pages[0], state),
             File::Article(index) => {
                 let entry = &self.entries[index];
@@ -210,9 +331,54 @@ impl<'a> Site<'a> {
                 for name in entry.place().into_iter().chain(entry.tags()) {
                     self.topics.path_of(name).hash(state);
                 }
+                let (earlier, later) = self.neighbours(index);
+                for neighbour in [earlier, later] {
+                    neighbour.map(|index| self.entries[index].key().as_str()).hash(state);
+                }
             }
             File::Photo(index) => self.sizes.get(&self.photos[index]).hash(state),
-            File::Opml | File::Style => {}
+            File::Period(index) => {
+                let period = &self.periods[index];
+                (&period.topic, &period.name, period.archive, period.earlier, period.later)
+                    .hash(state);
+                keys(&period.articles, state);
+            }
+            File::Directory(_) => {
+                for page in &self.pages {
+                    (&page.kind, &page.name, page.total).hash(state);
+                }
+            }
+            File::Sitemap(Sitemap::Whole) => {
+                for page in &self.pages {
+                    (&page.kind, page.updated).hash(state);
+                }
+                for period in &self.periods {
+                    (&period.topic, period.archive).hash(state);
+                    dated(&period.articles, state);
+                }
+                dated(&self.order, state);
+            }
+            File::Sitemap(Sitemap::Index | Sitemap::Pages) => {
+                for page in &self.pages {
+                    (&page.kind, page.updated).hash(state);
+                }
+                for period in &self.periods {
+                    (&period.topic, period.archive).hash(state);
+                    dated(&period.articles, state);
+                }
+            }
+            File::Sitemap(Sitemap::Archive(index)) => {
+                let archive = &self.pages[index];
+                (&archive.kind, archive.updated).hash(state);
+                dated(&archive.articles, state);
+            }
+            File::NewsSitemap => dated(&self.news(), state),
+            File::Opml
+            | File::Style
+            | File::Search
+            | File::NotFound
+            | File::Favicon
+            | File::Robots => {}
         }
         // A page that shows a photo below the seeds directory gives its size in RSS. Most sites
         // have none, and this runs for every file.
@@ -223,7 +389,7 @@ impl<'a> Site<'a> {
                 }
             }
         }
-        if let File::Opml | File::Html(0) = file.kind {
+        if let File::Opml = file.kind {
             for page in &self.pages {
                 (&page.kind, &page.title, &page.name, page.articles.len()).hash(state);
             }
@@ -250,17 +416,52 @@ impl<'a> Site<'a> {
             }
             File::Json => json::write(settings, &shelf, &self.pages[0], out),
             File::Opml => splice::all(out, &opml::write(settings, &self.pages)?),
-            File::Html(0) => splice::all(
-                out,
-                web::index(settings, &shelf, &self.pages[0], &self.pages)?.as_bytes(),
-            ),
+            File::Html(0) => {
+                splice::all(out, web::index(settings, &shelf, &self.pages[0])?.as_bytes())
+            }
             File::Html(index) => {
                 splice::all(out, web::list_page(settings, &shelf, &self.pages[index])?.as_bytes())
             }
-            File::Article(index) => splice::all(
+            File::Article(index) => {
+                let (earlier, later) = self.neighbours(index);
+                let key = |index: Option<usize>| index.map(|index| self.entries[index].key());
+                let neighbours = web::Neighbours { earlier: key(earlier), later: key(later) };
+                let article = shelf.article(index)?;
+                let page = web::article_page(settings, &self.topics, &article, &neighbours);
+                splice::all(out, page.as_bytes())
+            }
+            File::Period(index) => splice::all(
                 out,
-                web::article_page(settings, &self.topics, &*shelf.article(index)?).as_bytes(),
+                web::period_page(settings, &shelf, &self.periods[index])?.as_bytes(),
             ),
+            File::Directory(directory) => {
+                splice::all(out, web::directory(settings, directory, &self.pages).as_bytes())
+            }
+            File::Search => splice::all(out, web::search_page(settings).as_bytes()),
+            File::NotFound => splice::all(out, web::not_found(settings).as_bytes()),
+            File::Favicon => splice::all(out, web::FAVICON.as_bytes()),
+            File::Robots => splice::all(out, sitemap::robots(settings).as_bytes()),
+            File::Sitemap(Sitemap::Whole) => {
+                let urls = self.page_urls().chain(self.article_urls(&self.order));
+                sitemap::urlset(out, urls)
+            }
+            File::Sitemap(Sitemap::Pages) => sitemap::urlset(out, self.page_urls()),
+            File::Sitemap(Sitemap::Archive(index)) => {
+                sitemap::urlset(out, self.article_urls(&self.pages[index].articles))
+            }
+            File::Sitemap(Sitemap::Index) => {
+                let pages = self.pages.iter().map(|page| page.updated).max();
+                let parts =
+                    [(settings.url_of(&layout::sitemap_path(layout::SITEMAP_PAGES)), pages)]
+                        .into_iter()
+                        .chain(self.pages.iter().filter_map(|page| {
+                            let archive = page.kind.as_archive()?;
+                            let path = layout::sitemap_path(&archive.name());
+                            Some((settings.url_of(&path), Some(page.updated)))
+                        }));
+                sitemap::index(out, parts)
+            }
+            File::NewsSitemap => sitemap::news(settings, &shelf, &self.news(), out),
             File::Style => splice::all(out, web::STYLESHEET.as_bytes()),
             File::Photo(index) => {
                 let path = &self.photos[index];
@@ -294,8 +495,63 @@ impl<'a> Site<'a> {
         for (index, photo) in self.photos.iter().enumerate() {
             files.push((layout::photo_path(photo), File::Photo(index)));
         }
+        for (index, period) in self.periods.iter().enumerate() {
+            files.push((period.path(), File::Period(index)));
+        }
+        for directory in Directory::ALL {
+            files.push((directory.path().to_owned(), File::Directory(directory)));
+        }
+        files.push((layout::SEARCH_PATH.to_owned(), File::Search));
+        files.push((layout::NOT_FOUND_PATH.to_owned(), File::NotFound));
+        files.push((layout::FAVICON_PATH.to_owned(), File::Favicon));
+        files.push((layout::ROBOTS_PATH.to_owned(), File::Robots));
+        files.push((layout::NEWS_SITEMAP_PATH.to_owned(), File::NewsSitemap));
+        if self.sitemap_urls() <= layout::SITEMAP_URLS {
+            files.push((layout::SITEMAP_PATH.to_owned(), File::Sitemap(Sitemap::Whole)));
+        } else {
+            files.push((layout::SITEMAP_PATH.to_owned(), File::Sitemap(Sitemap::Index)));
+            let pages = layout::sitemap_path(layout::SITEMAP_PAGES);
+            files.push((pages, File::Sitemap(Sitemap::Pages)));
+            for (index, page) in self.pages.iter().enumerate() {
+                if let Some(archive) = page.kind.as_archive() {
+                    let path = layout::sitemap_path(&archive.name());
+                    files.push((path, File::Sitemap(Sitemap::Archive(index))));
+                }
+            }
+        }
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files
+    }
+}
+
+impl Site<'_> {
+    /// The sitemap's entries for every page but the articles': the index, the lists, the
+    /// search, every archive, place and tag page and the older pages, with when they changed.
+    fn page_urls(
+        &self,
+    ) -> impl Iterator<Item = (String, Option<chrono::DateTime<chrono::FixedOffset>>)> {
+        let settings = self.settings;
+        let newest =
+            |articles: &[usize]| articles.iter().map(|&index| self.entries[index].updated()).max();
+        let pages =
+            self.pages.iter().map(move |page| (page.html_url(settings), Some(page.updated)));
+        let directories = (Directory::ALL.into_iter())
+            .map(move |directory| (settings.url_of(directory.path()), None));
+        let periods = (self.periods.iter())
+            .map(move |period| (settings.url_of(&period.path()), newest(&period.articles)));
+        pages.chain(directories).chain(periods)
+    }
+
+    /// The sitemap's entries for the pages of `articles`, with their `updated`.
+    fn article_urls<'s>(
+        &'s self,
+        articles: &'s [usize],
+    ) -> impl Iterator<Item = (String, Option<chrono::DateTime<chrono::FixedOffset>>)> + 's {
+        articles.iter().map(move |&index| {
+            let entry = &self.entries[index];
+            let path = layout::article_path(entry.key().as_str());
+            (self.settings.url_of(&path), Some(entry.updated()))
+        })
     }
 }
 

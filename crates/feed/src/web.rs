@@ -2,28 +2,39 @@
 //!
 //! `index.html` (the newest articles and how to subscribe), one page per article
 //! (`articles/<key>.html`, the link every feed gives for it) and one per archive page, place and
-//! tag, each the twin of the feed of the same stem. Every page announces its feeds with
-//! autodiscovery links, needs no JavaScript and links only relatively inside the site, so it
-//! works from any host and from `cargo xtask serve`.
+//! tag, each the twin of the feed of the same stem; older pages of places and tags; the lists
+//! of places, topics and archive pages; the search page and the page for a missing file. Every
+//! page has the masthead and its navigation, announces its feeds with autodiscovery links,
+//! carries Open Graph and Twitter card metadata, needs no JavaScript (the search page uses it
+//! when it can) and links only relatively inside the site, so it works from any host and from
+//! `cargo xtask serve`. Article pages carry schema.org `NewsArticle` data in JSON-LD.
 //!
 //! Markup is written with `maud`, which escapes every value it is given: article text reaches
-//! the page as text, never as markup, and no escaping is done by hand here.
+//! the page as text, never as markup. The one exception is the JSON-LD block, which is JSON
+//! from `serde_json` with `<`, `>` and `&` written as JSON escapes, so that no text can end the
+//! script element.
 
 use std::collections::BTreeMap;
 
-use article::{Article, Block};
-use chrono::{DateTime, FixedOffset};
-use maud::{DOCTYPE, Markup, html};
+use article::{Article, ArticleKey, Block};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::{
     GENERATOR, Held, Settings, VERSION, WriteError, article_path, article_url,
-    layout::{self, Archive, Format, JSON_FEED_TYPE, OPML_TYPE, PageKind},
-    page::Page,
+    layout::{self, Directory, Format, JSON_FEED_TYPE, OPML_TYPE, PageKind},
+    page::{Page, Period},
     site::Shelf,
 };
 
 /// The site's one stylesheet, written as `style.css`.
 pub(crate) const STYLESHEET: &str = include_str!("style.css");
+
+/// The site's icon, written as `favicon.svg`.
+pub(crate) const FAVICON: &str = include_str!("favicon.svg");
+
+/// The longest meta description, in characters: what search engines show.
+const DESCRIPTION_CHARS: usize = 160;
 
 /// The HTML pages of places and tags by name, so an article page can link to them.
 #[derive(Debug, Default)]
@@ -58,83 +69,172 @@ struct Feed {
     media_type: &'static str,
     /// Relative to the output directory.
     path: String,
+    /// The autodiscovery title, which names the feed's topic.
+    title: String,
 }
 
 /// The site's own feeds, most useful first: readers that find several take the first.
-fn main_feeds() -> Vec<Feed> {
+fn main_feeds(settings: &Settings) -> Vec<Feed> {
+    let feed = |label: &'static str, media_type: &'static str, path: String| Feed {
+        label,
+        media_type,
+        path,
+        title: format!("{} ({label})", settings.title()),
+    };
     vec![
-        Feed {
-            label: Format::Atom.label(),
-            media_type: Format::Atom.media_type(),
-            path: PageKind::Main.feed_path(Format::Atom),
-        },
-        Feed {
-            label: Format::Rss.label(),
-            media_type: Format::Rss.media_type(),
-            path: PageKind::Main.feed_path(Format::Rss),
-        },
-        Feed {
-            label: "JSON Feed",
-            media_type: JSON_FEED_TYPE,
-            path: layout::JSON_FEED_PATH.to_owned(),
-        },
+        feed(
+            Format::Atom.label(),
+            Format::Atom.media_type(),
+            PageKind::Main.feed_path(Format::Atom),
+        ),
+        feed(Format::Rss.label(), Format::Rss.media_type(), PageKind::Main.feed_path(Format::Rss)),
+        feed("JSON Feed", JSON_FEED_TYPE, layout::JSON_FEED_PATH.to_owned()),
     ]
 }
 
-/// The feeds of one page (an archive month, place or tag).
-fn page_feeds(page: &Page) -> Vec<Feed> {
+/// The feeds of one page (an archive page, place or tag), titled with its topic:
+/// `Moscow — wirefeed (Atom)`.
+fn page_feeds(settings: &Settings, kind: &PageKind, name: &str) -> Vec<Feed> {
     Format::ALL
         .into_iter()
         .map(|format| Feed {
             label: format.label(),
             media_type: format.media_type(),
-            path: page.path(format),
+            path: kind.feed_path(format),
+            title: format!("{name} — {} ({})", settings.title(), format.label()),
         })
         .collect()
 }
 
-/// What every page shares: the head with its autodiscovery links, the site header and footer.
+/// The article pages before and after an article's, in the order of publication.
+#[derive(Debug)]
+pub(crate) struct Neighbours<'a> {
+    pub(crate) earlier: Option<&'a ArticleKey>,
+    pub(crate) later: Option<&'a ArticleKey>,
+}
+
+/// Where a page is in the navigation, so its link is marked as the current page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Latest,
+    List(Directory),
+    Search,
+    None,
+}
+
+/// What every page shares: the head with its metadata and autodiscovery links, the masthead
+/// with the navigation, and the footer.
 struct Layout<'a> {
     settings: &'a Settings,
-    /// From the page to the output directory: `""` or `"../"`.
-    root: &'static str,
+    /// From the page to the output directory: `""`, `"../"`, `"../../"`, or for the page of a
+    /// missing file, which is shown at any address, the site's absolute path.
+    root: String,
+    /// The language of the page's text.
+    lang: &'a str,
     title: String,
-    /// Absolute.
-    canonical: String,
+    description: String,
+    /// Absolute; none for the page of a missing file.
+    canonical: Option<String>,
     /// The page's own feeds, announced before the site's.
     feeds: Vec<Feed>,
-    /// More of the head: an article's photo for link previews, a withdrawn article's `noindex`.
+    /// Open Graph's type: `website` or `article`.
+    kind: &'static str,
+    /// A photo for link previews, absolute.
+    image: Option<String>,
+    section: Section,
+    /// More of the head: an article's dates and JSON-LD, a withdrawn article's `noindex`.
     head: Markup,
 }
 
-impl Layout<'_> {
+impl<'a> Layout<'a> {
+    fn new(settings: &'a Settings, root: &str, title: String, section: Section) -> Layout<'a> {
+        Layout {
+            settings,
+            root: root.to_owned(),
+            lang: settings.language().as_str(),
+            title,
+            description: settings.description().to_owned(),
+            canonical: None,
+            feeds: Vec::new(),
+            kind: "website",
+            image: None,
+            section,
+            head: html! {},
+        }
+    }
+
     fn render(self, main: Markup) -> String {
-        let Layout { settings, root, title, canonical, feeds, head } = self;
-        let site_feeds = main_feeds();
+        let Layout {
+            settings,
+            root,
+            lang,
+            title,
+            description,
+            canonical,
+            feeds,
+            kind,
+            image,
+            section,
+            head,
+        } = self;
+        let site_feeds = main_feeds(settings);
         let announced = feeds.iter().chain(&site_feeds);
+        let navigation = [
+            (Section::Latest, PageKind::Main.html_path(), "Latest"),
+            (Section::List(Directory::Places), Directory::Places.path().to_owned(), "Places"),
+            (Section::List(Directory::Topics), Directory::Topics.path().to_owned(), "Topics"),
+            (Section::List(Directory::Archive), Directory::Archive.path().to_owned(), "Archive"),
+            (Section::Search, layout::SEARCH_PATH.to_owned(), "Search"),
+        ];
         html! {
             (DOCTYPE) "\n"
-            html lang=(settings.language().as_str()) {
+            html lang=(lang) {
                 head {
                     "\n"
                     meta charset="utf-8"; "\n"
                     meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
                     title { (title) } "\n"
-                    meta name="description" content=(settings.description()); "\n"
+                    meta name="description" content=(description); "\n"
                     meta name="generator" content={ (GENERATOR) " " (VERSION) }; "\n"
-                    link rel="canonical" href=(canonical); "\n"
+                    @if let Some(canonical) = &canonical {
+                        link rel="canonical" href=(canonical); "\n"
+                    }
+                    link rel="icon" href={ (root) (layout::FAVICON_PATH) } type=(layout::SVG_TYPE); "\n"
                     link rel="stylesheet" href={ (root) (layout::STYLESHEET_PATH) }; "\n"
+                    meta property="og:site_name" content=(settings.title()); "\n"
+                    meta property="og:type" content=(kind); "\n"
+                    meta property="og:title" content=(title); "\n"
+                    meta property="og:description" content=(description); "\n"
+                    @if let Some(canonical) = &canonical {
+                        meta property="og:url" content=(canonical); "\n"
+                    }
+                    @if let Some(image) = &image {
+                        meta property="og:image" content=(image); "\n"
+                        meta name="twitter:card" content="summary_large_image"; "\n"
+                    } @else {
+                        meta name="twitter:card" content="summary"; "\n"
+                    }
                     (head)
                     @for feed in announced {
                         link rel="alternate" type=(feed.media_type)
-                            href={ (root) (feed.path) } title={ (settings.title()) " (" (feed.label) ")" }; "\n"
+                            href={ (root) (feed.path) } title=(feed.title); "\n"
                     }
                 }
                 "\n"
                 body {
                     "\n"
-                    header {
-                        a.site href={ (root) (PageKind::Main.html_path()) } { (settings.title()) }
+                    header.masthead {
+                        "\n" a.site href={ (root) (PageKind::Main.html_path()) } { (settings.title()) }
+                        "\n" nav aria-label="Sections" {
+                            ul {
+                                @for (place, path, label) in &navigation {
+                                    li {
+                                        a href={ (root) (path) } aria-current=[(*place == section).then_some("page")] { (label) }
+                                    }
+                                }
+                            }
+                        }
+                        "\n"
                     }
                     "\n"
                     main { (main) }
@@ -158,38 +258,42 @@ impl Layout<'_> {
     }
 }
 
-/// `index.html`: the newest articles, how to subscribe, and the way to every other page.
+/// `index.html`: the newest articles, the way to older ones, and how to subscribe.
 pub(crate) fn index(
     settings: &Settings,
     shelf: &Shelf<'_>,
     main: &Page,
-    pages: &[Page],
 ) -> Result<String, WriteError> {
-    let latest = shelf.articles(&main.articles)?;
-    let mut lists: [(&str, &str, Vec<&Page>); 3] = [
-        ("places", "Places", Vec::new()),
-        ("tags", "Topics", Vec::new()),
-        ("archive", "Archive", Vec::new()),
-    ];
-    for page in pages {
-        let list = match page.kind {
-            PageKind::Main => continue,
-            PageKind::Place(_) => &mut lists[0].2,
-            PageKind::Tag(_) => &mut lists[1].2,
-            PageKind::Archive(_) => &mut lists[2].2,
-        };
-        list.push(page);
-    }
-    // The newest archive page first, as people read an archive.
-    lists[2].2.reverse();
-    let subscribe = main_feeds().into_iter().chain([Feed {
+    let latest = shelf.articles(&main.front)?;
+    let subscribe = main_feeds(settings).into_iter().chain([Feed {
         label: "OPML",
         media_type: OPML_TYPE,
         path: layout::OPML_PATH.to_owned(),
+        title: String::new(),
     }]);
     let body = html! {
-        "\n" h1 { (settings.title()) }
-        "\n" p.lede { (settings.description()) }
+        "\n" h1 { "Latest news" }
+        @if let Some((lead, others)) = latest.split_first() {
+            "\n" article.lead lang=[lead.language().map(|language| language.as_str())] {
+                @if let Some(urgency) = lead.urgency() {
+                    "\n" p.urgency { (urgency.label()) }
+                }
+                "\n" h2 { a href=(article_path(lead)) { (lead.headline().as_str()) } }
+                (meta(lead))
+                @if !lead.summary().is_empty() {
+                    "\n" p.summary { (lead.summary()) }
+                }
+            }
+            (article_list("", others))
+        } @else {
+            "\n" p { "No articles yet." }
+        }
+        "\n" p.more {
+            (count(main.total, "article")) " in all."
+            @if let Some(older) = &main.older {
+                " " a href=(older) { "Older articles" }
+            }
+        }
         "\n" section #subscribe aria-labelledby="subscribe-heading" {
             "\n" h2 #subscribe-heading { "Subscribe" }
             "\n" p {
@@ -208,68 +312,71 @@ pub(crate) fn index(
                 }
             }
         }
-        "\n" section aria-labelledby="latest-heading" {
-            "\n" h2 #latest-heading { "Latest articles" }
-            (article_list("", &latest, 3))
-        }
-        @for (directory, heading, list) in &lists {
-            @if !list.is_empty() {
-                "\n" section aria-labelledby={ (directory) "-heading" } {
-                    "\n" h2 id={ (directory) "-heading" } { (heading) }
-                    "\n" ul.topics {
-                        @for page in list {
-                            "\n" li { a href=(page.html_path()) { (page.name) } " (" (page.articles.len()) ")" }
-                        }
-                    }
-                }
-            }
-        }
     };
-    Ok(Layout {
-        settings,
-        root: "",
-        title: settings.title().to_owned(),
-        canonical: settings.base_url().to_owned(),
-        feeds: Vec::new(),
-        head: html! {},
-    }
-    .render(body))
+    let mut layout = Layout::new(settings, "", settings.title().to_owned(), Section::Latest);
+    layout.canonical = Some(settings.base_url().to_owned());
+    Ok(layout.render(body))
 }
 
-/// The page of an archive (a month, a day or part of one), place or tag: its articles and its
-/// own feeds.
+/// `3,180 articles`, `1 article`.
+fn count(number: usize, noun: &str) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match number {
+        1 => format!("{grouped} {noun}"),
+        _ => format!("{grouped} {noun}s"),
+    }
+}
+
+/// What a page's count says its articles are: `filed in Moscow`, `on Politics`,
+/// `published in March 2023`.
+fn counted(kind: &PageKind, name: &str) -> String {
+    match kind {
+        PageKind::Archive(_)
+            if kind
+                .as_archive()
+                .is_some_and(|archive| !matches!(archive, layout::Archive::Month { .. })) =>
+        {
+            format!("published on {name}")
+        }
+        PageKind::Archive(_) => format!("published in {name}"),
+        PageKind::Place(_) => format!("filed in {name}"),
+        PageKind::Main | PageKind::Tag(_) => format!("on {name}"),
+    }
+}
+
+/// The page of an archive (a month, a day or part of one), place or tag: its articles (a
+/// place's or tag's newest, with the way to older ones) and its own feeds.
 pub(crate) fn list_page(
     settings: &Settings,
     shelf: &Shelf<'_>,
     page: &Page,
 ) -> Result<String, WriteError> {
-    let articles = shelf.articles(&page.articles)?;
-    let what = match page.kind {
-        PageKind::Archive(_) => "Articles published in",
-        PageKind::Place(_) => "Articles filed in",
-        PageKind::Main | PageKind::Tag(_) => "Articles on",
-    };
-    let neighbours: Vec<(&str, String)> = page
+    let articles = shelf.articles(page.listed())?;
+    let neighbours: Vec<(&str, String, String)> = page
         .links
         .iter()
         .filter_map(|(rel, kind)| {
-            // A month's neighbour is a month, or a day (or part of one) of a month too big for
-            // one page; the labels say which only when it is a month.
-            let month = matches!(kind.as_archive(), Some(Archive::Month { .. }));
-            let label = match (*rel, month) {
-                ("prev-archive", true) => "Earlier month",
-                ("prev-archive", false) => "Earlier",
-                ("next-archive", true) => "Later month",
-                ("next-archive", false) => "Later",
+            let label = match *rel {
+                "prev-archive" => "Earlier",
+                "next-archive" => "Later",
                 _ => return None,
             };
-            Some((label, kind.html_path()))
+            let name = kind.as_archive()?.label();
+            Some((label, name, kind.html_path()))
         })
         .collect();
-    let feeds = page_feeds(page);
+    let feeds = page_feeds(settings, &page.kind, &page.name);
+    let summary = format!("{} {}", count(page.total, "article"), counted(&page.kind, &page.name));
     let body = html! {
         "\n" h1 { (page.name) }
-        "\n" p.lede { (what) " " (page.name) ": " (page.articles.len()) }
+        "\n" p.lede { (summary) "." }
         "\n" p.feeds {
             "This page as a feed: "
             @for (index, feed) in feeds.iter().enumerate() {
@@ -278,58 +385,220 @@ pub(crate) fn list_page(
             }
         }
         @if !neighbours.is_empty() {
-            "\n" nav aria-label="Archive" {
-                "\n" ul.topics {
-                    @for (label, path) in &neighbours {
-                        "\n" li { a href={ "../" (path) } { (label) } }
+            "\n" nav.pages aria-label="Archive" {
+                "\n" ul {
+                    @for (label, name, path) in &neighbours {
+                        "\n" li { (label) ": " a href={ "../" (path) } { (name) } }
                     }
                 }
             }
         }
-        (article_list("../", &articles, 2))
+        (article_list("../", &articles))
+        @if let Some(older) = &page.older {
+            "\n" p.more { a href={ "../" (older) } { "Older articles " (counted(&page.kind, &page.name)) } }
+        }
     };
-    Ok(Layout {
-        settings,
-        root: "../",
-        title: page.title.clone(),
-        canonical: page.html_url(settings),
-        feeds,
-        head: html! {},
+    let section = match page.kind {
+        PageKind::Place(_) => Section::List(Directory::Places),
+        PageKind::Tag(_) => Section::List(Directory::Topics),
+        _ => Section::List(Directory::Archive),
+    };
+    let mut layout =
+        Layout::new(settings, "../", format!("{} — {}", page.name, settings.title()), section);
+    layout.description = format!("{summary}, newest first.");
+    layout.canonical = Some(page.html_url(settings));
+    layout.feeds = feeds;
+    Ok(layout.render(body))
+}
+
+/// An older page of a place or tag: its articles of one period, linked to the periods before
+/// and after it and to its newest articles.
+pub(crate) fn period_page(
+    settings: &Settings,
+    shelf: &Shelf<'_>,
+    period: &Period,
+) -> Result<String, WriteError> {
+    let articles = shelf.articles(&period.articles)?;
+    let label = period.archive.label();
+    let what = counted(&period.topic, &period.name);
+    let summary = format!("{} {what}, {label}", count(period.articles.len(), "article"));
+    let links = [("Earlier", period.earlier), ("Later", period.later)];
+    let body = html! {
+        "\n" h1 { (period.name) ": " (label) }
+        "\n" p.lede { (summary) "." }
+        "\n" nav.pages aria-label="Older pages" {
+            "\n" ul {
+                @for (name, archive) in links {
+                    @if let Some(archive) = archive {
+                        "\n" li { (name) ": " a href={ "../../" (period.path_of(archive)) } { (archive.label()) } }
+                    }
+                }
+                "\n" li { a href={ "../../" (period.topic.html_path()) } { "Newest articles " (what) } }
+            }
+        }
+        (article_list("../../", &articles))
+    };
+    let section = match period.topic {
+        PageKind::Place(_) => Section::List(Directory::Places),
+        _ => Section::List(Directory::Topics),
+    };
+    let title = format!("{}, {label} — {}", period.name, settings.title());
+    let mut layout = Layout::new(settings, "../../", title, section);
+    layout.description = format!("{summary}, newest first.");
+    layout.canonical = Some(settings.url_of(&period.path()));
+    layout.feeds = page_feeds(settings, &period.topic, &period.name);
+    Ok(layout.render(body))
+}
+
+/// `places.html`, `topics.html`, `archive.html`: every page of a kind, with its count.
+pub(crate) fn directory(settings: &Settings, directory: Directory, pages: &[Page]) -> String {
+    let mut listed: Vec<&Page> = pages
+        .iter()
+        .filter(|page| {
+            matches!(
+                (&page.kind, directory),
+                (PageKind::Place(_), Directory::Places)
+                    | (PageKind::Tag(_), Directory::Topics)
+                    | (PageKind::Archive(_), Directory::Archive)
+            )
+        })
+        .collect();
+    // The newest archive page first, as people read an archive.
+    if directory == Directory::Archive {
+        listed.reverse();
     }
-    .render(body))
+    let (heading, noun, intro) = match directory {
+        Directory::Places => {
+            ("Places", "place", "Where the articles were filed, by their datelines.")
+        }
+        Directory::Topics => ("Topics", "topic", "What the articles are about."),
+        Directory::Archive => (
+            "Archive",
+            "archive page",
+            "Every article, by when it was published; each page is also a feed.",
+        ),
+    };
+    let body = html! {
+        "\n" h1 { (heading) }
+        "\n" p.lede { (intro) " " (count(listed.len(), noun)) "." }
+        @if !listed.is_empty() {
+            "\n" ul.topics {
+                @for page in &listed {
+                    "\n" li { a href=(page.html_path()) { (page.name) } " (" (count(page.total, "article")) ")" }
+                }
+            }
+        }
+    };
+    let mut layout = Layout::new(
+        settings,
+        "",
+        format!("{heading} — {}", settings.title()),
+        Section::List(directory),
+    );
+    layout.description = format!("{} {intro}", settings.title());
+    layout.canonical = Some(settings.url_of(directory.path()));
+    layout.render(body)
+}
+
+/// `search.html`: a search box over every article, run in the browser over the static index
+/// in `search/`. Without JavaScript, it points to the lists.
+pub(crate) fn search_page(settings: &Settings) -> String {
+    let body = html! {
+        "\n" h1 { "Search" }
+        "\n" noscript {
+            p {
+                "Search runs in your browser and needs JavaScript. Without it, browse the "
+                a href=(Directory::Places.path()) { "places" } ", the "
+                a href=(Directory::Topics.path()) { "topics" } " or the "
+                a href=(Directory::Archive.path()) { "archive" } "."
+            }
+        }
+        "\n" div #search {}
+    };
+    let mut layout =
+        Layout::new(settings, "", format!("Search — {}", settings.title()), Section::Search);
+    layout.description = format!("Search every article of {}.", settings.title());
+    layout.canonical = Some(settings.url_of(layout::SEARCH_PATH));
+    layout.head = html! {
+        link rel="stylesheet" href="search/pagefind-ui.css"; "\n"
+        script src="search/pagefind-ui.js" defer {} "\n"
+        script src="search/init.js" defer {} "\n"
+    };
+    layout.render(body)
+}
+
+/// `404.html`, which static hosts show for a missing file, at its address: its links start at
+/// the site's absolute path.
+pub(crate) fn not_found(settings: &Settings) -> String {
+    let root = site_path(settings.base_url());
+    let body = html! {
+        "\n" h1 { "Page not found" }
+        "\n" p { "There is no page at this address. The article may have been withdrawn, or the address mistyped." }
+        "\n" p {
+            "Read the " a href={ (root) (PageKind::Main.html_path()) } { "latest news" } ", browse the "
+            a href={ (root) (Directory::Archive.path()) } { "archive" } " or "
+            a href={ (root) (layout::SEARCH_PATH) } { "search" } "."
+        }
+    };
+    let mut layout = Layout::new(
+        settings,
+        &root,
+        format!("Page not found — {}", settings.title()),
+        Section::None,
+    );
+    layout.head = html! { meta name="robots" content="noindex"; "\n" };
+    layout.render(body)
+}
+
+/// The path of an absolute URL, ending in `/`: `https://example.com/news/` → `/news/`.
+fn site_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(start) => {
+            let path = &after_scheme[start..];
+            let path = &path[..path.rfind('/').map_or(path.len(), |end| end + 1)];
+            path.to_owned()
+        }
+        None => "/".to_owned(),
+    }
 }
 
 /// An article's own page, in full.
-pub(crate) fn article_page(settings: &Settings, topics: &Topics, article: &Article) -> String {
+pub(crate) fn article_page(
+    settings: &Settings,
+    topics: &Topics,
+    article: &Article,
+    neighbours: &Neighbours<'_>,
+) -> String {
     let place = article.place().map(|place| {
         let stem = topics.places.get(place.name());
         (place.name(), stem)
     });
     let tags: Vec<(&str, Option<&String>)> =
         article.tags().iter().map(|tag| (tag.as_str(), topics.tags.get(tag.as_str()))).collect();
-    let language = article.language().map(|language| language.as_str());
+    let lang = article.language().unwrap_or(settings.language()).as_str();
     let body = match article.withdrawal() {
         Some(withdrawal) => html! {
-            "\n" article.withdrawn lang=[language] {
+            "\n" article.withdrawn {
                 // Nothing of the text, not even its headline: a kill is often for legal reasons.
                 "\n" h1 { "Article withdrawn" }
                 (meta(article))
                 "\n" p.withdrawal {
-                    strong { "This article was withdrawn" } " on " (time(withdrawal.when())) ": "
+                    strong { "This article was withdrawn" } " on " (time(withdrawal.when(), false)) ": "
                     (withdrawal.reason())
                 }
                 "\n" p { "Its text is no longer published. Please do not use it." }
             }
         },
         None => html! {
-        "\n" article lang=[language] {
+        "\n" article {
             @if let Some(urgency) = article.urgency() {
                 "\n" p.urgency { (urgency.label()) }
             }
             "\n" h1 { (article.headline().as_str()) }
             (meta(article))
             @if article.updated() != article.published() {
-                "\n" p.meta { "Updated " (time(article.updated())) }
+                "\n" p.meta { "Updated " (updated_time(article)) }
             }
             @for correction in article.corrections() {
                 "\n" p.correction { strong { "Correction:" } " " (correction) }
@@ -380,27 +649,118 @@ pub(crate) fn article_page(settings: &Settings, topics: &Topics, article: &Artic
                 "\n" p { a href=(link.as_str()) rel="external" { "Read the original" } }
             }
         }
+        @if neighbours.earlier.is_some() || neighbours.later.is_some() {
+            "\n" nav.pages aria-label="More articles" {
+                "\n" ul {
+                    @if let Some(key) = neighbours.earlier {
+                        "\n" li { a href={ (key.as_str()) ".html" } rel="prev" { "Earlier article" } }
+                    }
+                    @if let Some(key) = neighbours.later {
+                        "\n" li { a href={ (key.as_str()) ".html" } rel="next" { "Later article" } }
+                    }
+                }
+            }
+        }
         },
     };
+    let withdrawn = article.withdrawal().is_some();
     let head = html! {
-        @if article.withdrawal().is_some() {
+        @if withdrawn {
             meta name="robots" content="noindex"; "\n"
-        } @else if let Some(image) = article.image() {
-            meta property="og:image" content=(crate::image_url(settings, image)); "\n"
+        } @else {
+            meta property="article:published_time" content=(article.published().to_rfc3339()); "\n"
+            meta property="article:modified_time" content=(article.updated().to_rfc3339()); "\n"
+            @if let Some(place) = article.place() {
+                meta property="article:section" content=(place.name()); "\n"
+            }
+            @for tag in article.tags() {
+                meta property="article:tag" content=(tag.as_str()); "\n"
+            }
+            script type="application/ld+json" { (PreEscaped(news_article(settings, article))) } "\n"
         }
     };
-    Layout {
-        settings,
-        root: "../",
-        title: match article.withdrawal() {
-            Some(_) => format!("Article withdrawn — {}", settings.title()),
-            None => format!("{} — {}", article.headline().as_str(), settings.title()),
-        },
-        canonical: article_url(settings, article),
-        feeds: Vec::new(),
-        head,
+    let title = match article.withdrawal() {
+        Some(_) => format!("Article withdrawn — {}", settings.title()),
+        None => format!("{} — {}", article.headline().as_str(), settings.title()),
+    };
+    let mut layout = Layout::new(settings, "../", title, Section::None);
+    layout.lang = lang;
+    layout.canonical = Some(article_url(settings, article));
+    layout.kind = "article";
+    if !withdrawn {
+        layout.description = clip(
+            Some(article.lede())
+                .filter(|lede| !lede.is_empty())
+                .unwrap_or(article.headline().as_str()),
+            DESCRIPTION_CHARS,
+        );
+        layout.image = article.image().map(|image| crate::image_url(settings, image));
     }
-    .render(body)
+    layout.head = head;
+    layout.render(body)
+}
+
+/// `text` cut at a word to at most `chars` characters, with `…` when cut.
+fn clip(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_owned();
+    }
+    let end = text.char_indices().nth(chars - 1).map_or(text.len(), |(at, _)| at);
+    let cut = &text[..end];
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(space) if space > end / 2 => &cut[..space],
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation()))
+}
+
+/// The schema.org `NewsArticle` of an article, as JSON that is safe inside a `<script>`.
+fn news_article(settings: &Settings, article: &Article) -> String {
+    let url = article_url(settings, article);
+    let publisher = article.agency().map_or(settings.author(), |agency| agency.as_str());
+    let organization = |name: &str| serde_json::json!({ "@type": "Organization", "name": name });
+    let authors: Vec<serde_json::Value> = match article.authors() {
+        [] => vec![organization(publisher)],
+        authors => authors
+            .iter()
+            .map(|author| serde_json::json!({ "@type": "Person", "name": author.as_str() }))
+            .collect(),
+    };
+    let mut data = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": clip(article.headline().as_str(), 110),
+        "datePublished": article.published().to_rfc3339(),
+        "dateModified": article.updated().to_rfc3339(),
+        "author": authors,
+        "publisher": organization(publisher),
+        "inLanguage": article.language().unwrap_or(settings.language()).as_str(),
+        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+        "url": url,
+    });
+    let object = data.as_object_mut().expect("an object");
+    if let Some(place) = article.place() {
+        object.insert(
+            "locationCreated".to_owned(),
+            serde_json::json!({ "@type": "Place", "name": place.name() }),
+        );
+    }
+    if !article.lede().is_empty() {
+        object.insert("description".to_owned(), clip(article.lede(), DESCRIPTION_CHARS).into());
+    }
+    if let Some(image) = article.image() {
+        object.insert("image".to_owned(), vec![crate::image_url(settings, image)].into());
+    }
+    if !article.tags().is_empty() {
+        let keywords: Vec<&str> = article.tags().iter().map(|tag| tag.as_str()).collect();
+        object.insert("keywords".to_owned(), keywords.join(", ").into());
+    }
+    // `<`, `>` and `&` only occur inside JSON strings, where their escapes mean the same.
+    serde_json::to_string(&data)
+        .expect("JSON of strings")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// A photo's address from an article's page: relative for a copy under `media/`, so that it
@@ -421,23 +781,19 @@ fn topic_link(name: &str, page: Option<&String>) -> Markup {
     }
 }
 
-/// Articles as a list of headlines with their dateline facts and lede; `level` is the heading
-/// level of each headline under the list's own heading.
-fn article_list(root: &str, articles: &[Held<'_>], level: u8) -> Markup {
+/// Articles as a list of headlines, each with its dateline facts and a summary that does not
+/// repeat the headline.
+fn article_list(root: &str, articles: &[Held<'_>]) -> Markup {
     html! {
-        @if articles.is_empty() {
-            "\n" p { "No articles yet." }
-        } @else {
+        @if !articles.is_empty() {
             "\n" ol.articles {
                 @for article in articles {
                     "\n" li {
                         "\n" article lang=[article.language().map(|language| language.as_str())] {
-                            @let link = html! { a href={ (root) (article_path(article)) } { (article.headline().as_str()) } };
-                            "\n"
-                            @if level == 2 { h2 { (link) } } @else { h3 { (link) } }
+                            "\n" h2 { a href={ (root) (article_path(article)) } { (article.headline().as_str()) } }
                             (meta(article))
-                            @if !article.lede().is_empty() {
-                                "\n" p { (article.lede()) }
+                            @if !article.summary().is_empty() {
+                                "\n" p.summary { (article.summary()) }
                             }
                         }
                     }
@@ -455,7 +811,7 @@ fn meta(article: &Article) -> Markup {
     let authors = (!authors.is_empty()).then(|| authors.join(", "));
     html! {
         "\n" p.meta {
-            (time(article.published()))
+            (time(article.published(), article.date_only()))
             @for fact in [place, agency, authors.as_deref()].into_iter().flatten() {
                 " · " (fact)
             }
@@ -463,11 +819,32 @@ fn meta(article: &Article) -> Markup {
     }
 }
 
-/// A `<time>` element: the exact instant for machines, a plain date and time for people.
-fn time(instant: DateTime<FixedOffset>) -> Markup {
+/// When an article was last updated, in the offset of its publication, so that the two read
+/// alike; a day alone when that is all the copy gave.
+fn updated_time(article: &Article) -> Markup {
+    let updated = article.updated();
+    if article.updated_date_only() {
+        return day(updated.date_naive());
+    }
+    time(updated.with_timezone(article.published().offset()), false)
+}
+
+/// A `<time>` element: the exact instant for machines, a plain date and time for people, or
+/// the date alone for an article dated with a day only.
+fn time(instant: DateTime<FixedOffset>, date_only: bool) -> Markup {
+    if date_only {
+        return day(instant.date_naive());
+    }
     html! {
         time datetime=(instant.to_rfc3339()) {
             (instant.format("%-d %B %Y, %H:%M (UTC%:z)").to_string())
         }
+    }
+}
+
+/// A day as a `<time>` element.
+fn day(date: NaiveDate) -> Markup {
+    html! {
+        time datetime=(date.format("%Y-%m-%d").to_string()) { (date.format("%-d %B %Y").to_string()) }
     }
 }

@@ -38,7 +38,8 @@ pub fn check_file(path: &Path) -> io::Result<Checked> {
     Ok(Checked { path: path.to_owned(), findings: validator::validate(&bytes) })
 }
 
-/// Every `.xml` file under `out`, in path order.
+/// Every `.xml` file under `out` but the sitemaps, in path order: the site's feeds, and any
+/// other XML file put there.
 pub fn feed_files(out: &Path) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut directories = vec![out.to_owned()];
@@ -47,11 +48,21 @@ pub fn feed_files(out: &Path) -> io::Result<Vec<PathBuf>> {
             let path = entry?.path();
             if path.is_dir() {
                 directories.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "xml") {
+            } else if path.extension().is_some_and(|ext| ext == "xml") && !is_sitemap(out, &path) {
                 files.push(path);
             }
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// Whether `path` below `out` is one of the site's sitemaps, which are not feeds.
+fn is_sitemap(out: &Path, path: &Path) -> bool {
+    let Some(relative) = path.strip_prefix(out).ok().and_then(Path::to_str) else { return false };
+    let relative = relative.replace(std::path::MAIN_SEPARATOR, "/");
+    matches!(
+        feed::layout::FileKind::parse(&relative),
+        Some(feed::layout::FileKind::Sitemap(_) | feed::layout::FileKind::NewsSitemap)
+    )
 }

@@ -105,11 +105,15 @@ fn check_names_every_stale_file() {
         "feeds/archive/2022-01.atom.xml: differs from what the build writes\n\
          feeds/archive/2022-01.html: differs from what the build writes\n\
          feeds/archive/2022-01.rss.xml: differs from what the build writes\n\
+         feeds/archive.html: differs from what the build writes\n\
+         feeds/articles/a.html: differs from what the build writes\n\
          feeds/articles/b.html: missing\n\
          feeds/atom.xml: differs from what the build writes\n\
          feeds/feed.json: differs from what the build writes\n\
          feeds/index.html: differs from what the build writes\n\
+         feeds/news-sitemap.xml: differs from what the build writes\n\
          feeds/rss.xml: differs from what the build writes\n\
+         feeds/sitemap.xml: differs from what the build writes\n\
          feeds/stray.xml: not written by the build; remove it\n\
          error: feeds is stale: run `wirefeed build`\n"
     );
@@ -146,17 +150,17 @@ fn the_no_op_shortcut_notices_every_change() {
     // An edited seed (same size, so only the modification time tells) is rebuilt.
     std::thread::sleep(std::time::Duration::from_millis(20));
     write(dir.path().join("seeds/a.txt"), &GOOD.replace("Peacekeepers", "Peacemakers"));
-    assert_eq!(build().stderr, "1 article(s): 11 of 13 file(s) in feeds rewritten\n");
+    assert_eq!(build().stderr, "1 article(s): 12 of 22 file(s) in feeds rewritten\n");
     assert_eq!(build().stderr, up_to_date);
 
     // A feed edited by hand is restored; a new settings file and a new seed count as well.
     write(dir.path().join("feeds/atom.xml"), "edited by hand");
-    assert!(build().stderr.starts_with("1 article(s): 1 of 13"));
+    assert!(build().stderr.starts_with("1 article(s): 1 of 22"));
     write(dir.path().join("seeds/feed.toml"), "title = \"Renamed\"\n");
     assert_eq!(
         build().stderr,
         "note: the settings or a photo changed: every file was rendered and compared\n\
-         1 article(s): 12 of 13 file(s) in feeds rewritten\n"
+         1 article(s): 18 of 22 file(s) in feeds rewritten\n"
     );
     write(dir.path().join("seeds/b.txt"), "date 2022-01-12\nAnother.");
     assert!(build().stderr.starts_with("2 article(s)"));
@@ -191,7 +195,7 @@ fn pages_of_removed_articles_are_deleted() {
     }
     fs::remove_file(dir.path().join("seeds/b.txt")).unwrap();
     let run = wirefeed(dir.path(), &["build", "--seeds", "seeds", "--out", "feeds"]);
-    assert_eq!(run.stderr, "1 article(s): 8 of 13 file(s) in feeds rewritten, 10 stale removed\n");
+    assert_eq!(run.stderr, "1 article(s): 14 of 22 file(s) in feeds rewritten, 10 stale removed\n");
     for page in [
         "archive/2022-03.atom.xml",
         "places/paris.rss.xml",
@@ -415,7 +419,7 @@ fn check_never_trusts_the_fingerprint() {
     edit(&dir.path().join("feeds/atom.xml"));
     assert_eq!(
         wirefeed(dir.path(), &["build"]).stderr,
-        "1 article(s): 1 of 13 file(s) in feeds rewritten\n"
+        "1 article(s): 1 of 22 file(s) in feeds rewritten\n"
     );
     edit(&dir.path().join("feeds/articles/a.html"));
     assert_eq!(wirefeed(dir.path(), &["build"]).stderr, up_to_date);

@@ -87,7 +87,9 @@ fn each_file_has_its_media_type_and_its_bytes() {
     assert_security_headers(&post, "405");
     let missing = get(&server, "/nothing.xml");
     assert_eq!(missing.status, 404);
-    assert_eq!(missing.header("content-type"), Some("text/plain; charset=utf-8"));
+    // The site's own page for a missing file.
+    assert_eq!(missing.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(String::from_utf8_lossy(&missing.body).contains("Page not found"));
     assert_security_headers(&missing, "404");
     // A directory with an index gets its slash, as static hosts do; one without is not listed.
     fs::write(dir.path().join("feeds/archive/index.html"), "<!DOCTYPE html><title>x</title>")
