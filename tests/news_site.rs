@@ -5,7 +5,7 @@
 use std::{collections::BTreeMap, sync::Arc};
 
 use article::{Article, ArticleKey};
-use chrono::{DateTime, FixedOffset, TimeDelta};
+use chrono::{DateTime, TimeDelta};
 use feed::{Entry, Settings, Site};
 use scraper::{Html, Selector};
 
