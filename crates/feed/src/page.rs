@@ -135,6 +135,8 @@ pub(crate) struct Period {
     /// The neighbouring periods, older and newer.
     pub(crate) earlier: Option<Archive>,
     pub(crate) later: Option<Archive>,
+    /// The newest `updated` of its articles.
+    pub(crate) updated: DateTime<FixedOffset>,
 }
 
 impl Period {
@@ -542,6 +544,7 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
                         articles: articles.clone(),
                         earlier: index.checked_sub(1).map(|index| split[index].0),
                         later: split.get(index + 1).map(|(archive, _)| *archive),
+                        updated: feed_updated(entries, articles.iter()),
                     };
                     if articles.contains(&first_older) {
                         page.older = Some(period.path());

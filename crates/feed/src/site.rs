@@ -353,8 +353,7 @@ impl<'a> Site<'a> {
                     (&page.kind, page.updated).hash(state);
                 }
                 for period in &self.periods {
-                    (&period.topic, period.archive).hash(state);
-                    dated(&period.articles, state);
+                    (&period.topic, period.archive, period.updated).hash(state);
                 }
                 dated(&self.order, state);
             }
@@ -363,8 +362,7 @@ impl<'a> Site<'a> {
                     (&page.kind, page.updated).hash(state);
                 }
                 for period in &self.periods {
-                    (&period.topic, period.archive).hash(state);
-                    dated(&period.articles, state);
+                    (&period.topic, period.archive, period.updated).hash(state);
                 }
             }
             File::Sitemap(Sitemap::Archive(index)) => {
@@ -525,20 +523,18 @@ impl<'a> Site<'a> {
 }
 
 impl Site<'_> {
-    /// The sitemap's entries for every page but the articles': the index, the lists, the
-    /// search, every archive, place and tag page and the older pages, with when they changed.
+    /// The sitemap's entries for every page but the articles': the index, every archive, place
+    /// and tag page, the lists and the older pages, with when they changed.
     fn page_urls(
         &self,
     ) -> impl Iterator<Item = (String, Option<chrono::DateTime<chrono::FixedOffset>>)> {
         let settings = self.settings;
-        let newest =
-            |articles: &[usize]| articles.iter().map(|&index| self.entries[index].updated()).max();
         let pages =
             self.pages.iter().map(move |page| (page.html_url(settings), Some(page.updated)));
         let directories = (Directory::ALL.into_iter())
             .map(move |directory| (settings.url_of(directory.path()), None));
         let periods = (self.periods.iter())
-            .map(move |period| (settings.url_of(&period.path()), newest(&period.articles)));
+            .map(move |period| (settings.url_of(&period.path()), Some(period.updated)));
         pages.chain(directories).chain(periods)
     }
 
