@@ -1,7 +1,8 @@
 // Reads the Lighthouse reports tests/site-check.sh wrote (REPORT_DIR/lighthouse-PAGE-FORM.json,
 // the best of a page's tries, whose performance scores are in lighthouse-PAGE-FORM.tries) and prints the table of scores, then every audit that keeps a
 // category below 100: its id, weight, value and the elements, URLs or messages behind it.
-// Audits that fail but weigh nothing in the score are listed apart, as hints.
+// Audits that fail but weigh nothing in the score, or whose category is 100 all the same, are
+// listed apart, as hints.
 // Writes REPORT_DIR/lighthouse-summary.json. Exits 1 unless every category of every report is 100.
 //
 // Usage: node lighthouse-summary.mjs REPORT_DIR
@@ -100,7 +101,8 @@ for (const { page, form, report } of reports) {
       }
       if (audit.score === null || audit.score >= 1 || audit.scoreDisplayMode === 'informative' || audit.scoreDisplayMode === 'notApplicable' || audit.scoreDisplayMode === 'manual') continue;
       const entry = { category: id, id: ref.id, weight: ref.weight, score: audit.score, value: audit.displayValue ?? null, title: audit.title, details: describe(audit) };
-      (ref.weight > 0 ? failing : hints).push(entry);
+      // A weighted audit below 1 fails only where its category is below 100.
+      (ref.weight > 0 && category.score !== 1 ? failing : hints).push(entry);
     }
   }
   const unrun = [...errors].map(([message, audits]) => ({ message, audits }));
@@ -115,7 +117,7 @@ for (const { page, form, report } of reports) {
     console.log(`  FAIL ${f.category}/${f.id} (weight ${f.weight}, score ${f.score}${f.value ? `, ${f.value}` : ''}): ${f.title}`);
     for (const line of f.details) console.log(`         ${line}`);
   }
-  for (const h of hints) console.log(`  hint ${h.category}/${h.id} (weight 0, score ${h.score}${h.value ? `, ${h.value}` : ''}): ${h.title}`);
+  for (const h of hints) console.log(`  hint ${h.category}/${h.id} (weight ${h.weight}, score ${h.score}${h.value ? `, ${h.value}` : ''}): ${h.title}`);
 }
 summary.push(...skipped.map((s) => ({ ...s, scores: null })));
 fs.writeFileSync(path.join(dir, 'lighthouse-summary.json'), JSON.stringify(summary, null, 2));

@@ -46,7 +46,7 @@ for (const name of files) {
 let search = null;
 for (const page of pages) {
   for (const word of words(page.h1)) {
-    if (word.length < 4) continue;
+    if (word.length < 3) continue;
     const count = frequency.get(word);
     if (!search || count < search.count) search = { query: word, expect: page.file, headline: page.h1, count };
   }
