@@ -27,8 +27,7 @@ use crate::{
     error::{BuildError, SeedProblem, SeedWarning, Stale},
     index, lock, progress,
     project::{Project, display},
-    scan,
-    search,
+    scan, search,
     sink::{Mode as SinkMode, Outcome as SinkOutcome, Sink},
 };
 

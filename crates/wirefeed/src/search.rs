@@ -101,13 +101,14 @@ pub(crate) fn files(
     let site_language = settings.language().as_str();
 
     // Each chunk of articles: its `docs/` file and its words' postings.
-    type Postings = HashMap<String, Vec<u32>>;
-    let chunks: Vec<Result<(Vec<u8>, Postings), feed::WriteError>> = chosen
+    type Postings = HashMap<String, Vec<u32>, std::hash::BuildHasherDefault<WordHasher>>;
+    type Buckets = Vec<Vec<(String, Vec<u32>)>>;
+    let chunks: Vec<Result<(Vec<u8>, Buckets), feed::WriteError>> = chosen
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(ordinal, chunk)| {
             let mut docs = String::from("[");
-            let mut postings = Postings::new();
+            let mut postings = Postings::default();
             for (offset, &index) in chunk.iter().enumerate() {
                 let number = u32::try_from(ordinal * CHUNK + offset).expect("fewer than 2^32");
                 let entry = &entries[index];
@@ -130,10 +131,20 @@ pub(crate) fn files(
                 json_string(&mut docs, language);
                 docs.push(']');
                 let mut add = |text: &str| {
-                    for word in words(text) {
-                        let list = postings.entry(word).or_default();
-                        if list.last() != Some(&number) {
-                            list.push(number);
+                    for word in raw_words(text) {
+                        // Most words are lower-case ASCII already: no allocation for those.
+                        let lower =
+                            if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                                std::borrow::Cow::Borrowed(word)
+                            } else {
+                                std::borrow::Cow::Owned(word.to_lowercase())
+                            };
+                        match postings.get_mut(&*lower) {
+                            Some(list) if list.last() == Some(&number) => {}
+                            Some(list) => list.push(number),
+                            None => {
+                                postings.insert(lower.into_owned(), vec![number]);
+                            }
                         }
                     }
                 };
@@ -143,45 +154,58 @@ pub(crate) fn files(
                 article.blocks().iter().for_each(|block| add(block.text()));
             }
             docs.push_str("\n]\n");
-            Ok((docs.into_bytes(), postings))
+            // The chunk's words by the low bits of their hash, so that every shard, whatever
+            // their number, takes whole buckets.
+            let mut buckets: Buckets = vec![Vec::new(); MAX_SHARDS];
+            for (word, numbers) in postings {
+                buckets[hash_of(&word) as usize & (MAX_SHARDS - 1)].push((word, numbers));
+            }
+            Ok((docs.into_bytes(), buckets))
         })
         .collect();
 
     let mut files = Vec::new();
-    let mut all = Postings::new();
+    // Bucket by bucket, each chunk's words in chunk order.
+    let mut by_bucket: Vec<Vec<(String, Vec<u32>)>> = vec![Vec::new(); MAX_SHARDS];
+    let mut total = 0;
     for (ordinal, chunk) in chunks.into_iter().enumerate() {
-        let (docs, postings) = chunk?;
+        let (docs, buckets) = chunk?;
         files.push((format!("{DIR}docs/{ordinal:03}.json"), docs));
-        // Chunks in order: each word's numbers stay ascending.
-        for (word, numbers) in postings {
-            all.entry(word).or_default().extend(numbers);
+        for (bucket, words) in buckets.into_iter().enumerate() {
+            total += words.iter().map(|(_, numbers)| numbers.len()).sum::<usize>();
+            by_bucket[bucket].extend(words);
         }
     }
-    let total: usize = all.values().map(Vec::len).sum();
     let shards = total.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, MAX_SHARDS);
     let mut sharded: Vec<Vec<(String, Vec<u32>)>> = vec![Vec::new(); shards];
-    for (word, numbers) in all {
-        sharded[shard_of(&word, shards)].push((word, numbers));
+    for (bucket, words) in by_bucket.into_iter().enumerate() {
+        sharded[bucket & (shards - 1)].extend(words);
     }
     let words: Vec<(String, Vec<u8>)> = sharded
         .into_par_iter()
         .enumerate()
         .map(|(shard, mut words)| {
-            words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            // Stable: a word's pieces stay in chunk order, so its numbers ascend.
+            words.sort_by(|a, b| a.0.cmp(&b.0));
             let mut text = String::from("{");
-            for (at, (word, numbers)) in words.iter().enumerate() {
+            let mut at = 0;
+            while at < words.len() {
+                let word = &words[at].0;
+                let end = at + words[at..].iter().take_while(|(other, _)| other == word).count();
                 text.push_str(if at == 0 { "\n" } else { ",\n" });
                 json_string(&mut text, word);
                 text.push_str(":[");
                 let mut previous = 0;
-                for (at, &number) in numbers.iter().enumerate() {
-                    if at > 0 {
+                let numbers = words[at..end].iter().flat_map(|(_, numbers)| numbers);
+                for (nth, &number) in numbers.enumerate() {
+                    if nth > 0 {
                         text.push(',');
                     }
                     let _ = write!(text, "{}", number - previous);
                     previous = number;
                 }
                 text.push(']');
+                at = end;
             }
             text.push_str("\n}\n");
             (format!("{DIR}words/{shard:03x}.json"), text.into_bytes())
@@ -201,20 +225,46 @@ pub(crate) fn files(
 }
 
 /// The words of `text`, as the index keeps them and the script looks them up.
+#[cfg(test)]
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty() && word.chars().count() <= MAX_WORD)
-        .map(str::to_lowercase)
+    raw_words(text).map(str::to_lowercase)
 }
 
-/// The shard of `word`: FNV-1a (32 bits) of its UTF-8 bytes, modulo `shards`, a power of two.
-fn shard_of(word: &str, shards: usize) -> usize {
+/// The words of `text` before they are lower-cased.
+fn raw_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|word| {
+        !word.is_empty() && (word.len() <= MAX_WORD || word.chars().count() <= MAX_WORD)
+    })
+}
+
+/// FNV-1a (32 bits) of `word`'s UTF-8 bytes: its shard is this modulo the number of shards,
+/// a power of two.
+fn hash_of(word: &str) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
     for byte in word.bytes() {
         hash ^= u32::from(byte);
         hash = hash.wrapping_mul(0x0100_0193);
     }
-    hash as usize & (shards - 1)
+    hash
+}
+
+/// The hasher of the words' table while it is filled: FNV-1a, quicker than the default for
+/// short keys. Nothing is written in the table's order, so its hash is of no consequence.
+#[derive(Debug, Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        for &byte in bytes {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// `text` as a JSON string, appended to `out`.
@@ -238,7 +288,7 @@ fn json_string(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::{json_string, shard_of, words};
+    use super::{hash_of, json_string, words};
 
     #[test]
     fn words_are_lowercased_alphanumeric_runs() {
@@ -250,8 +300,8 @@ mod tests {
     #[test]
     fn shards_are_fnv1a_as_the_script_computes_them() {
         // FNV-1a 32 of "a" is 0xe40c292c; the script's `shardOf` gives the same.
-        assert_eq!(shard_of("a", 1 << 16), 0x292c);
-        assert_eq!(shard_of("anything", 1), 0);
+        assert_eq!(hash_of("a"), 0xe40c_292c);
+        assert_eq!(hash_of("ł"), 0x538f_31a6);
     }
 
     #[test]
