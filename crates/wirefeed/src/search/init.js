@@ -25,7 +25,8 @@
   }
 
   function words(text, max) {
-    var found = text.match(/[\p{Alphabetic}\p{N}]+/gu) || [];
+    // The articles are in NFC; a query typed with combining accents is made so too.
+    var found = text.normalize("NFC").match(/[\p{Alphabetic}\p{N}]+/gu) || [];
     var seen = {};
     return found.map(function (word) { return word.toLowerCase(); }).filter(function (word) {
       if (seen[word] || Array.from(word).length > max) return false;
