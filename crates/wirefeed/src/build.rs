@@ -860,7 +860,10 @@ pub fn compare(
     for result in compared {
         stale.extend(result?);
     }
-    let searched = search_files(out, settings, site, library)?;
+    let searched = match settings.search() {
+        true => search_files(out, settings, site, library)?,
+        false => Vec::new(),
+    };
     for (name, bytes) in &searched {
         let path = out.join(name);
         match fs::read(&path) {
@@ -1140,6 +1143,7 @@ fn write(
     });
     let search_made = match search_kept {
         Some(_) => Vec::new(),
+        None if !loaded.settings.search() => Vec::new(),
         None => search_files(out, &loaded.settings, site, loaded)?,
     };
     let search_names: Vec<String> = match search_kept {

@@ -151,3 +151,19 @@ fn an_incremental_build_ends_with_the_index_a_clean_build_makes() {
     assert!(feeds.join("search/init.js").exists());
     wirefeed(dir.path(), &["build", "--check", "--now", AFTER]);
 }
+
+#[test]
+fn a_site_may_do_without_search() {
+    let dir = project();
+    wirefeed(dir.path(), &["build", "--now", AFTER]);
+    let feeds = dir.path().join("feeds");
+    assert!(feeds.join("search/index.json").exists());
+    write(dir.path().join("seeds/feed.toml"), "search = false\n");
+    wirefeed(dir.path(), &["build", "--now", AFTER]);
+    assert!(!feeds.join("search/index.json").exists() && !feeds.join("search/init.js").exists());
+    wirefeed(dir.path(), &["build", "--check", "--now", AFTER]);
+    write(dir.path().join("seeds/feed.toml"), "search = true\n");
+    wirefeed(dir.path(), &["build", "--now", AFTER]);
+    assert!(feeds.join("search/words/000.json").exists());
+    wirefeed(dir.path(), &["build", "--check", "--now", AFTER]);
+}
