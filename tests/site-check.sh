@@ -11,7 +11,7 @@
 #   NewsArticle with headline, datePublished, dateModified, author, publisher, locationCreated,
 #   inLanguage and mainEntityOfPage that agree with the page (tests/site-check/browser-checks.mjs);
 # - search: in headless chromium, search.html with a word of one article's headline typed into
-#   Pagefind's box lists that article.
+#   the search box (search/init.js) lists that article.
 # Prints a table of scores and every failing audit with its elements; reports (Lighthouse's JSON
 # and HTML, axe's JSON, the Nu checker's output, a screenshot of the search) go to
 # target/ci-output/site-check/. Exits non-zero when any check fails, after running them all.

@@ -88,7 +88,7 @@ fn every_page_is_complete_and_every_link_inside_the_site_resolves() {
         assert_eq!(select(&page, "header nav a").len(), 5, "{path}: the sections");
         // Only the search page runs a script, and only to search; the rest is data.
         let scripts = select(&page, "script:not([type='application/ld+json'])").len();
-        assert_eq!(scripts, if path == "search.html" { 2 } else { 0 }, "{path}");
+        assert_eq!(scripts, if path == "search.html" { 1 } else { 0 }, "{path}");
         let alternates: Vec<&str> = select(&page, "link[rel=alternate]")
             .iter()
             .map(|link| link.value().attr("type").unwrap())

@@ -7,7 +7,7 @@
 //   Organization with a name), locationCreated, inLanguage and mainEntityOfPage, agreeing with
 //   what the page shows (<h1>, <time datetime>, the agency's name, the article's lang, the
 //   canonical link); a page without such a block fails;
-// - search: search.html, the query typed into Pagefind's box, shows the expected article's link.
+// - search: search.html, the query typed into the search box (search/init.js), shows the expected article's link.
 //
 // Usage: node browser-checks.mjs PLAN.json OUT_DIR
 //   PLAN.json: {"base": "http://127.0.0.1:PORT/", "pages": {"index": "index.html", ...},
@@ -207,24 +207,24 @@ async function search({ query, expect, headline }) {
   const log = [];
   try {
     page = await open(plan.base + 'search.html', FORMS.desktop, { log });
-    const input = await page.waitForSelector('input.pagefind-ui__search-input', { timeout: 15_000 }).catch(() => null);
+    const input = await page.waitForSelector('input.search-input', { timeout: 15_000 }).catch(() => null);
     if (!input) {
       const html = await page.evaluate(() => document.documentElement.outerHTML.slice(0, 600));
-      throw new Error(`no input.pagefind-ui__search-input on search.html within 15 s; the page begins: ${html.replace(/\s+/g, ' ')}`);
+      throw new Error(`no input.search-input on search.html within 15 s; the page begins: ${html.replace(/\s+/g, ' ')}`);
     }
     await input.type(query, { delay: 20 });
     const want = new URL(expect, plan.base).href;
     const found = await page
       .waitForFunction(
-        (href) => [...document.querySelectorAll('a.pagefind-ui__result-link')].some((a) => a.href === href || a.href.replace(/\.html$/, '') === href.replace(/\.html$/, '')),
+        (href) => [...document.querySelectorAll('ol.search-results a')].some((a) => a.href === href || a.href.replace(/\.html$/, '') === href.replace(/\.html$/, '')),
         { timeout: 20_000 },
         want,
       )
       .then(() => true)
       .catch(() => false);
-    const shown = await page.evaluate(() => [...document.querySelectorAll('a.pagefind-ui__result-link')].map((a) => `${a.textContent.trim()} <${a.href}>`));
+    const shown = await page.evaluate(() => [...document.querySelectorAll('ol.search-results a')].map((a) => `${a.textContent.trim()} <${a.href}>`));
     await page.screenshot({ path: path.join(outDir, 'search.png'), fullPage: true });
-    record('search', label, found, found ? [] : [`expected a.pagefind-ui__result-link to ${want} ("${headline}")`, `results shown: ${shown.length ? shown.slice(0, 10).join('; ') : 'none'}`, ...log]);
+    record('search', label, found, found ? [] : [`expected ol.search-results a to ${want} ("${headline}")`, `results shown: ${shown.length ? shown.slice(0, 10).join('; ') : 'none'}`, ...log]);
   } catch (error) {
     record('search', label, false, [String(error), ...log]);
   } finally {

@@ -24,6 +24,8 @@ pub struct Settings {
     date_offset: FixedOffset,
     item_limit: Option<usize>,
     hub: Option<String>,
+    /// Whether the build writes the static search index below `search/`.
+    search: bool,
     /// The time embargoes are measured against; not a setting of the file but of the run.
     now: Option<DateTime<FixedOffset>>,
 }
@@ -71,6 +73,7 @@ impl Settings {
             date_offset: checker.date_offset(raw.date_offset)?,
             item_limit: checker.item_limit(raw.item_limit)?,
             hub: raw.hub.map(|hub| checker.hub(hub)).transpose()?,
+            search: raw.search.is_none_or(Spanned::into_inner),
             now: None,
         })
     }
@@ -124,6 +127,14 @@ impl Settings {
     /// http(s) URL, announced with `rel="hub"` links and pinged by `cargo xtask publish --ping`.
     pub fn hub(&self) -> Option<&str> {
         self.hub.as_deref()
+    }
+
+    /// Whether the build writes the static full-text search index below `search/` (`search`,
+    /// default true). It is made again whole when an article it holds changes, which costs an
+    /// incremental build of a very large archive a read of every article: such a site may do
+    /// without it.
+    pub fn search(&self) -> bool {
+        self.search
     }
 
     /// The same settings for a build at `now`: an article under an embargo appears only once
@@ -182,6 +193,7 @@ struct RawSettings {
     date_offset: Option<Spanned<String>>,
     item_limit: Option<Spanned<i64>>,
     hub: Option<Spanned<String>>,
+    search: Option<Spanned<bool>>,
 }
 
 /// Checks values and turns failures into errors that name the line and the setting.
@@ -351,7 +363,7 @@ mod tests {
         check(
             "",
             expect![[
-                r#"Settings { title: "wirefeed", description: "News agency articles, published with wirefeed", base_url: "https://wirefeed.example/", author: "wirefeed", language: LanguageTag("en"), id_prefix: "tag:wirefeed.example,2022:", date_offset: +00:00, item_limit: Some(50), hub: None, now: None }"#
+                r#"Settings { title: "wirefeed", description: "News agency articles, published with wirefeed", base_url: "https://wirefeed.example/", author: "wirefeed", language: LanguageTag("en"), id_prefix: "tag:wirefeed.example,2022:", date_offset: +00:00, item_limit: Some(50), hub: None, search: true, now: None }"#
             ]],
         );
     }
@@ -371,7 +383,7 @@ item-limit = 0
 hub = "https://hub.example.org/"
 "#,
             expect![[
-                r#"Settings { title: "Minsk wire", description: "From the Minsk desk", base_url: "https://news.example.org/feeds/", author: "The desk", language: LanguageTag("ru"), id_prefix: "tag:news.example.org,2022-01:wire/", date_offset: +03:00, item_limit: None, hub: Some("https://hub.example.org/"), now: None }"#
+                r#"Settings { title: "Minsk wire", description: "From the Minsk desk", base_url: "https://news.example.org/feeds/", author: "The desk", language: LanguageTag("ru"), id_prefix: "tag:news.example.org,2022-01:wire/", date_offset: +03:00, item_limit: None, hub: Some("https://hub.example.org/"), search: true, now: None }"#
             ]],
         );
     }
@@ -381,7 +393,7 @@ hub = "https://hub.example.org/"
         check(
             "titel = \"x\"",
             expect![
-                "error: 1: unknown field `titel`, expected one of `title`, `description`, `base-url`, `author`, `language`, `id-prefix`, `date-offset`, `item-limit`, `hub`"
+                "error: 1: unknown field `titel`, expected one of `title`, `description`, `base-url`, `author`, `language`, `id-prefix`, `date-offset`, `item-limit`, `hub`, `search`"
             ],
         );
         check(

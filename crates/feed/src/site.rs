@@ -499,7 +499,9 @@ impl<'a> Site<'a> {
         for directory in Directory::ALL {
             files.push((directory.path().to_owned(), File::Directory(directory)));
         }
-        files.push((layout::SEARCH_PATH.to_owned(), File::Search));
+        if self.settings.search() {
+            files.push((layout::SEARCH_PATH.to_owned(), File::Search));
+        }
         files.push((layout::NOT_FOUND_PATH.to_owned(), File::NotFound));
         files.push((layout::FAVICON_PATH.to_owned(), File::Favicon));
         files.push((layout::ROBOTS_PATH.to_owned(), File::Robots));

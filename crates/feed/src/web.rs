@@ -228,8 +228,10 @@ impl<'a> Layout<'a> {
                         "\n" nav aria-label="Sections" {
                             ul {
                                 @for (place, path, label) in &navigation {
-                                    li {
-                                        a href={ (root) (path) } aria-current=[(*place == section).then_some("page")] { (label) }
+                                    @if *place != Section::Search || settings.search() {
+                                        li {
+                                            a href={ (root) (path) } aria-current=[(*place == section).then_some("page")] { (label) }
+                                        }
                                     }
                                 }
                             }
@@ -500,8 +502,9 @@ pub(crate) fn directory(settings: &Settings, directory: Directory, pages: &[Page
     layout.render(body)
 }
 
-/// `search.html`: a search box over every article, run in the browser over the static index
-/// in `search/`. Without JavaScript, it points to the lists.
+/// `search.html`: a search box over every article, run in the browser by `search/init.js` over
+/// the static index the build writes in `search/` (`crates/wirefeed`). Without JavaScript, it
+/// points to the lists.
 pub(crate) fn search_page(settings: &Settings) -> String {
     let body = html! {
         "\n" h1 { "Search" }
@@ -520,8 +523,7 @@ pub(crate) fn search_page(settings: &Settings) -> String {
     layout.description = format!("Search every article of {}.", settings.title());
     layout.canonical = Some(settings.url_of(layout::SEARCH_PATH));
     layout.head = html! {
-        link rel="stylesheet" href="search/pagefind-ui.css"; "\n"
-        script src="search/pagefind-ui.js" defer {} "\n"
+        link rel="stylesheet" href="search/search.css"; "\n"
         script src="search/init.js" defer {} "\n"
     };
     layout.render(body)
@@ -535,9 +537,12 @@ pub(crate) fn not_found(settings: &Settings) -> String {
         "\n" h1 { "Page not found" }
         "\n" p { "There is no page at this address. The article may have been withdrawn, or the address mistyped." }
         "\n" p {
-            "Read the " a href={ (root) (PageKind::Main.html_path()) } { "latest news" } ", browse the "
-            a href={ (root) (Directory::Archive.path()) } { "archive" } " or "
-            a href={ (root) (layout::SEARCH_PATH) } { "search" } "."
+            "Read the " a href={ (root) (PageKind::Main.html_path()) } { "latest news" } " or browse the "
+            a href={ (root) (Directory::Archive.path()) } { "archive" }
+            @if settings.search() {
+                ", or " a href={ (root) (layout::SEARCH_PATH) } { "search" } " for it"
+            }
+            "."
         }
     };
     let mut layout = Layout::new(

@@ -27,7 +27,7 @@ use crate::{
     error::{BuildError, SeedProblem, SeedWarning, Stale},
     index, lock, progress,
     project::{Project, display},
-    scan,
+    scan, search,
     sink::{Mode as SinkMode, Outcome as SinkOutcome, Sink},
 };
 
@@ -167,7 +167,7 @@ fn run(project: &Project, options: Options) -> Result<Result<Report, BuildError>
     let site = loaded.site();
     timer.lap("pages");
     let outcome = match options.mode {
-        Mode::Check => match compare(project.out(), &site, &loaded) {
+        Mode::Check => match compare(project.out(), &site, &loaded, &loaded.settings) {
             Ok(stale) if stale.is_empty() => Outcome::Fresh { files: site.paths().len() },
             Ok(stale) => Outcome::Stale(explain_embargoes(project.out(), &loaded, stale)),
             Err(error) => return restart_or(error),
@@ -832,6 +832,7 @@ pub fn compare(
     out: &Path,
     site: &feed::Site<'_>,
     library: &(impl feed::Library + ?Sized),
+    settings: &Settings,
 ) -> Result<Vec<Stale>, BuildError> {
     let files = biggest_first(site, site.files());
     let compared: Vec<Result<Option<Stale>, BuildError>> = files
@@ -859,7 +860,21 @@ pub fn compare(
     for result in compared {
         stale.extend(result?);
     }
-    let names: Vec<String> = site.paths();
+    let searched = match settings.search() {
+        true => search_files(out, settings, site, library)?,
+        false => Vec::new(),
+    };
+    for (name, bytes) in &searched {
+        let path = out.join(name);
+        match fs::read(&path) {
+            Err(_) => stale.push(Stale::Missing(path)),
+            Ok(actual) if normalize_newlines(&actual) != *bytes => stale.push(Stale::Differs(path)),
+            Ok(_) => {}
+        }
+    }
+    let mut names: Vec<String> = site.paths();
+    names.extend(searched.into_iter().map(|(name, _)| name));
+    names.sort();
     let legacy =
         LEGACY_STATE.iter().map(|name| name.to_string()).filter(|name| out.join(name).exists());
     for name in list_files(out).into_iter().chain(legacy) {
@@ -983,6 +998,48 @@ fn render(
     Ok(bytes)
 }
 
+/// The search files of `site`'s articles ([`search::files`]), the failure named after the
+/// manifest in `out`.
+fn search_files(
+    out: &Path,
+    settings: &Settings,
+    site: &feed::Site<'_>,
+    library: &(impl feed::Library + ?Sized),
+) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    search::files(settings, site.entries(), library)
+        .map_err(|error| BuildError::Render { path: out.join(search::MANIFEST), error })
+}
+
+/// The fingerprint of everything the search files depend on: the program, the settings and
+/// the articles they index.
+fn search_fingerprint(
+    site: &feed::Site<'_>,
+    settings: &Settings,
+    identity: &index::Identity,
+    records: &[index::SeedRecord],
+) -> u128 {
+    use std::hash::Hasher as _;
+    let mut state = Xxh3::new();
+    state.write(identity.program.as_bytes());
+    state.write_u128(identity.settings);
+    search::fingerprint(settings, site.entries(), |index| records[index].hash, &mut state);
+    state.digest128()
+}
+
+/// Compares `bytes` with the file at `path` and stages them beside it if they differ.
+fn stage(path: PathBuf, bytes: &[u8], sync: bool) -> Result<Changed, BuildError> {
+    use io::Write as _;
+    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+    let temporary = path.with_file_name(temporary_name(name, std::process::id()));
+    let mut sink = Sink::new(path.clone(), SinkMode::Write(temporary));
+    sink.write_all(bytes).map_err(|error| BuildError::io(&path, "write", error))?;
+    Ok(match sink.finish(sync).map_err(|error| BuildError::io(&path, "write", error))? {
+        SinkOutcome::Unchanged => Changed::No,
+        SinkOutcome::Staged(temporary) => Changed::Yes(Some(temporary)),
+        SinkOutcome::Differs => Changed::Yes(None),
+    })
+}
+
 /// Every file below `dir` as a `/`-separated path relative to it, in path order; hidden files
 /// and directories (temporaries, `.git`) are left out.
 pub fn list_files(dir: &Path) -> Vec<String> {
@@ -1070,7 +1127,34 @@ fn write(
         .collect();
     timer.lap("fingerprint");
 
-    let names: Vec<&str> = files.iter().map(|file| file.path()).collect();
+    // The search files are made all at once, and only when the articles they index changed:
+    // with a trusted index whose manifest has this fingerprint, they are as recorded.
+    let search_print = search_fingerprint(site, &loaded.settings, &index.identity, records);
+    let search_kept: Option<Vec<String>> = recorded.and_then(|shards| {
+        let shard = &shards[index::shard_of(search::MANIFEST)];
+        let found = shard.binary_search_by(|(path, _)| path.as_str().cmp(search::MANIFEST)).ok()?;
+        (shard[found].1 == search_print).then(|| {
+            (shards.iter().flatten())
+                .map(|(path, _)| path)
+                .filter(|path| search::is_search_file(path))
+                .cloned()
+                .collect()
+        })
+    });
+    let search_made = match search_kept {
+        Some(_) => Vec::new(),
+        None if !loaded.settings.search() => Vec::new(),
+        None => search_files(out, &loaded.settings, site, loaded)?,
+    };
+    let search_names: Vec<String> = match search_kept {
+        Some(names) => names,
+        None => search_made.iter().map(|(name, _)| name.clone()).collect(),
+    };
+    timer.lap("search");
+
+    let mut names: Vec<&str> = files.iter().map(|file| file.path()).collect();
+    names.extend(search_names.iter().map(String::as_str));
+    names.sort_unstable();
     let mut directories: Vec<PathBuf> = vec![out.to_path_buf()];
     directories.extend(
         names.iter().filter_map(|name| Path::new(name).parent()).map(|parent| out.join(parent)),
@@ -1088,7 +1172,7 @@ fn write(
     // every file as it was.
     // Syncing the whole file system flushes everything dirty on it, which costs more than a few
     // `fsync`s when a run writes a few files: the usual incremental run.
-    let sync_once = SYNC_ONCE && due.len() > FEW;
+    let sync_once = SYNC_ONCE && due.len() + search_made.len() > FEW;
     let sync_each = !sync_once;
     let due = together(site, &files, due);
     let progress = progress::bar(due.len(), "writing");
@@ -1109,10 +1193,20 @@ fn write(
         })
         .collect();
     progress.finish_and_clear();
+    let searched: Vec<Result<Option<(PathBuf, PathBuf)>, BuildError>> = search_made
+        .par_iter()
+        .map(|(name, bytes)| {
+            let path = out.join(name);
+            Ok(match stage(path.clone(), bytes, sync_each)? {
+                Changed::No => None,
+                Changed::Yes(temporary) => temporary.map(|temporary| (temporary, path)),
+            })
+        })
+        .collect();
     timer.lap("render");
     let mut renames = Vec::new();
     let mut failure = None;
-    for result in staged {
+    for result in staged.into_iter().chain(searched) {
         match result {
             Ok(Some(rename)) => renames.push(rename),
             Ok(None) => {}
@@ -1131,7 +1225,10 @@ fn write(
             .collect(),
         None => list_files(out)
             .into_iter()
-            .filter(|name| feed::is_generated(name) && names.binary_search(&name.as_str()).is_err())
+            .filter(|name| {
+                (feed::is_generated(name) || search::is_search_file(name))
+                    && names.binary_search(&name.as_str()).is_err()
+            })
             .collect(),
     };
     let cache = project.cache();
@@ -1197,15 +1294,26 @@ fn write(
     for name in &stale {
         outputs_dirty[index::shard_of(name)] = true;
     }
+    for (name, _) in &search_made {
+        outputs_dirty[index::shard_of(name)] = true;
+    }
+    let mut outputs: Vec<(&str, u128)> = files.iter().map(|file| file.path()).zip(prints).collect();
+    outputs.extend(search_names.iter().map(|name| (name.as_str(), search_print)));
+    outputs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut watched = watched_files(out, site, &files);
+    watched.extend(search_names.iter().filter_map(|name| {
+        let metadata = fs::symlink_metadata(out.join(name)).ok()?;
+        Some((name.clone(), scan::Stamp::of(&metadata)))
+    }));
     let store = index::Store {
         seeds_dirty: index.seeds_dirty.clone(),
         outputs_dirty,
         identity: &index.identity,
         seeds: &loaded.shelf.records,
-        outputs: files.iter().map(|file| file.path()).zip(prints).collect(),
+        outputs,
         out,
         directories: self::directories(out, &relative),
-        files: watched_files(out, site, &files),
+        files: watched,
         now: loaded.settings.now().map(index::Instant::of),
     };
     // Failing to store the index costs the next run its shortcuts, not its correctness.
@@ -1213,7 +1321,8 @@ fn write(
         eprintln!("{}: cannot store the index: {error}", display(&cache));
     }
     timer.lap("index store");
-    Ok(Outcome::Written { rewritten: renames.len(), files: files.len(), removed: stale.len() })
+    let files = files.len() + search_names.len();
+    Ok(Outcome::Written { rewritten: renames.len(), files, removed: stale.len() })
 }
 
 /// State files that versions before the cache kept inside the published directory: removed by

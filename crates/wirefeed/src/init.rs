@@ -90,6 +90,10 @@ id-prefix = "tag:news.example.org,2026:"
 
 # A WebSub hub to announce, which `wirefeed publish --ping` notifies when feeds change.
 # hub = "https://hub.example.org/"
+
+# The static full-text search below search/, rebuilt whole when an article in it changes; an
+# archive of a hundred thousand articles or more may turn it off to keep edits quick.
+# search = true
 "#;
 
 const SAMPLE_ARTICLE: &str = "tags: Newsroom\n\

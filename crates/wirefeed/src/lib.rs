@@ -33,6 +33,7 @@ mod progress;
 mod project;
 pub mod publish;
 mod scan;
+mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 mod sink;

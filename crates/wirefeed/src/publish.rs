@@ -72,7 +72,7 @@ pub fn publish(
         );
     }
     let site = loaded.site();
-    let stale = compare(out, &site, &loaded)?;
+    let stale = compare(out, &site, &loaded, &loaded.settings)?;
     if !stale.is_empty() {
         for problem in &stale {
             eprintln!("{problem}");

@@ -9,7 +9,8 @@
 //! not ready within `RESPONSE_TIMEOUT` is a 503; and at most `MAX_CONNECTIONS` connections are
 //! open at once (fewer if the open-file limit cannot hold them), the next ones waiting in the
 //! kernel's backlog until a slot frees. Every response carries the security headers (a
-//! `Content-Security-Policy` for pages that have a stylesheet and no script, `nosniff`, a
+//! `Content-Security-Policy` for pages that have a stylesheet and no script, widened on
+//! `search.html` alone to the site's own scripts and index files, `nosniff`, a
 //! `Referrer-Policy`).
 //!
 //! What a request gets is `files`'s business (which file, its media type, validators, range
@@ -98,8 +99,19 @@ const BACKLOG: u32 = 1024;
 /// watcher and the builds of `--watch`.
 const RESERVED_FILES: u64 = 64;
 
-/// The pages have a stylesheet and no script, image or frame of anyone else's.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'";
+/// The pages have a stylesheet and no script, image or frame of anyone else's. Fetches from the
+/// site itself are allowed, which without a script only tools that fetch in the page's name use:
+/// Lighthouse reads `robots.txt` so.
+const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self'; connect-src 'self'";
+
+/// The search page also runs the site's own search script, which fetches the index's JSON
+/// files from the site: scripts and fetches from this origin, nothing inline, no `eval`.
+const SEARCH_CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'";
+
+/// The page that gets [`SEARCH_CONTENT_SECURITY_POLICY`], relative to the served directory.
+const SEARCH_PAGE: &str = "search.html";
 
 /// Other sites learn which site a reader came from, not which page, and nothing over plain
 /// HTTP from an HTTPS page.
@@ -112,7 +124,8 @@ fn router(served: PathBuf) -> Router {
         .fallback(files::respond)
         .with_state(Arc::new(files::Site::new(served)))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, RESPONSE_TIMEOUT))
-        .layer(SetResponseHeaderLayer::overriding(
+        // `files::respond` sets the search page's own policy; every other response gets this.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ))

@@ -19,7 +19,7 @@ use serve_support::{SECRET, get, project, request, serve, write};
 fn assert_security_headers(response: &serve_support::Response, what: &str) {
     assert_eq!(
         response.header("content-security-policy"),
-        Some("default-src 'none'; style-src 'self'; img-src 'self'"),
+        Some("default-src 'none'; style-src 'self'; img-src 'self'; connect-src 'self'"),
         "{what}"
     );
     assert_eq!(response.header("x-content-type-options"), Some("nosniff"), "{what}");
@@ -98,6 +98,39 @@ fn each_file_has_its_media_type_and_its_bytes() {
     assert_eq!((redirect.status, redirect.header("location")), (301, Some("/archive/")));
     assert_security_headers(&redirect, "301");
     assert_eq!(get(&server, "/places/").status, 404);
+}
+
+#[test]
+fn the_search_page_alone_may_run_the_sites_scripts_and_fetch_its_index() {
+    let dir = project();
+    // `search.html` is the site's; a stand-in will do to see the headers it is served with.
+    fs::write(dir.path().join("feeds/search.html"), "<!DOCTYPE html><title>Search</title>")
+        .unwrap();
+    let server = serve(dir.path(), &[]);
+    let widened = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; \
+                   connect-src 'self'";
+    let page = get(&server, "/search.html");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-security-policy"), Some(widened));
+    // A revalidated copy keeps its policy: a cache takes the 304's headers as the page's.
+    let etag = page.header("etag").unwrap().to_owned();
+    let again = request(&server, "GET", "/search.html", &[("If-None-Match", etag.as_str())]);
+    assert_eq!((again.status, again.header("content-security-policy")), (304, Some(widened)));
+    for (target, media_type) in [
+        ("/search/init.js", "text/javascript; charset=utf-8"),
+        ("/search/search.css", "text/css; charset=utf-8"),
+        ("/search/index.json", "application/json; charset=utf-8"),
+        ("/search/words/000.json", "application/json; charset=utf-8"),
+        ("/search/docs/000.json", "application/json; charset=utf-8"),
+    ] {
+        let response = get(&server, target);
+        assert_eq!(response.status, 200, "{target}");
+        assert_eq!(response.header("content-type"), Some(media_type), "{target}");
+        assert_security_headers(&response, target);
+    }
+    for target in ["/index.html", "/articles/a.html", "/search.html/", "/search/search.html"] {
+        assert_security_headers(&get(&server, target), target);
+    }
 }
 
 #[test]

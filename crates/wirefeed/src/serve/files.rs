@@ -113,6 +113,13 @@ pub(super) async fn respond(State(site): State<Arc<Site>>, request: Request) -> 
     let etag = version.entity_tag(compressed.as_ref().map(|(encoding, _)| *encoding));
     let last_modified = httpdate::fmt_http_date(version.modified);
     let mut headers = HeaderMap::new();
+    // Before the 304 below too: a cache updates the stored headers from a 304's.
+    if relative == Path::new(super::SEARCH_PAGE) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(super::SEARCH_CONTENT_SECURITY_POLICY),
+        );
+    }
     headers.insert(header::ETAG, header_value(&etag));
     headers.insert(header::LAST_MODIFIED, header_value(&last_modified));
     // Feeds change when the seeds do: caches may keep a copy but must ask before using it.
@@ -344,6 +351,7 @@ fn content_type(path: &Path) -> &'static str {
             "opml" => feed::layout::OPML_TYPE,
             "html" => "text/html; charset=utf-8",
             "css" => "text/css; charset=utf-8",
+            "js" => "text/javascript; charset=utf-8",
             "xml" => "application/xml",
             "json" => "application/json",
             "txt" => "text/plain; charset=utf-8",
