@@ -3,11 +3,11 @@
 //! Each test works in its own temporary directory, with the binary's current directory set
 //! there, so messages show paths as a user in that directory would see them.
 
-use std::{
-    fs,
-    path::{Path, PathBuf},
-    process::Command,
-};
+mod support;
+
+use std::{fs, path::Path, process::Command};
+
+use support::write;
 
 struct Run {
     code: i32,
@@ -23,11 +23,6 @@ fn wirefeed(dir: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8(output.stdout).unwrap(),
         stderr: String::from_utf8(output.stderr).unwrap(),
     }
-}
-
-fn write(path: PathBuf, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
 }
 
 const GOOD: &str = "date 2022-01-10 MINSK, January 10. /TASS/. Peacekeepers will leave, he said.";

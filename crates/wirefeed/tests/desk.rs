@@ -3,12 +3,16 @@
 //! site, the incremental build and `watch` noticing an embargo's end, withdrawals, and bad
 //! values of the desk's fields as errors that write nothing.
 
+mod support;
+
 use std::{
     fs,
-    path::{Path, PathBuf},
+    path::Path,
     process::{Command, Stdio},
     time::{Duration, Instant},
 };
+
+use support::{files, write};
 
 struct Run {
     code: i32,
@@ -24,29 +28,6 @@ fn wirefeed(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .output()
         .unwrap();
     Run { code: output.status.code().unwrap(), stderr: String::from_utf8(output.stderr).unwrap() }
-}
-
-fn write(path: PathBuf, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-/// Every file under `dir` with its bytes, by relative path.
-fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(at) = stack.pop() {
-        for entry in fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                found.push((path.strip_prefix(dir).unwrap().to_owned(), fs::read(&path).unwrap()));
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 const LIVE: &str =

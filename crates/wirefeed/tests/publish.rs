@@ -2,14 +2,17 @@
 //! the hub once per changed live feed with `hub.mode=publish`, remembers what it told the hub,
 //! and fails clearly when the hub refuses.
 
+mod support;
+
 use std::{
-    fs,
     io::{BufRead as _, BufReader, Read as _, Write as _},
     net::TcpListener,
-    path::{Path, PathBuf},
+    path::Path,
     process::Command,
     sync::{Arc, Mutex},
 };
+
+use support::write;
 
 const GOOD: &str = "date 2022-01-10 MINSK, January 10. /TASS/. Peacekeepers will leave, he said.";
 
@@ -22,11 +25,6 @@ fn wirefeed(dir: &Path, args: &[&str]) -> Run {
     let output =
         Command::new(env!("CARGO_BIN_EXE_wirefeed")).args(args).current_dir(dir).output().unwrap();
     Run { code: output.status.code().unwrap(), stderr: String::from_utf8(output.stderr).unwrap() }
-}
-
-fn write(path: PathBuf, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
 }
 
 /// A WebSub hub that records each request's body and answers with a fixed status and text.

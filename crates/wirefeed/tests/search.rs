@@ -3,11 +3,11 @@
 //! to run, checked by `build --check`, and kept as a clean build would make it by incremental
 //! builds, stale shards removed.
 
-use std::{
-    fs,
-    path::{Path, PathBuf},
-    process::Command,
-};
+mod support;
+
+use std::{fs, path::Path, process::Command};
+
+use support::{files, write};
 
 fn wirefeed(dir: &Path, args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
@@ -19,30 +19,6 @@ fn wirefeed(dir: &Path, args: &[&str]) -> String {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(output.status.success(), "wirefeed {args:?}: {stderr}");
     stderr
-}
-
-fn write(path: PathBuf, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-/// Every file under `dir` with its bytes, by `/`-separated relative path.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(at) = stack.pop() {
-        for entry in fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                found.push((name, fs::read(&path).unwrap()));
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 /// The text of every search file, one after the other.
