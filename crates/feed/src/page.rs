@@ -281,16 +281,24 @@ fn distinct_updated(entries: &[Entry], articles: &[usize]) -> Vec<DateTime<Fixed
 /// The index of every entry released at the settings' `now`, newest first, ties broken by key:
 /// the order of every page. An article under embargo is on no page.
 pub(crate) fn sorted(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
+    use rayon::prelude::*;
     let now = settings.now();
-    let mut sorted: Vec<usize> =
-        (0..entries.len()).filter(|&index| entries[index].released(now)).collect();
-    // The key makes the order total, so input order never matters. Entries that come already
-    // in this order (as a cache keeps them) are sorted in one pass.
-    sorted.sort_by(|&a, &b| {
-        let (a, b) = (&entries[a], &entries[b]);
-        b.published().cmp(&a.published()).then_with(|| a.key().cmp(b.key()))
+    // Sorted by the instant alone, kept beside the index: at a million entries, comparing the
+    // entries themselves would miss the cache at every step. The key makes the order total, so
+    // input order never matters; it is read only for articles published at the same instant.
+    let mut keyed: Vec<(std::cmp::Reverse<(i64, u32)>, u32)> = (0..entries.len())
+        .into_par_iter()
+        .filter(|&index| entries[index].released(now))
+        .map(|index| {
+            let published = entries[index].published();
+            let instant = (published.timestamp(), published.timestamp_subsec_nanos());
+            (std::cmp::Reverse(instant), u32::try_from(index).expect("fewer than 2^32 entries"))
+        })
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| entries[a.1 as usize].key().cmp(entries[b.1 as usize].key()))
     });
-    sorted
+    keyed.into_iter().map(|(_, index)| index as usize).collect()
 }
 
 /// What a page lists: its live articles, and the withdrawn ones among them as tombstones.
@@ -331,16 +339,38 @@ fn limited(
     listing
 }
 
-/// The calendar month an article was published in, in its own offset.
-fn month(entry: &Entry) -> (i32, u32) {
-    let published = entry.published();
-    (published.year(), published.month())
+/// What the archive's cut needs of an entry: the day it was published on, in its own offset,
+/// and its estimated bytes in a feed. Computed once for every entry and kept apart from the
+/// entries, which a million of would not keep in the cache.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fact {
+    day: NaiveDate,
+    bytes: u32,
+}
+
+impl Fact {
+    /// The calendar month.
+    fn month(self) -> (i32, u32) {
+        (self.day.year(), self.day.month())
+    }
+}
+
+/// The facts of every entry, by index.
+pub(crate) fn facts(settings: &Settings, entries: &[Entry]) -> Vec<Fact> {
+    use rayon::prelude::*;
+    let estimate = Estimate::new(settings);
+    entries
+        .par_iter()
+        .map(|entry| Fact {
+            day: entry.published().date_naive(),
+            bytes: u32::try_from(estimate.of(entry)).unwrap_or(u32::MAX),
+        })
+        .collect()
 }
 
 /// How many articles, and how many estimated bytes, a run of articles holds.
 #[derive(Debug, Clone, Copy)]
 struct Tally {
-    estimate: Estimate,
     articles: usize,
     bytes: u64,
 }
@@ -348,20 +378,19 @@ struct Tally {
 impl Tally {
     /// An empty page's.
     fn new(estimate: Estimate) -> Tally {
-        Tally { estimate, articles: 0, bytes: estimate.feed }
+        Tally { articles: 0, bytes: estimate.feed }
     }
 
     /// The tally of `articles` as a page.
-    fn of(estimate: Estimate, entries: &[Entry], articles: &[usize]) -> Tally {
-        articles.iter().fold(Tally::new(estimate), |tally, &index| tally.add(&entries[index]))
+    fn of(estimate: Estimate, facts: &[Fact], articles: &[usize]) -> Tally {
+        articles.iter().fold(Tally::new(estimate), |tally, &index| tally.add(facts[index]))
     }
 
-    /// With `entry` added.
-    fn add(self, entry: &Entry) -> Tally {
+    /// With the entry of `fact` added.
+    fn add(self, fact: Fact) -> Tally {
         Tally {
             articles: self.articles + 1,
-            bytes: self.bytes.saturating_add(self.estimate.of(entry)),
-            ..self
+            bytes: self.bytes.saturating_add(u64::from(fact.bytes)),
         }
     }
 
@@ -378,35 +407,31 @@ impl Tally {
 /// filled from its oldest article, each as full as the bound allows, so that articles added at the
 /// end of a day change only its last part. An article too big for any page has a part of its own.
 /// Linear in the entries, but for the map of months and days.
-fn archives(
-    settings: &Settings,
-    entries: &[Entry],
-    sorted: &[usize],
-) -> Vec<(Archive, Vec<usize>)> {
+fn archives(settings: &Settings, facts: &[Fact], sorted: &[usize]) -> Vec<(Archive, Vec<usize>)> {
     let estimate = Estimate::new(settings);
     let mut months: BTreeMap<(i32, u32), Vec<usize>> = BTreeMap::new();
     for &index in sorted {
-        months.entry(month(&entries[index])).or_default().push(index);
+        months.entry(facts[index].month()).or_default().push(index);
     }
     let mut archives = Vec::with_capacity(months.len());
     for ((year, month), articles) in months {
-        if Tally::of(estimate, entries, &articles).within() {
+        if Tally::of(estimate, facts, &articles).within() {
             archives.push((Archive::Month { year, month }, articles));
             continue;
         }
         let mut days: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
         for index in articles {
-            days.entry(entries[index].published().date_naive()).or_default().push(index);
+            days.entry(facts[index].day).or_default().push(index);
         }
         for (day, articles) in days {
-            if Tally::of(estimate, entries, &articles).within() {
+            if Tally::of(estimate, facts, &articles).within() {
                 archives.push((Archive::Day(day), articles));
                 continue;
             }
             let mut parts: Vec<Vec<usize>> = Vec::new();
             let mut tally = Tally::new(estimate);
             for &index in articles.iter().rev() {
-                let more = tally.add(&entries[index]);
+                let more = tally.add(facts[index]);
                 match parts.last_mut() {
                     Some(part) if more.within() => {
                         part.push(index);
@@ -414,7 +439,7 @@ fn archives(
                     }
                     _ => {
                         parts.push(vec![index]);
-                        tally = Tally::new(estimate).add(&entries[index]);
+                        tally = Tally::new(estimate).add(facts[index]);
                     }
                 }
             }
@@ -429,10 +454,11 @@ fn archives(
 
 /// The newest archive page of `sorted` entries: the last of the newest month's.
 fn newest_archive(settings: &Settings, entries: &[Entry], sorted: &[usize]) -> Option<Archive> {
-    let newest = sorted.iter().map(|&index| month(&entries[index])).max()?;
+    let facts = facts(settings, entries);
+    let newest = sorted.iter().map(|&index| facts[index].month()).max()?;
     let articles: Vec<usize> =
-        sorted.iter().copied().filter(|&index| month(&entries[index]) == newest).collect();
-    archives(settings, entries, &articles).pop().map(|(archive, _)| archive)
+        sorted.iter().copied().filter(|&index| facts[index].month() == newest).collect();
+    archives(settings, &facts, &articles).pop().map(|(archive, _)| archive)
 }
 
 fn feed_id(settings: &Settings, kind: &PageKind) -> String {
@@ -470,7 +496,8 @@ fn linked_main_page(
 /// each in name order; and the older pages of places and tags.
 pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
     let sorted = sorted(settings, entries);
-    let archived = archives(settings, entries, &sorted);
+    let facts = facts(settings, entries);
+    let archived = archives(settings, &facts, &sorted);
     let newest = archived.last().map(|(archive, _)| *archive);
     let order: Vec<usize> =
         sorted.iter().copied().filter(|&index| !entries[index].withdrawn()).collect();
@@ -534,7 +561,7 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
             page.total = live.len();
             page.front = live.iter().copied().take(PAGE_ARTICLES).collect();
             if live.len() > PAGE_ARTICLES {
-                let split = archives(settings, entries, &live);
+                let split = archives(settings, &facts, &live);
                 let first_older = live[PAGE_ARTICLES];
                 for (index, (archive, articles)) in split.iter().enumerate() {
                     let period = Period {

@@ -349,13 +349,15 @@ impl std::fmt::Display for SeedChanged {
 impl std::error::Error for SeedChanged {}
 
 /// How many bytes of seeds a build of `seeds` seeds keeps parsed in memory, so that the files
-/// that show them need not read them again: what is left of [`MEMORY`] once every seed's record
-/// and entry (about 450 bytes each) are counted, at 1.4 bytes of parsed article per byte of
-/// seed. A hundred thousand seeds are all kept, and parsed once; at a million, the articles
-/// beyond the budget are read again when a file shows them, and memory stays bounded.
+/// that show them need not read them again: what is left of [`MEMORY`] once every seed's
+/// record, entry and place in the plan (about 600 bytes each, measured at a million) are
+/// counted, at 1.5 bytes of parsed article per byte of seed (measured: a hundred thousand seeds
+/// of 336 MB parsed take 500 MB). A hundred thousand seeds are all kept, and parsed once; at a
+/// million, a few per cent are, and the rest are read again when a file shows them: memory
+/// stays bounded.
 fn keep_bytes(seeds: usize) -> u64 {
-    let metadata = seeds as u64 * 450;
-    MEMORY.saturating_sub(metadata) * 10 / 14
+    let metadata = seeds as u64 * 600;
+    MEMORY.saturating_sub(metadata) * 10 / 15
 }
 
 /// The memory a build aims to stay within, whatever the number of seeds.
@@ -377,7 +379,19 @@ impl Timer {
 
     fn lap(&mut self, phase: &str) {
         if let Some(start) = &mut self.0 {
-            eprintln!("timing: {phase:<12} {:>8.3} s", start.elapsed().as_secs_f64());
+            // The resident and the peak memory so far, where `/proc` says them.
+            let status = fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |name: &str| {
+                let line = status.lines().find(|line| line.starts_with(name));
+                let kilobytes = line.and_then(|line| line.split_whitespace().nth(1));
+                kilobytes.and_then(|kb| kb.parse::<u64>().ok()).map_or(0, |kb| kb >> 10)
+            };
+            eprintln!(
+                "timing: {phase:<12} {:>8.3} s {:>6} MiB resident {:>6} MiB peak",
+                start.elapsed().as_secs_f64(),
+                field("VmRSS:"),
+                field("VmHWM:"),
+            );
             *start = std::time::Instant::now();
         }
     }
@@ -409,6 +423,8 @@ struct IndexRun {
     old: index::Loaded,
     /// Which seed shards changed in this run.
     seeds_dirty: Vec<bool>,
+    /// The digest of the seeds as listed, when none was a problem.
+    digest: Option<u128>,
 }
 
 /// Lists the seeds and reads the ones the index does not know as they are; in write mode,
@@ -428,6 +444,20 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     };
     let photos: feed::Photos =
         scan.photos.iter().map(|(name, stamp)| (name.clone(), stamp.size)).collect();
+    // Every seed good and listed as the last run left it, none racy, no embargo ending since,
+    // the site as it was written: up to date, known from the head alone, no shard read.
+    let digest = scan.problems.is_empty().then(|| scan.digest());
+    if mode == Mode::Write
+        && let Some(head) = index::head(&cache, &identity)
+        && head.seeds_digest.is_some()
+        && head.seeds_digest == digest
+        && !embargo_crossed(&head.embargoes, head.now, settings.now())
+        && site_as_recorded(project, &head)
+    {
+        timer.lap("no-op check");
+        return Ok(Cataloged::UpToDate(next_embargo(&head.embargoes, settings.now())));
+    }
+    timer.lap("head");
     let mut old = match mode {
         // A check trusts nothing: it parses every seed and compares every byte.
         Mode::Check => index::Loaded::default(),
@@ -435,39 +465,35 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     };
     timer.lap("index load");
 
-    // Each seed found, with the index's record of it when the name is known; the records are
-    // moved, not copied: at a million seeds, each copy would be a few hundred megabytes.
+    // Each seed found, with the position of the index's record of it when the name is known:
+    // at a million seeds, a copy of the records would be a few hundred megabytes.
     let recorded = old.seeds.len();
     // An embargo that ended since the last run (or, with an earlier `--now`, one that has not
     // ended yet) changes the site though no seed changed.
-    let last_now = old.head.as_ref().and_then(|head| head.now).and_then(index::Instant::time);
-    let released = |embargo, at: Option<chrono::DateTime<chrono::FixedOffset>>| {
-        at.is_some_and(|at| embargo <= at)
-    };
-    let next_embargo = (old.seeds.iter())
-        .filter_map(|record| record.embargo.and_then(index::Instant::time))
-        .filter(|&embargo| !released(embargo, settings.now()))
-        .min();
-    let embargo_ended = old.seeds.iter().any(|record| {
-        record.embargo.and_then(index::Instant::time).is_some_and(|embargo| {
-            last_now.is_none() || released(embargo, last_now) != released(embargo, settings.now())
-        })
-    });
-    let mut known: Vec<Option<index::SeedRecord>> = Vec::with_capacity(scan.seeds.len());
+    let embargoes = embargoes_of(&old.seeds);
+    let next_embargo = next_embargo(&embargoes, settings.now());
+    let last_now = old.head.as_ref().and_then(|head| head.now);
+    let embargo_ended = embargo_crossed(&embargoes, last_now, settings.now());
+    let old_seeds = std::mem::take(&mut old.seeds);
+    let mut known: Vec<Option<u32>> = Vec::with_capacity(scan.seeds.len());
     let mut seeds_dirty = vec![false; index::SHARDS];
-    let mut records = std::mem::take(&mut old.seeds).into_iter().peekable();
+    let mut at = 0;
     for seed in &scan.seeds {
-        while let Some(gone) = records.next_if(|record| record.name < seed.name) {
+        while let Some(gone) = old_seeds.get(at).filter(|record| record.name < seed.name) {
             seeds_dirty[index::shard_of(&gone.name)] = true;
+            at += 1;
         }
-        known.push(records.next_if(|record| record.name == seed.name));
+        let found = old_seeds.get(at).is_some_and(|record| record.name == seed.name);
+        known.push(found.then(|| u32::try_from(at).expect("fewer than 2^32 seeds")));
+        at += usize::from(found);
     }
-    for gone in records {
+    for gone in &old_seeds[at..] {
         seeds_dirty[index::shard_of(&gone.name)] = true;
     }
+    let record_of = |at: &Option<u32>| at.map(|at| &old_seeds[at as usize]);
     // Racy records are as good as their bytes: those are hashed again.
-    let unchanged = |(seed, record): (&scan::Found, &Option<index::SeedRecord>)| {
-        record.as_ref().is_some_and(|record| {
+    let unchanged = |(seed, at): (&scan::Found, &Option<u32>)| {
+        record_of(at).is_some_and(|record| {
             record.stamp == seed.stamp
                 && (!record.racy
                     || fs::read(project.seeds().join(&seed.name))
@@ -481,6 +507,20 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         && scan.seeds.par_iter().zip(known.par_iter()).all(unchanged)
         && outputs_as_recorded(project, &old)
     {
+        // The racy records were as their bytes; once they are old enough to be trusted, the
+        // head says so, and the next no-op reads no shard.
+        if let Some(mut head) = old.head.take()
+            && head.seeds_digest != digest
+            && let Some(started) = started
+            && known.iter().filter_map(record_of).all(|record| {
+                record.stamp.modified.max(record.stamp.changed) < started - RACY_NANOS
+            })
+        {
+            head.seeds_digest = digest;
+            head.embargoes = embargoes;
+            // Failing costs the next no-op its shortcut, not its correctness.
+            let _ = index::rewrite_head(&cache, &head);
+        }
         timer.lap("no-op check");
         return Ok(Cataloged::UpToDate(next_embargo));
     }
@@ -495,12 +535,18 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         .seeds
         .into_par_iter()
         .zip(known.into_par_iter())
-        .map(|(seed, record)| {
+        .map(|(seed, at)| {
             progress.inc(1);
             let key = seed.key.clone();
-            (key, read_seed(seeds_dir, seed, record, started, &options, &budget))
+            let known = at.map(|at| (at, &old_seeds[at as usize]));
+            (key, read_seed(seeds_dir, seed, known, started, &options, &budget))
         })
         .collect();
+    // The known records are moved out in name order, as `read` holds them.
+    let mut old_records = old_seeds.into_iter().enumerate();
+    let mut take = |at: u32| {
+        old_records.find(|&(position, _)| position == at as usize).map(|(_, record)| record)
+    };
     progress.finish_and_clear();
     timer.lap("read");
 
@@ -526,10 +572,21 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
                 seeds_dirty[index::shard_of(&relative_name(seeds_dir, problem.path()))] = true;
                 problems.push(*problem);
             }
-            Read::Good { fresh, mut record, article, warnings: found } => {
-                if fresh {
-                    seeds_dirty[index::shard_of(&record.name)] = true;
-                }
+            Read::Good { record, article, warnings: found } => {
+                let mut record = match record {
+                    Record::Known(at) => take(at).expect("a known record is taken once"),
+                    Record::Touched(at, stamp, racy) => {
+                        let mut record = take(at).expect("a known record is taken once");
+                        seeds_dirty[index::shard_of(&record.name)] = true;
+                        record.stamp = stamp;
+                        record.racy = racy;
+                        record
+                    }
+                    Record::New(record) => {
+                        seeds_dirty[index::shard_of(&record.name)] = true;
+                        *record
+                    }
+                };
                 record.intern(&mut intern);
                 let Some(entry) = record.entry(key) else {
                     // A record whose dates do not make sense is damaged: read the seed again.
@@ -625,20 +682,15 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     };
     Ok(Cataloged::Changed(Box::new(Catalog {
         loaded,
-        index: IndexRun { identity, old, seeds_dirty },
+        index: IndexRun { identity, old, seeds_dirty, digest },
         note,
     })))
 }
 
 /// One seed, read or known.
-// Nearly every seed is `Good`: boxing its record would cost an allocation per seed to make the
-// rare other variants smaller.
-#[allow(clippy::large_enum_variant)]
 enum Read {
     Good {
-        /// Whether the record is not the index's as it was.
-        fresh: bool,
-        record: index::SeedRecord,
+        record: Record,
         /// Parsed in this run and kept within the budget.
         article: Option<Box<Article>>,
         warnings: Vec<article::Warning>,
@@ -648,12 +700,23 @@ enum Read {
     Moved(PathBuf),
 }
 
-/// The record of `seed`: the index's when its metadata says it is unchanged, else made by
-/// reading it (and parsing it, unless its bytes are the ones the index knew).
+/// A good seed's record: the index's as it was, the index's with new metadata, or new.
+enum Record {
+    /// The index's record at this position.
+    Known(u32),
+    /// The index's record at this position, its bytes unchanged but its metadata (and whether
+    /// that is racy) new.
+    Touched(u32, scan::Stamp, bool),
+    New(Box<index::SeedRecord>),
+}
+
+/// The record of `seed`: the index's (at its position) when its metadata says it is
+/// unchanged, else made by reading it (and parsing it, unless its bytes are the ones the index
+/// knew).
 fn read_seed(
     seeds: &Path,
     seed: scan::Found,
-    known: Option<index::SeedRecord>,
+    known: Option<(u32, &index::SeedRecord)>,
     started: Option<i64>,
     options: &article::Options,
     budget: &std::sync::atomic::AtomicU64,
@@ -662,16 +725,11 @@ fn read_seed(
     let racy = |stamp: &scan::Stamp| {
         started.is_none_or(|started| stamp.modified.max(stamp.changed) >= started - RACY_NANOS)
     };
-    if let Some(record) = &known
+    if let Some((at, record)) = known
         && record.stamp == seed.stamp
         && !record.racy
     {
-        return Read::Good {
-            fresh: false,
-            record: known.expect("just matched"),
-            article: None,
-            warnings: Vec::new(),
-        };
+        return Read::Good { record: Record::Known(at), article: None, warnings: Vec::new() };
     }
     let path = seeds.join(&seed.name);
     // A seed that cannot be read or parsed may be one that changed since it was listed: gone,
@@ -685,13 +743,16 @@ fn read_seed(
         Err(error) => return Read::Bad(Box::new(SeedProblem::Unreadable { path, error })),
     };
     let hash = xxh3_128(&bytes);
-    if let Some(mut record) = known
+    if let Some((at, record)) = known
         && record.hash == hash
     {
         // The metadata moved, the bytes did not (`touch`, a checkout): no need to parse.
-        record.stamp = seed.stamp;
-        record.racy = racy(&seed.stamp);
-        return Read::Good { fresh: true, record, article: None, warnings: Vec::new() };
+        let racy = racy(&seed.stamp);
+        let record = match record.stamp == seed.stamp && record.racy == racy {
+            true => Record::Known(at),
+            false => Record::Touched(at, seed.stamp, racy),
+        };
+        return Read::Good { record, article: None, warnings: Vec::new() };
     }
     let parsed = match article::parse(&seed.key, &bytes, options) {
         Ok(parsed) => parsed,
@@ -706,8 +767,7 @@ fn read_seed(
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(size))
         .is_ok();
     Read::Good {
-        fresh: true,
-        record,
+        record: Record::New(Box::new(record)),
         article: keep.then(|| Box::new(parsed.article)),
         warnings: parsed.warnings,
     }
@@ -757,10 +817,53 @@ fn settings_hash(project: &Project, photos: &[(String, scan::Stamp)]) -> u128 {
     xxh3_128(&bytes)
 }
 
+/// The distinct ends of embargoes of `records`, in time order.
+fn embargoes_of(records: &[index::SeedRecord]) -> Vec<index::Instant> {
+    let mut embargoes: Vec<index::Instant> =
+        records.iter().filter_map(|record| record.embargo).collect();
+    embargoes.sort_unstable();
+    embargoes.dedup();
+    embargoes
+}
+
+/// Whether an embargo of `embargoes` ended between the time the last run measured them
+/// against (`last`; none known counts as a change) and `now`, or, with an earlier `--now`,
+/// had ended then and has not now.
+fn embargo_crossed(
+    embargoes: &[index::Instant],
+    last: Option<index::Instant>,
+    now: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> bool {
+    let last = last.and_then(index::Instant::time);
+    let released = |embargo, at: Option<chrono::DateTime<chrono::FixedOffset>>| {
+        at.is_some_and(|at| embargo <= at)
+    };
+    embargoes
+        .iter()
+        .filter_map(|embargo| embargo.time())
+        .any(|embargo| last.is_none() || released(embargo, last) != released(embargo, now))
+}
+
+/// The first end of an embargo of `embargoes` after `now`.
+fn next_embargo(
+    embargoes: &[index::Instant],
+    now: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    (embargoes.iter())
+        .filter_map(|embargo| embargo.time())
+        .filter(|&embargo| now.is_none_or(|now| embargo > now))
+        .min()
+}
+
 /// Whether the output directory is as the index's head recorded it: the same place, and no
 /// directory of it changed since.
 fn outputs_as_recorded(project: &Project, old: &index::Loaded) -> bool {
     let (Some(head), Some(_)) = (&old.head, &old.outputs) else { return false };
+    site_as_recorded(project, head)
+}
+
+/// Whether the output directory is as `head` recorded it.
+fn site_as_recorded(project: &Project, head: &index::Head) -> bool {
     let out = project.out();
     head.out == out
         && directories(out, &head.directories) == head.directories
@@ -1315,6 +1418,10 @@ fn write(
         directories: self::directories(out, &relative),
         files: watched,
         now: loaded.settings.now().map(index::Instant::of),
+        seeds_digest: index
+            .digest
+            .filter(|_| loaded.problems.is_empty() && records.iter().all(|record| !record.racy)),
+        embargoes: embargoes_of(records),
     };
     // Failing to store the index costs the next run its shortcuts, not its correctness.
     if let Err(error) = index::store(&cache, store, &index.old) {

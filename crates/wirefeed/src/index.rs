@@ -15,7 +15,9 @@
 //!   settings, this program). A file whose fingerprint is unchanged is not rendered.
 //! - `head`, written last, the commit point of a run: the shards' checksums, the output
 //!   directory, and the modification times of its directories (which move whenever a file in
-//!   them is created, removed or renamed, so a site changed behind the index's back is seen).
+//!   them is created, removed or renamed, so a site changed behind the index's back is seen);
+//!   and, when no seed was bad or racy, a digest of every seed's name and metadata, so that a
+//!   no-op at a million seeds lists them and reads no shard.
 //!   A run removes it before it renames the first file, so a run killed at any moment leaves no
 //!   head, and the next run trusts no fingerprint.
 //!
@@ -44,7 +46,7 @@ use crate::scan::Stamp;
 pub(crate) const SHARDS: usize = 256;
 
 /// Bumped whenever the layout of a file changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The first bytes of every index file.
 const MAGIC: &[u8; 16] = b"wirefeed-index\0\x01";
@@ -85,7 +87,7 @@ pub(crate) struct SeedRecord {
 }
 
 /// A date-time with its offset, as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub(crate) struct Instant {
     seconds: i64,
     nanos: u32,
@@ -211,6 +213,12 @@ pub(crate) struct Head {
     pub(crate) outputs: Vec<u128>,
     /// The time the run measured embargoes against.
     pub(crate) now: Option<Instant>,
+    /// A digest of every seed's name and metadata as listed ([`crate::scan::Scan::digest`]),
+    /// when every seed was good and none was racy: a run that lists the same digest, with no
+    /// embargo ending in between, knows the site is as it would write it without reading a shard.
+    pub(crate) seeds_digest: Option<u128>,
+    /// The ends of the seeds' embargoes, in time order, each once.
+    pub(crate) embargoes: Vec<Instant>,
 }
 
 /// What was read from the cache.
@@ -240,6 +248,17 @@ fn shard_path(dir: &Path, kind: &str, shard: usize) -> PathBuf {
 /// The shard a name belongs to.
 pub(crate) fn shard_of(name: &str) -> usize {
     (xxhash_rust::xxh3::xxh3_64(name.as_bytes()) % SHARDS as u64) as usize
+}
+
+/// The head alone, if it is there, whole and made by this program under these settings.
+pub(crate) fn head(cache: &Path, identity: &Identity) -> Option<Head> {
+    let bytes = fs::read(directory(cache).join("head")).ok()?;
+    decode::<Head>(&bytes).map(|(head, _)| head).filter(|head| &head.identity == identity)
+}
+
+/// Replaces the head (with one that says the same of the site and more of the seeds).
+pub(crate) fn rewrite_head(cache: &Path, head: &Head) -> io::Result<()> {
+    write_atomically(&directory(cache).join("head"), &encode(head))
 }
 
 /// Reads the index; anything missing, damaged or foreign is left out and said why.
@@ -349,6 +368,8 @@ pub(crate) struct Store<'a> {
     pub(crate) directories: Vec<(String, i64)>,
     pub(crate) files: Vec<(String, Stamp)>,
     pub(crate) now: Option<Instant>,
+    pub(crate) seeds_digest: Option<u128>,
+    pub(crate) embargoes: Vec<Instant>,
 }
 
 /// Writes the shards that differ from `old`, then the head. Fails only if the cache cannot
@@ -422,6 +443,8 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
         files: store.files,
         outputs,
         now: store.now,
+        seeds_digest: store.seeds_digest,
+        embargoes: store.embargoes,
     };
     write_atomically(&dir.join("head"), &encode(&head))
 }

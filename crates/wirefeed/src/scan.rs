@@ -8,7 +8,6 @@
 //! at the top. Symbolic links are never followed, to a file or a directory.
 
 use std::{
-    collections::BTreeMap,
     fs, io,
     path::{Path, PathBuf},
     time::UNIX_EPOCH,
@@ -79,6 +78,23 @@ pub(crate) struct Scan {
     pub(crate) photos: Vec<(String, Stamp)>,
 }
 
+impl Scan {
+    /// A digest of every seed's name and metadata, in name order: equal digests mean, short of
+    /// a 128-bit collision, that every seed is listed as it was.
+    pub(crate) fn digest(&self) -> u128 {
+        let mut state = xxhash_rust::xxh3::Xxh3::new();
+        for seed in &self.seeds {
+            let Stamp { size, modified, changed, inode } = seed.stamp;
+            state.update(seed.name.as_bytes());
+            state.update(&[0]);
+            for number in [size as i64, modified, changed, inode as i64] {
+                state.update(&number.to_le_bytes());
+            }
+        }
+        state.digest128()
+    }
+}
+
 /// Lists every seed below `seeds`.
 pub(crate) fn scan(seeds: &Path) -> Result<Scan, BuildError> {
     let top = fs::read_dir(seeds)
@@ -86,27 +102,48 @@ pub(crate) fn scan(seeds: &Path) -> Result<Scan, BuildError> {
     drop(top);
     let Listing { mut found, mut problems, mut photos } = directory(seeds, "");
     photos.sort_by(|a, b| a.0.cmp(&b.0));
-    // Directory order differs between file systems; the output must not.
-    found.par_sort_unstable_by(|a, b| a.name.cmp(&b.name));
-    problems.sort_by(|a, b| a.path().cmp(b.path()));
-    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut twice = Vec::new();
-    for seed in &found {
-        if let Some(earlier) = first.insert(seed.key.as_str(), &seed.name) {
-            twice.push((seed.name.clone(), earlier.to_owned(), seed.key.to_string()));
-            first.insert(seed.key.as_str(), earlier);
-        }
+    // Directory order differs between file systems; the output must not. Each directory is
+    // listed in name order, so the whole is too, but for names with a character that sorts
+    // before `/`.
+    if !found.is_sorted_by(|a, b| a.name < b.name) {
+        found.par_sort_unstable_by(|a, b| a.name.cmp(&b.name));
     }
-    drop(first);
+    problems.sort_by(|a, b| a.path().cmp(b.path()));
+    // A key found again: the seed of that name first in name order keeps it.
+    let mut twice = Vec::new();
+    if !found.is_sorted_by(|a, b| a.key < b.key) {
+        // Sorted by a hash of the key, equal keys are neighbours; a million hashes sort in a
+        // few tens of milliseconds, where a map of the keys takes half a second.
+        let mut hashes: Vec<(u64, usize)> = (found.par_iter().enumerate())
+            .map(|(index, seed)| (xxhash_rust::xxh3::xxh3_64(seed.key.as_str().as_bytes()), index))
+            .collect();
+        hashes.par_sort_unstable();
+        for run in hashes.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+            // Equal hashes, in name order; the keys may still differ.
+            let mut firsts: Vec<usize> = Vec::new();
+            for &(_, index) in run {
+                let key = &found[index].key;
+                match firsts.iter().find(|&&first| found[first].key == *key) {
+                    Some(&first) => twice.push((index, first)),
+                    None => firsts.push(index),
+                }
+            }
+        }
+        twice.sort_unstable();
+    }
     if !twice.is_empty() {
-        let names: std::collections::BTreeSet<&str> =
-            twice.iter().map(|(name, _, _)| name.as_str()).collect();
-        problems.extend(twice.iter().map(|(name, first, key)| SeedProblem::DuplicateKey {
-            path: seeds.join(name),
-            key: key.clone(),
-            first: seeds.join(first),
+        let later: std::collections::BTreeSet<usize> =
+            twice.iter().map(|&(index, _)| index).collect();
+        problems.extend(twice.iter().map(|&(index, earlier)| SeedProblem::DuplicateKey {
+            path: seeds.join(&found[index].name),
+            key: found[index].key.to_string(),
+            first: seeds.join(&found[earlier].name),
         }));
-        found.retain(|seed| !names.contains(seed.name.as_str()));
+        let mut at = 0;
+        found.retain(|_| {
+            at += 1;
+            !later.contains(&(at - 1))
+        });
         problems.sort_by(|a, b| a.path().cmp(b.path()));
     }
     Ok(Scan { seeds: found, problems, photos })
@@ -123,15 +160,19 @@ struct Listing {
 /// The seeds and problems of one directory and those below it; `prefix` is its name relative
 /// to the seeds directory, with a final `/` unless it is the top.
 fn directory(path: &Path, prefix: &str) -> Listing {
-    let mut found = Vec::new();
+    /// A seed, or a directory to list, by its name in this directory.
+    enum Item {
+        Seed(Found),
+        Below(PathBuf, String),
+    }
+    let mut items: Vec<(String, Item)> = Vec::new();
     let mut problems = Vec::new();
     let mut photos = Vec::new();
-    let mut below: Vec<(PathBuf, String)> = Vec::new();
     let entries = match fs::read_dir(path) {
         Ok(entries) => entries,
         Err(error) => {
             problems.push(SeedProblem::Unreadable { path: path.to_owned(), error });
-            return Listing { found, problems, photos };
+            return Listing { found: Vec::new(), problems, photos };
         }
     };
     for entry in entries {
@@ -159,38 +200,59 @@ fn directory(path: &Path, prefix: &str) -> Listing {
             }
         };
         let kind = metadata.file_type();
+        let relative = || {
+            let mut relative = String::with_capacity(prefix.len() + name.len() + 1);
+            relative.push_str(prefix);
+            relative.push_str(name);
+            relative
+        };
         if kind.is_symlink() {
             // A pull request must not be able to publish a file from outside the repository.
             problems.push(SeedProblem::SymbolicLink { path: entry.path() });
         } else if kind.is_dir() {
-            below.push((entry.path(), format!("{prefix}{name}/")));
+            let mut below = relative();
+            below.push('/');
+            items.push((name.to_owned(), Item::Below(entry.path(), below)));
         } else if !kind.is_file() {
             problems.push(SeedProblem::NotAFile { path: entry.path() });
         } else {
             let Some(stem) = name.strip_suffix(".txt") else {
                 if article::media_type(name).is_some() {
-                    photos.push((format!("{prefix}{name}"), Stamp::of(&metadata)));
+                    photos.push((relative(), Stamp::of(&metadata)));
                 } else {
                     problems.push(SeedProblem::NotAnArticle { path: entry.path() });
                 }
                 continue;
             };
             match ArticleKey::new(stem) {
-                Ok(key) => found.push(Found {
-                    name: format!("{prefix}{name}"),
-                    key,
-                    stamp: Stamp::of(&metadata),
-                }),
+                Ok(key) => {
+                    let seed = Found { name: relative(), key, stamp: Stamp::of(&metadata) };
+                    items.push((name.to_owned(), Item::Seed(seed)));
+                }
                 Err(error) => problems.push(SeedProblem::BadKey { path: entry.path(), error }),
             }
         }
     }
-    let nested: Vec<Listing> =
-        below.par_iter().map(|(path, prefix)| directory(path, prefix)).collect();
-    for more in nested {
-        found.extend(more.found);
-        problems.extend(more.problems);
-        photos.extend(more.photos);
+    items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut nested: std::vec::IntoIter<Listing> = items
+        .par_iter()
+        .filter_map(|(_, item)| match item {
+            Item::Below(path, prefix) => Some(directory(path, prefix)),
+            Item::Seed(_) => None,
+        })
+        .collect::<Vec<Listing>>()
+        .into_iter();
+    let mut found = Vec::with_capacity(items.len());
+    for (_, item) in items {
+        match item {
+            Item::Seed(seed) => found.push(seed),
+            Item::Below(..) => {
+                let more = nested.next().expect("one listing per directory");
+                found.extend(more.found);
+                problems.extend(more.problems);
+                photos.extend(more.photos);
+            }
+        }
     }
     Listing { found, problems, photos }
 }

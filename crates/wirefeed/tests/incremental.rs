@@ -1314,3 +1314,38 @@ fn touch_without_change_rewrites_nothing() {
     let again = project.build(&[], "a no-op").ok("a no-op");
     assert!(again.up_to_date(), "{}", again.stderr);
 }
+
+#[test]
+fn a_no_op_is_answered_from_the_head_alone_once_no_seed_is_racy() {
+    let project = Project::new();
+    let mut corpus = Corpus::new(&project.seeds, 40, "", 3);
+    let only_the_head = || {
+        for path in index_files(&project) {
+            if !is_head(&path) {
+                fs::remove_file(path).unwrap();
+            }
+        }
+    };
+    // Seeds written just now are racy: the first build cannot vouch for them by metadata.
+    project.build(&[], "the first build").ok("the first build");
+    thread::sleep(Duration::from_millis(2200));
+    // A no-op rehashes them; now old enough, they are vouched for in the head.
+    let run = project.build(&[], "a no-op of racy seeds").ok("a no-op of racy seeds");
+    assert!(run.up_to_date(), "{}", run.stderr);
+    only_the_head();
+    let run = project.build(&[], "a no-op with the head alone").ok("a no-op with the head alone");
+    assert!(run.up_to_date(), "the head alone did not answer: {}", run.stderr);
+    assert!(!run.noted(), "{}", run.stderr);
+
+    // Any change is seen, and the shards that are gone cost a full comparison, not correctness.
+    corpus.edit();
+    let run = project.build(&[], "an edit without shards").ok("an edit without shards");
+    assert!(!run.up_to_date(), "the edit went unnoticed: {}", run.stderr);
+    assert_as_clean(&project.out, &project.seeds, &[], "an edit without shards");
+    // The edited seed is racy again: the head says nothing of the seeds until a run vouches,
+    // so without the shards every seed is read and every file compared, and none rewritten.
+    only_the_head();
+    let run = project.build(&[], "a no-op, the edit racy").ok("a no-op, the edit racy");
+    assert!(run.stderr.contains(": 0 of "), "{}", run.stderr);
+    assert_as_clean(&project.out, &project.seeds, &[], "a no-op, the edit racy");
+}
