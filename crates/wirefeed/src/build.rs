@@ -963,20 +963,28 @@ pub fn compare(
     for result in compared {
         stale.extend(result?);
     }
+    let searched_stale = std::sync::Mutex::new(Vec::new());
     let searched = match settings.search() {
-        true => search_files(out, settings, site, library)?,
+        true => {
+            remove_dead_scratch(&std::env::temp_dir(), "wirefeed-search.");
+            let scratch =
+                std::env::temp_dir().join(format!("wirefeed-search.{}", std::process::id()));
+            search_files(out, &scratch, settings, site, library, &|name, bytes| {
+                let path = out.join(&name);
+                let stale = match fs::read(&path) {
+                    Err(_) => Stale::Missing(path),
+                    Ok(actual) if normalize_newlines(&actual) != bytes => Stale::Differs(path),
+                    Ok(_) => return Ok(()),
+                };
+                searched_stale.lock().unwrap_or_else(|poison| poison.into_inner()).push(stale);
+                Ok(())
+            })?
+        }
         false => Vec::new(),
     };
-    for (name, bytes) in &searched {
-        let path = out.join(name);
-        match fs::read(&path) {
-            Err(_) => stale.push(Stale::Missing(path)),
-            Ok(actual) if normalize_newlines(&actual) != *bytes => stale.push(Stale::Differs(path)),
-            Ok(_) => {}
-        }
-    }
+    stale.extend(searched_stale.into_inner().unwrap_or_else(|poison| poison.into_inner()));
     let mut names: Vec<String> = site.paths();
-    names.extend(searched.into_iter().map(|(name, _)| name));
+    names.extend(searched);
     names.sort();
     let legacy =
         LEGACY_STATE.iter().map(|name| name.to_string()).filter(|name| out.join(name).exists());
@@ -1101,16 +1109,29 @@ fn render(
     Ok(bytes)
 }
 
-/// The search files of `site`'s articles ([`search::files`]), the failure named after the
-/// manifest in `out`.
+/// Makes the search files of `site`'s articles ([`search::files`]) with scratch files in
+/// `scratch`, handing each to `emit`; returns their names. A failure to render is named after
+/// the manifest in `out`.
 fn search_files(
     out: &Path,
+    scratch: &Path,
     settings: &Settings,
     site: &feed::Site<'_>,
     library: &(impl feed::Library + ?Sized),
-) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    search::files(settings, site.entries(), library)
-        .map_err(|error| BuildError::Render { path: out.join(search::MANIFEST), error })
+    emit: &(dyn Fn(String, Vec<u8>) -> Result<(), BuildError> + Sync),
+) -> Result<Vec<String>, BuildError> {
+    let emit = |name: String, bytes: Vec<u8>| {
+        emit(name, bytes).map_err(|error| search::SearchError::Emit(Box::new(error)))
+    };
+    search::files(settings, site.entries(), library, scratch, &emit).map_err(|error| match error {
+        search::SearchError::Write(error) => {
+            BuildError::Render { path: out.join(search::MANIFEST), error }
+        }
+        search::SearchError::Scratch(path, error) => {
+            BuildError::io(&path, "make the search index with", error)
+        }
+        search::SearchError::Emit(error) => *error,
+    })
 }
 
 /// The fingerprint of everything the search files depend on: the program, the settings and
@@ -1244,14 +1265,50 @@ fn write(
                 .collect()
         })
     });
-    let search_made = match search_kept {
-        Some(_) => Vec::new(),
-        None if !loaded.settings.search() => Vec::new(),
-        None => search_files(out, &loaded.settings, site, loaded)?,
+    let search_rebuilt = search_kept.is_none() && loaded.settings.search();
+    // Syncing the whole file system flushes everything dirty on it, which costs more than a few
+    // `fsync`s when a run writes a few files: the usual incremental run.
+    let sync_once = SYNC_ONCE && (due.len() > FEW || search_rebuilt);
+    let sync_each = !sync_once;
+    // The search files are staged as they are made, so that they are never all in memory.
+    let search_staged = std::sync::Mutex::new(Vec::new());
+    let search_made: Vec<String> = match search_rebuilt {
+        false => Vec::new(),
+        true => {
+            remove_dead_scratch(&project.cache(), "search.");
+            let scratch = project.cache().join(format!("search.{}", std::process::id()));
+            let made =
+                search_files(out, &scratch, &loaded.settings, site, loaded, &|name, bytes| {
+                    let path = out.join(&name);
+                    if let Some(parent) = path.parent() {
+                        fs::create_dir_all(parent).map_err(|error| {
+                            BuildError::io(parent, "create the output directory", error)
+                        })?;
+                    }
+                    if let Changed::Yes(Some(temporary)) = stage(path.clone(), &bytes, sync_each)? {
+                        let mut staged =
+                            search_staged.lock().unwrap_or_else(|poison| poison.into_inner());
+                        staged.push((temporary, path));
+                    }
+                    Ok(())
+                });
+            match made {
+                Ok(names) => names,
+                Err(error) => {
+                    let staged =
+                        search_staged.into_inner().unwrap_or_else(|poison| poison.into_inner());
+                    for (temporary, _) in staged {
+                        let _ = fs::remove_file(temporary);
+                    }
+                    return Err(error);
+                }
+            }
+        }
     };
+    let search_staged = search_staged.into_inner().unwrap_or_else(|poison| poison.into_inner());
     let search_names: Vec<String> = match search_kept {
         Some(names) => names,
-        None => search_made.iter().map(|(name, _)| name.clone()).collect(),
+        None => search_made.clone(),
     };
     timer.lap("search");
 
@@ -1273,10 +1330,6 @@ fn write(
     // first difference, so no file is ever whole in memory; every new file is complete on disk
     // before the first rename: a failure part-way (a full disk, a read-only directory) leaves
     // every file as it was.
-    // Syncing the whole file system flushes everything dirty on it, which costs more than a few
-    // `fsync`s when a run writes a few files: the usual incremental run.
-    let sync_once = SYNC_ONCE && due.len() + search_made.len() > FEW;
-    let sync_each = !sync_once;
     let due = together(site, &files, due);
     let progress = progress::bar(due.len(), "writing");
     let staged: Vec<Result<Option<(PathBuf, PathBuf)>, BuildError>> = due
@@ -1296,16 +1349,7 @@ fn write(
         })
         .collect();
     progress.finish_and_clear();
-    let searched: Vec<Result<Option<(PathBuf, PathBuf)>, BuildError>> = search_made
-        .par_iter()
-        .map(|(name, bytes)| {
-            let path = out.join(name);
-            Ok(match stage(path.clone(), bytes, sync_each)? {
-                Changed::No => None,
-                Changed::Yes(temporary) => temporary.map(|temporary| (temporary, path)),
-            })
-        })
-        .collect();
+    let searched = search_staged.into_iter().map(|rename| Ok(Some(rename)));
     timer.lap("render");
     let mut renames = Vec::new();
     let mut failure = None;
@@ -1397,7 +1441,7 @@ fn write(
     for name in &stale {
         outputs_dirty[index::shard_of(name)] = true;
     }
-    for (name, _) in &search_made {
+    for name in &search_made {
         outputs_dirty[index::shard_of(name)] = true;
     }
     let mut outputs: Vec<(&str, u128)> = files.iter().map(|file| file.path()).zip(prints).collect();
@@ -1462,6 +1506,23 @@ fn remove_stale_temporaries(out: &Path) {
         let ours = name.to_str().is_some_and(|name| name.starts_with('.'));
         if ours && pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
             let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Removes the scratch directories `prefix<pid>` in `dir` of runs that were killed (only on
+/// systems with `/proc`, where a dead process can be told from a live one).
+fn remove_dead_scratch(dir: &Path, prefix: &str) {
+    let proc = Path::new("/proc");
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    if !proc.join("self").exists() {
+        return;
+    }
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|name| name.strip_prefix(prefix)) else { continue };
+        if pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
 }
