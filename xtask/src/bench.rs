@@ -50,6 +50,10 @@ pub(crate) struct Args {
     /// article in every feed
     #[arg(long, default_value_t = 50)]
     item_limit: usize,
+    /// Build without the search index (`search = false`), whose whole rebuild on any change
+    /// dominates incremental builds of large archives
+    #[arg(long)]
+    no_search: bool,
     /// Layout of the corpora: all articles in one directory, or under their dates
     #[arg(long, value_enum, default_value_t = Layout::Nested)]
     layout: Layout,
@@ -94,12 +98,18 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let bench_dir = root.join("target/bench");
     fs::create_dir_all(&bench_dir)
         .with_context(|| format!("{}: cannot create", display(&bench_dir)))?;
-    // The corpus's own feed.toml has `item-limit = 0`; other limits get a settings file here.
-    let config = match args.item_limit {
-        0 => None,
-        limit => {
-            let path = bench_dir.join(format!("feed-item-limit-{limit}.toml"));
-            fs::write(&path, format!("item-limit = {limit}\ndate-offset = \"+03:00\"\n"))
+    // The corpus's own feed.toml has `item-limit = 0` and search; other settings get a
+    // settings file here.
+    let config = match (args.item_limit, args.no_search) {
+        (0, false) => None,
+        (limit, no_search) => {
+            let search = if no_search { "search = false\n" } else { "" };
+            let name = format!(
+                "feed-item-limit-{limit}{}.toml",
+                if no_search { "-no-search" } else { "" }
+            );
+            let path = bench_dir.join(name);
+            fs::write(&path, format!("item-limit = {limit}\ndate-offset = \"+03:00\"\n{search}"))
                 .with_context(|| format!("{}: cannot write", display(&path)))?;
             Some(path)
         }
@@ -741,9 +751,10 @@ fn print_table(args: &Args, size: &Size) {
     };
     println!();
     println!(
-        "{} articles ({layout}, item-limit {}): {:.1} MB in, {} files and {:.1} MB out; medians of {} run{}",
+        "{} articles ({layout}, item-limit {}{}): {:.1} MB in, {} files and {:.1} MB out; medians of {} run{}",
         size.n,
         args.item_limit,
+        if args.no_search { ", no search" } else { "" },
         size.input_bytes as f64 / 1e6,
         size.output_files,
         size.output_bytes as f64 / 1e6,

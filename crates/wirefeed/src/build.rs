@@ -282,7 +282,7 @@ struct Shelf {
     seeds: PathBuf,
     options: article::Options,
     /// Each entry's record: its seed's name and the hash of the bytes its entry was made from.
-    records: Vec<index::SeedRecord>,
+    records: Vec<index::Slim>,
     /// Articles parsed when the seeds were read, within [`keep_bytes`].
     kept: Vec<Option<Box<Article>>>,
     /// Articles read again since, the most recently used.
@@ -294,13 +294,13 @@ impl Shelf {
     fn new(
         seeds: PathBuf,
         options: article::Options,
-        records: Vec<index::SeedRecord>,
+        records: Vec<index::Slim>,
         kept: Vec<Option<Box<Article>>>,
         room: u64,
     ) -> Shelf {
         // Pages that hold every article of a topic (`item-limit = 0`) read them in an order of
         // their own: what memory allows is kept, or each page would read every article again.
-        let average = records.iter().map(|record| u64::from(record.size)).sum::<u64>()
+        let average = records.iter().map(|record| record.stamp.size).sum::<u64>()
             / records.len().max(1) as u64;
         let fits = usize::try_from(room / average.max(1024)).unwrap_or(usize::MAX);
         let capacity = std::num::NonZeroUsize::new(RECENT.max(fits)).expect("RECENT is not zero");
@@ -323,8 +323,8 @@ impl Shelf {
 
     /// Reads and parses the seed of entry `index`, which must be as it was listed.
     fn read(&self, index: usize) -> Result<Article, feed::LibraryError> {
-        let index::SeedRecord { name, hash, .. } = &self.records[index];
-        let path = self.seeds.join(name);
+        let index::Slim { name, hash, .. } = &self.records[index];
+        let path = self.seeds.join(&**name);
         let changed = || Box::new(SeedChanged(path.clone()));
         let bytes = fs::read(&path).map_err(|_| changed())?;
         if xxh3_128(&bytes) != *hash {
@@ -361,7 +361,7 @@ fn keep_bytes(seeds: usize) -> u64 {
 }
 
 /// The memory a build aims to stay within, whatever the number of seeds.
-const MEMORY: u64 = 700 << 20;
+const MEMORY: u64 = 600 << 20;
 
 /// How many articles read again while rendering are kept at least: enough for the files of a
 /// few archive pages (at most about a thousand articles each) and their articles' pages,
@@ -470,7 +470,7 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     let recorded = old.seeds.len();
     // An embargo that ended since the last run (or, with an earlier `--now`, one that has not
     // ended yet) changes the site though no seed changed.
-    let embargoes = embargoes_of(&old.seeds);
+    let embargoes = embargoes_of(old.seeds.iter().filter_map(|record| record.embargo));
     let next_embargo = next_embargo(&embargoes, settings.now());
     let last_now = old.head.as_ref().and_then(|head| head.now);
     let embargo_ended = embargo_crossed(&embargoes, last_now, settings.now());
@@ -575,7 +575,8 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
             Read::Good { record, article, warnings: found } => {
                 let mut record = match record {
                     Record::Known(at) => take(at).expect("a known record is taken once"),
-                    Record::Touched(at, stamp, racy) => {
+                    Record::Touched(at, touched) => {
+                        let (stamp, racy) = *touched;
                         let mut record = take(at).expect("a known record is taken once");
                         seeds_dirty[index::shard_of(&record.name)] = true;
                         record.stamp = stamp;
@@ -596,13 +597,16 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
                         io::Error::other("damaged record; remove the .wirefeed directory"),
                     ));
                 };
-                let path = seeds_dir.join(&record.name);
-                warnings.extend(
-                    found.into_iter().map(|warning| SeedWarning { path: path.clone(), warning }),
-                );
+                if !found.is_empty() {
+                    let path = seeds_dir.join(&record.name);
+                    warnings.extend(
+                        (found.into_vec().into_iter())
+                            .map(|warning| SeedWarning { path: path.clone(), warning }),
+                    );
+                }
                 entries.push(entry);
                 kept.push(article);
-                good_records.push(record);
+                good_records.push(record.slim());
             }
         }
     }
@@ -613,7 +617,7 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     let mut holders: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, record) in good_records.iter().enumerate() {
         if let Some(id) = &record.id {
-            holders.entry(id).or_default().push(index);
+            holders.entry(&**id).or_default().push(index);
         }
     }
     if !holders.is_empty() {
@@ -632,9 +636,9 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         refused.sort_unstable();
         for (index, id, first) in refused.into_iter().rev() {
             problems.push(SeedProblem::DuplicateId {
-                path: seeds_dir.join(&good_records[index].name),
+                path: seeds_dir.join(&*good_records[index].name),
                 id,
-                first: seeds_dir.join(&good_records[first].name),
+                first: seeds_dir.join(&*good_records[first].name),
             });
             seeds_dirty[index::shard_of(&good_records[index].name)] = true;
             entries.remove(index);
@@ -644,13 +648,13 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     }
     // A photo an article names below the seeds directory must be there.
     for index in (0..entries.len()).rev() {
-        let Some((photo, line)) = &good_records[index].photo else { continue };
+        let Some(photo) = entries[index].photo() else { continue };
         if photos.contains_key(&**photo) {
             continue;
         }
         problems.push(SeedProblem::MissingPhoto {
-            path: seeds_dir.join(&good_records[index].name),
-            line: *line as usize,
+            path: seeds_dir.join(&*good_records[index].name),
+            line: good_records[index].photo_line as usize,
             photo: photo.to_string(),
         });
         seeds_dirty[index::shard_of(&good_records[index].name)] = true;
@@ -693,7 +697,8 @@ enum Read {
         record: Record,
         /// Parsed in this run and kept within the budget.
         article: Option<Box<Article>>,
-        warnings: Vec<article::Warning>,
+        /// A boxed slice: nearly every seed has none, and a million seeds are read at once.
+        warnings: Box<[article::Warning]>,
     },
     Bad(Box<SeedProblem>),
     /// The seed is not as it was listed (deleted, or being rewritten): the run starts over.
@@ -706,7 +711,7 @@ enum Record {
     Known(u32),
     /// The index's record at this position, its bytes unchanged but its metadata (and whether
     /// that is racy) new.
-    Touched(u32, scan::Stamp, bool),
+    Touched(u32, Box<(scan::Stamp, bool)>),
     New(Box<index::SeedRecord>),
 }
 
@@ -729,7 +734,7 @@ fn read_seed(
         && record.stamp == seed.stamp
         && !record.racy
     {
-        return Read::Good { record: Record::Known(at), article: None, warnings: Vec::new() };
+        return Read::Good { record: Record::Known(at), article: None, warnings: Box::default() };
     }
     let path = seeds.join(&seed.name);
     // A seed that cannot be read or parsed may be one that changed since it was listed: gone,
@@ -750,9 +755,9 @@ fn read_seed(
         let racy = racy(&seed.stamp);
         let record = match record.stamp == seed.stamp && record.racy == racy {
             true => Record::Known(at),
-            false => Record::Touched(at, seed.stamp, racy),
+            false => Record::Touched(at, Box::new((seed.stamp, racy))),
         };
-        return Read::Good { record, article: None, warnings: Vec::new() };
+        return Read::Good { record, article: None, warnings: Box::default() };
     }
     let parsed = match article::parse(&seed.key, &bytes, options) {
         Ok(parsed) => parsed,
@@ -769,7 +774,7 @@ fn read_seed(
     Read::Good {
         record: Record::New(Box::new(record)),
         article: keep.then(|| Box::new(parsed.article)),
-        warnings: parsed.warnings,
+        warnings: parsed.warnings.into_boxed_slice(),
     }
 }
 
@@ -818,9 +823,8 @@ fn settings_hash(project: &Project, photos: &[(String, scan::Stamp)]) -> u128 {
 }
 
 /// The distinct ends of embargoes of `records`, in time order.
-fn embargoes_of(records: &[index::SeedRecord]) -> Vec<index::Instant> {
-    let mut embargoes: Vec<index::Instant> =
-        records.iter().filter_map(|record| record.embargo).collect();
+fn embargoes_of(embargoes: impl Iterator<Item = index::Instant>) -> Vec<index::Instant> {
+    let mut embargoes: Vec<index::Instant> = embargoes.collect();
     embargoes.sort_unstable();
     embargoes.dedup();
     embargoes
@@ -1140,7 +1144,7 @@ fn search_fingerprint(
     site: &feed::Site<'_>,
     settings: &Settings,
     identity: &index::Identity,
-    records: &[index::SeedRecord],
+    records: &[index::Slim],
 ) -> u128 {
     use std::hash::Hasher as _;
     let mut state = Xxh3::new();
@@ -1205,7 +1209,7 @@ fn fingerprint(
     site: &feed::Site<'_>,
     file: &feed::SiteFile,
     identity: &index::Identity,
-    records: &[index::SeedRecord],
+    records: &[index::Slim],
 ) -> u128 {
     use std::hash::Hasher as _;
     let mut state = Xxh3::new();
@@ -1457,6 +1461,7 @@ fn write(
         outputs_dirty,
         identity: &index.identity,
         seeds: &loaded.shelf.records,
+        entries: &loaded.entries,
         outputs,
         out,
         directories: self::directories(out, &relative),
@@ -1465,7 +1470,9 @@ fn write(
         seeds_digest: index
             .digest
             .filter(|_| loaded.problems.is_empty() && records.iter().all(|record| !record.racy)),
-        embargoes: embargoes_of(records),
+        embargoes: embargoes_of(
+            loaded.entries.iter().filter_map(feed::Entry::embargo).map(index::Instant::of),
+        ),
     };
     // Failing to store the index costs the next run its shortcuts, not its correctness.
     if let Err(error) = index::store(&cache, store, &index.old) {

@@ -195,12 +195,10 @@ fn made(
             }
         }
     }
+    // Flushed, not synced: scratch files are read back by this run alone.
     for (group, file) in groups.into_iter().enumerate() {
-        let path = group_path(group);
         file.into_inner()
-            .map_err(|error| SearchError::scratch(&path, error.into_error()))?
-            .sync_data()
-            .ok();
+            .map_err(|error| SearchError::scratch(&group_path(group), error.into_error()))?;
     }
 
     let shards = total.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, MAX_SHARDS);
