@@ -260,22 +260,54 @@ fn feed_updated<'a>(
 /// `updated`, since some aggregators take them for one entry. `published` keeps the true value,
 /// and the order of the feed (newest first, then by key) decides who moves.
 fn distinct_updated(entries: &[Entry], articles: &[usize]) -> Vec<DateTime<FixedOffset>> {
-    let mut taken = std::collections::BTreeSet::new();
+    const SECOND: i128 = 1_000_000_000;
+    let instant = |time: DateTime<FixedOffset>| {
+        i128::from(time.timestamp()) * SECOND + i128::from(time.timestamp_subsec_nanos())
+    };
+    // For each instant taken, one at or before the first free instant a whole number of seconds
+    // after it, so that a page of a thousand articles dated the same day (all at midnight) finds
+    // each one's second at once, not by trying every second taken before it.
+    let mut next: std::collections::HashMap<i128, i128> = std::collections::HashMap::new();
     articles
         .iter()
         .map(|&index| {
-            let mut updated = entries[index].updated();
-            while !taken.insert(updated.to_utc()) {
-                // At the end of year 9999 there is no later second; a duplicate is all that is left.
-                let later = updated
-                    .checked_add_signed(TimeDelta::seconds(1))
-                    .filter(|later| later.year() <= 9999);
-                let Some(later) = later else { break };
-                updated = later;
+            let original = entries[index].updated();
+            let start = instant(original);
+            let mut free = start;
+            let mut path = Vec::new();
+            while let Some(&after) = next.get(&free) {
+                path.push(free);
+                free = after;
             }
-            updated
+            for taken in path {
+                next.insert(taken, free);
+            }
+            let seconds = i64::try_from((free - start) / SECOND).unwrap_or(i64::MAX);
+            let updated = TimeDelta::try_seconds(seconds)
+                .and_then(|later| original.checked_add_signed(later))
+                .filter(|updated| updated.year() <= 9999);
+            match updated {
+                Some(updated) => {
+                    next.insert(free, free + SECOND);
+                    updated
+                }
+                // At the end of year 9999 there is no later second: the last one is shared.
+                None => last_second_of_9999(original),
+            }
         })
         .collect()
+}
+
+/// The latest time a whole number of seconds after `time` that is still in year 9999 where it
+/// was made.
+fn last_second_of_9999(time: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    let mut last = time;
+    while let Some(later) =
+        last.checked_add_signed(TimeDelta::seconds(1)).filter(|later| later.year() <= 9999)
+    {
+        last = later;
+    }
+    last
 }
 
 /// The index of every entry released at the settings' `now`, newest first, ties broken by key:
@@ -598,4 +630,59 @@ fn group<'a>(
         }
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{collections::BTreeSet, sync::Arc};
+
+    use article::ArticleKey;
+    use chrono::{DateTime, FixedOffset, TimeDelta};
+
+    use super::distinct_updated;
+    use crate::Entry;
+
+    /// The rule as first written: each article takes its `updated`, or the next second not
+    /// taken yet, trying them one by one.
+    fn one_by_one(updated: &[DateTime<FixedOffset>]) -> Vec<DateTime<FixedOffset>> {
+        let mut taken = BTreeSet::new();
+        let mut out = Vec::new();
+        for &time in updated {
+            let mut time = time;
+            while !taken.insert(time.to_utc()) {
+                time += TimeDelta::seconds(1);
+            }
+            out.push(time);
+        }
+        out
+    }
+
+    #[test]
+    fn distinct_updated_instants_are_the_next_free_seconds_in_page_order() {
+        let midnight = DateTime::parse_from_rfc3339("2024-05-02T00:00:00+03:00").unwrap();
+        // Date-only articles at midnight, some at a few seconds past it that the bumped ones
+        // collide with, and one in another offset at the same instant.
+        let mut updated = Vec::new();
+        for round in 0..40 {
+            updated.push(midnight);
+            if round % 3 == 0 {
+                updated.push(midnight + TimeDelta::seconds(round));
+            }
+            if round % 7 == 0 {
+                let utc = FixedOffset::east_opt(0).unwrap();
+                updated.push(midnight.with_timezone(&utc));
+            }
+        }
+        let entries: Vec<Entry> = (updated.iter().enumerate())
+            .map(|(index, &time)| {
+                let key = ArticleKey::new(&format!("k{index}")).unwrap();
+                Entry::from_parts(key, time, time, None::<Arc<str>>, Box::new([]), 100)
+            })
+            .collect();
+        let articles: Vec<usize> = (0..entries.len()).collect();
+        let made = distinct_updated(&entries, &articles);
+        assert_eq!(made, one_by_one(&updated));
+        let instants: BTreeSet<_> = made.iter().map(|time| time.to_utc()).collect();
+        assert_eq!(instants.len(), made.len());
+    }
 }
