@@ -973,7 +973,7 @@ pub fn compare(
             remove_dead_scratch(&std::env::temp_dir(), "wirefeed-search.");
             let scratch =
                 std::env::temp_dir().join(format!("wirefeed-search.{}", std::process::id()));
-            search_files(out, &scratch, settings, site, library, &|name, bytes| {
+            let emit = |name: String, bytes: Vec<u8>| {
                 let path = out.join(&name);
                 let stale = match fs::read(&path) {
                     Err(_) => Stale::Missing(path),
@@ -982,7 +982,11 @@ pub fn compare(
                 };
                 searched_stale.lock().unwrap_or_else(|poison| poison.into_inner()).push(stale);
                 Ok(())
-            })?
+            };
+            // The list of what was indexed is for a later build to patch; a check keeps none.
+            let hash_of = |_: usize| 0;
+            search_files(out, &scratch, settings, site, &hash_of, library, None, &emit, &|| {})?
+                .names
         }
         false => Vec::new(),
     };
@@ -1113,29 +1117,47 @@ fn render(
     Ok(bytes)
 }
 
-/// Makes the search files of `site`'s articles ([`search::files`]) with scratch files in
-/// `scratch`, handing each to `emit`; returns their names. A failure to render is named after
-/// the manifest in `out`.
+/// Makes the search files of `site`'s articles, handing each to `emit`: by patching the files in
+/// `out` when `previous` says what they were made from and a patch is worth it
+/// ([`search::patch`]), else from every article ([`search::files`]) with scratch files in
+/// `scratch`. A failure to render is named after the manifest in `out`.
+#[allow(clippy::too_many_arguments)]
 fn search_files(
     out: &Path,
     scratch: &Path,
     settings: &Settings,
     site: &feed::Site<'_>,
+    hash_of: &(dyn Fn(usize) -> u128 + Sync),
     library: &(impl feed::Library + ?Sized),
+    previous: Option<&search::List>,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), BuildError> + Sync),
-) -> Result<Vec<String>, BuildError> {
+    discard: &dyn Fn(),
+) -> Result<search::Made, BuildError> {
     let emit = |name: String, bytes: Vec<u8>| {
         emit(name, bytes).map_err(|error| search::SearchError::Emit(Box::new(error)))
     };
-    search::files(settings, site.entries(), library, scratch, &emit).map_err(|error| match error {
-        search::SearchError::Write(error) => {
-            BuildError::Render { path: out.join(search::MANIFEST), error }
+    let entries = site.entries();
+    let made = match previous {
+        Some(previous) => {
+            let patched = search::patch(settings, entries, hash_of, library, previous, out, &emit);
+            if matches!(patched, Ok(None)) {
+                // What the patch staged is made again.
+                discard();
+            }
+            patched.transpose()
         }
-        search::SearchError::Scratch(path, error) => {
-            BuildError::io(&path, "make the search index with", error)
-        }
-        search::SearchError::Emit(error) => *error,
-    })
+        None => None,
+    };
+    made.unwrap_or_else(|| search::files(settings, entries, hash_of, library, scratch, &emit))
+        .map_err(|error| match error {
+            search::SearchError::Write(error) => {
+                BuildError::Render { path: out.join(search::MANIFEST), error }
+            }
+            search::SearchError::Scratch(path, error) => {
+                BuildError::io(&path, "make the search index with", error)
+            }
+            search::SearchError::Emit(error) => *error,
+        })
 }
 
 /// The fingerprint of everything the search files depend on: the program, the settings and
@@ -1255,66 +1277,95 @@ fn write(
         .collect();
     timer.lap("fingerprint");
 
-    // The search files are made all at once, and only when the articles they index changed:
-    // with a trusted index whose manifest has this fingerprint, they are as recorded.
+    // The search files change only when the articles they index changed: with a trusted index
+    // whose manifest has this fingerprint, they are as recorded.
     let search_print = search_fingerprint(site, &loaded.settings, &index.identity, records);
-    let search_kept: Option<Vec<String>> = recorded.and_then(|shards| {
+    let recorded_search: Option<u128> = recorded.and_then(|shards| {
         let shard = &shards[index::shard_of(search::MANIFEST)];
         let found = shard.binary_search_by(|(path, _)| path.as_str().cmp(search::MANIFEST)).ok()?;
-        (shard[found].1 == search_print).then(|| {
+        Some(shard[found].1)
+    });
+    let search_kept: Option<Vec<String>> =
+        recorded.filter(|_| recorded_search == Some(search_print)).map(|shards| {
             (shards.iter().flatten())
                 .map(|(path, _)| path)
                 .filter(|path| search::is_search_file(path))
                 .cloned()
                 .collect()
-        })
-    });
+        });
     let search_rebuilt = search_kept.is_none() && loaded.settings.search();
+    // What the search files on disk were made from, when the cache knows and the index
+    // vouches for it: they are patched instead of made again.
+    let search_context = search::State::context(&index.identity.program, index.identity.settings);
+    let search_state = project.cache().join(search::STATE);
+    let previous: Option<search::State> = match (search_rebuilt, recorded_search) {
+        (true, Some(print)) => search::State::load(&search_state)
+            .filter(|state| state.context == search_context && state.print == print),
+        _ => None,
+    };
     // Syncing the whole file system flushes everything dirty on it, which costs more than a few
     // `fsync`s when a run writes a few files: the usual incremental run.
-    let sync_once = SYNC_ONCE && (due.len() > FEW || search_rebuilt);
+    let sync_once = SYNC_ONCE && (due.len() > FEW || (search_rebuilt && previous.is_none()));
     let sync_each = !sync_once;
     // The search files are staged as they are made, so that they are never all in memory.
     let search_staged = std::sync::Mutex::new(Vec::new());
-    let search_made: Vec<String> = match search_rebuilt {
-        false => Vec::new(),
+    let discard = || {
+        let mut staged = search_staged.lock().unwrap_or_else(|poison| poison.into_inner());
+        for (temporary, _) in staged.drain(..) {
+            let _ = fs::remove_file(temporary);
+        }
+    };
+    let search_made: Option<search::Made> = match search_rebuilt {
+        false => None,
         true => {
             remove_dead_scratch(&project.cache(), "search.");
             let scratch = project.cache().join(format!("search.{}", std::process::id()));
-            let made =
-                search_files(out, &scratch, &loaded.settings, site, loaded, &|name, bytes| {
-                    let path = out.join(&name);
-                    if let Some(parent) = path.parent() {
-                        fs::create_dir_all(parent).map_err(|error| {
-                            BuildError::io(parent, "create the output directory", error)
-                        })?;
-                    }
-                    if let Changed::Yes(Some(temporary)) = stage(path.clone(), &bytes, sync_each)? {
-                        let mut staged =
-                            search_staged.lock().unwrap_or_else(|poison| poison.into_inner());
-                        staged.push((temporary, path));
-                    }
-                    Ok(())
-                });
+            let emit = |name: String, bytes: Vec<u8>| {
+                let path = out.join(&name);
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(|error| {
+                        BuildError::io(parent, "create the output directory", error)
+                    })?;
+                }
+                if let Changed::Yes(Some(temporary)) = stage(path.clone(), &bytes, sync_each)? {
+                    let mut staged =
+                        search_staged.lock().unwrap_or_else(|poison| poison.into_inner());
+                    staged.push((temporary, path));
+                }
+                Ok(())
+            };
+            let hash_of = |index: usize| records[index].hash;
+            let previous = previous.as_ref().map(|state| &state.list);
+            let made = search_files(
+                out,
+                &scratch,
+                &loaded.settings,
+                site,
+                &hash_of,
+                loaded,
+                previous,
+                &emit,
+                &discard,
+            );
             match made {
-                Ok(names) => names,
+                Ok(made) => Some(made),
                 Err(error) => {
-                    let staged =
-                        search_staged.into_inner().unwrap_or_else(|poison| poison.into_inner());
-                    for (temporary, _) in staged {
-                        let _ = fs::remove_file(temporary);
-                    }
+                    discard();
                     return Err(error);
                 }
             }
         }
     };
     let search_staged = search_staged.into_inner().unwrap_or_else(|poison| poison.into_inner());
-    let search_names: Vec<String> = match search_kept {
-        Some(names) => names,
-        None => search_made.clone(),
+    let search_names: Vec<String> = match (search_kept, &search_made) {
+        (Some(names), _) => names,
+        (None, Some(made)) => made.names.clone(),
+        (None, None) => Vec::new(),
     };
-    timer.lap("search");
+    timer.lap(match &search_made {
+        Some(made) if made.patched => "search patch",
+        _ => "search",
+    });
 
     let mut names: Vec<&str> = files.iter().map(|file| file.path()).collect();
     names.extend(search_names.iter().map(String::as_str));
@@ -1445,17 +1496,49 @@ fn write(
     for name in &stale {
         outputs_dirty[index::shard_of(name)] = true;
     }
-    for name in &search_made {
-        outputs_dirty[index::shard_of(name)] = true;
+    // Only the manifest records the search files' fingerprint; the others record nothing, so
+    // that the index changes where a search file came or went, not wherever one is.
+    if search_made.is_some() {
+        outputs_dirty[index::shard_of(search::MANIFEST)] = true;
+    }
+    let was_recorded = |name: &str| {
+        recorded.is_some_and(|shards| {
+            let shard = &shards[index::shard_of(name)];
+            shard.binary_search_by(|(path, _)| path.as_str().cmp(name)).is_ok()
+        })
+    };
+    for name in &search_names {
+        if !was_recorded(name) {
+            outputs_dirty[index::shard_of(name)] = true;
+        }
     }
     let mut outputs: Vec<(&str, u128)> = files.iter().map(|file| file.path()).zip(prints).collect();
-    outputs.extend(search_names.iter().map(|name| (name.as_str(), search_print)));
+    outputs.extend(
+        search_names
+            .iter()
+            .map(|name| (name.as_str(), if name == search::MANIFEST { search_print } else { 0 })),
+    );
     outputs.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut watched = watched_files(out, site, &files);
     watched.extend(search_names.iter().filter_map(|name| {
         let metadata = fs::symlink_metadata(out.join(name)).ok()?;
         Some((name.clone(), scan::Stamp::of(&metadata)))
     }));
+    // What the search files were made from, for the next run to patch them; stored before the
+    // index that vouches for it, and removed when there is no search.
+    match search_made.map(|made| made.list) {
+        Some(list) => {
+            let state = search::State { context: search_context, print: search_print, list };
+            if let Err(error) = state.store(&search_state) {
+                eprintln!("{}: cannot store the search state: {error}", display(&search_state));
+                let _ = fs::remove_file(&search_state);
+            }
+        }
+        None if !loaded.settings.search() => {
+            let _ = fs::remove_file(&search_state);
+        }
+        None => {}
+    }
     let store = index::Store {
         seeds_dirty: index.seeds_dirty.clone(),
         outputs_dirty,

@@ -8,7 +8,9 @@
 //! - `search/words/NNN.json`: `{"word": [first, gap, gap, ...]}`, the articles that hold the
 //!   word, as gaps between ascending numbers, for every word whose hash falls in shard `NNN`;
 //! - `search/docs/NNN.json`: `[[url, headline, date, place, language], ...]`, articles
-//!   `NNN × CHUNK` onwards, newest first, so that the first results are the newest;
+//!   `NNN × CHUNK` onwards. Articles are numbered oldest first (by publication, then key), so
+//!   that a new story takes the next number and changes no other; the script lists results
+//!   from the highest number down, newest first;
 //! - `search/init.js` and `search/search.css`: the form and its results, mounted into
 //!   `<div id="search">` of `search.html`; without JavaScript the page still works.
 //!
@@ -18,8 +20,12 @@
 //! embargo or withdrawn is in no file of `search/`. Every byte is a function of those articles:
 //! words are written in order, shards by number, and nothing reads the clock.
 //!
-//! Every search file is rebuilt when the set or content of those articles changes, and only
-//! then: the build fingerprints them all at once ([`fingerprint`]).
+//! The search files change only when the set or content of those articles changes: the build
+//! fingerprints them all at once ([`fingerprint`]). Then, when the cache holds the [`State`] the
+//! files on disk were made from, the build patches them ([`patch`]): it reads only the new and
+//! edited articles, and rewrites the word files their words fall in, or, when articles left or
+//! changed, every word file from the old ones, without reading a single unchanged article.
+//! Otherwise it makes them all from the articles ([`files`]). Both give the same bytes.
 
 use std::{collections::HashMap, fmt::Write as _};
 
@@ -33,7 +39,7 @@ pub(crate) const DIR: &str = "search/";
 pub(crate) const MANIFEST: &str = "search/index.json";
 
 /// The version of the index's format, in the manifest and in the fingerprint.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Articles per `docs/` file.
 const CHUNK: usize = 500;
@@ -58,16 +64,17 @@ pub(crate) fn is_search_file(path: &str) -> bool {
     path.starts_with(DIR)
 }
 
-/// The entries the search indexes, by index: released at the site's `now`, not withdrawn.
+/// The entries the search indexes, by index, in the order of their numbers: released at the
+/// site's `now`, not withdrawn, oldest first.
 fn indexed(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
     let now = settings.now();
     let mut chosen: Vec<usize> = (0..entries.len())
         .filter(|&index| entries[index].released(now) && !entries[index].withdrawn())
         .collect();
-    // Newest first; equal times in key order.
-    chosen.sort_by(|&a, &b| {
+    // Oldest first; equal times in key order.
+    chosen.par_sort_unstable_by(|&a, &b| {
         let (a, b) = (&entries[a], &entries[b]);
-        b.published().cmp(&a.published()).then_with(|| a.key().cmp(b.key()))
+        a.published().cmp(&b.published()).then_with(|| a.key().cmp(b.key()))
     });
     chosen
 }
@@ -91,8 +98,162 @@ pub(crate) fn fingerprint(
     }
 }
 
+/// The search files a build made, by either path.
+pub(crate) struct Made {
+    /// Every search file, in path order.
+    pub(crate) names: Vec<String>,
+    /// What they were made from, for the next build to patch them.
+    pub(crate) list: List,
+    /// Whether they were patched ([`patch`]) rather than made from every article.
+    pub(crate) patched: bool,
+}
+
+/// The indexed articles in the order of their numbers, as the search files hold them, and how
+/// many word files there are: what a later build needs to patch those files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct List {
+    shards: u32,
+    articles: Vec<Listed>,
+}
+
+/// One indexed article: a hash of its key, the hash of its seed, and how many distinct words
+/// it has (its postings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Listed {
+    key: u64,
+    seed: u128,
+    words: u32,
+}
+
+impl Listed {
+    /// The same article with the same seed.
+    fn same(&self, other: &Listed) -> bool {
+        self.key == other.key && self.seed == other.seed
+    }
+}
+
+/// The file of the cache that holds the [`State`].
+pub(crate) const STATE: &str = "search-state";
+
+/// What the search files on disk were made from: the context they depend on besides their
+/// articles (program, settings, format: [`State::context`]), the fingerprint the index records
+/// for them, and the [`List`]. Trusted only when both match: then the files are as the list
+/// says, since the index is stored, and trusted, only after every file of its run is in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct State {
+    pub(crate) context: u128,
+    pub(crate) print: u128,
+    pub(crate) list: List,
+}
+
+/// The first bytes of the state file.
+const STATE_MAGIC: &[u8; 16] = b"wirefeed-search\0";
+
+/// The bytes of one [`Listed`] in the state file.
+const LISTED_BYTES: usize = 8 + 16 + 4;
+
+impl State {
+    /// The context of the search files: `identity` (program and settings) and the format.
+    pub(crate) fn context(program: &str, settings: u128) -> u128 {
+        use std::hash::Hasher as _;
+        let mut state = xxhash_rust::xxh3::Xxh3::new();
+        state.write(b"search-context");
+        state.write_u32(VERSION);
+        state.write(program.as_bytes());
+        state.write_u8(0);
+        state.write_u128(settings);
+        state.digest128()
+    }
+
+    /// The state in `path`, if it is whole and of this format.
+    pub(crate) fn load(path: &std::path::Path) -> Option<State> {
+        let bytes = std::fs::read(path).ok()?;
+        let (head, rest) = bytes.split_at_checked(16 + 16 + 16 + 4 + 8)?;
+        let (magic, head) = head.split_at(16);
+        if magic != STATE_MAGIC {
+            return None;
+        }
+        let u128_at = |at: usize| u128::from_le_bytes(head[at..at + 16].try_into().expect("16"));
+        let context = u128_at(0);
+        let print = u128_at(16);
+        let shards = u32::from_le_bytes(head[32..36].try_into().expect("4"));
+        let count =
+            usize::try_from(u64::from_le_bytes(head[36..44].try_into().expect("8"))).ok()?;
+        let (body, check) = rest.split_at_checked(count.checked_mul(LISTED_BYTES)?)?;
+        if check != xxhash_rust::xxh3::xxh3_64(&bytes[..bytes.len() - 8]).to_le_bytes() {
+            return None;
+        }
+        let articles = body
+            .chunks_exact(LISTED_BYTES)
+            .map(|piece| Listed {
+                key: u64::from_le_bytes(piece[0..8].try_into().expect("8")),
+                seed: u128::from_le_bytes(piece[8..24].try_into().expect("16")),
+                words: u32::from_le_bytes(piece[24..28].try_into().expect("4")),
+            })
+            .collect();
+        Some(State { context, print, list: List { shards, articles } })
+    }
+
+    /// Writes the state to `path` atomically (a temporary file renamed), checksummed.
+    pub(crate) fn store(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let mut bytes = Vec::with_capacity(60 + LISTED_BYTES * self.list.articles.len() + 8);
+        bytes.extend_from_slice(STATE_MAGIC);
+        bytes.extend_from_slice(&self.context.to_le_bytes());
+        bytes.extend_from_slice(&self.print.to_le_bytes());
+        bytes.extend_from_slice(&self.list.shards.to_le_bytes());
+        bytes.extend_from_slice(&(self.list.articles.len() as u64).to_le_bytes());
+        for listed in &self.list.articles {
+            bytes.extend_from_slice(&listed.key.to_le_bytes());
+            bytes.extend_from_slice(&listed.seed.to_le_bytes());
+            bytes.extend_from_slice(&listed.words.to_le_bytes());
+        }
+        let check = xxhash_rust::xxh3::xxh3_64(&bytes);
+        bytes.extend_from_slice(&check.to_le_bytes());
+        let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
+        std::fs::write(&temporary, &bytes)?;
+        std::fs::rename(&temporary, path).inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        })
+    }
+}
+
+/// The hash of an article's key in the [`List`].
+fn key_hash(entry: &Entry) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(entry.key().as_str().as_bytes())
+}
+
+/// How many word files hold `postings` postings.
+fn shards_for(postings: u64) -> u32 {
+    let shards = postings.div_ceil(POSTINGS_PER_SHARD as u64).next_power_of_two();
+    shards.clamp(1, MAX_SHARDS as u64) as u32
+}
+
+/// Every search file's name for `articles` indexed articles and `shards` word files, in order.
+fn names(articles: usize, shards: u32) -> Vec<String> {
+    let mut names: Vec<String> =
+        (0..articles.div_ceil(CHUNK)).map(|chunk| format!("{DIR}docs/{chunk:03}.json")).collect();
+    names.extend((0..shards).map(|shard| format!("{DIR}words/{shard:03x}.json")));
+    names.extend([MANIFEST.to_owned(), format!("{DIR}init.js"), format!("{DIR}search.css")]);
+    names.sort();
+    names
+}
+
+/// The files that are the same whatever the articles, and the manifest; emitted last.
+fn emit_rest(
+    articles: usize,
+    shards: u32,
+    emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SearchError> + Sync),
+) -> Result<(), SearchError> {
+    let manifest = format!(
+        "{{\"version\":{VERSION},\"articles\":{articles},\"chunk\":{CHUNK},\"shards\":{shards},\"maxWord\":{MAX_WORD}}}\n",
+    );
+    emit(MANIFEST.to_owned(), manifest.into_bytes())?;
+    emit(format!("{DIR}init.js"), SCRIPT.as_bytes().to_vec())?;
+    emit(format!("{DIR}search.css"), STYLE.as_bytes().to_vec())
+}
+
 /// Every search file, path and bytes, handed to `emit` as it is made (on any thread; the
-/// docs files in order, then the word files, then the rest), the names returned in path order.
+/// docs files in order, then the word files, then the rest), made from every indexed article.
 ///
 /// Memory stays bounded whatever the number of articles: the articles are read a batch of
 /// chunks at a time, and each chunk's postings are appended to one of [`GROUPS`] files in
@@ -101,13 +262,14 @@ pub(crate) fn fingerprint(
 pub(crate) fn files(
     settings: &Settings,
     entries: &[Entry],
+    hash_of: &(dyn Fn(usize) -> u128 + Sync),
     library: &(impl Library + ?Sized),
     scratch: &std::path::Path,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SearchError> + Sync),
-) -> Result<Vec<String>, SearchError> {
+) -> Result<Made, SearchError> {
     let _ = std::fs::remove_dir_all(scratch);
     std::fs::create_dir_all(scratch).map_err(|error| SearchError::scratch(scratch, error))?;
-    let made = made(settings, entries, library, scratch, emit);
+    let made = made(settings, entries, hash_of, library, scratch, emit);
     let _ = std::fs::remove_dir_all(scratch);
     made
 }
@@ -139,10 +301,11 @@ const BATCH: usize = 16;
 fn made(
     settings: &Settings,
     entries: &[Entry],
+    hash_of: &(dyn Fn(usize) -> u128 + Sync),
     library: &(impl Library + ?Sized),
     scratch: &std::path::Path,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SearchError> + Sync),
-) -> Result<Vec<String>, SearchError> {
+) -> Result<Made, SearchError> {
     use std::io::{BufWriter, Write as _};
     let chosen = indexed(settings, entries);
     let site_language = settings.language().as_str();
@@ -155,27 +318,30 @@ fn made(
                 .map_err(|error| SearchError::scratch(&path, error))
         })
         .collect::<Result<_, _>>()?;
-    let mut names = Vec::new();
     let mut total = 0;
+    let mut articles = Vec::with_capacity(chosen.len());
     let chunks: Vec<&[usize]> = chosen.chunks(CHUNK).collect();
     for (batch_number, batch) in chunks.chunks(BATCH).enumerate() {
         // Each chunk of articles: its `docs/` file and its words' postings, by bucket.
-        let read: Vec<Result<(String, Buckets), SearchError>> = batch
+        let read: Vec<Result<(Buckets, Vec<u32>), SearchError>> = batch
             .par_iter()
             .enumerate()
             .map(|(offset, chunk)| {
                 let ordinal = batch_number * BATCH + offset;
-                let (docs, buckets) =
+                let (docs, buckets, counts) =
                     chunk_postings(entries, library, site_language, ordinal, chunk)
                         .map_err(SearchError::Write)?;
-                let name = format!("{DIR}docs/{ordinal:03}.json");
-                emit(name.clone(), docs)?;
-                Ok((name, buckets))
+                emit(format!("{DIR}docs/{ordinal:03}.json"), docs)?;
+                Ok((buckets, counts))
             })
             .collect();
-        for chunk in read {
-            let (name, buckets) = chunk?;
-            names.push(name);
+        for (chunk, read) in batch.iter().zip(read) {
+            let (buckets, counts) = read?;
+            articles.extend(chunk.iter().zip(counts).map(|(&index, words)| Listed {
+                key: key_hash(&entries[index]),
+                seed: hash_of(index),
+                words,
+            }));
             for (bucket, words) in buckets.into_iter().enumerate() {
                 let group = bucket % GROUPS;
                 let path = group_path(group);
@@ -201,7 +367,7 @@ fn made(
             .map_err(|error| SearchError::scratch(&group_path(group), error.into_error()))?;
     }
 
-    let shards = total.div_ceil(POSTINGS_PER_SHARD).next_power_of_two().clamp(1, MAX_SHARDS);
+    let shards = shards_for(total as u64) as usize;
     // Each word file takes the groups whose buckets fall in it: with at least `GROUPS` word
     // files, every group feeds word files of its own; with fewer, each word file reads a few
     // groups. A word's records are all in one group, in chunk order, so its numbers ascend.
@@ -217,61 +383,37 @@ fn made(
             })
             .collect(),
     };
-    let words: Vec<Result<Vec<String>, SearchError>> = sets
-        .par_iter()
-        .with_max_len(1)
-        .map(|(set, owned)| {
-            let mut by_shard: std::collections::BTreeMap<usize, Vec<(String, Vec<u32>)>> =
-                owned.iter().map(|&shard| (shard, Vec::new())).collect();
-            for &group in set {
-                let path = group_path(group);
-                let bytes =
-                    std::fs::read(&path).map_err(|error| SearchError::scratch(&path, error))?;
-                let damaged = || {
-                    SearchError::scratch(&path, std::io::Error::other("scratch file is damaged"))
-                };
-                let mut rest: &[u8] = &bytes;
-                while !rest.is_empty() {
-                    let bucket = scratch_number(&mut rest).ok_or_else(damaged)? as usize;
-                    let length = scratch_number(&mut rest).ok_or_else(damaged)? as usize;
-                    let word = scratch_bytes(&mut rest, length).ok_or_else(damaged)?;
-                    let word = std::str::from_utf8(word).map_err(|_| damaged())?.to_owned();
-                    let count = scratch_number(&mut rest).ok_or_else(damaged)? as usize;
-                    let numbers = scratch_bytes(&mut rest, 4 * count)
-                        .ok_or_else(damaged)?
-                        .chunks_exact(4)
-                        .map(|piece| u32::from_le_bytes(piece.try_into().expect("4 bytes")))
-                        .collect();
-                    by_shard.entry(bucket & (shards - 1)).or_default().push((word, numbers));
-                }
+    sets.par_iter().with_max_len(1).try_for_each(|(set, owned)| {
+        let mut by_shard: std::collections::BTreeMap<usize, Vec<(String, Vec<u32>)>> =
+            owned.iter().map(|&shard| (shard, Vec::new())).collect();
+        for &group in set {
+            let path = group_path(group);
+            let bytes = std::fs::read(&path).map_err(|error| SearchError::scratch(&path, error))?;
+            let damaged =
+                || SearchError::scratch(&path, std::io::Error::other("scratch file is damaged"));
+            let mut rest: &[u8] = &bytes;
+            while !rest.is_empty() {
+                let bucket = scratch_number(&mut rest).ok_or_else(damaged)? as usize;
+                let length = scratch_number(&mut rest).ok_or_else(damaged)? as usize;
+                let word = scratch_bytes(&mut rest, length).ok_or_else(damaged)?;
+                let word = std::str::from_utf8(word).map_err(|_| damaged())?.to_owned();
+                let count = scratch_number(&mut rest).ok_or_else(damaged)? as usize;
+                let numbers = scratch_bytes(&mut rest, 4 * count)
+                    .ok_or_else(damaged)?
+                    .chunks_exact(4)
+                    .map(|piece| u32::from_le_bytes(piece.try_into().expect("4 bytes")))
+                    .collect();
+                by_shard.entry(bucket & (shards - 1)).or_default().push((word, numbers));
             }
-            let mut names = Vec::new();
-            for (shard, words) in by_shard {
-                let name = format!("{DIR}words/{shard:03x}.json");
-                emit(name.clone(), shard_json(words))?;
-                names.push(name);
-            }
-            Ok(names)
-        })
-        .collect();
-    for made in words {
-        names.extend(made?);
-    }
-
-    let manifest = format!(
-        "{{\"version\":{VERSION},\"articles\":{},\"chunk\":{CHUNK},\"shards\":{shards},\"maxWord\":{MAX_WORD}}}\n",
-        chosen.len()
-    );
-    for (name, bytes) in [
-        (MANIFEST.to_owned(), manifest.into_bytes()),
-        (format!("{DIR}init.js"), SCRIPT.as_bytes().to_vec()),
-        (format!("{DIR}search.css"), STYLE.as_bytes().to_vec()),
-    ] {
-        emit(name.clone(), bytes)?;
-        names.push(name);
-    }
-    names.sort();
-    Ok(names)
+        }
+        for (shard, words) in by_shard {
+            emit(format!("{DIR}words/{shard:03x}.json"), shard_json(words))?;
+        }
+        Ok(())
+    })?;
+    emit_rest(chosen.len(), shards as u32, emit)?;
+    let names = names(chosen.len(), shards as u32);
+    Ok(Made { names, list: List { shards: shards as u32, articles }, patched: false })
 }
 
 /// The next `count` bytes of a scratch file, if there are as many.
@@ -289,67 +431,335 @@ fn scratch_number(rest: &mut &[u8]) -> Option<u32> {
 /// A chunk's words and their article numbers, by the low bits of their hash.
 type Buckets = Vec<Vec<(String, Vec<u32>)>>;
 
-/// The `docs/` file of chunk `ordinal`, and its words' postings by bucket, so that every
-/// shard, whatever their number, takes whole buckets.
+/// The `docs/` file of chunk `ordinal`, its words' postings by bucket, so that every shard,
+/// whatever their number, takes whole buckets, and how many distinct words each article has.
 fn chunk_postings(
     entries: &[Entry],
     library: &(impl Library + ?Sized),
     site_language: &str,
     ordinal: usize,
     chunk: &[usize],
-) -> Result<(Vec<u8>, Buckets), feed::WriteError> {
+) -> Result<(Vec<u8>, Buckets, Vec<u32>), feed::WriteError> {
     type Postings = HashMap<String, Vec<u32>, std::hash::BuildHasherDefault<WordHasher>>;
-    let mut docs = String::from("[");
+    let mut docs = Vec::with_capacity(chunk.len());
     let mut postings = Postings::default();
+    let mut counts = Vec::with_capacity(chunk.len());
     for (offset, &index) in chunk.iter().enumerate() {
         let number = u32::try_from(ordinal * CHUNK + offset).expect("fewer than 2^32");
         let entry = &entries[index];
-        let article = library
-            .article(index)
-            .map_err(|source| feed::WriteError::Library { key: entry.key().to_string(), source })?;
-        let language = article.language().map_or(site_language, |tag| tag.as_str());
-        if offset > 0 {
-            docs.push(',');
-        }
-        docs.push_str("\n[");
-        json_string(&mut docs, &feed::layout::article_path(entry.key().as_str()));
-        docs.push(',');
-        json_string(&mut docs, article.headline().as_str());
-        docs.push(',');
-        json_string(&mut docs, &entry.published().format("%Y-%m-%d").to_string());
-        docs.push(',');
-        json_string(&mut docs, entry.place().map_or("", |place| place));
-        docs.push(',');
-        json_string(&mut docs, language);
-        docs.push(']');
-        let mut add = |text: &str| {
-            for word in raw_words(text) {
-                // Most words are lower-case ASCII already: no allocation for those.
-                let lower = if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
-                    std::borrow::Cow::Borrowed(word)
-                } else {
-                    std::borrow::Cow::Owned(word.to_lowercase())
-                };
-                match postings.get_mut(&*lower) {
-                    Some(list) if list.last() == Some(&number) => {}
-                    Some(list) => list.push(number),
-                    None => {
-                        postings.insert(lower.into_owned(), vec![number]);
-                    }
-                }
+        let article = read(library, entries, index)?;
+        docs.push(doc(entry, &article, site_language));
+        let mut count = 0;
+        texts(entry, &article, |word| match postings.get_mut(word) {
+            Some(list) if list.last() == Some(&number) => {}
+            Some(list) => {
+                list.push(number);
+                count += 1;
             }
-        };
-        add(article.headline().as_str());
-        entry.place().inspect(|place| add(place));
-        entry.tags().iter().for_each(|tag| add(tag));
-        article.blocks().iter().for_each(|block| add(block.text()));
+            None => {
+                postings.insert(word.to_owned(), vec![number]);
+                count += 1;
+            }
+        });
+        counts.push(count);
     }
-    docs.push_str("\n]\n");
     let mut buckets: Buckets = vec![Vec::new(); MAX_SHARDS];
     for (word, numbers) in postings {
-        buckets[hash_of(&word) as usize & (MAX_SHARDS - 1)].push((word, numbers));
+        buckets[hash_of_word(&word) as usize & (MAX_SHARDS - 1)].push((word, numbers));
     }
-    Ok((docs.into_bytes(), buckets))
+    Ok((docs_json(&docs), buckets, counts))
+}
+
+/// The article of entry `index`.
+fn read<'a>(
+    library: &'a (impl Library + ?Sized),
+    entries: &[Entry],
+    index: usize,
+) -> Result<feed::Held<'a>, feed::WriteError> {
+    library.article(index).map_err(|source| feed::WriteError::Library {
+        key: entries[index].key().to_string(),
+        source,
+    })
+}
+
+/// Every word the index files an article under, lower-cased, handed to `add` (repeats too):
+/// its headline's, its place's, its tags' and its body's.
+fn texts(entry: &Entry, article: &article::Article, mut add: impl FnMut(&str)) {
+    let mut words = |text: &str| {
+        for word in raw_words(text) {
+            // Most words are lower-case ASCII already: no allocation for those.
+            if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                add(word);
+            } else {
+                add(&word.to_lowercase());
+            }
+        }
+    };
+    words(article.headline().as_str());
+    entry.place().inspect(|place| words(place));
+    entry.tags().iter().for_each(|tag| words(tag));
+    article.blocks().iter().for_each(|block| words(block.text()));
+}
+
+/// An article's entry of a `docs/` file: `[url, headline, date, place, language]`.
+type Doc = [String; 5];
+
+/// The [`Doc`] of an article.
+fn doc(entry: &Entry, article: &article::Article, site_language: &str) -> Doc {
+    [
+        feed::layout::article_path(entry.key().as_str()),
+        article.headline().as_str().to_owned(),
+        entry.published().format("%Y-%m-%d").to_string(),
+        entry.place().map_or("", |place| place).to_owned(),
+        article.language().map_or(site_language, |tag| tag.as_str()).to_owned(),
+    ]
+}
+
+/// A `docs/` file of these entries.
+fn docs_json(docs: &[[String; 5]]) -> Vec<u8> {
+    let mut text = String::from("[");
+    for (nth, fields) in docs.iter().enumerate() {
+        text.push_str(if nth == 0 { "\n[" } else { ",\n[" });
+        for (at, field) in fields.iter().enumerate() {
+            if at > 0 {
+                text.push(',');
+            }
+            json_string(&mut text, field);
+        }
+        text.push(']');
+    }
+    text.push_str("\n]\n");
+    text.into_bytes()
+}
+
+/// At most this many articles that kept their seed but not their number have their words read
+/// again to find the word files they are in; with more, every word file is rewritten.
+const SHIFTED_READ: usize = 2_000;
+
+/// Patches the search files on disk in `out`, made from `previous`, to index `entries`, handing
+/// each file that may have changed to `emit`; `None` when a patch would cost about as much as
+/// making them all (or the files on disk are not as `previous` says), and nothing was emitted
+/// that [`files`] will not emit again.
+///
+/// Articles keep their numbers up to the first change; from there on, each article is either
+/// one of the old ones with the same seed (its number moved, perhaps), or new (or edited),
+/// and read. The docs files from the first change on are made from the old docs files and the
+/// new articles. The word files: when no article left or changed, only those that hold a word
+/// of a new article or of an article whose number moved (those are read again, if they are
+/// few); otherwise every one, its numbers mapped from the old ones, the words of the articles
+/// that left dropped with their numbers, the new articles' added. No unchanged article is read
+/// unless its number moved.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn patch(
+    settings: &Settings,
+    entries: &[Entry],
+    hash_of: &(dyn Fn(usize) -> u128 + Sync),
+    library: &(impl Library + ?Sized),
+    previous: &List,
+    out: &std::path::Path,
+    emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SearchError> + Sync),
+) -> Result<Option<Made>, SearchError> {
+    let chosen = indexed(settings, entries);
+    let site_language = settings.language().as_str();
+    let old = &previous.articles;
+    let now: Vec<Listed> = chosen
+        .par_iter()
+        .map(|&index| Listed { key: key_hash(&entries[index]), seed: hash_of(index), words: 0 })
+        .collect();
+    let first = old.iter().zip(&now).take_while(|(a, b)| a.same(b)).count();
+    // Where each old article from `first` on went (`u32::MAX`: gone, or edited).
+    let mut at: HashMap<u64, usize> = HashMap::with_capacity(now.len() - first);
+    for (number, listed) in now.iter().enumerate().skip(first) {
+        if at.insert(listed.key, number).is_some() {
+            return Ok(None);
+        }
+    }
+    let mut moved_to = vec![u32::MAX; old.len() - first];
+    let mut matched = vec![false; now.len() - first];
+    for (offset, listed) in old[first..].iter().enumerate() {
+        if let Some(&number) = at.get(&listed.key).filter(|&&number| now[number].same(listed)) {
+            moved_to[offset] = number as u32;
+            matched[number - first] = true;
+        }
+    }
+    drop(at);
+    let fresh: Vec<usize> = (first..now.len()).filter(|&number| !matched[number - first]).collect();
+    let left = moved_to.iter().filter(|&&to| to == u32::MAX).count();
+    if fresh.len() > (now.len() / 4).max(1_000) {
+        return Ok(None);
+    }
+    // The new articles: their docs entries and words.
+    let read_fresh: Vec<Result<(Doc, Vec<String>), feed::WriteError>> = fresh
+        .par_iter()
+        .map(|&number| {
+            let index = chosen[number];
+            let article = read(library, entries, index)?;
+            let mut words = Vec::new();
+            texts(&entries[index], &article, |word| words.push(word.to_owned()));
+            words.sort_unstable();
+            words.dedup();
+            Ok((doc(&entries[index], &article, site_language), words))
+        })
+        .collect();
+    let mut fresh_docs = HashMap::with_capacity(fresh.len());
+    let mut fresh_words: Vec<(u32, Vec<String>)> = Vec::with_capacity(fresh.len());
+    for (&number, read) in fresh.iter().zip(read_fresh) {
+        let (doc, words) = read.map_err(SearchError::Write)?;
+        fresh_docs.insert(number, doc);
+        fresh_words.push((number as u32, words));
+    }
+    let mut articles = now;
+    for (offset, &to) in moved_to.iter().enumerate() {
+        if to != u32::MAX {
+            articles[to as usize].words = old[first + offset].words;
+        }
+    }
+    for number in 0..first {
+        articles[number].words = old[number].words;
+    }
+    for (number, words) in &fresh_words {
+        articles[*number as usize].words = words.len() as u32;
+    }
+    let total: u64 = articles.iter().map(|listed| u64::from(listed.words)).sum();
+    let shards = shards_for(total);
+    if shards != previous.shards {
+        return Ok(None);
+    }
+    let shift = |number: u32| -> Option<u32> {
+        match (number as usize).checked_sub(first) {
+            None => Some(number),
+            Some(offset) => moved_to.get(offset).copied().filter(|&to| to != u32::MAX),
+        }
+    };
+    let shard_of = |word: &str| (hash_of_word(word) & (shards - 1)) as usize;
+    // The new articles' postings, by word file.
+    let mut added: Vec<Vec<(&str, u32)>> = vec![Vec::new(); shards as usize];
+    for (number, words) in &fresh_words {
+        for word in words {
+            added[shard_of(word)].push((word, *number));
+        }
+    }
+    // The word files to rewrite.
+    let shifted: Vec<usize> = (moved_to.iter().enumerate())
+        .filter(|&(offset, &to)| to != u32::MAX && to as usize != first + offset)
+        .map(|(_, &to)| to as usize)
+        .collect();
+    let every = left > 0 || shifted.len() > SHIFTED_READ;
+    let due: Vec<usize> = match every {
+        true => (0..shards as usize).collect(),
+        false => {
+            let mut due = vec![false; shards as usize];
+            for (shard, words) in added.iter().enumerate() {
+                due[shard] |= !words.is_empty();
+            }
+            let read_shifted: Vec<Result<Vec<usize>, feed::WriteError>> = shifted
+                .par_iter()
+                .map(|&number| {
+                    let index = chosen[number];
+                    let article = read(library, entries, index)?;
+                    let mut touched = Vec::new();
+                    texts(&entries[index], &article, |word| touched.push(shard_of(word)));
+                    Ok(touched)
+                })
+                .collect();
+            for touched in read_shifted {
+                for shard in touched.map_err(SearchError::Write)? {
+                    due[shard] = true;
+                }
+            }
+            (0..shards as usize).filter(|&shard| due[shard]).collect()
+        }
+    };
+    let words_dir = out.join(DIR).join("words");
+    let patched: Result<Vec<bool>, SearchError> = due
+        .par_iter()
+        .map(|&shard| {
+            let Ok(bytes) = std::fs::read(words_dir.join(format!("{shard:03x}.json"))) else {
+                return Ok(false);
+            };
+            let Ok(gaps) =
+                serde_json::from_slice::<std::collections::BTreeMap<String, Vec<u32>>>(&bytes)
+            else {
+                return Ok(false);
+            };
+            let mut words: std::collections::BTreeMap<&str, Vec<u32>> = gaps
+                .iter()
+                .filter_map(|(word, gaps)| {
+                    let mut number = 0u32;
+                    let numbers: Vec<u32> = gaps
+                        .iter()
+                        .filter_map(|gap| {
+                            number = number.wrapping_add(*gap);
+                            shift(number)
+                        })
+                        .collect();
+                    (!numbers.is_empty()).then_some((word.as_str(), numbers))
+                })
+                .collect();
+            for &(word, number) in &added[shard] {
+                words.entry(word).or_default().push(number);
+            }
+            let words: Vec<(String, Vec<u32>)> = words
+                .into_iter()
+                .map(|(word, mut numbers)| {
+                    numbers.sort_unstable();
+                    (word.to_owned(), numbers)
+                })
+                .collect();
+            emit(format!("{DIR}words/{shard:03x}.json"), shard_json(words))?;
+            Ok(true)
+        })
+        .collect();
+    if !patched?.into_iter().all(|done| done) {
+        return Ok(None);
+    }
+    // The docs files from the first change on: old entries from the old files, new ones read.
+    let docs_dir = out.join(DIR).join("docs");
+    let old_number: HashMap<u32, u32> = (moved_to.iter().enumerate())
+        .filter(|&(_, &to)| to != u32::MAX)
+        .map(|(offset, &to)| (to, (first + offset) as u32))
+        .collect();
+    let patched: Result<Vec<bool>, SearchError> = (first / CHUNK..articles.len().div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|chunk| {
+            let mut loaded: HashMap<usize, Vec<[String; 5]>> = HashMap::new();
+            let mut docs = Vec::with_capacity(CHUNK);
+            for number in chunk * CHUNK..(articles.len()).min((chunk + 1) * CHUNK) {
+                if let Some(doc) = fresh_docs.get(&number) {
+                    docs.push(doc.clone());
+                    continue;
+                }
+                let from = match number < first {
+                    true => number,
+                    false => old_number[&(number as u32)] as usize,
+                };
+                if let std::collections::hash_map::Entry::Vacant(vacant) =
+                    loaded.entry(from / CHUNK)
+                {
+                    let path = docs_dir.join(format!("{:03}.json", from / CHUNK));
+                    let Some(old) = std::fs::read(path)
+                        .ok()
+                        .and_then(|bytes| serde_json::from_slice::<Vec<[String; 5]>>(&bytes).ok())
+                    else {
+                        return Ok(false);
+                    };
+                    vacant.insert(old);
+                }
+                match loaded[&(from / CHUNK)].get(from % CHUNK) {
+                    Some(doc) => docs.push(doc.clone()),
+                    None => return Ok(false),
+                }
+            }
+            emit(format!("{DIR}docs/{chunk:03}.json"), docs_json(&docs))?;
+            Ok(true)
+        })
+        .collect();
+    if !patched?.into_iter().all(|done| done) {
+        return Ok(None);
+    }
+    emit_rest(articles.len(), shards, emit)?;
+    let names = names(articles.len(), shards);
+    Ok(Some(Made { names, list: List { shards, articles }, patched: true }))
 }
 
 /// A `words/` file: its words in order, each with its articles as gaps between ascending
@@ -396,7 +806,7 @@ fn raw_words(text: &str) -> impl Iterator<Item = &str> {
 
 /// FNV-1a (32 bits) of `word`'s UTF-8 bytes: its shard is this modulo the number of shards,
 /// a power of two.
-fn hash_of(word: &str) -> u32 {
+fn hash_of_word(word: &str) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
     for byte in word.bytes() {
         hash ^= u32::from(byte);
@@ -445,7 +855,7 @@ fn json_string(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::{hash_of, json_string, words};
+    use super::{hash_of_word, json_string, words};
 
     #[test]
     fn words_are_lowercased_alphanumeric_runs() {
@@ -457,8 +867,8 @@ mod tests {
     #[test]
     fn shards_are_fnv1a_as_the_script_computes_them() {
         // FNV-1a 32 of "a" is 0xe40c292c; the script's `shardOf` gives the same.
-        assert_eq!(hash_of("a"), 0xe40c_292c);
-        assert_eq!(hash_of("ł"), 0x538f_31a6);
+        assert_eq!(hash_of_word("a"), 0xe40c_292c);
+        assert_eq!(hash_of_word("ł"), 0x538f_31a6);
     }
 
     #[test]

@@ -128,7 +128,8 @@
       return Promise.all(terms.map(function (word) { return postings(manifest, word); }))
         .then(function (lists) {
           if (run !== current) return;
-          found = intersect(lists);
+          // Articles are numbered oldest first: the newest is the highest number.
+          found = intersect(lists).reverse();
           status.textContent = found.length === 0 ? "No results."
             : found.length === 1 ? "1 result." : found.length + " results.";
           return showMore(manifest, run);
