@@ -57,8 +57,9 @@ pub(crate) struct Args {
     /// Layout of the corpora: all articles in one directory, or under their dates
     #[arg(long, value_enum, default_value_t = Layout::Nested)]
     layout: Layout,
-    /// An older `wirefeed` binary: each run also times a cold full build with it, and the table
-    /// gives the median of the ratios ours / baseline (older binaries may need `--layout flat`)
+    /// An older `wirefeed` binary: each run also times a cold full build and the incremental
+    /// builds with it, and the table gives the medians of the ratios ours / baseline (older
+    /// binaries may need `--layout flat`)
     #[arg(long, value_name = "PATH")]
     baseline: Option<PathBuf>,
 }
@@ -190,6 +191,15 @@ struct Run {
     read: Duration,
     /// The floor's writing of the files the full build wrote.
     write: Duration,
+    /// Our incremental builds.
+    steps: Steps,
+    /// The baseline's incremental builds, from its cold full build, with `--baseline`.
+    baseline_steps: Option<Steps>,
+}
+
+/// The incremental builds after a cold full build, in order.
+#[derive(Debug, Clone, Copy)]
+struct Steps {
     /// A build with nothing changed.
     noop: Measurement,
     /// A build after one article was added.
@@ -220,15 +230,15 @@ struct Measurement {
     peak_bytes: u64,
 }
 
-/// One build's figures picked from a run.
-type Pick = fn(&Run) -> Measurement;
+/// One build's figures picked from a run's incremental builds.
+type Pick = fn(&Steps) -> Measurement;
 
 /// The builds of the incremental scenarios, in the order they run, with their labels.
 const INCREMENTAL: [(&str, Pick); 4] = [
-    ("no-op", |run| run.noop),
-    ("add one", |run| run.add),
-    ("edit one", |run| run.edit),
-    ("delete one", |run| run.delete),
+    ("no-op", |steps| steps.noop),
+    ("add one", |steps| steps.add),
+    ("edit one", |steps| steps.edit),
+    ("delete one", |steps| steps.delete),
 ];
 
 impl Bench {
@@ -297,18 +307,44 @@ impl Bench {
         if !baseline_first {
             baseline = baseline_build()?;
         }
+        // The no-op of each binary, before either changes the corpus (restoring it changes the
+        // seeds' metadata, which the other's next build must notice).
+        let baseline_noop = || -> anyhow::Result<Option<Measurement>> {
+            let Some(binary) = &self.baseline else { return Ok(None) };
+            let root = dir.join("baseline");
+            Ok(Some(self.build(binary, seeds, &root, &log, "the baseline's no-op build")?))
+        };
+        let mut noop_before = if baseline_first { baseline_noop()? } else { None };
         let noop = build("the no-op build")?;
-        let mut changes = Changes::new(seeds)?;
-        let (relative, text) = &scenario.added;
-        changes.add(&seeds.join(relative), text.as_bytes())?;
-        let add = build("the build after adding one article")?;
-        changes.edit(&scenario.edited)?;
-        let edit = build("the build after editing one article")?;
-        changes.delete(&scenario.deleted)?;
-        let delete = build("the build after deleting one article")?;
-        changes.restore()?;
-        let restore = build("the build after restoring the corpus")?;
-        let run = Run { full, baseline, read, write, noop, add, edit, delete, restore };
+        if !baseline_first {
+            noop_before = baseline_noop()?;
+        }
+        // The incremental builds of a binary in its project, from its cold full build.
+        let steps = |binary: &Path, root: &Path, noop: Measurement| -> anyhow::Result<Steps> {
+            let build = |what: &str| self.build(binary, seeds, root, &log, what);
+            let mut changes = Changes::new(seeds)?;
+            let (relative, text) = &scenario.added;
+            changes.add(&seeds.join(relative), text.as_bytes())?;
+            let add = build("the build after adding one article")?;
+            changes.edit(&scenario.edited)?;
+            let edit = build("the build after editing one article")?;
+            changes.delete(&scenario.deleted)?;
+            let delete = build("the build after deleting one article")?;
+            changes.restore()?;
+            let restore = build("the build after restoring the corpus")?;
+            Ok(Steps { noop, add, edit, delete, restore })
+        };
+        let baseline_steps = || -> anyhow::Result<Option<Steps>> {
+            let (Some(binary), Some(noop)) = (&self.baseline, noop_before) else { return Ok(None) };
+            Ok(Some(steps(binary, &dir.join("baseline"), noop)?))
+        };
+        // Here too the baseline goes first in odd runs.
+        let mut before = if baseline_first { baseline_steps()? } else { None };
+        let ours_steps = steps(&self.binary, &ours, noop)?;
+        if !baseline_first {
+            before = baseline_steps()?;
+        }
+        let run = Run { full, baseline, read, write, steps: ours_steps, baseline_steps: before };
         Ok((run, outputs))
     }
 
@@ -698,14 +734,18 @@ fn print_run(n: usize, index: usize, runs: usize, run: &Run) {
         );
     }
     for (label, scenario) in INCREMENTAL {
-        let measurement = scenario(run);
+        let measurement = scenario(&run.steps);
+        let versus = run.baseline_steps.map_or(String::new(), |steps| {
+            let ratio = measurement.wall.as_secs_f64() / scenario(&steps).wall.as_secs_f64();
+            format!("  ours / baseline {ratio:.3} ({})", seconds(scenario(&steps).wall))
+        });
         eprintln!(
-            "  {label:<14} {}  {:.3}% of full",
+            "  {label:<14} {}  {:.3}% of full{versus}",
             figures(&measurement),
             100.0 * measurement.wall.as_secs_f64() / full
         );
     }
-    eprintln!("  {:<14} {}", "restore", figures(&run.restore));
+    eprintln!("  {:<14} {}", "restore", figures(&run.steps.restore));
 }
 
 /// Wall, CPU and peak memory of one build, for stderr.
@@ -802,10 +842,33 @@ fn print_table(args: &Args, size: &Size) {
         row("baseline full (cold)", &baseline, &format!("| {to_floor:.2}× | |"));
     }
     for (label, scenario) in INCREMENTAL {
-        let percent = median(runs, |run| 100.0 * scenario(run).wall.as_secs_f64() / full(run));
+        let percent =
+            median(runs, |run| 100.0 * scenario(&run.steps).wall.as_secs_f64() / full(run));
         let percent =
             if percent < 10.0 { format!("{percent:.2}%") } else { format!("{percent:.1}%") };
-        row(label, &scenario, &format!("{percent} | |{blank}"));
+        let versus = match with_baseline {
+            true => {
+                let ratio = median(runs, |run| {
+                    let baseline = run.baseline_steps.map_or(run.steps, |steps| steps);
+                    scenario(&run.steps).wall.as_secs_f64() / scenario(&baseline).wall.as_secs_f64()
+                });
+                format!(" {ratio:.3}× |")
+            }
+            false => String::new(),
+        };
+        row(label, &|run| scenario(&run.steps), &format!("{percent} | |{versus}"));
+    }
+    if with_baseline {
+        for (label, scenario) in INCREMENTAL {
+            let baseline = |run: &Run| scenario(&run.baseline_steps.unwrap_or(run.steps));
+            let percent = median(runs, |run| {
+                let full = run.baseline.unwrap_or(run.full).wall.as_secs_f64();
+                100.0 * baseline(run).wall.as_secs_f64() / full
+            });
+            let percent =
+                if percent < 10.0 { format!("{percent:.2}%") } else { format!("{percent:.1}%") };
+            row(&format!("baseline {label}"), &baseline, &format!("{percent} | | |"));
+        }
     }
 }
 
