@@ -310,9 +310,8 @@ fn boundaries(text: &str) -> Vec<usize> {
         " qui ",
         " lors ",
     ];
-    for word in BEFORE.iter().chain(&PHRASES).chain(&OTHER) {
-        ends.extend(text.match_indices(word).map(|(index, _)| index));
-    }
+    let phrases: Vec<&str> = BEFORE.iter().chain(&PHRASES).chain(&OTHER).copied().collect();
+    ends.extend(spaced_matches(text, &phrases));
     // Chinese and Japanese punctuation.
     for (index, c) in text.char_indices() {
         if matches!(c, '，' | '；' | '：' | '、') {
@@ -322,6 +321,25 @@ fn boundaries(text: &str) -> Vec<usize> {
     ends.sort_unstable();
     ends.dedup();
     ends
+}
+
+/// Where each phrase occurs in `text`, as `text.match_indices(phrase)` gives it (without
+/// overlapping itself), for phrases that start with a space: one pass over the spaces finds
+/// them all (a search per phrase cost a tenth of a full build). In no particular order.
+fn spaced_matches(text: &str, phrases: &[&str]) -> Vec<usize> {
+    debug_assert!(phrases.iter().all(|phrase| phrase.starts_with(' ')));
+    let mut found = Vec::new();
+    let mut free_from = vec![0; phrases.len()];
+    for (index, _) in text.match_indices(' ') {
+        let rest = &text.as_bytes()[index..];
+        for (phrase, free) in phrases.iter().zip(&mut free_from) {
+            if index >= *free && rest.starts_with(phrase.as_bytes()) {
+                found.push(index);
+                *free = index + phrase.len();
+            }
+        }
+    }
+    found
 }
 
 /// Removes `, who ...,`, `, which ...,` and appositives (`, a former minister,`) between commas.
@@ -821,6 +839,27 @@ fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use expect_test::{Expect, expect};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// One pass over the spaces finds what a search per phrase finds.
+        #[test]
+        fn spaced_matches_are_every_phrase_searched(
+            text in "[ a-cв]{0,40}",
+            phrases in proptest::collection::vec("[ a-cв]{0,3}", 1..6),
+        ) {
+            let phrases: Vec<String> = phrases.into_iter().map(|p| format!(" {p}")).collect();
+            let phrases: Vec<&str> = phrases.iter().map(String::as_str).collect();
+            let mut fast = super::spaced_matches(&text, &phrases);
+            let mut slow: Vec<usize> = phrases
+                .iter()
+                .flat_map(|phrase| text.match_indices(phrase).map(|(index, _)| index))
+                .collect();
+            fast.sort_unstable();
+            slow.sort_unstable();
+            prop_assert_eq!(fast, slow);
+        }
+    }
 
     fn check(lede: &str, expect: Expect) {
         expect.assert_eq(&format!("{:?}", super::derive(lede)));
