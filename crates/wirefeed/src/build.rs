@@ -1387,34 +1387,51 @@ fn write(
     // every file as it was.
     let due = together(site, &files, due);
     let progress = progress::bar(due.len(), "writing");
-    let staged: Vec<Result<Option<(PathBuf, PathBuf)>, BuildError>> = due
+    // Each staged file by its index alone (its paths are made again to rename it): a full build
+    // of a million articles stages over a million files. The first failure in `due` order.
+    let failed: std::sync::Mutex<Option<(usize, BuildError)>> = std::sync::Mutex::new(None);
+    let staged: Vec<u32> = due
         .par_iter()
+        .enumerate()
         .with_max_len(1)
-        .map(|&at| {
+        .filter_map(|(nth, &at)| {
             let file = &files[at];
             progress.inc(1);
-            let path = out.join(file.path());
-            let name = file.path().rsplit('/').next().unwrap_or_default();
-            let temporary = path.with_file_name(temporary_name(name, std::process::id()));
-            let sink = Sink::new(path.clone(), SinkMode::Write(temporary));
-            Ok(match stream(site, loaded, file, sink, sync_each)? {
-                Changed::No => None,
-                Changed::Yes(temporary) => temporary.map(|temporary| (temporary, path)),
-            })
+            let (temporary, path) = staging(out, file.path());
+            let sink = Sink::new(path, SinkMode::Write(temporary));
+            match stream(site, loaded, file, sink, sync_each) {
+                Ok(Changed::Yes(Some(_))) => Some(at as u32),
+                Ok(_) => None,
+                Err(error) => {
+                    let mut failed = failed.lock().unwrap_or_else(|poison| poison.into_inner());
+                    if failed.as_ref().is_none_or(|(first, _)| nth < *first) {
+                        *failed = Some((nth, error));
+                    }
+                    None
+                }
+            }
         })
         .collect();
     progress.finish_and_clear();
-    let searched = search_staged.into_iter().map(|rename| Ok(Some(rename)));
     timer.lap("render");
-    let mut renames = Vec::new();
-    let mut failure = None;
-    for result in staged.into_iter().chain(searched) {
-        match result {
-            Ok(Some(rename)) => renames.push(rename),
-            Ok(None) => {}
-            Err(error) => failure = failure.or(Some(error)),
+    let mut failure =
+        failed.into_inner().unwrap_or_else(|poison| poison.into_inner()).map(|(_, error)| error);
+    // Every rename: a site file by its index, a search file by `files.len()` + its place in
+    // `search_staged`; with its depth below the output directory.
+    let depth = |relative: &str| relative.matches('/').count() as u32 + 1;
+    let mut renames: Vec<(u32, u32)> =
+        staged.iter().map(|&at| (depth(files[at as usize].path()), at)).collect();
+    drop(staged);
+    renames.extend(search_staged.iter().enumerate().map(|(nth, (_, path))| {
+        let relative = path.strip_prefix(out).unwrap_or(path).to_string_lossy();
+        (depth(&relative), (files.len() + nth) as u32)
+    }));
+    let paths_of = |at: u32| -> (PathBuf, PathBuf) {
+        match (at as usize).checked_sub(files.len()) {
+            None => staging(out, files[at as usize].path()),
+            Some(nth) => search_staged[nth].clone(),
         }
-    }
+    };
     // Generated files no page produces any more: the index knows the last run's, unless it
     // cannot be trusted, and then the directory is listed.
     let stale: Vec<String> = match recorded {
@@ -1444,19 +1461,17 @@ fn write(
         failure = sync_file_system(out).err();
     }
     if let Some(error) = failure {
-        for (temporary, _) in &renames {
-            let _ = fs::remove_file(temporary);
+        for &(_, at) in &renames {
+            let _ = fs::remove_file(paths_of(at).0);
         }
         return Err(error);
     }
     // What links comes after what it links to: articles, then archives and topics, then the
     // pages at the top; a reader following links mid-run finds every page it is sent to.
-    renames.sort_by_key(|(_, path)| {
-        let relative = path.strip_prefix(out).unwrap_or(path);
-        std::cmp::Reverse(relative.components().count())
-    });
-    for (temporary, path) in &renames {
-        fs::rename(temporary, path).map_err(|error| BuildError::io(path, "replace", error))?;
+    renames.sort_by_key(|&(depth, _)| std::cmp::Reverse(depth));
+    for &(_, at) in &renames {
+        let (temporary, path) = paths_of(at);
+        fs::rename(&temporary, &path).map_err(|error| BuildError::io(&path, "replace", error))?;
     }
     for name in &stale {
         let path = out.join(name);
@@ -1569,6 +1584,13 @@ fn write(
 /// State files that versions before the cache kept inside the published directory: removed by
 /// a build, named by a check, so that an old clone does not publish them.
 const LEGACY_STATE: [&str; 2] = [".wirefeed-state", ".wirefeed-pinged"];
+
+/// Where the file at `relative` below `out` is staged by this process, and where it goes.
+fn staging(out: &Path, relative: &str) -> (PathBuf, PathBuf) {
+    let path = out.join(relative);
+    let name = relative.rsplit('/').next().unwrap_or_default();
+    (path.with_file_name(temporary_name(name, std::process::id())), path)
+}
 
 /// The temporary file a process stages `name` in: hidden, and named after the process, so
 /// concurrent runs never write to the same temporary file.

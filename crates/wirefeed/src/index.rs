@@ -445,12 +445,13 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
             old_outputs(index).filter(|_| !store.outputs_dirty.get(index).copied().unwrap_or(true))
         })
         .collect();
-    // Only the shards to be written are made whole again.
-    let mut seeds: Vec<Vec<SeedRecord>> = vec![Vec::new(); SHARDS];
-    for (record, entry) in store.seeds.iter().zip(store.entries) {
+    // Only the shards to be written are made whole again, each as it is encoded: a full build
+    // of a million seeds would otherwise hold every record at once.
+    let mut seeds: Vec<Vec<u32>> = vec![Vec::new(); SHARDS];
+    for (at, record) in store.seeds.iter().enumerate() {
         let shard = shard_of(&record.name);
         if clean_seeds[shard].is_none() {
-            seeds[shard].push(record.record(entry));
+            seeds[shard].push(at as u32);
         }
     }
     let mut outputs: Vec<Vec<(&str, u128)>> = vec![Vec::new(); SHARDS];
@@ -465,8 +466,12 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
         .into_par_iter()
         .zip(outputs.into_par_iter())
         .enumerate()
-        .map(|(index, (mut records, mut files))| {
+        .map(|(index, (members, mut files))| {
             if clean_seeds[index].is_none() {
+                let mut records: Vec<SeedRecord> = (members.iter())
+                    .map(|&at| store.seeds[at as usize].record(&store.entries[at as usize]))
+                    .collect();
+                drop(members);
                 records.sort_by(|a, b| a.name.cmp(&b.name));
                 let records = records.iter().collect();
                 let bytes = encode(&SeedShardOut { identity, records });
