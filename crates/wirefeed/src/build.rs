@@ -1370,16 +1370,29 @@ fn write(
     let mut names: Vec<&str> = files.iter().map(|file| file.path()).collect();
     names.extend(search_names.iter().map(String::as_str));
     names.sort_unstable();
-    let mut directories: Vec<PathBuf> = vec![out.to_path_buf()];
-    directories.extend(
-        names.iter().filter_map(|name| Path::new(name).parent()).map(|parent| out.join(parent)),
-    );
+    let in_out =
+        |parent: &str| if parent.is_empty() { out.to_path_buf() } else { out.join(parent) };
+    let parents: std::collections::BTreeSet<&str> =
+        names.iter().map(|name| parent_of(name)).chain([""]).collect();
+    let mut directories: Vec<PathBuf> = parents.into_iter().map(in_out).collect();
     directories.sort();
-    directories.dedup();
     for directory in &directories {
         fs::create_dir_all(directory)
             .map_err(|error| BuildError::io(directory, "create the output directory", error))?;
-        remove_stale_temporaries(directory);
+    }
+    // Temporary files of killed runs, where this run writes; a run after a killed one trusts
+    // no index and so looks in every directory.
+    let written: std::collections::BTreeSet<&str> = match recorded {
+        None => names.iter().map(|name| parent_of(name)).chain([""]).collect(),
+        Some(_) => (due.iter().map(|&at| parent_of(files[at].path())))
+            .chain(search_staged.iter().map(|(_, path)| {
+                let relative = path.strip_prefix(out).unwrap_or(path);
+                parent_of(relative.to_str().unwrap_or_default())
+            }))
+            .collect(),
+    };
+    for directory in &written {
+        remove_stale_temporaries(&in_out(directory));
     }
     // Each file is compared with the one on disk as it is rendered, and staged only from its
     // first difference, so no file is ever whole in memory; every new file is complete on disk
@@ -1486,12 +1499,15 @@ fn write(
         // Best effort: a leftover that cannot be removed is named by `--check`.
         let _ = fs::remove_file(out.join(name));
     }
-    if !renames.is_empty() || !stale.is_empty() {
-        for directory in &directories {
-            if let Ok(dir) = fs::File::open(directory) {
-                // Makes the renames durable; not every platform can sync a directory, hence no error.
-                let _ = dir.sync_all();
-            }
+    // The directories whose entries changed: those of the files renamed or removed.
+    let changed: std::collections::BTreeSet<PathBuf> = (renames.iter())
+        .filter_map(|&(_, at)| paths_of(at).1.parent().map(Path::to_path_buf))
+        .chain(stale.iter().filter_map(|name| out.join(name).parent().map(Path::to_path_buf)))
+        .collect();
+    for directory in &changed {
+        if let Ok(dir) = fs::File::open(directory) {
+            // Makes the renames durable; not every platform can sync a directory, hence no error.
+            let _ = dir.sync_all();
         }
     }
 
@@ -1584,6 +1600,11 @@ fn write(
 /// State files that versions before the cache kept inside the published directory: removed by
 /// a build, named by a check, so that an old clone does not publish them.
 const LEGACY_STATE: [&str; 2] = [".wirefeed-state", ".wirefeed-pinged"];
+
+/// The directory of `name` relative to the output directory (`""`: the output directory).
+fn parent_of(name: &str) -> &str {
+    name.rsplit_once('/').map_or("", |(parent, _)| parent)
+}
 
 /// Where the file at `relative` below `out` is staged by this process, and where it goes.
 fn staging(out: &Path, relative: &str) -> (PathBuf, PathBuf) {
