@@ -1633,45 +1633,39 @@ fn temporary_name(name: &str, pid: u32) -> String {
     format!(".{name}.{pid}.tmp")
 }
 
-/// Removes temporary files left by runs that were killed. Only on systems with `/proc`, where a
-/// dead process can be told from a live one whose rename is still to come.
+/// Removes temporary files left by runs that were killed (`.<name>.<pid>.tmp`).
 fn remove_stale_temporaries(out: &Path) {
-    let proc = Path::new("/proc");
-    let Ok(entries) = fs::read_dir(out) else { return };
-    if !proc.join("self").exists() {
-        return;
+    fn pid_of(name: &str) -> Option<&str> {
+        name.strip_prefix('.')?.strip_suffix(".tmp")?.rsplit('.').next()
     }
-    for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|name| name.strip_suffix(".tmp"))
-            .and_then(|rest| rest.rsplit('.').next())
-        else {
-            continue;
-        };
-        let ours = name.to_str().is_some_and(|name| name.starts_with('.'));
-        if ours && pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
-            let _ = fs::remove_file(entry.path());
-        }
+    for entry in of_dead_processes(out, pid_of) {
+        let _ = fs::remove_file(entry.path());
     }
 }
 
-/// Removes the scratch directories `prefix<pid>` in `dir` of runs that were killed (only on
-/// systems with `/proc`, where a dead process can be told from a live one).
+/// Removes the scratch directories `prefix<pid>` in `dir` of runs that were killed.
 fn remove_dead_scratch(dir: &Path, prefix: &str) {
+    for entry in of_dead_processes(dir, |name| name.strip_prefix(prefix)) {
+        let _ = fs::remove_dir_all(entry.path());
+    }
+}
+
+/// The entries of `dir` whose name gives (by `pid_of`) the id of a process that is no more.
+/// None on systems without `/proc`, where a dead process cannot be told from a live one.
+fn of_dead_processes(dir: &Path, pid_of: impl Fn(&str) -> Option<&str>) -> Vec<fs::DirEntry> {
     let proc = Path::new("/proc");
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
     if !proc.join("self").exists() {
-        return;
+        return Vec::new();
     }
-    for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|name| name.strip_prefix(prefix)) else { continue };
-        if pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
-            let _ = fs::remove_dir_all(entry.path());
-        }
-    }
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            let name = entry.file_name();
+            let pid = name.to_str().and_then(&pid_of);
+            pid.is_some_and(|pid| pid.parse::<u32>().is_ok() && !proc.join(pid).exists())
+        })
+        .collect()
 }
 
 /// Whether staged files are made durable all at once, by syncing the file system that holds

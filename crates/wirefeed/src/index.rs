@@ -155,24 +155,16 @@ impl SeedRecord {
         entry: &feed::Entry,
     ) -> SeedRecord {
         let id = article.id().as_str();
-        SeedRecord {
-            name,
+        let line = article.image().map_or(0, |image| image.line());
+        let slim = Slim {
+            name: name.into_boxed_str(),
             stamp,
             racy: true,
             hash,
-            id: (id != article.key().as_str()).then(|| id.to_owned()),
-            published: Instant::of(entry.published()),
-            updated: Instant::of(entry.updated()),
-            place: entry.place().cloned(),
-            tags: entry.tags().to_vec(),
-            size: entry.size(),
-            withdrawn: entry.withdrawn(),
-            embargo: entry.embargo().map(Instant::of),
-            photo: entry.photo().map(|photo| {
-                let line = article.image().map_or(0, |image| image.line());
-                (photo.clone(), u32::try_from(line).unwrap_or(u32::MAX))
-            }),
-        }
+            id: (id != article.key().as_str()).then(|| id.into()),
+            photo_line: u32::try_from(line).unwrap_or(u32::MAX),
+        };
+        slim.record(entry)
     }
 
     /// The entry this record describes, or `None` if the record is damaged.

@@ -10,9 +10,15 @@ use std::{fs, path::Path, process::Command};
 use support::{files, write};
 
 fn wirefeed(dir: &Path, args: &[&str]) -> String {
+    wirefeed_with(dir, args, &[])
+}
+
+/// `wirefeed` with these environment variables; its standard error, once it succeeded.
+fn wirefeed_with(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
+        .envs(vars.iter().copied())
         .current_dir(dir)
         .output()
         .unwrap();
@@ -168,16 +174,7 @@ fn clean(dir: &Path, out: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// A build with its timings, which name how the search files were made.
 fn timed_build(dir: &Path) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
-        .args(["build", "--now", AFTER])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("WIREFEED_TIMINGS", "1")
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(output.status.success(), "wirefeed build: {stderr}");
-    stderr
+    wirefeed_with(dir, &["build", "--now", AFTER], &[("WIREFEED_TIMINGS", "1")])
 }
 
 #[test]
