@@ -14,9 +14,11 @@ use std::{
     collections::BTreeMap,
     fs, io,
     path::{Path, PathBuf},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
 };
-
-use std::sync::Arc;
 
 use article::{Article, ArticleKey};
 use feed::{Settings, WriteError};
@@ -366,7 +368,7 @@ const MEMORY: u64 = 600 << 20;
 /// How many articles read again while rendering are kept at least: enough for the files of a
 /// few archive pages (at most about a thousand articles each) and their articles' pages,
 /// rendered together on every core. More are kept when the memory budget leaves room.
-const RECENT: usize = 8192;
+const RECENT: usize = 4096;
 
 /// Prints how long a phase of the build took, when `WIREFEED_TIMINGS` is set: for profiling
 /// the build at scale, never in its output.
@@ -1194,6 +1196,14 @@ fn stage(path: PathBuf, bytes: &[u8], sync: bool) -> Result<Changed, BuildError>
 /// and directories (temporaries, `.git`) are left out.
 pub fn list_files(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
+    each_file(dir, &mut |name| files.push(name.to_owned()));
+    files.sort();
+    files
+}
+
+/// Calls `found` with the name of every file below `dir` as [`list_files`] lists them, in no
+/// particular order, without holding them all.
+fn each_file(dir: &Path, found: &mut dyn FnMut(&str)) {
     let mut pending = vec![(dir.to_path_buf(), String::new())];
     while let Some((directory, prefix)) = pending.pop() {
         let Ok(entries) = fs::read_dir(&directory) else { continue };
@@ -1205,12 +1215,10 @@ pub fn list_files(dir: &Path) -> Vec<String> {
             let relative = format!("{prefix}{name}");
             match entry.file_type() {
                 Ok(kind) if kind.is_dir() => pending.push((entry.path(), format!("{relative}/"))),
-                _ => files.push(relative),
+                _ => found(&relative),
             }
         }
     }
-    files.sort();
-    files
 }
 
 /// A checkout with `core.autocrlf` may hold CRLF copies of the LF files we write.
@@ -1381,19 +1389,14 @@ fn write(
         fs::create_dir_all(directory)
             .map_err(|error| BuildError::io(directory, "create the output directory", error))?;
     }
-    // Temporary files of killed runs, where this run writes; a run after a killed one trusts
-    // no index and so looks in every directory.
-    let written: std::collections::BTreeSet<&str> = match recorded {
-        None => names.iter().map(|name| parent_of(name)).chain([""]).collect(),
-        Some(_) => (due.iter().map(|&at| parent_of(files[at].path())))
-            .chain(search_staged.iter().map(|(_, path)| {
-                let relative = path.strip_prefix(out).unwrap_or(path);
-                parent_of(relative.to_str().unwrap_or_default())
-            }))
-            .collect(),
-    };
-    for directory in &written {
-        remove_stale_temporaries(&in_out(directory));
+    // Temporary files of a killed run, in every directory of the site. A build that ends
+    // leaves none, and one that is killed leaves them only in directories it wrote to, whose
+    // modification times the index then no longer matches: they are looked for only when the
+    // index is not trusted. (Listing a directory of a million articles takes a second.)
+    if recorded.is_none() {
+        for directory in &directories {
+            remove_stale_temporaries(directory);
+        }
     }
     // Each file is compared with the one on disk as it is rendered, and staged only from its
     // first difference, so no file is ever whole in memory; every new file is complete on disk
@@ -1404,27 +1407,27 @@ fn write(
     // Each staged file by its index alone (its paths are made again to rename it): a full build
     // of a million articles stages over a million files. The first failure in `due` order.
     let failed: std::sync::Mutex<Option<(usize, BuildError)>> = std::sync::Mutex::new(None);
-    let staged: Vec<u32> = due
-        .par_iter()
-        .enumerate()
-        .with_max_len(1)
-        .filter_map(|(nth, &at)| {
-            let file = &files[at];
-            progress.inc(1);
-            let (temporary, path) = staging(out, file.path());
-            let sink = Sink::new(path, SinkMode::Write(temporary));
-            match stream(site, loaded, file, sink, sync_each) {
-                Ok(Changed::Yes(Some(_))) => Some(at as u32),
-                Ok(_) => None,
-                Err(error) => {
-                    let mut failed = failed.lock().unwrap_or_else(|poison| poison.into_inner());
-                    if failed.as_ref().is_none_or(|(first, _)| nth < *first) {
-                        *failed = Some((nth, error));
-                    }
-                    None
+    // A flag per due file, not a collected list: one task per file, and a parallel collect
+    // would keep a list node per task until the end, 90 MB at a million files.
+    let was_staged: Vec<AtomicBool> = due.iter().map(|_| AtomicBool::new(false)).collect();
+    due.par_iter().enumerate().with_max_len(1).for_each(|(nth, &at)| {
+        let file = &files[at];
+        progress.inc(1);
+        let (temporary, path) = staging(out, file.path());
+        let sink = Sink::new(path, SinkMode::Write(temporary));
+        match stream(site, loaded, file, sink, sync_each) {
+            Ok(Changed::Yes(Some(_))) => was_staged[nth].store(true, Ordering::Relaxed),
+            Ok(_) => {}
+            Err(error) => {
+                let mut failed = failed.lock().unwrap_or_else(|poison| poison.into_inner());
+                if failed.as_ref().is_none_or(|(first, _)| nth < *first) {
+                    *failed = Some((nth, error));
                 }
             }
-        })
+        }
+    });
+    let staged: Vec<u32> = (due.iter().zip(was_staged))
+        .filter_map(|(&at, staged)| staged.into_inner().then_some(at as u32))
         .collect();
     progress.finish_and_clear();
     timer.lap("render");
@@ -1468,14 +1471,22 @@ fn write(
                 })
                 .collect()
         }
-        None => list_files(out)
-            .into_iter()
-            .filter(|name| {
-                (feed::is_generated(name) || search::is_search_file(name))
-                    && names.binary_search(&name.as_str()).is_err()
-            })
-            .collect(),
+        // The directory walked, only the stale names kept: a full build of a million
+        // articles would hold a million names more.
+        None => {
+            let mut stale = Vec::new();
+            each_file(out, &mut |name| {
+                if (feed::is_generated(name) || search::is_search_file(name))
+                    && names.binary_search(&name).is_err()
+                {
+                    stale.push(name.to_owned());
+                }
+            });
+            stale.sort();
+            stale
+        }
     };
+    drop(names);
     let cache = project.cache();
     if failure.is_none() && (!renames.is_empty() || !stale.is_empty()) {
         // From the first rename on, the site differs from what the index says.
@@ -1556,14 +1567,13 @@ fn write(
             outputs_dirty[index::shard_of(name)] = true;
         }
     }
-    let mut outputs: Vec<(&str, u128)> = files.iter().map(|file| file.path()).zip(prints).collect();
-    outputs.extend(
-        search_names
-            .iter()
-            .map(|name| (name.as_str(), if name == search::MANIFEST { search_print } else { 0 })),
-    );
-    // The site's files and the search files, each in path order: merged in one pass.
-    outputs.sort_by(|a, b| a.0.cmp(b.0));
+    let output = |at: usize| match at.checked_sub(files.len()) {
+        None => (files[at].path(), prints[at]),
+        Some(nth) => {
+            let name = search_names[nth].as_str();
+            (name, if name == search::MANIFEST { search_print } else { 0 })
+        }
+    };
     let mut watched = watched_files(out, site, &files);
     watched.extend(search_names.iter().filter_map(|name| {
         let metadata = fs::symlink_metadata(out.join(name)).ok()?;
@@ -1590,7 +1600,8 @@ fn write(
         identity: &index.identity,
         seeds: &loaded.shelf.records,
         entries: &loaded.entries,
-        outputs,
+        output: &output,
+        outputs_len: files.len() + search_names.len(),
         out,
         directories: self::directories(out, &relative),
         files: watched,

@@ -393,14 +393,15 @@ pub(crate) fn forget(cache: &Path) -> io::Result<()> {
 }
 
 /// What a run leaves for the next.
-#[derive(Debug)]
 pub(crate) struct Store<'a> {
     pub(crate) identity: &'a Identity,
     /// Every good seed's record, in any order, as kept, and the entry made of it.
     pub(crate) seeds: &'a [Slim],
     pub(crate) entries: &'a [feed::Entry],
-    /// Every file of the site with its fingerprint.
-    pub(crate) outputs: Vec<(&'a str, u128)>,
+    /// Every file of the site with its fingerprint, by number below `outputs_len`, in any
+    /// order: made on demand, for a list of a million would be 32 MB more at the build's peak.
+    pub(crate) output: &'a (dyn Fn(usize) -> (&'a str, u128) + Sync),
+    pub(crate) outputs_len: usize,
     /// Which seed shards hold a record that changed, came or went since the index was read.
     pub(crate) seeds_dirty: Vec<bool>,
     /// Which output shards do.
@@ -446,11 +447,12 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
             seeds[shard].push(at as u32);
         }
     }
-    let mut outputs: Vec<Vec<(&str, u128)>> = vec![Vec::new(); SHARDS];
-    for record in store.outputs {
-        let shard = shard_of(record.0);
+    // The files by number.
+    let mut outputs: Vec<Vec<u32>> = vec![Vec::new(); SHARDS];
+    for at in 0..store.outputs_len {
+        let shard = shard_of((store.output)(at).0);
         if clean_outputs[shard].is_none() {
-            outputs[shard].push(record);
+            outputs[shard].push(at as u32);
         }
     }
     let identity = store.identity;
@@ -458,7 +460,7 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
         .into_par_iter()
         .zip(outputs.into_par_iter())
         .enumerate()
-        .map(|(index, (members, mut files))| {
+        .map(|(index, (members, files))| {
             if clean_seeds[index].is_none() {
                 let mut records: Vec<SeedRecord> = (members.iter())
                     .map(|&at| store.seeds[at as usize].record(&store.entries[at as usize]))
@@ -474,6 +476,8 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
             if let Some(checksum) = clean_outputs[index] {
                 return Ok(checksum);
             }
+            let mut files: Vec<(&str, u128)> =
+                files.iter().map(|&at| (store.output)(at as usize)).collect();
             files.sort();
             let bytes = encode(&OutputShardOut { identity, files });
             let checksum = checksum_of(&bytes);

@@ -1349,3 +1349,35 @@ fn a_no_op_is_answered_from_the_head_alone_once_no_seed_is_racy() {
     assert!(run.stderr.contains(": 0 of "), "{}", run.stderr);
     assert_as_clean(&project.out, &project.seeds, &[], "a no-op, the edit racy");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_run_after_a_kill_removes_its_temporaries_from_every_directory() {
+    let project = Project::new();
+    let mut corpus = Corpus::new(&project.seeds, 40, "", 8);
+    project.build(&[], "the first build").ok("the first build");
+    // What a run killed as it rendered leaves: temporary files of a process that is gone, here
+    // in every directory of the site, though the next run writes to only a few of them.
+    let mut dead = Command::new("true").spawn().unwrap();
+    let pid = dead.id();
+    dead.wait().unwrap();
+    let mut directories: Vec<PathBuf> = vec![project.out.clone()];
+    directories.extend(
+        walk(&project.out).into_values().filter_map(|path| path.parent().map(Path::to_owned)),
+    );
+    directories.sort();
+    directories.dedup();
+    assert!(directories.len() > 3, "{directories:?}");
+    for directory in &directories {
+        fs::write(directory.join(format!(".page.html.{pid}.tmp")), "half a page").unwrap();
+    }
+    let left = temporaries(&project.out);
+    assert_eq!(left.len(), directories.len(), "{left:?}");
+
+    corpus.edit();
+    project.build(&[], "the run after the kill").ok("the run after the kill");
+    assert_eq!(temporaries(&project.out), Vec::<String>::new());
+    assert_as_clean(&project.out, &project.seeds, &[], "after the kill");
+    let again = project.build(&[], "a no-op").ok("a no-op");
+    assert!(again.up_to_date(), "{}", again.stderr);
+}
