@@ -293,11 +293,26 @@ macro_rules! string_newtype {
     };
 }
 
-string_newtype!(
-    /// The file stem of an article: 1 to 200 ASCII letters, digits, `.`, `_`, `-` and `~`,
-    /// starting with a letter or digit. Safe in a file name, a URL path and a `tag:` URI.
-    ArticleKey
-);
+/// The file stem of an article: 1 to 200 ASCII letters, digits, `.`, `_`, `-` and `~`,
+/// starting with a letter or digit. Safe in a file name, a URL path and a `tag:` URI.
+///
+/// Held inline up to 24 bytes (nearly every key): a build of a million articles keeps a
+/// key per article, and a heap allocation each would be 32 MB more.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArticleKey(compact_str::CompactString);
+
+impl ArticleKey {
+    /// The value as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ArticleKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 string_newtype!(
     /// The permanent identity of an article, in the same alphabet as [`ArticleKey`].
     ArticleId
@@ -356,7 +371,7 @@ impl ArticleKey {
     /// ```
     pub fn new(key: &str) -> Result<ArticleKey, KeyError> {
         if is_identifier(key) {
-            Ok(ArticleKey(key.to_owned()))
+            Ok(ArticleKey(key.into()))
         } else {
             Err(KeyError { key: key.to_owned() })
         }
@@ -365,7 +380,7 @@ impl ArticleKey {
 
 impl ArticleId {
     pub(crate) fn from_key(key: &ArticleKey) -> ArticleId {
-        ArticleId(key.0.clone())
+        ArticleId(key.0.to_string())
     }
 
     pub(crate) fn new(id: &str) -> Option<ArticleId> {
