@@ -482,11 +482,10 @@ impl<'a> Site<'a> {
             files.push((page.html_path(), File::Html(index)));
         }
         let now = self.settings.now();
-        for (index, entry) in self.entries.iter().enumerate() {
-            if entry.released(now) {
-                files.push((layout::article_path(entry.key().as_str()), File::Article(index)));
-            }
-        }
+        files.par_extend(self.entries.par_iter().enumerate().filter_map(|(index, entry)| {
+            let path = entry.released(now).then(|| layout::article_path(entry.key().as_str()))?;
+            Some((path, File::Article(index)))
+        }));
         files.push((layout::JSON_FEED_PATH.to_owned(), File::Json));
         files.push((layout::OPML_PATH.to_owned(), File::Opml));
         files.push((layout::STYLESHEET_PATH.to_owned(), File::Style));
@@ -519,7 +518,9 @@ impl<'a> Site<'a> {
                 }
             }
         }
-        files.sort_by(|a, b| a.0.cmp(&b.0));
+        // Every path is the site's only file of that name: an unstable sort orders them as a
+        // stable one would, without a buffer of half their number.
+        files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         files
     }
 }

@@ -1270,19 +1270,32 @@ fn write(
         files.par_iter().map(|file| fingerprint(site, file, &index.identity, records)).collect();
     // With a trusted index, only the files whose inputs changed; else every file, compared.
     let recorded = index.old.outputs.as_ref().filter(|_| outputs_as_recorded(project, &index.old));
-    let due: Vec<usize> = (0..files.len())
-        .into_par_iter()
-        .filter(|&at| {
-            let (file, print) = (&files[at], prints[at]);
-            recorded.is_none_or(|shards| {
-                let shard = &shards[index::shard_of(file.path())];
-                match shard.binary_search_by(|(path, _)| path.as_str().cmp(file.path())) {
-                    Ok(found) => shard[found].1 != print,
-                    Err(_) => true,
-                }
-            })
-        })
-        .collect();
+    let due: Vec<usize> = match recorded {
+        None => (0..files.len()).collect(),
+        // Each shard of the index beside this run's files of the same shard, both in path
+        // order: a million files cost no search each.
+        Some(shards) => {
+            let mut mine: Vec<Vec<u32>> = vec![Vec::new(); index::SHARDS];
+            for (at, file) in files.iter().enumerate() {
+                mine[index::shard_of(file.path())].push(at as u32);
+            }
+            let (files, prints) = (&files, &prints);
+            let mut due: Vec<usize> = (shards.par_iter().zip(mine.par_iter()))
+                .flat_map_iter(|(recorded, mine)| {
+                    let mut recorded = recorded.iter().peekable();
+                    mine.iter().filter_map(move |&at| {
+                        let (path, print) = (files[at as usize].path(), prints[at as usize]);
+                        while recorded.next_if(|(other, _)| other.as_str() < path).is_some() {}
+                        let same = (recorded.peek())
+                            .is_some_and(|(other, was)| other == path && *was == print);
+                        (!same).then_some(at as usize)
+                    })
+                })
+                .collect();
+            due.sort_unstable();
+            due
+        }
+    };
     timer.lap("fingerprint");
 
     // The search files change only when the articles they index changed: with a trusted index
