@@ -262,7 +262,7 @@ impl Loaded {
 
 impl feed::Library for Loaded {
     fn article(&self, index: usize) -> Result<feed::Held<'_>, feed::LibraryError> {
-        self.shelf.article(index)
+        self.shelf.article(index, self.entries[index].key())
     }
 
     fn photo(&self, path: &str) -> Result<Vec<u8>, feed::LibraryError> {
@@ -310,7 +310,11 @@ impl Shelf {
         Shelf { seeds, options, records, kept, recent }
     }
 
-    fn article(&self, index: usize) -> Result<feed::Held<'_>, feed::LibraryError> {
+    fn article(
+        &self,
+        index: usize,
+        key: &ArticleKey,
+    ) -> Result<feed::Held<'_>, feed::LibraryError> {
         if let Some(article) = &self.kept[index] {
             return Ok(feed::Held::Borrowed(article));
         }
@@ -318,22 +322,21 @@ impl Shelf {
         if let Some(article) = recent().get(&index) {
             return Ok(feed::Held::Shared(article.clone()));
         }
-        let article = Arc::new(self.read(index)?);
+        let article = Arc::new(self.read(index, key)?);
         recent().put(index, article.clone());
         Ok(feed::Held::Shared(article))
     }
 
-    /// Reads and parses the seed of entry `index`, which must be as it was listed.
-    fn read(&self, index: usize) -> Result<Article, feed::LibraryError> {
-        let index::Slim { name, hash, .. } = &self.records[index];
-        let path = self.seeds.join(&**name);
+    /// Reads and parses the seed of entry `index` (of `key`), which must be as it was listed.
+    fn read(&self, index: usize, key: &ArticleKey) -> Result<Article, feed::LibraryError> {
+        let record = &self.records[index];
+        let path = self.seeds.join(record.name(key));
         let changed = || Box::new(SeedChanged(path.clone()));
         let bytes = fs::read(&path).map_err(|_| changed())?;
-        if xxh3_128(&bytes) != *hash {
+        if xxh3_128(&bytes) != record.hash {
             return Err(changed());
         }
-        let key = ArticleKey::new(seed_stem(name)).map_err(|_| changed())?;
-        let parsed = article::parse(&key, &bytes, &self.options).map_err(|_| changed())?;
+        let parsed = article::parse(key, &bytes, &self.options).map_err(|_| changed())?;
         Ok(parsed.article)
     }
 }
@@ -608,7 +611,7 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
                 }
                 entries.push(entry);
                 kept.push(article);
-                good_records.push(record.slim());
+                good_records.push(record.slim(&mut intern));
             }
         }
     }
@@ -637,12 +640,13 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         }
         refused.sort_unstable();
         for (index, id, first) in refused.into_iter().rev() {
+            let name = good_records[index].name(entries[index].key());
             problems.push(SeedProblem::DuplicateId {
-                path: seeds_dir.join(&*good_records[index].name),
+                path: seeds_dir.join(&name),
                 id,
-                first: seeds_dir.join(&*good_records[first].name),
+                first: seeds_dir.join(good_records[first].name(entries[first].key())),
             });
-            seeds_dirty[index::shard_of(&good_records[index].name)] = true;
+            seeds_dirty[index::shard_of(&name)] = true;
             entries.remove(index);
             kept.remove(index);
             good_records.remove(index);
@@ -654,12 +658,13 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         if photos.contains_key(&**photo) {
             continue;
         }
+        let name = good_records[index].name(entries[index].key());
         problems.push(SeedProblem::MissingPhoto {
-            path: seeds_dir.join(&*good_records[index].name),
+            path: seeds_dir.join(&name),
             line: good_records[index].photo_line as usize,
             photo: photo.to_string(),
         });
-        seeds_dirty[index::shard_of(&good_records[index].name)] = true;
+        seeds_dirty[index::shard_of(&name)] = true;
         entries.remove(index);
         kept.remove(index);
         good_records.remove(index);
@@ -929,11 +934,6 @@ fn relative_name(seeds: &Path, path: &Path) -> String {
     relative.to_string_lossy().replace('\\', "/")
 }
 
-/// The stem of a seed name: `2024/07/x.txt` → `x`.
-fn seed_stem(name: &str) -> &str {
-    let file = name.rsplit('/').next().unwrap_or(name);
-    file.strip_suffix(".txt").unwrap_or(file)
-}
 
 /// Compares the output directory with what a build would write; returns every difference, in
 /// path order.

@@ -90,8 +90,9 @@ pub(crate) struct SeedRecord {
 /// of the record's size, a hundred megabytes less at a million seeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Slim {
-    /// Relative to the seeds directory, `/`-separated.
-    pub(crate) name: Box<str>,
+    /// The seed's directory relative to the seeds directory, with a final `/` (empty at the
+    /// top), shared by every seed in it: the seed's name is this, its key and `.txt`.
+    pub(crate) dir: Arc<str>,
     pub(crate) stamp: Stamp,
     pub(crate) racy: bool,
     pub(crate) hash: u128,
@@ -102,10 +103,19 @@ pub(crate) struct Slim {
 }
 
 impl Slim {
+    /// The seed's name relative to the seeds directory, given its key.
+    pub(crate) fn name(&self, key: &ArticleKey) -> String {
+        let mut name = String::with_capacity(self.dir.len() + key.as_str().len() + 4);
+        name.push_str(&self.dir);
+        name.push_str(key.as_str());
+        name.push_str(".txt");
+        name
+    }
+
     /// The whole record, from this and the entry made of it.
     pub(crate) fn record(&self, entry: &feed::Entry) -> SeedRecord {
         SeedRecord {
-            name: self.name.to_string(),
+            name: self.name(entry.key()),
             stamp: self.stamp,
             racy: self.racy,
             hash: self.hash,
@@ -157,7 +167,7 @@ impl SeedRecord {
         let id = article.id().as_str();
         let line = article.image().map_or(0, |image| image.line());
         let slim = Slim {
-            name: name.into_boxed_str(),
+            dir: Arc::from(directory_of(&name)),
             stamp,
             racy: true,
             hash,
@@ -185,10 +195,11 @@ impl SeedRecord {
         Some(entry.with_desk(self.withdrawn, embargo).with_photo(photo))
     }
 
-    /// What a build keeps of the record once its entry is made.
-    pub(crate) fn slim(self) -> Slim {
+    /// What a build keeps of the record once its entry is made, its directory shared through
+    /// `intern`.
+    pub(crate) fn slim(self, intern: &mut impl FnMut(&Arc<str>) -> Arc<str>) -> Slim {
         Slim {
-            name: self.name.into_boxed_str(),
+            dir: intern(&Arc::from(directory_of(&self.name))),
             stamp: self.stamp,
             racy: self.racy,
             hash: self.hash,
@@ -286,6 +297,11 @@ fn shard_path(dir: &Path, kind: &str, shard: usize) -> PathBuf {
 }
 
 /// The shard a name belongs to.
+/// The directory part of a seed's name, with its final `/` (empty for a seed at the top).
+fn directory_of(name: &str) -> &str {
+    name.rfind('/').map_or("", |slash| &name[..=slash])
+}
+
 pub(crate) fn shard_of(name: &str) -> usize {
     (xxhash_rust::xxh3::xxh3_64(name.as_bytes()) % SHARDS as u64) as usize
 }
@@ -442,7 +458,7 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
     // of a million seeds would otherwise hold every record at once.
     let mut seeds: Vec<Vec<u32>> = vec![Vec::new(); SHARDS];
     for (at, record) in store.seeds.iter().enumerate() {
-        let shard = shard_of(&record.name);
+        let shard = shard_of(&record.name(store.entries[at].key()));
         if clean_seeds[shard].is_none() {
             seeds[shard].push(at as u32);
         }
