@@ -1449,8 +1449,8 @@ fn write(
     // Every rename: a site file by its index, a search file by `files.len()` + its place in
     // `search_staged`; with its depth below the output directory.
     let depth = |relative: &str| relative.matches('/').count() as u32 + 1;
-    let mut renames: Vec<(u32, u32)> =
-        staged.iter().map(|&at| (depth(files[at as usize].path()), at)).collect();
+    let mut renames: Vec<(u32, u32)> = Vec::with_capacity(staged.len() + search_staged.len());
+    renames.extend(staged.iter().map(|&at| (depth(files[at as usize].path()), at)));
     drop(staged);
     renames.extend(search_staged.iter().enumerate().map(|(nth, (_, path))| {
         let relative = path.strip_prefix(out).unwrap_or(path).to_string_lossy();
@@ -1518,7 +1518,8 @@ fn write(
     }
     // What links comes after what it links to: articles, then archives and topics, then the
     // pages at the top; a reader following links mid-run finds every page it is sent to.
-    renames.sort_by_key(|&(depth, _)| std::cmp::Reverse(depth));
+    // (Files of one depth are renamed in any order; an unstable sort needs no buffer.)
+    renames.sort_unstable_by_key(|&(depth, _)| std::cmp::Reverse(depth));
     for &(_, at) in &renames {
         let (temporary, path) = paths_of(at);
         fs::rename(&temporary, &path).map_err(|error| BuildError::io(&path, "replace", error))?;
