@@ -934,7 +934,6 @@ fn relative_name(seeds: &Path, path: &Path) -> String {
     relative.to_string_lossy().replace('\\', "/")
 }
 
-
 /// Compares the output directory with what a build would write; returns every difference, in
 /// path order.
 pub fn compare(
@@ -1285,9 +1284,9 @@ fn write(
                     let mut recorded = recorded.iter().peekable();
                     mine.iter().filter_map(move |&at| {
                         let (path, print) = (files[at as usize].path(), prints[at as usize]);
-                        while recorded.next_if(|(other, _)| other.as_str() < path).is_some() {}
+                        while recorded.next_if(|&(other, _)| other < path).is_some() {}
                         let same = (recorded.peek())
-                            .is_some_and(|(other, was)| other == path && *was == print);
+                            .is_some_and(|&(other, was)| other == path && was == print);
                         (!same).then_some(at as usize)
                     })
                 })
@@ -1301,17 +1300,14 @@ fn write(
     // The search files change only when the articles they index changed: with a trusted index
     // whose manifest has this fingerprint, they are as recorded.
     let search_print = search_fingerprint(site, &loaded.settings, &index.identity, records);
-    let recorded_search: Option<u128> = recorded.and_then(|shards| {
-        let shard = &shards[index::shard_of(search::MANIFEST)];
-        let found = shard.binary_search_by(|(path, _)| path.as_str().cmp(search::MANIFEST)).ok()?;
-        Some(shard[found].1)
-    });
+    let recorded_search: Option<u128> = recorded
+        .and_then(|shards| shards[index::shard_of(search::MANIFEST)].find(search::MANIFEST));
     let search_kept: Option<Vec<String>> =
         recorded.filter(|_| recorded_search == Some(search_print)).map(|shards| {
-            (shards.iter().flatten())
+            (shards.iter().flat_map(index::Recorded::iter))
                 .map(|(path, _)| path)
                 .filter(|path| search::is_search_file(path))
-                .cloned()
+                .map(str::to_owned)
                 .collect()
         });
     let search_rebuilt = search_kept.is_none() && loaded.settings.search();
@@ -1394,8 +1390,16 @@ fn write(
     names.sort();
     let in_out =
         |parent: &str| if parent.is_empty() { out.to_path_buf() } else { out.join(parent) };
-    let parents: std::collections::BTreeSet<&str> =
-        names.iter().map(|name| parent_of(name)).chain([""]).collect();
+    // Names in path order come a directory at a time: the repeats of the one before are
+    // skipped, not sorted again (a million names in a few thousand directories).
+    let mut parents: Vec<&str> = vec![""];
+    for name in &names {
+        let parent = parent_of(name);
+        if parents.last() != Some(&parent) {
+            parents.push(parent);
+        }
+    }
+    let parents: std::collections::BTreeSet<&str> = parents.into_iter().collect();
     let mut directories: Vec<PathBuf> = parents.into_iter().map(in_out).collect();
     directories.sort();
     for directory in &directories {
@@ -1478,8 +1482,8 @@ fn write(
                 .flat_map_iter(|(recorded, current)| {
                     let mut current = current.iter().peekable();
                     recorded.iter().filter_map(move |(path, _)| {
-                        while current.next_if(|&&name| name < path.as_str()).is_some() {}
-                        (current.peek() != Some(&&path.as_str())).then(|| path.clone())
+                        while current.next_if(|&&name| name < path).is_some() {}
+                        (current.peek() != Some(&&path)).then(|| path.to_owned())
                     })
                 })
                 .collect()
@@ -1571,10 +1575,7 @@ fn write(
         outputs_dirty[index::shard_of(search::MANIFEST)] = true;
     }
     let was_recorded = |name: &str| {
-        recorded.is_some_and(|shards| {
-            let shard = &shards[index::shard_of(name)];
-            shard.binary_search_by(|(path, _)| path.as_str().cmp(name)).is_ok()
-        })
+        recorded.is_some_and(|shards| shards[index::shard_of(name)].find(name).is_some())
     };
     for name in &search_names {
         if !was_recorded(name) {

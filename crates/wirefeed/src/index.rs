@@ -219,8 +219,45 @@ impl SeedRecord {
     }
 }
 
-/// One file of the site and the fingerprint of its inputs.
-pub(crate) type OutputRecord = (String, u128);
+/// One output shard as read: every file's path and the fingerprint of its inputs, in path
+/// order, the paths in one block of text. (A `String` each would be a million allocations
+/// at a million articles, on every run.)
+#[derive(Debug, Default)]
+pub(crate) struct Recorded {
+    text: String,
+    /// Where each path starts and ends in `text`, and its fingerprint.
+    files: Vec<(u32, u32, u128)>,
+}
+
+impl Recorded {
+    fn of(files: &[(&str, u128)]) -> Recorded {
+        let mut text = String::with_capacity(files.iter().map(|(path, _)| path.len()).sum());
+        let offset =
+            |text: &String| u32::try_from(text.len()).expect("a shard's paths fit in 4 GB");
+        let files = (files.iter())
+            .map(|&(path, print)| {
+                let start = offset(&text);
+                text.push_str(path);
+                (start, offset(&text), print)
+            })
+            .collect();
+        Recorded { text, files }
+    }
+
+    /// Every file with its fingerprint, in path order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u128)> {
+        (self.files.iter())
+            .map(|&(start, end, print)| (&self.text[start as usize..end as usize], print))
+    }
+
+    /// The fingerprint recorded for `path`, if it is a file of the shard.
+    pub(crate) fn find(&self, path: &str) -> Option<u128> {
+        let at = (self.files)
+            .binary_search_by(|&(start, end, _)| self.text[start as usize..end as usize].cmp(path))
+            .ok()?;
+        Some(self.files[at].2)
+    }
+}
 
 #[derive(Debug, Deserialize)]
 struct SeedShard {
@@ -236,9 +273,10 @@ struct SeedShardOut<'a> {
 }
 
 #[derive(Debug, Deserialize)]
-struct OutputShard {
+struct OutputShard<'a> {
     identity: Identity,
-    files: Vec<OutputRecord>,
+    #[serde(borrow)]
+    files: Vec<(&'a str, u128)>,
 }
 
 /// An output shard as written, borrowing its paths.
@@ -280,7 +318,7 @@ pub(crate) struct Loaded {
     /// The checksums of the seed shards as read (`None`: missing or invalid).
     pub(crate) seed_shards: Vec<Option<u128>>,
     /// The fingerprints of the site's files, when the head and every output shard agree.
-    pub(crate) outputs: Option<Vec<Vec<OutputRecord>>>,
+    pub(crate) outputs: Option<Vec<Recorded>>,
     /// The head, if it was valid, whether or not the shards agreed with it.
     pub(crate) head: Option<Head>,
     /// Why the index could not be used in full, for the run to say.
@@ -356,7 +394,7 @@ pub(crate) fn load(cache: &Path, identity: &Identity) -> Loaded {
     };
     /// A shard as read, with its checksum; `None` if missing, damaged or foreign.
     type Read<T> = Option<(T, u128)>;
-    let shards: Vec<(Read<SeedShard>, Read<OutputShard>)> = (0..SHARDS)
+    let shards: Vec<(Read<SeedShard>, Read<Recorded>)> = (0..SHARDS)
         .into_par_iter()
         .map(|shard| {
             let seeds = fs::read(shard_path(&dir, "seeds", shard))
@@ -364,10 +402,10 @@ pub(crate) fn load(cache: &Path, identity: &Identity) -> Loaded {
                 .and_then(|bytes| decode::<SeedShard>(&bytes))
                 .filter(|(shard, _)| &shard.identity == identity);
             let outputs = head.as_ref().and_then(|_| {
-                fs::read(shard_path(&dir, "outputs", shard))
-                    .ok()
-                    .and_then(|bytes| decode::<OutputShard>(&bytes))
+                let bytes = fs::read(shard_path(&dir, "outputs", shard)).ok()?;
+                decode::<OutputShard<'_>>(&bytes)
                     .filter(|(shard, _)| &shard.identity == identity)
+                    .map(|(shard, checksum)| (Recorded::of(&shard.files), checksum))
             });
             (seeds, outputs)
         })
@@ -385,7 +423,7 @@ pub(crate) fn load(cache: &Path, identity: &Identity) -> Loaded {
         }
         match (files, &head) {
             (Some((shard, checksum)), Some(head)) if head.outputs.get(index) == Some(&checksum) => {
-                outputs.push(shard.files);
+                outputs.push(shard);
             }
             _ => outputs_agree = false,
         }
@@ -542,7 +580,7 @@ fn frame(bytes: &[u8]) -> Option<(u32, &[u8], u128)> {
 }
 
 /// The value and the checksum of a file `encode` wrote, or `None` if it is not one.
-fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<(T, u128)> {
+fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<(T, u128)> {
     let (format, payload, checksum) = frame(bytes)?;
     if format != FORMAT {
         return None;
@@ -571,4 +609,23 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&temporary);
     }
     written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Recorded;
+
+    #[test]
+    fn a_recorded_shard_gives_back_its_files_and_finds_each() {
+        let files = [("articles/a.html", 1), ("articles/b.html", 2), ("index.html", 3), ("x", 4)];
+        let recorded = Recorded::of(&files);
+        assert_eq!(recorded.iter().collect::<Vec<_>>(), files);
+        for (path, print) in files {
+            assert_eq!(recorded.find(path), Some(print), "{path}");
+        }
+        for absent in ["", "articles", "articles/a.htm", "index.html2", "y"] {
+            assert_eq!(recorded.find(absent), None, "{absent}");
+        }
+        assert_eq!(Recorded::of(&[]).find("x"), None);
+    }
 }
