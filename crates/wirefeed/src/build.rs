@@ -1267,33 +1267,14 @@ fn write(
     let records = &loaded.shelf.records;
     let prints: Vec<u128> =
         files.par_iter().map(|file| fingerprint(site, file, &index.identity, records)).collect();
+    // Each file's index shard, hashed once for the walk below and for the index store.
+    let shards: Vec<u8> = files.par_iter().map(|file| index::shard_of(file.path()) as u8).collect();
     // With a trusted index, only the files whose inputs changed; else every file, compared.
     let recorded = index.old.outputs.as_ref().filter(|_| outputs_as_recorded(project, &index.old));
-    let due: Vec<usize> = match recorded {
-        None => (0..files.len()).collect(),
-        // Each shard of the index beside this run's files of the same shard, both in path
-        // order: a million files cost no search each.
-        Some(shards) => {
-            let mut mine: Vec<Vec<u32>> = vec![Vec::new(); index::SHARDS];
-            for (at, file) in files.iter().enumerate() {
-                mine[index::shard_of(file.path())].push(at as u32);
-            }
-            let (files, prints) = (&files, &prints);
-            let mut due: Vec<usize> = (shards.par_iter().zip(mine.par_iter()))
-                .flat_map_iter(|(recorded, mine)| {
-                    let mut recorded = recorded.iter().peekable();
-                    mine.iter().filter_map(move |&at| {
-                        let (path, print) = (files[at as usize].path(), prints[at as usize]);
-                        while recorded.next_if(|&(other, _)| other < path).is_some() {}
-                        let same = (recorded.peek())
-                            .is_some_and(|&(other, was)| other == path && was == print);
-                        (!same).then_some(at as usize)
-                    })
-                })
-                .collect();
-            due.sort_unstable();
-            due
-        }
+    // The recorded files this run's site does not hold: stale, unless a search file.
+    let (due, gone): (Vec<usize>, Vec<&str>) = match recorded {
+        None => ((0..files.len()).collect(), Vec::new()),
+        Some(recorded) => due_and_gone(recorded, &files, &prints, &shards),
     };
     timer.lap("fingerprint");
 
@@ -1469,25 +1450,11 @@ fn write(
     // Generated files no page produces any more: the index knows the last run's, unless it
     // cannot be trusted, and then the directory is listed.
     let stale: Vec<String> = match recorded {
-        // Each shard of the index and this run's names of the same shard, both in path order,
-        // side by side: a million names cost no search each.
-        Some(shards) => {
-            let mut current: Vec<Vec<&str>> = vec![Vec::new(); index::SHARDS];
-            for &name in &names {
-                current[index::shard_of(name)].push(name);
-            }
-            shards
-                .par_iter()
-                .zip(current.par_iter())
-                .flat_map_iter(|(recorded, current)| {
-                    let mut current = current.iter().peekable();
-                    recorded.iter().filter_map(move |(path, _)| {
-                        while current.next_if(|&&name| name < path).is_some() {}
-                        (current.peek() != Some(&&path)).then(|| path.to_owned())
-                    })
-                })
-                .collect()
-        }
+        // `names` holds this run's search files too.
+        Some(_) => (gone.into_iter())
+            .filter(|name| names.binary_search(name).is_err())
+            .map(str::to_owned)
+            .collect(),
         // The directory walked, only the stale names kept: a full build of a million
         // articles would hold a million names more.
         None => {
@@ -1564,7 +1531,7 @@ fn write(
         .collect();
     let mut outputs_dirty = vec![recorded.is_none(); index::SHARDS];
     for &at in &due {
-        outputs_dirty[index::shard_of(files[at].path())] = true;
+        outputs_dirty[usize::from(shards[at])] = true;
     }
     for name in &stale {
         outputs_dirty[index::shard_of(name)] = true;
@@ -1583,10 +1550,11 @@ fn write(
         }
     }
     let output = |at: usize| match at.checked_sub(files.len()) {
-        None => (files[at].path(), prints[at]),
+        None => (files[at].path(), prints[at], usize::from(shards[at])),
         Some(nth) => {
             let name = search_names[nth].as_str();
-            (name, if name == search::MANIFEST { search_print } else { 0 })
+            let print = if name == search::MANIFEST { search_print } else { 0 };
+            (name, print, index::shard_of(name))
         }
     };
     let mut watched = watched_files(out, site, &files);
@@ -1635,6 +1603,47 @@ fn write(
     timer.lap("index store");
     let files = files.len() + search_names.len();
     Ok(Outcome::Written { rewritten: renames.len(), files, removed: stale.len() })
+}
+
+/// The files of `files` (with their fingerprints `prints` and shards `shards`) whose fingerprint
+/// is not the one `recorded` holds, in file order, and the recorded paths that are not among
+/// `files`: each shard of the index walked beside this run's files of the same shard, both in
+/// path order, so that a million files cost no search each.
+fn due_and_gone<'a>(
+    recorded: &'a [index::Recorded],
+    files: &[feed::SiteFile],
+    prints: &[u128],
+    shards: &[u8],
+) -> (Vec<usize>, Vec<&'a str>) {
+    use itertools::{EitherOrBoth, Itertools as _};
+    let mut mine: Vec<Vec<u32>> = vec![Vec::new(); index::SHARDS];
+    for (at, &shard) in shards.iter().enumerate() {
+        mine[usize::from(shard)].push(at as u32);
+    }
+    let walked: Vec<(Vec<usize>, Vec<&str>)> = (recorded.par_iter().zip(mine.par_iter()))
+        .map(|(recorded, mine)| {
+            let (mut due, mut gone) = (Vec::new(), Vec::new());
+            let mine = mine.iter().map(|&at| at as usize);
+            let by_path = |&(path, _): &(&str, u128), &at: &usize| path.cmp(files[at].path());
+            for side in recorded.iter().merge_join_by(mine, by_path) {
+                match side {
+                    EitherOrBoth::Left((path, _)) => gone.push(path),
+                    EitherOrBoth::Right(at) => due.push(at),
+                    EitherOrBoth::Both((_, was), at) if was != prints[at] => due.push(at),
+                    EitherOrBoth::Both(..) => {}
+                }
+            }
+            (due, gone)
+        })
+        .collect();
+    let (mut due, mut gone) = (Vec::new(), Vec::new());
+    for (more_due, more_gone) in walked {
+        due.extend(more_due);
+        gone.extend(more_gone);
+    }
+    due.sort_unstable();
+    gone.sort_unstable();
+    (due, gone)
 }
 
 /// State files that versions before the cache kept inside the published directory: removed by

@@ -45,6 +45,9 @@ use crate::scan::Stamp;
 /// The number of shards of each kind.
 pub(crate) const SHARDS: usize = 256;
 
+// A shard's number fits a byte: a build keeps one per file.
+const _: () = assert!(SHARDS <= 1 << 8);
+
 /// Bumped whenever the layout of a file changes.
 const FORMAT: u32 = 3;
 
@@ -110,6 +113,15 @@ impl Slim {
         name.push_str(key.as_str());
         name.push_str(".txt");
         name
+    }
+
+    /// The shard of the seed's name ([`shard_of`]), given its key, without making the name.
+    pub(crate) fn shard(&self, key: &ArticleKey) -> usize {
+        let mut state = xxhash_rust::xxh3::Xxh3::new();
+        for part in [&*self.dir, key.as_str(), ".txt"] {
+            state.update(part.as_bytes());
+        }
+        (state.digest() % SHARDS as u64) as usize
     }
 
     /// The whole record, from this and the entry made of it.
@@ -452,9 +464,10 @@ pub(crate) struct Store<'a> {
     /// Every good seed's record, in any order, as kept, and the entry made of it.
     pub(crate) seeds: &'a [Slim],
     pub(crate) entries: &'a [feed::Entry],
-    /// Every file of the site with its fingerprint, by number below `outputs_len`, in any
-    /// order: made on demand, for a list of a million would be 32 MB more at the build's peak.
-    pub(crate) output: &'a (dyn Fn(usize) -> (&'a str, u128) + Sync),
+    /// Every file of the site with its fingerprint and its shard ([`shard_of`]), by number
+    /// below `outputs_len`, in any order: made on demand, for a list of a million would be
+    /// 32 MB more at the build's peak.
+    pub(crate) output: &'a (dyn Fn(usize) -> (&'a str, u128, usize) + Sync),
     pub(crate) outputs_len: usize,
     /// Which seed shards hold a record that changed, came or went since the index was read.
     pub(crate) seeds_dirty: Vec<bool>,
@@ -496,7 +509,7 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
     // of a million seeds would otherwise hold every record at once.
     let mut seeds: Vec<Vec<u32>> = vec![Vec::new(); SHARDS];
     for (at, record) in store.seeds.iter().enumerate() {
-        let shard = shard_of(&record.name(store.entries[at].key()));
+        let shard = record.shard(store.entries[at].key());
         if clean_seeds[shard].is_none() {
             seeds[shard].push(at as u32);
         }
@@ -504,7 +517,7 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
     // The files by number.
     let mut outputs: Vec<Vec<u32>> = vec![Vec::new(); SHARDS];
     for at in 0..store.outputs_len {
-        let shard = shard_of((store.output)(at).0);
+        let shard = (store.output)(at).2;
         if clean_outputs[shard].is_none() {
             outputs[shard].push(at as u32);
         }
@@ -530,8 +543,12 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
             if let Some(checksum) = clean_outputs[index] {
                 return Ok(checksum);
             }
-            let mut files: Vec<(&str, u128)> =
-                files.iter().map(|&at| (store.output)(at as usize)).collect();
+            let mut files: Vec<(&str, u128)> = (files.iter())
+                .map(|&at| {
+                    let (path, print, _) = (store.output)(at as usize);
+                    (path, print)
+                })
+                .collect();
             files.sort();
             let bytes = encode(&OutputShardOut { identity, files });
             let checksum = checksum_of(&bytes);
@@ -613,7 +630,21 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::Recorded;
+    use super::{Recorded, Slim, shard_of};
+
+    #[test]
+    fn a_seed_record_finds_the_shard_of_its_name_without_making_it() {
+        let keys = ["a", "reuters-2024-07-10-0001", "x".repeat(200).leak(), "tass_1"];
+        for dir in ["", "2024/", "2024/07/10/", "агентства/тасс/"] {
+            for key in keys {
+                let stamp = crate::scan::Stamp { size: 0, modified: 0, changed: 0, inode: 0 };
+                let slim =
+                    Slim { dir: dir.into(), stamp, racy: false, hash: 0, id: None, photo_line: 0 };
+                let key = article::ArticleKey::new(key).expect("a valid key");
+                assert_eq!(slim.shard(&key), shard_of(&slim.name(&key)), "{dir}{key}");
+            }
+        }
+    }
 
     #[test]
     fn a_recorded_shard_gives_back_its_files_and_finds_each() {
