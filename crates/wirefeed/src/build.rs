@@ -949,7 +949,7 @@ pub fn compare(
         .map(|file| {
             let path = out.join(file.path());
             let sink = Sink::new(path.clone(), SinkMode::Check);
-            if stream(site, library, file, sink, false)? == Changed::No {
+            if stream(site, library, file, sink)? == Changed::No {
                 return Ok(None);
             }
             Ok(Some(match fs::read(&path) {
@@ -1085,7 +1085,6 @@ fn stream(
     library: &(impl feed::Library + ?Sized),
     file: &feed::SiteFile,
     sink: Sink,
-    sync: bool,
 ) -> Result<Changed, BuildError> {
     let path = sink.path().to_owned();
     // A sink that only compares reads the old file; one that writes also stages the new one.
@@ -1098,7 +1097,7 @@ fn stream(
     })?;
     let sink =
         buffered.into_inner().map_err(|error| BuildError::io(&path, action, error.into_error()))?;
-    Ok(match sink.finish(sync).map_err(|error| BuildError::io(&path, action, error))? {
+    Ok(match sink.finish().map_err(|error| BuildError::io(&path, action, error))? {
         SinkOutcome::Unchanged => Changed::No,
         SinkOutcome::Staged(temporary) => Changed::Yes(Some(temporary)),
         SinkOutcome::Differs => Changed::Yes(None),
@@ -1178,13 +1177,13 @@ fn search_fingerprint(
 }
 
 /// Compares `bytes` with the file at `path` and stages them beside it if they differ.
-fn stage(path: PathBuf, bytes: &[u8], sync: bool) -> Result<Changed, BuildError> {
+fn stage(path: PathBuf, bytes: &[u8]) -> Result<Changed, BuildError> {
     use io::Write as _;
     let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
     let temporary = path.with_file_name(temporary_name(name, std::process::id()));
     let mut sink = Sink::new(path.clone(), SinkMode::Write(temporary));
     sink.write_all(bytes).map_err(|error| BuildError::io(&path, "write", error))?;
-    Ok(match sink.finish(sync).map_err(|error| BuildError::io(&path, "write", error))? {
+    Ok(match sink.finish().map_err(|error| BuildError::io(&path, "write", error))? {
         SinkOutcome::Unchanged => Changed::No,
         SinkOutcome::Staged(temporary) => Changed::Yes(Some(temporary)),
         SinkOutcome::Differs => Changed::Yes(None),
@@ -1301,10 +1300,6 @@ fn write(
             .filter(|state| state.context == search_context && state.print == print),
         _ => None,
     };
-    // Syncing the whole file system flushes everything dirty on it, which costs more than a few
-    // `fsync`s when a run writes a few files: the usual incremental run.
-    let sync_once = SYNC_ONCE && (due.len() > FEW || (search_rebuilt && previous.is_none()));
-    let sync_each = !sync_once;
     // The search files are staged as they are made, so that they are never all in memory.
     let search_staged = std::sync::Mutex::new(Vec::new());
     let discard = || {
@@ -1325,7 +1320,7 @@ fn write(
                         BuildError::io(parent, "create the output directory", error)
                     })?;
                 }
-                if let Changed::Yes(Some(temporary)) = stage(path.clone(), &bytes, sync_each)? {
+                if let Changed::Yes(Some(temporary)) = stage(path.clone(), &bytes)? {
                     let mut staged =
                         search_staged.lock().unwrap_or_else(|poison| poison.into_inner());
                     staged.push((temporary, path));
@@ -1413,7 +1408,7 @@ fn write(
         progress.inc(1);
         let (temporary, path) = staging(out, file.path());
         let sink = Sink::new(path, SinkMode::Write(temporary));
-        match stream(site, loaded, file, sink, sync_each) {
+        match stream(site, loaded, file, sink) {
             Ok(Changed::Yes(Some(_))) => was_staged[nth].store(true, Ordering::Relaxed),
             Ok(_) => {}
             Err(error) => {
@@ -1478,8 +1473,8 @@ fn write(
             .map_err(|error| BuildError::io(&cache, "update the index in", error))
             .err();
     }
-    if failure.is_none() && sync_once && !renames.is_empty() {
-        failure = sync_file_system(out).err();
+    if failure.is_none() && !renames.is_empty() {
+        failure = make_durable(out, renames.len(), &|nth| paths_of(renames[nth].1).0).err();
     }
     if let Some(error) = failure {
         for &(_, at) in &renames {
@@ -1710,6 +1705,45 @@ const SYNC_ONCE: bool = cfg!(target_os = "linux");
 
 /// Up to how many files a run syncs one by one even where it could sync them all at once.
 const FEW: usize = 64;
+
+/// Forces the `count` staged files `temporary` names (by number) to disk, before the first
+/// rename: with more than [`FEW`], by syncing the file system of `out` where that can be done,
+/// else one by one, several at once, so that the file system commits them together.
+fn make_durable(
+    out: &Path,
+    count: usize,
+    temporary: &(dyn Fn(usize) -> PathBuf + Sync),
+) -> Result<(), BuildError> {
+    if SYNC_ONCE && count > FEW {
+        return sync_file_system(out);
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed: std::sync::Mutex<Option<BuildError>> = std::sync::Mutex::new(None);
+    // Waiting on the disk, not working: more threads than cores.
+    std::thread::scope(|scope| {
+        for _ in 0..count.min(16) {
+            scope.spawn(|| {
+                loop {
+                    let nth = next.fetch_add(1, Ordering::Relaxed);
+                    if nth >= count {
+                        return;
+                    }
+                    let path = temporary(nth);
+                    // Writable: some systems sync only a file opened for writing.
+                    let synced = fs::OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .and_then(|file| file.sync_all());
+                    if let Err(error) = synced {
+                        let mut failed = failed.lock().unwrap_or_else(|poison| poison.into_inner());
+                        failed.get_or_insert(BuildError::io(&path, "sync", error));
+                    }
+                }
+            });
+        }
+    });
+    failed.into_inner().unwrap_or_else(|poison| poison.into_inner()).map_or(Ok(()), Err)
+}
 
 /// Forces every staged file of `out`'s file system to disk, before the first rename.
 #[cfg(target_os = "linux")]

@@ -67,9 +67,9 @@ impl Sink {
         &self.path
     }
 
-    /// Ends the file: whether it changed, and where the new content is staged. `sync` forces the
-    /// staged file to disk before this returns.
-    pub(crate) fn finish(mut self, sync: bool) -> io::Result<Outcome> {
+    /// Ends the file: whether it changed, and where the new content is staged (not synced: the
+    /// build makes every staged file durable at once, before the first rename).
+    pub(crate) fn finish(mut self) -> io::Result<Outcome> {
         if !self.differs {
             let longer = match &mut self.old {
                 Some(old) => old.read(&mut [0])? > 0,
@@ -83,13 +83,8 @@ impl Sink {
         let (Some(staged), Some(temporary)) = (self.staged.take(), self.temporary.take()) else {
             return Ok(Outcome::Differs);
         };
-        match if sync { staged.sync_all() } else { Ok(()) } {
-            Ok(()) => Ok(Outcome::Staged(temporary)),
-            Err(err) => {
-                let _ = std::fs::remove_file(&temporary);
-                Err(err)
-            }
-        }
+        drop(staged);
+        Ok(Outcome::Staged(temporary))
     }
 
     /// Whether the next `bytes.len()` bytes of the old file are `bytes`.
@@ -185,7 +180,7 @@ mod tests {
         for piece in new.as_bytes().chunks(chunk.max(1)) {
             sink.write_all(piece).unwrap();
         }
-        let outcome = sink.finish(true).unwrap();
+        let outcome = sink.finish().unwrap();
         let staged = match &outcome {
             Outcome::Staged(staged) => {
                 assert_eq!(staged, &temporary);
