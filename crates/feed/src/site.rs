@@ -191,6 +191,12 @@ impl<'a> Site<'a> {
         self.entries
     }
 
+    /// Every live article (released at the settings' `now`, not withdrawn) by index, newest
+    /// first, articles published at the same instant in key order.
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
+
     /// Every file's path, in path order.
     pub fn paths(&self) -> Vec<String> {
         self.plan().into_iter().map(|(path, _)| path).collect()

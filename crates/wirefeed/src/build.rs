@@ -986,8 +986,12 @@ pub fn compare(
             };
             // The list of what was indexed is for a later build to patch; a check keeps none.
             let hash_of = |_: usize| 0;
-            search_files(out, &scratch, settings, site, &hash_of, library, None, &emit, &|| {})?
-                .names
+            let chosen = search::indexed(site);
+            let (previous, discard) = (None, &|| {});
+            search_files(
+                out, &scratch, settings, site, &chosen, &hash_of, library, previous, &emit, discard,
+            )?
+            .names
         }
         false => Vec::new(),
     };
@@ -1127,6 +1131,7 @@ fn search_files(
     scratch: &Path,
     settings: &Settings,
     site: &feed::Site<'_>,
+    chosen: &[usize],
     hash_of: &(dyn Fn(usize) -> u128 + Sync),
     library: &(impl feed::Library + ?Sized),
     previous: Option<&search::List>,
@@ -1139,7 +1144,8 @@ fn search_files(
     let entries = site.entries();
     let made = match previous {
         Some(previous) => {
-            let patched = search::patch(settings, entries, hash_of, library, previous, out, &emit);
+            let patched =
+                search::patch(settings, entries, chosen, hash_of, library, previous, out, &emit);
             if matches!(patched, Ok(None)) {
                 // What the patch staged is made again.
                 discard();
@@ -1148,22 +1154,25 @@ fn search_files(
         }
         None => None,
     };
-    made.unwrap_or_else(|| search::files(settings, entries, hash_of, library, scratch, &emit))
-        .map_err(|error| match error {
-            search::SearchError::Write(error) => {
-                BuildError::Render { path: out.join(search::MANIFEST), error }
-            }
-            search::SearchError::Scratch(path, error) => {
-                BuildError::io(&path, "make the search index with", error)
-            }
-            search::SearchError::Emit(error) => *error,
-        })
+    made.unwrap_or_else(|| {
+        search::files(settings, entries, chosen, hash_of, library, scratch, &emit)
+    })
+    .map_err(|error| match error {
+        search::SearchError::Write(error) => {
+            BuildError::Render { path: out.join(search::MANIFEST), error }
+        }
+        search::SearchError::Scratch(path, error) => {
+            BuildError::io(&path, "make the search index with", error)
+        }
+        search::SearchError::Emit(error) => *error,
+    })
 }
 
 /// The fingerprint of everything the search files depend on: the program, the settings and
 /// the articles they index.
 fn search_fingerprint(
     site: &feed::Site<'_>,
+    chosen: &[usize],
     settings: &Settings,
     identity: &index::Identity,
     records: &[index::Slim],
@@ -1172,7 +1181,7 @@ fn search_fingerprint(
     let mut state = Xxh3::new();
     state.write(identity.program.as_bytes());
     state.write_u128(identity.settings);
-    search::fingerprint(settings, site.entries(), |index| records[index].hash, &mut state);
+    search::fingerprint(settings, site.entries(), chosen, |index| records[index].hash, &mut state);
     state.digest128()
 }
 
@@ -1279,7 +1288,10 @@ fn write(
 
     // The search files change only when the articles they index changed: with a trusted index
     // whose manifest has this fingerprint, they are as recorded.
-    let search_print = search_fingerprint(site, &loaded.settings, &index.identity, records);
+    // The articles the search indexes, in the order of their numbers.
+    let chosen = search::indexed(site);
+    let search_print =
+        search_fingerprint(site, &chosen, &loaded.settings, &index.identity, records);
     let recorded_search: Option<u128> = recorded
         .and_then(|shards| shards[index::shard_of(search::MANIFEST)].find(search::MANIFEST));
     let search_kept: Option<Vec<String>> =
@@ -1334,6 +1346,7 @@ fn write(
                 &scratch,
                 &loaded.settings,
                 site,
+                &chosen,
                 &hash_of,
                 loaded,
                 previous,

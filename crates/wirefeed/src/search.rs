@@ -65,17 +65,26 @@ pub(crate) fn is_search_file(path: &str) -> bool {
 }
 
 /// The entries the search indexes, by index, in the order of their numbers: released at the
-/// site's `now`, not withdrawn, oldest first.
-fn indexed(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
-    let now = settings.now();
-    let mut chosen: Vec<usize> = (0..entries.len())
-        .filter(|&index| entries[index].released(now) && !entries[index].withdrawn())
-        .collect();
-    // Oldest first; equal times in key order.
-    chosen.par_sort_unstable_by(|&a, &b| {
-        let (a, b) = (&entries[a], &entries[b]);
-        a.published().cmp(&b.published()).then_with(|| a.key().cmp(b.key()))
-    });
+/// site's `now`, not withdrawn, oldest first, articles published at the same instant in key
+/// order. Taken from the order the site has sorted them in, not sorted again.
+pub(crate) fn indexed(site: &feed::Site<'_>) -> Vec<usize> {
+    let entries = site.entries();
+    let mut chosen: Vec<usize> = site.order().iter().rev().copied().collect();
+    // Reversed, the articles of one instant come in reverse key order: each run is put back.
+    let instant = |index: usize| {
+        let published = entries[index].published();
+        (published.timestamp(), published.timestamp_subsec_nanos())
+    };
+    let mut start = 0;
+    while start < chosen.len() {
+        let first = instant(chosen[start]);
+        let mut end = start + 1;
+        while end < chosen.len() && instant(chosen[end]) == first {
+            end += 1;
+        }
+        chosen[start..end].reverse();
+        start = end;
+    }
     chosen
 }
 
@@ -84,6 +93,7 @@ fn indexed(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
 pub(crate) fn fingerprint(
     settings: &Settings,
     entries: &[Entry],
+    chosen: &[usize],
     hash_of: impl Fn(usize) -> u128,
     state: &mut impl std::hash::Hasher,
 ) {
@@ -91,7 +101,7 @@ pub(crate) fn fingerprint(
     state.write_u32(VERSION);
     state.write(settings.language().as_str().as_bytes());
     state.write_u8(0);
-    for index in indexed(settings, entries) {
+    for &index in chosen {
         state.write(entries[index].key().as_str().as_bytes());
         state.write_u8(0);
         state.write_u128(hash_of(index));
@@ -262,6 +272,7 @@ fn emit_rest(
 pub(crate) fn files(
     settings: &Settings,
     entries: &[Entry],
+    chosen: &[usize],
     hash_of: &(dyn Fn(usize) -> u128 + Sync),
     library: &(impl Library + ?Sized),
     scratch: &std::path::Path,
@@ -269,7 +280,7 @@ pub(crate) fn files(
 ) -> Result<Made, SearchError> {
     let _ = std::fs::remove_dir_all(scratch);
     std::fs::create_dir_all(scratch).map_err(|error| SearchError::scratch(scratch, error))?;
-    let made = made(settings, entries, hash_of, library, scratch, emit);
+    let made = made(settings, entries, chosen, hash_of, library, scratch, emit);
     let _ = std::fs::remove_dir_all(scratch);
     made
 }
@@ -301,13 +312,13 @@ const BATCH: usize = 16;
 fn made(
     settings: &Settings,
     entries: &[Entry],
+    chosen: &[usize],
     hash_of: &(dyn Fn(usize) -> u128 + Sync),
     library: &(impl Library + ?Sized),
     scratch: &std::path::Path,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SearchError> + Sync),
 ) -> Result<Made, SearchError> {
     use std::io::{BufWriter, Write as _};
-    let chosen = indexed(settings, entries);
     let site_language = settings.language().as_str();
     let group_path = |group: usize| scratch.join(format!("group-{group:02}"));
     let mut groups: Vec<BufWriter<std::fs::File>> = (0..GROUPS)
@@ -553,13 +564,13 @@ const SHIFTED_READ: usize = 2_000;
 pub(crate) fn patch(
     settings: &Settings,
     entries: &[Entry],
+    chosen: &[usize],
     hash_of: &(dyn Fn(usize) -> u128 + Sync),
     library: &(impl Library + ?Sized),
     previous: &List,
     out: &std::path::Path,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SearchError> + Sync),
 ) -> Result<Option<Made>, SearchError> {
-    let chosen = indexed(settings, entries);
     let site_language = settings.language().as_str();
     let old = &previous.articles;
     let now: Vec<Listed> = chosen
