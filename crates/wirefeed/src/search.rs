@@ -685,39 +685,15 @@ pub(crate) fn patch(
     let patched: Result<Vec<bool>, SearchError> = due
         .par_iter()
         .map(|&shard| {
-            let Ok(bytes) = std::fs::read(words_dir.join(format!("{shard:03x}.json"))) else {
-                return Ok(false);
-            };
-            let Ok(gaps) =
-                serde_json::from_slice::<std::collections::BTreeMap<String, Vec<u32>>>(&bytes)
+            let Ok(text) = std::fs::read_to_string(words_dir.join(format!("{shard:03x}.json")))
             else {
                 return Ok(false);
             };
-            let mut words: std::collections::BTreeMap<&str, Vec<u32>> = gaps
-                .iter()
-                .filter_map(|(word, gaps)| {
-                    let mut number = 0u32;
-                    let numbers: Vec<u32> = gaps
-                        .iter()
-                        .filter_map(|gap| {
-                            number = number.wrapping_add(*gap);
-                            shift(number)
-                        })
-                        .collect();
-                    (!numbers.is_empty()).then_some((word.as_str(), numbers))
-                })
-                .collect();
-            for &(word, number) in &added[shard] {
-                words.entry(word).or_default().push(number);
-            }
-            let words: Vec<(String, Vec<u32>)> = words
-                .into_iter()
-                .map(|(word, mut numbers)| {
-                    numbers.sort_unstable();
-                    (word.to_owned(), numbers)
-                })
-                .collect();
-            emit(format!("{DIR}words/{shard:03x}.json"), shard_json(words))?;
+            let first = u32::try_from(first).expect("fewer than 2^32 articles");
+            let Some(bytes) = patch_words(&text, &added[shard], first, shift) else {
+                return Ok(false);
+            };
+            emit(format!("{DIR}words/{shard:03x}.json"), bytes)?;
             Ok(true)
         })
         .collect();
@@ -802,6 +778,102 @@ fn shard_json(mut words: Vec<(String, Vec<u32>)>) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// A `words/` file as [`shard_json`] writes it, patched as text: each word's numbers mapped
+/// by `shift` (a number it maps to `None` is dropped, and a word left with none), and the
+/// postings `added` (words and new numbers, in any order) merged in. `None` if `text` is not
+/// such a file. Numbers below `first` keep their numbers (`shift` maps them to themselves),
+/// so each word's gaps up to its first number from `first` on are copied as they are: adding
+/// the newest article to a million copies the long lists of common words, and appends a gap.
+fn patch_words(
+    text: &str,
+    added: &[(&str, u32)],
+    first: u32,
+    shift: impl Fn(u32) -> Option<u32>,
+) -> Option<Vec<u8>> {
+    /// Starts a word's line.
+    fn start(out: &mut String) {
+        out.push_str(if out.len() == 1 { "\n" } else { ",\n" });
+    }
+    /// Ends a word's line with `numbers`, as gaps from `previous`.
+    fn numbers_from(out: &mut String, mut previous: u32, numbers: &[u32]) {
+        for &number in numbers {
+            if !out.ends_with('[') {
+                out.push(',');
+            }
+            let _ = write!(out, "{}", number - previous);
+            previous = number;
+        }
+        out.push(']');
+    }
+    /// The lines of the words of `pending` (in order) before `before` (all, with none).
+    fn new_words(out: &mut String, pending: &mut &[(&str, u32)], before: Option<&str>) {
+        while let Some(&(word, _)) = pending.first()
+            && before.is_none_or(|before| word < before)
+        {
+            let count = pending.iter().take_while(|(other, _)| *other == word).count();
+            let numbers: Vec<u32> = pending[..count].iter().map(|&(_, number)| number).collect();
+            start(out);
+            json_string(out, word);
+            out.push_str(":[");
+            numbers_from(out, 0, &numbers);
+            *pending = &pending[count..];
+        }
+    }
+    let mut added = added.to_vec();
+    added.sort_unstable();
+    let mut pending = added.as_slice();
+    let body = text.strip_prefix('{')?.strip_suffix("\n}\n")?;
+    let lines = match body {
+        "" => None,
+        body => Some(body.strip_prefix('\n')?.split(",\n")),
+    };
+    let mut out = String::with_capacity(text.len() + added.len() * 24);
+    out.push('{');
+    let mut tail: Vec<u32> = Vec::new();
+    for line in lines.into_iter().flatten() {
+        let (key, rest) = line.strip_prefix('"')?.split_once("\":[")?;
+        // Words are runs of letters and digits, which need no escape: a key with one is not
+        // of a file this program wrote.
+        if key.contains('\\') {
+            return None;
+        }
+        let gaps = rest.strip_suffix(']')?;
+        new_words(&mut out, &mut pending, Some(key));
+        let count = pending.iter().take_while(|(other, _)| *other == key).count();
+        let (mine, left) = pending.split_at(count);
+        pending = left;
+        // The gaps of the numbers below `first` are kept as text (up to `kept_end`); the
+        // numbers from there on are mapped.
+        let (mut number, mut kept_end, mut kept_last, mut kept) = (0u32, 0, 0u32, false);
+        let (mut at, mut in_tail) = (0, false);
+        tail.clear();
+        for piece in gaps.split(',') {
+            number = number.checked_add(piece.parse().ok()?)?;
+            if !in_tail && number < first {
+                (kept_end, kept_last, kept) = (at + piece.len(), number, true);
+            } else {
+                in_tail = true;
+                tail.extend(shift(number));
+            }
+            at += piece.len() + 1;
+        }
+        tail.extend(mine.iter().map(|&(_, number)| number));
+        tail.sort_unstable();
+        if !kept && tail.is_empty() {
+            continue;
+        }
+        start(&mut out);
+        out.push('"');
+        out.push_str(key);
+        out.push_str("\":[");
+        out.push_str(&gaps[..kept_end]);
+        numbers_from(&mut out, kept_last, &tail);
+    }
+    new_words(&mut out, &mut pending, None);
+    out.push_str("\n}\n");
+    Some(out.into_bytes())
+}
+
 /// The words of `text`, as the index keeps them and the script looks them up.
 #[cfg(test)]
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -866,7 +938,109 @@ fn json_string(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::{hash_of_word, json_string, words};
+    use std::collections::{BTreeMap, HashMap};
+
+    use super::{hash_of_word, json_string, patch_words, shard_json, words};
+
+    /// A words file patched as the build did before [`patch_words`]: parsed whole, each
+    /// word's numbers mapped, the new ones added, written again.
+    fn patched_by_parsing(
+        text: &str,
+        added: &[(&str, u32)],
+        shift: impl Fn(u32) -> Option<u32>,
+    ) -> Vec<u8> {
+        let gaps: BTreeMap<String, Vec<u32>> = serde_json::from_str(text).expect("a words file");
+        let mut words: BTreeMap<&str, Vec<u32>> = gaps
+            .iter()
+            .filter_map(|(word, gaps)| {
+                let mut number = 0u32;
+                let numbers: Vec<u32> = (gaps.iter())
+                    .filter_map(|gap| {
+                        number += gap;
+                        shift(number)
+                    })
+                    .collect();
+                (!numbers.is_empty()).then_some((word.as_str(), numbers))
+            })
+            .collect();
+        for &(word, number) in added {
+            words.entry(word).or_default().push(number);
+        }
+        let words = (words.into_iter())
+            .map(|(word, mut numbers)| {
+                numbers.sort_unstable();
+                (word.to_owned(), numbers)
+            })
+            .collect();
+        shard_json(words)
+    }
+
+    #[test]
+    fn a_words_file_patched_as_text_is_the_file_patched_by_parsing_it() {
+        const WORDS: [&str; 9] = ["a", "b", "ab", "the", "zürich", "é", "минск", "2024", "z9"];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut random = |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        };
+        for _ in 0..2_000 {
+            // An old file: each word with some of `old` numbers.
+            let old = 1 + random(40) as u32;
+            let mut numbers: HashMap<&str, Vec<u32>> = HashMap::new();
+            for number in 0..old {
+                for word in WORDS {
+                    if random(3) == 0 {
+                        numbers.entry(word).or_default().push(number);
+                    }
+                }
+            }
+            let file: Vec<(String, Vec<u32>)> =
+                numbers.into_iter().map(|(word, numbers)| (word.to_owned(), numbers)).collect();
+            let text = String::from_utf8(shard_json(file)).expect("UTF-8");
+            // The articles from `first` on: some gone, the others moved up in order, with
+            // new articles' numbers between and after them.
+            let first = random(u64::from(old) + 1) as u32;
+            let mut moved: HashMap<u32, u32> = HashMap::new();
+            let mut fresh = Vec::new();
+            let mut next = first;
+            for number in first..old {
+                while random(4) == 0 {
+                    fresh.push(next);
+                    next += 1;
+                }
+                if random(5) != 0 {
+                    moved.insert(number, next);
+                    next += 1;
+                }
+            }
+            fresh.extend(next..next + random(3) as u32);
+            let shift = |number: u32| match number < first {
+                true => Some(number),
+                false => moved.get(&number).copied(),
+            };
+            let mut added: Vec<(&str, u32)> = Vec::new();
+            for &number in &fresh {
+                for word in WORDS {
+                    if random(4) == 0 {
+                        added.push((word, number));
+                    }
+                }
+            }
+            let expected = patched_by_parsing(&text, &added, shift);
+            let patched = patch_words(&text, &added, first, shift);
+            assert_eq!(
+                patched.as_deref().map(String::from_utf8_lossy),
+                Some(String::from_utf8_lossy(&expected)),
+                "{text} first {first} moved {moved:?} added {added:?}"
+            );
+        }
+        // Not a words file: no patch.
+        for text in ["", "{", "{\n}", "[1]", "{\n\"a\":[x]\n}\n", "{\n\"a\\u0041\":[1]\n}\n"] {
+            assert_eq!(patch_words(text, &[], 0, Some), None, "{text}");
+        }
+    }
 
     #[test]
     fn words_are_lowercased_alphanumeric_runs() {
