@@ -709,9 +709,22 @@ pub(crate) fn patch(
     let patched: Result<Vec<bool>, SearchError> = (first / CHUNK..articles.len().div_ceil(CHUNK))
         .into_par_iter()
         .map(|chunk| {
+            // A chunk whose every article is the old one of its number, and as many as it
+            // had, is the file on disk: an edit in the middle of the archive leaves the
+            // chunks after its own as they are.
+            let numbers = chunk * CHUNK..(articles.len()).min((chunk + 1) * CHUNK);
+            if numbers.end == old.len().min((chunk + 1) * CHUNK)
+                && numbers.clone().all(|number| {
+                    !fresh_docs.contains_key(&number)
+                        && (number < first
+                            || old_number.get(&(number as u32)) == Some(&(number as u32)))
+                })
+            {
+                return Ok(true);
+            }
             let mut loaded: HashMap<usize, Vec<[String; 5]>> = HashMap::new();
             let mut docs = Vec::with_capacity(CHUNK);
-            for number in chunk * CHUNK..(articles.len()).min((chunk + 1) * CHUNK) {
+            for number in numbers {
                 if let Some(doc) = fresh_docs.get(&number) {
                     docs.push(doc.clone());
                     continue;
