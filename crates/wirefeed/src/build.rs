@@ -560,13 +560,18 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     let mut entries = Vec::with_capacity(read.len());
     let mut kept = Vec::with_capacity(read.len());
     let mut good_records = Vec::with_capacity(read.len());
-    let mut names: std::collections::HashMap<Arc<str>, ()> = Default::default();
-    let mut intern = |name: &Arc<str>| -> Arc<str> {
+    // Places, tags and seed directories, one shared copy of each: looked up by text, made
+    // only when new (a million seeds hold a few thousand). The table is never iterated, so
+    // its hasher (xxh3, quicker than the default for short keys) orders nothing.
+    let mut names: std::collections::HashMap<Arc<str>, (), xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+        Default::default();
+    let mut intern = |name: &str| -> Arc<str> {
         match names.get_key_value(name) {
             Some((shared, ())) => shared.clone(),
             None => {
-                names.insert(name.clone(), ());
-                name.clone()
+                let shared: Arc<str> = Arc::from(name);
+                names.insert(shared.clone(), ());
+                shared
             }
         }
     };

@@ -209,9 +209,9 @@ impl SeedRecord {
 
     /// What a build keeps of the record once its entry is made, its directory shared through
     /// `intern`.
-    pub(crate) fn slim(self, intern: &mut impl FnMut(&Arc<str>) -> Arc<str>) -> Slim {
+    pub(crate) fn slim(self, intern: &mut impl FnMut(&str) -> Arc<str>) -> Slim {
         Slim {
-            dir: intern(&Arc::from(directory_of(&self.name))),
+            dir: intern(directory_of(&self.name)),
             stamp: self.stamp,
             racy: self.racy,
             hash: self.hash,
@@ -221,7 +221,7 @@ impl SeedRecord {
     }
 
     /// The same record with its names replaced by equal shared ones.
-    pub(crate) fn intern(&mut self, intern: &mut impl FnMut(&Arc<str>) -> Arc<str>) {
+    pub(crate) fn intern(&mut self, intern: &mut impl FnMut(&str) -> Arc<str>) {
         if let Some(place) = &mut self.place {
             *place = intern(place);
         }
