@@ -1056,6 +1056,28 @@ mod tests {
     }
 
     #[test]
+    fn articles_are_numbered_oldest_first_those_of_one_instant_in_key_order() {
+        let settings = feed::Settings::from_toml("").expect("the default settings");
+        let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).expect("a date");
+        let entry = |key: &str, published: &str| {
+            let key = article::ArticleKey::new(key).expect("a key");
+            feed::Entry::from_parts(key, at(published), at(published), None, Box::new([]), 1)
+        };
+        // `b` is published at the instant of `a` and `c`, in another offset.
+        let entries = [
+            entry("c", "2024-07-10T12:00:00Z"),
+            entry("a", "2024-07-10T12:00:00Z"),
+            entry("z", "2024-07-09T08:00:00Z"),
+            entry("b", "2024-07-10T14:00:00+02:00"),
+            entry("d", "2024-07-11T00:00:00Z"),
+        ];
+        let site = feed::Site::new(&settings, &entries);
+        let numbered: Vec<&str> =
+            super::indexed(&site).into_iter().map(|index| entries[index].key().as_str()).collect();
+        assert_eq!(numbered, ["z", "a", "b", "c", "d"]);
+    }
+
+    #[test]
     fn words_are_lowercased_alphanumeric_runs() {
         let found: Vec<String> = words("MINSK, May 3 (Reuters) - Łódź's 2nd-quarter").collect();
         assert_eq!(found, ["minsk", "may", "3", "reuters", "łódź", "s", "2nd", "quarter"]);
