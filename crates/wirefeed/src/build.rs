@@ -1747,11 +1747,15 @@ fn make_durable(
                         return;
                     }
                     let path = temporary(nth);
-                    // Writable: some systems sync only a file opened for writing.
-                    let synced = fs::OpenOptions::new()
-                        .write(true)
-                        .open(&path)
-                        .and_then(|file| file.sync_all());
+                    // Opened for reading on Unix, which syncs it so: a restrictive umask may
+                    // have made it read-only (the handle that wrote it is closed). Windows
+                    // flushes only a file opened for writing, and has no umask.
+                    let mut options = fs::OpenOptions::new();
+                    match cfg!(unix) {
+                        true => options.read(true),
+                        false => options.write(true),
+                    };
+                    let synced = options.open(&path).and_then(|file| file.sync_all());
                     if let Err(error) = synced {
                         let mut failed = failed.lock().unwrap_or_else(|poison| poison.into_inner());
                         failed.get_or_insert(BuildError::io(&path, "sync", error));
