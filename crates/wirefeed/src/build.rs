@@ -1299,12 +1299,12 @@ fn write(
         search_fingerprint(site, &chosen, &loaded.settings, &index.identity, records);
     let recorded_search: Option<u128> = recorded
         .and_then(|shards| shards[index::shard_of(search::MANIFEST)].find(search::MANIFEST));
+    // The recorded search files are among the recorded files the site does not make.
     let search_kept: Option<Vec<String>> =
-        recorded.filter(|_| recorded_search == Some(search_print)).map(|shards| {
-            (shards.iter().flat_map(index::Recorded::iter))
-                .map(|(path, _)| path)
+        recorded.filter(|_| recorded_search == Some(search_print)).map(|_| {
+            (gone.iter())
                 .filter(|path| search::is_search_file(path))
-                .map(str::to_owned)
+                .map(|&path| path.into())
                 .collect()
         });
     let search_rebuilt = search_kept.is_none() && loaded.settings.search();
@@ -1735,36 +1735,28 @@ fn make_durable(
     if SYNC_ONCE && count > FEW {
         return sync_file_system(out);
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let failed: std::sync::Mutex<Option<BuildError>> = std::sync::Mutex::new(None);
-    // Waiting on the disk, not working: more threads than cores.
+    let sync = |path: &PathBuf| {
+        // Opened for reading on Unix, which syncs it so: a restrictive umask may have made it
+        // read-only (the handle that wrote it is closed). Windows flushes only a file opened
+        // for writing, and has no umask.
+        let mut options = fs::OpenOptions::new();
+        match cfg!(unix) {
+            true => options.read(true),
+            false => options.write(true),
+        };
+        options
+            .open(path)
+            .and_then(|file| file.sync_all())
+            .map_err(|error| BuildError::io(path, "sync", error))
+    };
+    let paths: Vec<PathBuf> = (0..count).map(temporary).collect();
+    // Waiting on the disk, not working: more threads than cores, up to 16.
     std::thread::scope(|scope| {
-        for _ in 0..count.min(16) {
-            scope.spawn(|| {
-                loop {
-                    let nth = next.fetch_add(1, Ordering::Relaxed);
-                    if nth >= count {
-                        return;
-                    }
-                    let path = temporary(nth);
-                    // Opened for reading on Unix, which syncs it so: a restrictive umask may
-                    // have made it read-only (the handle that wrote it is closed). Windows
-                    // flushes only a file opened for writing, and has no umask.
-                    let mut options = fs::OpenOptions::new();
-                    match cfg!(unix) {
-                        true => options.read(true),
-                        false => options.write(true),
-                    };
-                    let synced = options.open(&path).and_then(|file| file.sync_all());
-                    if let Err(error) = synced {
-                        let mut failed = failed.lock().unwrap_or_else(|poison| poison.into_inner());
-                        failed.get_or_insert(BuildError::io(&path, "sync", error));
-                    }
-                }
-            });
-        }
-    });
-    failed.into_inner().unwrap_or_else(|poison| poison.into_inner()).map_or(Ok(()), Err)
+        let threads: Vec<_> = (paths.chunks(count.div_ceil(16).max(1)))
+            .map(|chunk| scope.spawn(move || chunk.iter().try_for_each(sync)))
+            .collect();
+        threads.into_iter().try_for_each(|thread| thread.join().expect("a sync thread panicked"))
+    })
 }
 
 /// Forces every staged file of `out`'s file system to disk, before the first rename.

@@ -121,7 +121,7 @@ impl Slim {
         for part in [&*self.dir, key.as_str(), ".txt"] {
             state.update(part.as_bytes());
         }
-        (state.digest() % SHARDS as u64) as usize
+        shard_of_hash(state.digest())
     }
 
     /// The whole record, from this and the entry made of it.
@@ -353,7 +353,12 @@ fn directory_of(name: &str) -> &str {
 }
 
 pub(crate) fn shard_of(name: &str) -> usize {
-    (xxhash_rust::xxh3::xxh3_64(name.as_bytes()) % SHARDS as u64) as usize
+    shard_of_hash(xxhash_rust::xxh3::xxh3_64(name.as_bytes()))
+}
+
+/// The shard of a name whose xxh3 hash is `hash`.
+fn shard_of_hash(hash: u64) -> usize {
+    (hash % SHARDS as u64) as usize
 }
 
 /// The head alone, if it is there, whole and made by this program under these settings.
