@@ -112,16 +112,89 @@ pub fn build_with(
     options: Options,
     waiting: &dyn Fn(&str),
 ) -> Result<Report, BuildError> {
+    build_warm(project, options, waiting, None)
+}
+
+/// What a long-running publisher keeps between builds so that the next one need not find it
+/// again: the listing of the seeds, brought up to date from the file system's events
+/// ([`Warm::seeds_changed`]), and the index, read while it waited ([`Warm::prepare`]). A build
+/// given one ends in exactly the output a build without it gives.
+#[derive(Debug, Default)]
+pub(crate) struct Warm {
+    listing: Option<scan::Listing>,
+    index: Option<Prepared>,
+}
+
+/// The index read ahead of a build.
+#[derive(Debug)]
+struct Prepared {
+    identity: index::Identity,
+    /// The head's metadata before and after the index was read: a build, another process's
+    /// or a hand's, that replaced it since leaves the index read ahead unused.
+    head: Option<scan::Stamp>,
+    loaded: index::Loaded,
+}
+
+impl Warm {
+    /// Takes in paths below the seeds directory that the file system says changed; `None`
+    /// (events were lost, the directory was replaced) lists the seeds again at the next build.
+    pub(crate) fn seeds_changed(&mut self, project: &Project, paths: Option<&[PathBuf]>) {
+        let listed = match (&mut self.listing, paths) {
+            (Some(listing), Some(paths)) => listing.update(project.seeds(), paths),
+            _ => false,
+        };
+        if !listed {
+            self.listing = None;
+        }
+    }
+
+    /// Reads the index (and lists the seeds, if they are not listed) ahead of the next build,
+    /// while nothing is waiting to be published.
+    pub(crate) fn prepare(&mut self, project: &Project) {
+        if self.listing.is_none() {
+            self.listing = scan::list(project.seeds()).ok();
+        }
+        let (Some(listing), None) = (&self.listing, &self.index) else { return };
+        let cache = project.cache();
+        let identity = index::Identity {
+            program: program_identity(),
+            settings: settings_hash(project, listing.scan(project.seeds()).photos),
+        };
+        let head = head_stamp(&cache);
+        let loaded = index::load(&cache, &identity);
+        if head_stamp(&cache) == head {
+            self.index = Some(Prepared { identity, head, loaded });
+        }
+    }
+}
+
+/// The metadata of the index's head, if it is there.
+fn head_stamp(cache: &Path) -> Option<scan::Stamp> {
+    let metadata = fs::symlink_metadata(index::directory(cache).join("head")).ok()?;
+    Some(scan::Stamp::of(&metadata))
+}
+
+/// [`build_with`], with what a long-running publisher kept from the builds before.
+pub(crate) fn build_warm(
+    project: &Project,
+    options: Options,
+    waiting: &dyn Fn(&str),
+    mut warm: Option<&mut Warm>,
+) -> Result<Report, BuildError> {
     let _lock = match options.mode {
         Mode::Write => Some(lock::acquire(project, options.wait, waiting)?),
         Mode::Check => None,
     };
     let mut attempt = 0;
     loop {
-        match run(project, options) {
+        match run(project, options, warm.as_deref_mut()) {
             Err(Restart(path)) if attempt < 3 => {
                 attempt += 1;
                 eprintln!("{}: changed during the build; starting over", display(&path));
+                // The listing kept is older than the change: the seed is looked at again.
+                if let Some(warm) = warm.as_deref_mut() {
+                    warm.seeds_changed(project, Some(std::slice::from_ref(&path)));
+                }
             }
             Err(Restart(path)) => return Err(BuildError::Unsettled { path }),
             Ok(result) => return result,
@@ -133,8 +206,12 @@ pub fn build_with(
 /// moment's, so it starts over.
 struct Restart(PathBuf);
 
-fn run(project: &Project, options: Options) -> Result<Result<Report, BuildError>, Restart> {
-    let catalog = match catalog(project, options.mode) {
+fn run(
+    project: &Project,
+    options: Options,
+    warm: Option<&mut Warm>,
+) -> Result<Result<Report, BuildError>, Restart> {
+    let catalog = match catalog(project, options.mode, warm) {
         Ok(Cataloged::UpToDate(next_embargo)) => {
             return Ok(Ok(Report {
                 seeds: 0,
@@ -434,18 +511,35 @@ struct IndexRun {
 
 /// Lists the seeds and reads the ones the index does not know as they are; in write mode,
 /// answers `UpToDate` when nothing changed at all.
-fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
+fn catalog(
+    project: &Project,
+    mode: Mode,
+    warm: Option<&mut Warm>,
+) -> Result<Cataloged, BuildError> {
     let settings = project.settings().map_err(BuildError::Settings)?;
     let cache = project.cache();
     let mut timer = Timer::start();
     let started = clock(&cache);
-    let scan = scan::scan(project.seeds())?;
+    // A publisher's listing, kept up to date from the file system's events, or a new one.
+    let (mut listed, mut prepared) = (None, None);
+    let listing: &scan::Listing = match warm {
+        Some(warm) => {
+            if warm.listing.is_none() {
+                warm.listing = Some(scan::list(project.seeds())?);
+            }
+            let Warm { listing, index } = warm;
+            prepared = Some(index);
+            listing.as_ref().expect("listed above")
+        }
+        None => listed.insert(scan::list(project.seeds())?),
+    };
+    let scan = listing.scan(project.seeds());
     timer.lap("scan");
     // A photo that changes changes the feeds that give its size and its copy: like new
     // settings, it makes the run render and compare every file.
     let identity = index::Identity {
         program: program_identity(),
-        settings: settings_hash(project, &scan.photos),
+        settings: settings_hash(project, scan.photos),
     };
     let photos: feed::Photos =
         scan.photos.iter().map(|(name, stamp)| (name.clone(), stamp.size)).collect();
@@ -463,10 +557,16 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
         return Ok(Cataloged::UpToDate(next_embargo(&head.embargoes, settings.now())));
     }
     timer.lap("head");
+    // The index read ahead, if it was read for this identity and its head has not moved since.
+    let read_ahead = prepared.and_then(|index| {
+        let prepared = index.take()?;
+        (prepared.identity == identity && head_stamp(&cache) == prepared.head)
+            .then_some(prepared.loaded)
+    });
     let mut old = match mode {
         // A check trusts nothing: it parses every seed and compares every byte.
         Mode::Check => index::Loaded::default(),
-        Mode::Write => index::load(&cache, &identity),
+        Mode::Write => read_ahead.unwrap_or_else(|| index::load(&cache, &identity)),
     };
     timer.lap("index load");
 
@@ -483,7 +583,7 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     let mut known: Vec<Option<u32>> = Vec::with_capacity(scan.seeds.len());
     let mut seeds_dirty = vec![false; index::SHARDS];
     let mut at = 0;
-    for seed in &scan.seeds {
+    for seed in scan.seeds.iter() {
         while let Some(gone) = old_seeds.get(at).filter(|record| record.name < seed.name) {
             seeds_dirty[index::shard_of(&gone.name)] = true;
             at += 1;
@@ -538,7 +638,7 @@ fn catalog(project: &Project, mode: Mode) -> Result<Cataloged, BuildError> {
     let seeds = scan.seeds.len() + scan.problems.len();
     let read: Vec<(ArticleKey, Read)> = scan
         .seeds
-        .into_par_iter()
+        .par_iter()
         .zip(known.into_par_iter())
         .map(|(seed, at)| {
             progress.inc(1);
@@ -732,7 +832,7 @@ enum Record {
 /// knew).
 fn read_seed(
     seeds: &Path,
-    seed: scan::Found,
+    seed: &scan::Found,
     known: Option<(u32, &index::SeedRecord)>,
     started: Option<i64>,
     options: &article::Options,
@@ -777,7 +877,8 @@ fn read_seed(
         Err(error) => return Read::Bad(Box::new(SeedProblem::Invalid { path, error })),
     };
     let entry = feed::Entry::of(&parsed.article);
-    let mut record = index::SeedRecord::new(seed.name, seed.stamp, hash, &parsed.article, &entry);
+    let mut record =
+        index::SeedRecord::new(seed.name.clone(), seed.stamp, hash, &parsed.article, &entry);
     record.racy = racy(&seed.stamp);
     let size = bytes.len() as u64;
     let keep = budget
@@ -926,7 +1027,7 @@ fn directories(out: &Path, recorded: &[(String, i64)]) -> Vec<(String, i64)> {
 
 /// Reads the settings and every seed, writing nothing and trusting no index.
 pub fn load(project: &Project) -> Result<Loaded, BuildError> {
-    match catalog(project, Mode::Check)? {
+    match catalog(project, Mode::Check, None)? {
         Cataloged::Changed(catalog) => Ok(catalog.loaded),
         Cataloged::UpToDate(_) => unreachable!("a check never answers from the index"),
         Cataloged::Restart(path) => Err(BuildError::Unsettled { path }),

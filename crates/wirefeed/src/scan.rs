@@ -66,24 +66,24 @@ pub(crate) struct Found {
     pub(crate) stamp: Stamp,
 }
 
-/// What the seeds directory holds.
-#[derive(Debug, Default)]
-pub(crate) struct Scan {
-    /// The seeds, in name order.
-    pub(crate) seeds: Vec<Found>,
+/// What the seeds directory holds, as the run sees it.
+#[derive(Debug)]
+pub(crate) struct Scan<'a> {
+    /// The seeds, in name order, each key once.
+    pub(crate) seeds: std::borrow::Cow<'a, [Found]>,
     /// Entries that cannot be seeds, and keys found twice.
     pub(crate) problems: Vec<SeedProblem>,
     /// The photos (files with a photo's extension), by name relative to the seeds directory,
     /// in name order.
-    pub(crate) photos: Vec<(String, Stamp)>,
+    pub(crate) photos: &'a [(String, Stamp)],
 }
 
-impl Scan {
+impl Scan<'_> {
     /// A digest of every seed's name and metadata, in name order: equal digests mean, short of
     /// a 128-bit collision, that every seed is listed as it was.
     pub(crate) fn digest(&self) -> u128 {
         let mut state = xxhash_rust::xxh3::Xxh3::new();
-        for seed in &self.seeds {
+        for seed in self.seeds.iter() {
             let Stamp { size, modified, changed, inode } = seed.stamp;
             state.update(seed.name.as_bytes());
             state.update(&[0]);
@@ -95,76 +95,285 @@ impl Scan {
     }
 }
 
-/// Lists every seed below `seeds`.
-pub(crate) fn scan(seeds: &Path) -> Result<Scan, BuildError> {
-    let top = fs::read_dir(seeds)
-        .map_err(|error| BuildError::io(seeds, "read the seeds directory", error))?;
-    drop(top);
-    let Listing { mut found, mut problems, mut photos } = directory(seeds, "");
-    photos.sort_by(|a, b| a.0.cmp(&b.0));
-    // Directory order differs between file systems; the output must not. Each directory is
-    // listed in name order, so the whole is too, but for names with a character that sorts
-    // before `/`.
-    if !found.is_sorted_by(|a, b| a.name < b.name) {
-        found.par_sort_unstable_by(|a, b| a.name.cmp(&b.name));
-    }
-    problems.sort_by(|a, b| a.path().cmp(b.path()));
-    // A key found again: the seed of that name first in name order keeps it.
-    let mut twice = Vec::new();
-    if !found.is_sorted_by(|a, b| a.key < b.key) {
-        // Sorted by a hash of the key, equal keys are neighbours; a million hashes sort in a
-        // few tens of milliseconds, where a map of the keys takes half a second.
-        let mut hashes: Vec<(u64, usize)> = (found.par_iter().enumerate())
-            .map(|(index, seed)| (xxhash_rust::xxh3::xxh3_64(seed.key.as_str().as_bytes()), index))
-            .collect();
-        hashes.par_sort_unstable();
-        for run in hashes.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
-            // Equal hashes, in name order; the keys may still differ.
-            let mut firsts: Vec<usize> = Vec::new();
-            for &(_, index) in run {
-                let key = &found[index].key;
-                match firsts.iter().find(|&&first| found[first].key == *key) {
-                    Some(&first) => twice.push((index, first)),
-                    None => firsts.push(index),
-                }
-            }
-        }
-        twice.sort_unstable();
-    }
-    if !twice.is_empty() {
-        let later: std::collections::BTreeSet<usize> =
-            twice.iter().map(|&(index, _)| index).collect();
-        problems.extend(twice.iter().map(|&(index, earlier)| SeedProblem::DuplicateKey {
-            path: seeds.join(&found[index].name),
-            key: found[index].key.to_string(),
-            first: seeds.join(&found[earlier].name),
-        }));
-        let mut at = 0;
-        found.retain(|_| {
-            at += 1;
-            !later.contains(&(at - 1))
-        });
-        problems.sort_by(|a, b| a.path().cmp(b.path()));
-    }
-    Ok(Scan { seeds: found, problems, photos })
-}
-
-/// What one directory and those below it hold.
-#[derive(Default)]
-struct Listing {
+/// Everything below the seeds directory that a build looks at, kept by `watch` between builds
+/// and brought up to date path by path from the file system's events: the seeds (a key found
+/// twice included), the photos and the entries that cannot be seeds, each in name order.
+#[derive(Debug, Default)]
+pub(crate) struct Listing {
     found: Vec<Found>,
     problems: Vec<SeedProblem>,
     photos: Vec<(String, Stamp)>,
 }
 
+/// Lists every seed below `seeds`.
+pub(crate) fn list(seeds: &Path) -> Result<Listing, BuildError> {
+    let top = fs::read_dir(seeds)
+        .map_err(|error| BuildError::io(seeds, "read the seeds directory", error))?;
+    drop(top);
+    let mut listing = directory(seeds, "");
+    listing.order();
+    Ok(listing)
+}
+
+impl Listing {
+    /// Puts each list in name order. Each directory is listed in name order, so the seeds
+    /// are too, but for names with a character that sorts before `/`; directory order differs
+    /// between file systems, and the output must not.
+    fn order(&mut self) {
+        self.photos.sort_by(|a, b| a.0.cmp(&b.0));
+        if !self.found.is_sorted_by(|a, b| a.name < b.name) {
+            self.found.par_sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        }
+        self.problems.sort_by(|a, b| a.path().cmp(b.path()));
+    }
+
+    /// The seeds as a build takes them: a key found again is a problem, and the seed of that
+    /// name first in name order keeps it.
+    pub(crate) fn scan(&self, seeds: &Path) -> Scan<'_> {
+        let found = &self.found;
+        let mut problems: Vec<SeedProblem> = self.problems.iter().map(again).collect();
+        let mut twice = Vec::new();
+        if !found.is_sorted_by(|a, b| a.key < b.key) {
+            // Sorted by a hash of the key, equal keys are neighbours; a million hashes sort in
+            // a few tens of milliseconds, where a map of the keys takes half a second.
+            let mut hashes: Vec<(u64, usize)> = (found.par_iter().enumerate())
+                .map(|(index, seed)| {
+                    (xxhash_rust::xxh3::xxh3_64(seed.key.as_str().as_bytes()), index)
+                })
+                .collect();
+            hashes.par_sort_unstable();
+            for run in hashes.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+                // Equal hashes, in name order; the keys may still differ.
+                let mut firsts: Vec<usize> = Vec::new();
+                for &(_, index) in run {
+                    let key = &found[index].key;
+                    match firsts.iter().find(|&&first| found[first].key == *key) {
+                        Some(&first) => twice.push((index, first)),
+                        None => firsts.push(index),
+                    }
+                }
+            }
+            twice.sort_unstable();
+        }
+        if twice.is_empty() {
+            return Scan {
+                seeds: std::borrow::Cow::Borrowed(found),
+                problems,
+                photos: &self.photos,
+            };
+        }
+        problems.extend(twice.iter().map(|&(index, earlier)| SeedProblem::DuplicateKey {
+            path: seeds.join(&found[index].name),
+            key: found[index].key.to_string(),
+            first: seeds.join(&found[earlier].name),
+        }));
+        problems.sort_by(|a, b| a.path().cmp(b.path()));
+        let later: std::collections::BTreeSet<usize> =
+            twice.iter().map(|&(index, _)| index).collect();
+        let kept = (found.iter().enumerate())
+            .filter(|(index, _)| !later.contains(index))
+            .map(|(_, seed)| seed.clone())
+            .collect();
+        Scan { seeds: std::borrow::Cow::Owned(kept), problems, photos: &self.photos }
+    }
+
+    /// Brings the listing up to date with the paths the file system says changed (created,
+    /// written, removed, renamed from or to), each looked at again as [`list`] would: a file by
+    /// its metadata, a directory listed whole. Returns `false`, leaving the listing as it was,
+    /// when a path says the seeds must be listed again from the top: the seeds directory
+    /// itself, or a name that is not UTF-8.
+    pub(crate) fn update(&mut self, seeds: &Path, paths: &[PathBuf]) -> bool {
+        let mut changed: Vec<String> = Vec::with_capacity(paths.len());
+        for path in paths {
+            let Ok(relative) = path.strip_prefix(seeds) else { continue };
+            let mut name = String::new();
+            for part in relative.components() {
+                let std::path::Component::Normal(part) = part else { return false };
+                let Some(part) = part.to_str() else { return false };
+                if !name.is_empty() {
+                    name.push('/');
+                }
+                name.push_str(part);
+            }
+            if name.is_empty() {
+                return false;
+            }
+            changed.push(name);
+        }
+        changed.sort_unstable();
+        changed.dedup();
+        // A path below another that changed is listed with it.
+        let mut tops: Vec<String> = Vec::with_capacity(changed.len());
+        for name in changed {
+            if !tops.last().is_some_and(|top| {
+                name.strip_prefix(top.as_str()).is_some_and(|rest| rest.starts_with('/'))
+            }) {
+                tops.push(name);
+            }
+        }
+        let mut fresh = Listing::default();
+        for name in &tops {
+            let more = entry(seeds, name);
+            fresh.found.extend(more.found);
+            fresh.problems.extend(more.problems);
+            fresh.photos.extend(more.photos);
+        }
+        // Out goes what the listing held at or below each changed path; in comes what is
+        // there now.
+        let below = |name: &str| {
+            let at = tops.partition_point(|top| top.as_str() <= name);
+            at > 0 && {
+                let top = &tops[at - 1];
+                name.strip_prefix(top.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            }
+        };
+        let relative = |path: &Path| -> Option<String> {
+            let relative = path.strip_prefix(seeds).ok()?.to_str()?;
+            Some(relative.replace('\\', "/"))
+        };
+        // The seeds at or below the changed paths, as ranges of the list in name order: a
+        // million seeds are not all compared with them.
+        let mut gone: Vec<std::ops::Range<usize>> = Vec::with_capacity(tops.len() * 2);
+        for top in &tops {
+            let exact = self.found.partition_point(|seed| seed.name.as_str() < top.as_str());
+            if self.found.get(exact).is_some_and(|seed| seed.name == *top) {
+                gone.push(exact..exact + 1);
+            }
+            let (from, to) = (format!("{top}/"), format!("{top}0"));
+            let start = self.found.partition_point(|seed| seed.name < from);
+            let end = self.found.partition_point(|seed| seed.name < to);
+            gone.push(start..end);
+        }
+        gone.sort_unstable_by_key(|range| range.start);
+        let (mut at, mut next) = (0, 0);
+        self.found.retain(|_| {
+            while gone.get(next).is_some_and(|range| range.end <= at) {
+                next += 1;
+            }
+            at += 1;
+            !gone.get(next).is_some_and(|range| range.contains(&(at - 1)))
+        });
+        self.photos.retain(|(name, _)| !below(name));
+        self.problems.retain(|problem| !relative(problem.path()).is_some_and(|name| below(&name)));
+        // A few seeds are put in their places; many are sorted in.
+        fresh.found.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        if fresh.found.len() <= 16 {
+            for seed in fresh.found {
+                let at = self.found.partition_point(|found| found.name < seed.name);
+                self.found.insert(at, seed);
+            }
+        } else {
+            self.found.append(&mut fresh.found);
+        }
+        self.photos.append(&mut fresh.photos);
+        self.problems.append(&mut fresh.problems);
+        self.order();
+        true
+    }
+}
+
+/// What the tree holds at `name` (relative to `seeds`, `/`-separated) as [`list`] would find
+/// it: nothing when it is gone, hidden, or below something that is not a directory listed.
+fn entry(seeds: &Path, name: &str) -> Listing {
+    let mut listing = Listing::default();
+    let (parent, file_name) = name.rsplit_once('/').unwrap_or(("", name));
+    if name.split('/').any(|part| part.starts_with('.'))
+        || (parent.is_empty() && file_name == SETTINGS_FILE)
+    {
+        return listing;
+    }
+    // Every directory on the way must be one that is listed: not a link, not gone.
+    let mut at = seeds.to_path_buf();
+    for part in parent.split('/').filter(|part| !part.is_empty()) {
+        at.push(part);
+        match fs::symlink_metadata(&at) {
+            Ok(metadata) if metadata.file_type().is_dir() => {}
+            _ => return listing,
+        }
+    }
+    let path = seeds.join(name);
+    let metadata = match fs::symlink_metadata(&path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return listing,
+        Err(error) => {
+            listing.problems.push(SeedProblem::Unreadable { path, error });
+            return listing;
+        }
+    };
+    let prefix = if parent.is_empty() { String::new() } else { format!("{parent}/") };
+    match classify(&path, file_name, &prefix, &metadata) {
+        Item::Seed(seed) => listing.found.push(seed),
+        Item::Photo(name, stamp) => listing.photos.push((name, stamp)),
+        Item::Problem(problem) => listing.problems.push(problem),
+        Item::Below(path, prefix) => listing = directory(&path, &prefix),
+    }
+    listing
+}
+
+/// A problem of the listing, once more for a build: the listing keeps its own.
+fn again(problem: &SeedProblem) -> SeedProblem {
+    match problem {
+        SeedProblem::Unreadable { path, error } => SeedProblem::Unreadable {
+            path: path.clone(),
+            error: io::Error::new(error.kind(), error.to_string()),
+        },
+        SeedProblem::SymbolicLink { path } => SeedProblem::SymbolicLink { path: path.clone() },
+        SeedProblem::NotAFile { path } => SeedProblem::NotAFile { path: path.clone() },
+        SeedProblem::NotAnArticle { path } => SeedProblem::NotAnArticle { path: path.clone() },
+        SeedProblem::BadKey { path, error } => {
+            SeedProblem::BadKey { path: path.clone(), error: error.clone() }
+        }
+        other => unreachable!("a listing holds no {other:?}"),
+    }
+}
+
+/// One entry of a directory, as the listing takes it.
+enum Item {
+    Seed(Found),
+    Photo(String, Stamp),
+    Problem(SeedProblem),
+    /// A directory to list, with its name relative to the seeds directory and a final `/`.
+    Below(PathBuf, String),
+}
+
+/// What the entry `name` at `path`, in the directory `prefix` (relative to the seeds
+/// directory, with a final `/` unless it is the top), is to the listing. Symbolic links are
+/// never followed: `metadata` describes a link itself.
+fn classify(path: &Path, name: &str, prefix: &str, metadata: &fs::Metadata) -> Item {
+    let kind = metadata.file_type();
+    let relative = || {
+        let mut relative = String::with_capacity(prefix.len() + name.len() + 1);
+        relative.push_str(prefix);
+        relative.push_str(name);
+        relative
+    };
+    if kind.is_symlink() {
+        // A pull request must not be able to publish a file from outside the repository.
+        Item::Problem(SeedProblem::SymbolicLink { path: path.to_owned() })
+    } else if kind.is_dir() {
+        let mut below = relative();
+        below.push('/');
+        Item::Below(path.to_owned(), below)
+    } else if !kind.is_file() {
+        Item::Problem(SeedProblem::NotAFile { path: path.to_owned() })
+    } else {
+        let Some(stem) = name.strip_suffix(".txt") else {
+            return match article::media_type(name) {
+                Some(_) => Item::Photo(relative(), Stamp::of(metadata)),
+                None => Item::Problem(SeedProblem::NotAnArticle { path: path.to_owned() }),
+            };
+        };
+        match ArticleKey::new(stem) {
+            Ok(key) => Item::Seed(Found { name: relative(), key, stamp: Stamp::of(metadata) }),
+            Err(error) => Item::Problem(SeedProblem::BadKey { path: path.to_owned(), error }),
+        }
+    }
+}
+
 /// The seeds and problems of one directory and those below it; `prefix` is its name relative
 /// to the seeds directory, with a final `/` unless it is the top.
 fn directory(path: &Path, prefix: &str) -> Listing {
-    /// A seed, or a directory to list, by its name in this directory.
-    enum Item {
-        Seed(Found),
-        Below(PathBuf, String),
-    }
     let mut items: Vec<(String, Item)> = Vec::new();
     let mut problems = Vec::new();
     let mut photos = Vec::new();
@@ -199,38 +408,10 @@ fn directory(path: &Path, prefix: &str) -> Listing {
                 continue;
             }
         };
-        let kind = metadata.file_type();
-        let relative = || {
-            let mut relative = String::with_capacity(prefix.len() + name.len() + 1);
-            relative.push_str(prefix);
-            relative.push_str(name);
-            relative
-        };
-        if kind.is_symlink() {
-            // A pull request must not be able to publish a file from outside the repository.
-            problems.push(SeedProblem::SymbolicLink { path: entry.path() });
-        } else if kind.is_dir() {
-            let mut below = relative();
-            below.push('/');
-            items.push((name.to_owned(), Item::Below(entry.path(), below)));
-        } else if !kind.is_file() {
-            problems.push(SeedProblem::NotAFile { path: entry.path() });
-        } else {
-            let Some(stem) = name.strip_suffix(".txt") else {
-                if article::media_type(name).is_some() {
-                    photos.push((relative(), Stamp::of(&metadata)));
-                } else {
-                    problems.push(SeedProblem::NotAnArticle { path: entry.path() });
-                }
-                continue;
-            };
-            match ArticleKey::new(stem) {
-                Ok(key) => {
-                    let seed = Found { name: relative(), key, stamp: Stamp::of(&metadata) };
-                    items.push((name.to_owned(), Item::Seed(seed)));
-                }
-                Err(error) => problems.push(SeedProblem::BadKey { path: entry.path(), error }),
-            }
+        match classify(&entry.path(), name, prefix, &metadata) {
+            Item::Photo(name, stamp) => photos.push((name, stamp)),
+            Item::Problem(problem) => problems.push(problem),
+            item => items.push((name.to_owned(), item)),
         }
     }
     items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -238,7 +419,7 @@ fn directory(path: &Path, prefix: &str) -> Listing {
         .par_iter()
         .filter_map(|(_, item)| match item {
             Item::Below(path, prefix) => Some(directory(path, prefix)),
-            Item::Seed(_) => None,
+            _ => None,
         })
         .collect::<Vec<Listing>>()
         .into_iter();
@@ -252,7 +433,107 @@ fn directory(path: &Path, prefix: &str) -> Listing {
                 problems.extend(more.problems);
                 photos.extend(more.photos);
             }
+            Item::Photo(..) | Item::Problem(_) => unreachable!("kept apart above"),
         }
     }
     Listing { found, problems, photos }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a listing holds, in a form two listings can be compared in.
+    fn shown(listing: &Listing, seeds: &Path) -> Vec<String> {
+        let mut shown: Vec<String> = (listing.found.iter())
+            .map(|seed| format!("seed {} {} {:?}", seed.name, seed.key, seed.stamp))
+            .collect();
+        shown.extend(listing.photos.iter().map(|(name, stamp)| format!("photo {name} {stamp:?}")));
+        shown.extend(listing.problems.iter().map(|problem| format!("problem {problem:?}")));
+        let scan = listing.scan(seeds);
+        shown.extend(scan.seeds.iter().map(|seed| format!("scan {}", seed.name)));
+        shown.extend(scan.problems.iter().map(|problem| format!("scan problem {problem:?}")));
+        shown
+    }
+
+    #[test]
+    fn a_listing_updated_from_the_changed_paths_is_the_tree_listed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let seeds = dir.path().join("seeds");
+        fs::create_dir_all(&seeds).unwrap();
+        let mut listing = list(&seeds).unwrap();
+        // A small linear congruential generator: the same steps on every run.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |below: usize| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((state >> 33) as usize) % below
+        };
+        let directories = ["", "2024", "2024/07", "2024/07/10", "2024/08", "x.y", ".hidden"];
+        let names =
+            ["a.txt", "b.txt", "c.txt", "a b.txt", "p.jpg", "n.doc", ".tmp.txt", "feed.toml"];
+        for step in 0..600 {
+            let directory = seeds.join(directories[next(directories.len())]);
+            let name = names[next(names.len())];
+            let path = directory.join(name);
+            // The paths the file system would name for this step.
+            let mut changed: Vec<PathBuf> = Vec::new();
+            match next(7) {
+                0 | 1 => {
+                    // A file written, its parents made first (each an event of its own).
+                    let mut parent = directory.clone();
+                    let mut made = Vec::new();
+                    while !parent.exists() {
+                        made.push(parent.clone());
+                        parent.pop();
+                    }
+                    fs::create_dir_all(&directory).unwrap();
+                    changed.extend(made.into_iter().rev());
+                    if fs::symlink_metadata(&path).is_ok_and(|metadata| metadata.is_dir()) {
+                        continue;
+                    }
+                    let _ = fs::remove_file(&path);
+                    fs::write(&path, format!("step {step}")).unwrap();
+                    changed.push(path);
+                }
+                2 if fs::remove_file(&path).is_ok() => changed.push(path),
+                3 if directory != seeds => {
+                    // A directory removed or renamed whole.
+                    let mut to = seeds.join(directories[next(directories.len())]);
+                    if to.exists() || !to.parent().is_some_and(Path::is_dir) {
+                        to = seeds.join(format!("moved{step}"));
+                    }
+                    if !directory.is_dir() || to.starts_with(&directory) {
+                        continue;
+                    }
+                    if next(2) == 0 {
+                        fs::remove_dir_all(&directory).unwrap();
+                    } else {
+                        fs::rename(&directory, &to).unwrap();
+                        changed.push(to);
+                    }
+                    changed.push(directory);
+                }
+                // A symbolic link, to a file or to a directory.
+                #[cfg(unix)]
+                4 if directory.is_dir() && fs::symlink_metadata(&path).is_err() => {
+                    std::os::unix::fs::symlink(&seeds, &path).unwrap();
+                    changed.push(path);
+                }
+                5 if path.is_file() => {
+                    // A file renamed into another directory that is there.
+                    let other = seeds.join(directories[next(directories.len())]);
+                    let to = other.join(format!("r{}.txt", next(3)));
+                    if other.is_dir() && fs::symlink_metadata(&to).is_err() {
+                        fs::rename(&path, &to).unwrap();
+                        changed.extend([path, to]);
+                    }
+                }
+                _ => {}
+            }
+            assert!(listing.update(&seeds, &changed), "step {step}: {changed:?}");
+            let again = list(&seeds).unwrap();
+            assert_eq!(shown(&listing, &seeds), shown(&again, &seeds), "step {step}: {changed:?}");
+        }
+        assert!(!listing.update(&seeds, std::slice::from_ref(&seeds)), "the seeds directory itself");
+    }
 }

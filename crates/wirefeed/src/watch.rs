@@ -22,7 +22,7 @@ use anyhow::Context as _;
 use notify::Watcher as _;
 
 use crate::{
-    build::{Mode, Options, Report, build},
+    build::{Mode, Options, Report, Warm, build_warm},
     error::BuildError,
     project::{Project, display},
 };
@@ -56,12 +56,23 @@ pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Re
     let options = Options { mode: Mode::Write, keep_going, wait: true };
     let thread = std::thread::spawn(move || {
         let (mut watcher, mut watched) = (watcher, watched);
-        let publish = |report_of: Result<Report, BuildError>| {
+        // The listing of the seeds and the index, kept between builds.
+        let mut warm = Warm::default();
+        let publish = |warm: &mut Warm| {
+            let waiting = |holder: &str| {
+                eprintln!(
+                    "waiting for the build that is writing {} ({holder})",
+                    display(project.out())
+                );
+            };
+            let report_of = build_warm(&project, options, &waiting, Some(&mut *warm));
             let next = report_of.as_ref().ok().and_then(|report| report.next_embargo);
             report(report_of);
+            // While nothing waits to be published, the next build's index is read.
+            warm.prepare(&project);
             next
         };
-        let mut next_embargo = publish(build(&project, options));
+        let mut next_embargo = publish(&mut warm);
         loop {
             // Blocks until something happens, or until the next embargo ends (by the clock;
             // with a fixed `--now`, time does not pass); a closed channel ends the watch.
@@ -77,17 +88,19 @@ pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Re
             let first = match first {
                 Ok(first) => first,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    next_embargo = publish(build(&project, options));
+                    next_embargo = publish(&mut warm);
                     continue;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             };
-            let mut relevant = watched.concerns(&first);
+            // The paths that changed, or `None` when events were lost.
+            let mut paths: Option<Vec<PathBuf>> = Some(Vec::new());
+            let mut relevant = watched.concerns(&first, &mut paths);
             let started = Instant::now();
             loop {
                 let left = PATIENCE.saturating_sub(started.elapsed());
                 match events.recv_timeout(QUIET.min(left)) {
-                    Ok(event) => relevant |= watched.concerns(&event),
+                    Ok(event) => relevant |= watched.concerns(&event, &mut paths),
                     Err(mpsc::RecvTimeoutError::Timeout) => break,
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
                 }
@@ -99,12 +112,14 @@ pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Re
                 continue;
             }
             if watched.seeds_replaced(&project) {
+                paths = None;
                 match Watched::set(&mut watcher, &project) {
                     Ok(again) => watched = again,
                     Err(error) => eprintln!("error: {error:#}"),
                 }
             }
-            next_embargo = publish(build(&project, options));
+            warm.seeds_changed(&project, paths.as_deref());
+            next_embargo = publish(&mut warm);
         }
     });
     // The watcher lives as long as the thread that reads its events.
@@ -147,16 +162,36 @@ impl Watched {
     }
 
     /// Whether an event may change the site: anything in the seeds tree, the settings file,
-    /// or the seeds directory itself coming or going.
-    fn concerns(&self, event: &notify::Result<notify::Event>) -> bool {
-        let Ok(event) = event else { return true };
+    /// or the seeds directory itself coming or going. The paths it names in the seeds tree go
+    /// to `paths`; an event that says some were lost makes it `None`.
+    fn concerns(
+        &self,
+        event: &notify::Result<notify::Event>,
+        paths: &mut Option<Vec<PathBuf>>,
+    ) -> bool {
+        let Ok(event) = event else {
+            *paths = None;
+            return true;
+        };
         if event.kind.is_access() {
             return false;
         }
-        event.need_rescan()
-            || event.paths.iter().any(|path| {
-                path.starts_with(&self.seeds) || self.settings.as_deref() == Some(path.as_path())
-            })
+        if event.need_rescan() {
+            *paths = None;
+            return true;
+        }
+        let mut concerns = false;
+        for path in &event.paths {
+            if path.starts_with(&self.seeds) {
+                concerns = true;
+                if let Some(paths) = paths {
+                    paths.push(path.clone());
+                }
+            } else if self.settings.as_deref() == Some(path.as_path()) {
+                concerns = true;
+            }
+        }
+        concerns
     }
 
     /// Whether the seeds directory is not the one the watch was set on.

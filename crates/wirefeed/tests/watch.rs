@@ -119,3 +119,110 @@ fn the_seeds_directory_replaced_wholesale_is_watched_again() {
     eventually("a change in the new tree", || feeds.join("articles/c.html").exists());
     drop(watch);
 }
+
+/// Every file below `dir`, by its path relative to it, with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(at) = pending.pop() {
+        for entry in fs::read_dir(&at).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                pending.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                files.insert(name, fs::read(&path).unwrap_or_default());
+            }
+        }
+    }
+    files
+}
+
+/// The site a clean build of a copy of `seeds` makes.
+fn clean_build(seeds: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new("cp").arg("-R").arg(seeds).arg(dir.path()).status().unwrap();
+    assert!(status.success());
+    let status = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
+        .arg("build")
+        .current_dir(dir.path())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tree(&dir.path().join("feeds"))
+}
+
+#[test]
+fn a_watch_kept_warm_through_many_changes_ends_where_a_clean_build_does() {
+    // The watch keeps its listing of the seeds between builds and brings it up to date from
+    // the file system's events: whatever the changes, their bursts and the builds between
+    // them, the site it leaves is the clean build's.
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("seeds");
+    fs::create_dir_all(seeds.join("2022/01")).unwrap();
+    fs::write(seeds.join("2022/01/a.txt"), GOOD).unwrap();
+    let watch = Watch::start(dir.path());
+    let feeds = dir.path().join("feeds");
+    eventually("the first build", || feeds.join("articles/a.html").exists());
+    let mut state: u64 = 7;
+    let mut next = |below: u64| {
+        state =
+            state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % below
+    };
+    let directories = ["2022/01", "2022/02", "2022/02/03", "2023"];
+    for step in 0..60 {
+        let directory = seeds.join(directories[next(4) as usize]);
+        let path = directory.join(format!("k{}.txt", next(8)));
+        match next(6) {
+            0..=2 => {
+                fs::create_dir_all(&directory).unwrap();
+                let text = format!(
+                    "date 2022-01-{:02}\nMINSK, January 10. /TASS/. Step {step} said.",
+                    1 + next(28)
+                );
+                // An editor's save half the time: a temporary file renamed into place.
+                if next(2) == 0 {
+                    let temporary = directory.join(".save.tmp");
+                    fs::write(&temporary, text).unwrap();
+                    fs::rename(&temporary, &path).unwrap();
+                } else {
+                    fs::write(&path, text).unwrap();
+                }
+            }
+            3 => {
+                let _ = fs::remove_file(&path);
+            }
+            4 if directory.is_dir() => {
+                // A directory moved whole, under a new name or back.
+                let to = seeds.join(format!("moved/{}", next(3)));
+                if !to.exists() {
+                    fs::create_dir_all(seeds.join("moved")).unwrap();
+                    fs::rename(&directory, &to).unwrap();
+                }
+            }
+            _ => {
+                // A bad seed for a while: the site waits for it to be mended.
+                fs::create_dir_all(&directory).unwrap();
+                fs::write(directory.join("bad.txt"), "no date line").unwrap();
+                std::thread::sleep(Duration::from_millis(next(200)));
+                fs::remove_file(directory.join("bad.txt")).unwrap();
+            }
+        }
+        // Some changes come in one burst, some while a build runs, some after it.
+        std::thread::sleep(Duration::from_millis(next(3) * 60));
+    }
+    // A key in two directories is a bad seed too; none is left at the end.
+    let keys: Vec<String> = tree(&seeds).into_keys().collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for name in keys {
+        let key = Path::new(&name).file_name().unwrap().to_owned();
+        if !seen.insert(key) {
+            fs::remove_file(seeds.join(&name)).unwrap();
+        }
+    }
+    let clean = clean_build(&seeds);
+    eventually("the site of a clean build", || tree(&feeds) == clean);
+    drop(watch);
+}
