@@ -534,6 +534,9 @@ mod tests {
             let again = list(&seeds).unwrap();
             assert_eq!(shown(&listing, &seeds), shown(&again, &seeds), "step {step}: {changed:?}");
         }
-        assert!(!listing.update(&seeds, std::slice::from_ref(&seeds)), "the seeds directory itself");
+        assert!(
+            !listing.update(&seeds, std::slice::from_ref(&seeds)),
+            "the seeds directory itself"
+        );
     }
 }
