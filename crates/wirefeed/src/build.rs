@@ -117,8 +117,9 @@ pub fn build_with(
 
 /// What a long-running publisher keeps between builds so that the next one need not find it
 /// again: the listing of the seeds, brought up to date from the file system's events
-/// ([`Warm::seeds_changed`]), and the index, read while it waited ([`Warm::prepare`]). A build
-/// given one ends in exactly the output a build without it gives.
+/// ([`Warm::seeds_changed`]), and the index, both read while it waited ([`Warm::prepare`]). A
+/// build takes them (a million seeds' names are not held twice at its peak), and one given them
+/// ends in exactly the output a build without them gives.
 #[derive(Debug, Default)]
 pub(crate) struct Warm {
     listing: Option<scan::Listing>,
@@ -158,7 +159,7 @@ impl Warm {
         let cache = project.cache();
         let identity = index::Identity {
             program: program_identity(),
-            settings: settings_hash(project, listing.scan(project.seeds()).photos),
+            settings: settings_hash(project, listing.photos()),
         };
         let head = head_stamp(&cache);
         let loaded = index::load(&cache, &identity);
@@ -190,11 +191,8 @@ pub(crate) fn build_warm(
         match run(project, options, warm.as_deref_mut()) {
             Err(Restart(path)) if attempt < 3 => {
                 attempt += 1;
+                // (A publisher's listing was taken by the attempt: the seeds are listed again.)
                 eprintln!("{}: changed during the build; starting over", display(&path));
-                // The listing kept is older than the change: the seed is looked at again.
-                if let Some(warm) = warm.as_deref_mut() {
-                    warm.seeds_changed(project, Some(std::slice::from_ref(&path)));
-                }
             }
             Err(Restart(path)) => return Err(BuildError::Unsettled { path }),
             Ok(result) => return result,
@@ -520,18 +518,15 @@ fn catalog(
     let cache = project.cache();
     let mut timer = Timer::start();
     let started = clock(&cache);
-    // A publisher's listing, kept up to date from the file system's events, or a new one.
-    let (mut listed, mut prepared) = (None, None);
-    let listing: &scan::Listing = match warm {
-        Some(warm) => {
-            if warm.listing.is_none() {
-                warm.listing = Some(scan::list(project.seeds())?);
-            }
-            let Warm { listing, index } = warm;
-            prepared = Some(index);
-            listing.as_ref().expect("listed above")
-        }
-        None => listed.insert(scan::list(project.seeds())?),
+    // A publisher's listing, kept up to date from the file system's events, or a new one;
+    // either is the build's to take apart.
+    let (listing, prepared) = match warm {
+        Some(warm) => (warm.listing.take(), warm.index.take()),
+        None => (None, None),
+    };
+    let listing = match listing {
+        Some(listing) => listing,
+        None => scan::list(project.seeds())?,
     };
     let scan = listing.scan(project.seeds());
     timer.lap("scan");
@@ -539,7 +534,7 @@ fn catalog(
     // settings, it makes the run render and compare every file.
     let identity = index::Identity {
         program: program_identity(),
-        settings: settings_hash(project, scan.photos),
+        settings: settings_hash(project, &scan.photos),
     };
     let photos: feed::Photos =
         scan.photos.iter().map(|(name, stamp)| (name.clone(), stamp.size)).collect();
@@ -558,8 +553,7 @@ fn catalog(
     }
     timer.lap("head");
     // The index read ahead, if it was read for this identity and its head has not moved since.
-    let read_ahead = prepared.and_then(|index| {
-        let prepared = index.take()?;
+    let read_ahead = prepared.and_then(|prepared| {
         (prepared.identity == identity && head_stamp(&cache) == prepared.head)
             .then_some(prepared.loaded)
     });
@@ -638,7 +632,7 @@ fn catalog(
     let seeds = scan.seeds.len() + scan.problems.len();
     let read: Vec<(ArticleKey, Read)> = scan
         .seeds
-        .par_iter()
+        .into_par_iter()
         .zip(known.into_par_iter())
         .map(|(seed, at)| {
             progress.inc(1);
@@ -832,7 +826,7 @@ enum Record {
 /// knew).
 fn read_seed(
     seeds: &Path,
-    seed: &scan::Found,
+    seed: scan::Found,
     known: Option<(u32, &index::SeedRecord)>,
     started: Option<i64>,
     options: &article::Options,
@@ -877,8 +871,7 @@ fn read_seed(
         Err(error) => return Read::Bad(Box::new(SeedProblem::Invalid { path, error })),
     };
     let entry = feed::Entry::of(&parsed.article);
-    let mut record =
-        index::SeedRecord::new(seed.name.clone(), seed.stamp, hash, &parsed.article, &entry);
+    let mut record = index::SeedRecord::new(seed.name, seed.stamp, hash, &parsed.article, &entry);
     record.racy = racy(&seed.stamp);
     let size = bytes.len() as u64;
     let keep = budget

@@ -66,19 +66,19 @@ pub(crate) struct Found {
     pub(crate) stamp: Stamp,
 }
 
-/// What the seeds directory holds, as the run sees it.
-#[derive(Debug)]
-pub(crate) struct Scan<'a> {
+/// What the seeds directory holds, as a build takes it.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
     /// The seeds, in name order, each key once.
-    pub(crate) seeds: std::borrow::Cow<'a, [Found]>,
+    pub(crate) seeds: Vec<Found>,
     /// Entries that cannot be seeds, and keys found twice.
     pub(crate) problems: Vec<SeedProblem>,
     /// The photos (files with a photo's extension), by name relative to the seeds directory,
     /// in name order.
-    pub(crate) photos: &'a [(String, Stamp)],
+    pub(crate) photos: Vec<(String, Stamp)>,
 }
 
-impl Scan<'_> {
+impl Scan {
     /// A digest of every seed's name and metadata, in name order: equal digests mean, short of
     /// a 128-bit collision, that every seed is listed as it was.
     pub(crate) fn digest(&self) -> u128 {
@@ -97,7 +97,8 @@ impl Scan<'_> {
 
 /// Everything below the seeds directory that a build looks at, kept by `watch` between builds
 /// and brought up to date path by path from the file system's events: the seeds (a key found
-/// twice included), the photos and the entries that cannot be seeds, each in name order.
+/// twice included), the photos and the entries that cannot be seeds, each in name order. A
+/// build takes it whole ([`Listing::scan`]): a million seeds' names are not kept twice.
 #[derive(Debug, Default)]
 pub(crate) struct Listing {
     found: Vec<Found>,
@@ -127,11 +128,15 @@ impl Listing {
         self.problems.sort_by(|a, b| a.path().cmp(b.path()));
     }
 
+    /// The photos, in name order.
+    pub(crate) fn photos(&self) -> &[(String, Stamp)] {
+        &self.photos
+    }
+
     /// The seeds as a build takes them: a key found again is a problem, and the seed of that
     /// name first in name order keeps it.
-    pub(crate) fn scan(&self, seeds: &Path) -> Scan<'_> {
-        let found = &self.found;
-        let mut problems: Vec<SeedProblem> = self.problems.iter().map(again).collect();
+    pub(crate) fn scan(self, seeds: &Path) -> Scan {
+        let Listing { mut found, mut problems, photos } = self;
         let mut twice = Vec::new();
         if !found.is_sorted_by(|a, b| a.key < b.key) {
             // Sorted by a hash of the key, equal keys are neighbours; a million hashes sort in
@@ -155,26 +160,22 @@ impl Listing {
             }
             twice.sort_unstable();
         }
-        if twice.is_empty() {
-            return Scan {
-                seeds: std::borrow::Cow::Borrowed(found),
-                problems,
-                photos: &self.photos,
-            };
+        if !twice.is_empty() {
+            problems.extend(twice.iter().map(|&(index, earlier)| SeedProblem::DuplicateKey {
+                path: seeds.join(&found[index].name),
+                key: found[index].key.to_string(),
+                first: seeds.join(&found[earlier].name),
+            }));
+            problems.sort_by(|a, b| a.path().cmp(b.path()));
+            let later: std::collections::BTreeSet<usize> =
+                twice.iter().map(|&(index, _)| index).collect();
+            let mut at = 0;
+            found.retain(|_| {
+                at += 1;
+                !later.contains(&(at - 1))
+            });
         }
-        problems.extend(twice.iter().map(|&(index, earlier)| SeedProblem::DuplicateKey {
-            path: seeds.join(&found[index].name),
-            key: found[index].key.to_string(),
-            first: seeds.join(&found[earlier].name),
-        }));
-        problems.sort_by(|a, b| a.path().cmp(b.path()));
-        let later: std::collections::BTreeSet<usize> =
-            twice.iter().map(|&(index, _)| index).collect();
-        let kept = (found.iter().enumerate())
-            .filter(|(index, _)| !later.contains(index))
-            .map(|(_, seed)| seed.clone())
-            .collect();
-        Scan { seeds: std::borrow::Cow::Owned(kept), problems, photos: &self.photos }
+        Scan { seeds: found, problems, photos }
     }
 
     /// Brings the listing up to date with the paths the file system says changed (created,
@@ -311,23 +312,6 @@ fn entry(seeds: &Path, name: &str) -> Listing {
     listing
 }
 
-/// A problem of the listing, once more for a build: the listing keeps its own.
-fn again(problem: &SeedProblem) -> SeedProblem {
-    match problem {
-        SeedProblem::Unreadable { path, error } => SeedProblem::Unreadable {
-            path: path.clone(),
-            error: io::Error::new(error.kind(), error.to_string()),
-        },
-        SeedProblem::SymbolicLink { path } => SeedProblem::SymbolicLink { path: path.clone() },
-        SeedProblem::NotAFile { path } => SeedProblem::NotAFile { path: path.clone() },
-        SeedProblem::NotAnArticle { path } => SeedProblem::NotAnArticle { path: path.clone() },
-        SeedProblem::BadKey { path, error } => {
-            SeedProblem::BadKey { path: path.clone(), error: error.clone() }
-        }
-        other => unreachable!("a listing holds no {other:?}"),
-    }
-}
-
 /// One entry of a directory, as the listing takes it.
 enum Item {
     Seed(Found),
@@ -444,15 +428,12 @@ mod tests {
     use super::*;
 
     /// What a listing holds, in a form two listings can be compared in.
-    fn shown(listing: &Listing, seeds: &Path) -> Vec<String> {
+    fn shown(listing: &Listing) -> Vec<String> {
         let mut shown: Vec<String> = (listing.found.iter())
             .map(|seed| format!("seed {} {} {:?}", seed.name, seed.key, seed.stamp))
             .collect();
         shown.extend(listing.photos.iter().map(|(name, stamp)| format!("photo {name} {stamp:?}")));
         shown.extend(listing.problems.iter().map(|problem| format!("problem {problem:?}")));
-        let scan = listing.scan(seeds);
-        shown.extend(scan.seeds.iter().map(|seed| format!("scan {}", seed.name)));
-        shown.extend(scan.problems.iter().map(|problem| format!("scan problem {problem:?}")));
         shown
     }
 
@@ -532,7 +513,7 @@ mod tests {
             }
             assert!(listing.update(&seeds, &changed), "step {step}: {changed:?}");
             let again = list(&seeds).unwrap();
-            assert_eq!(shown(&listing, &seeds), shown(&again, &seeds), "step {step}: {changed:?}");
+            assert_eq!(shown(&listing), shown(&again), "step {step}: {changed:?}");
         }
         assert!(
             !listing.update(&seeds, std::slice::from_ref(&seeds)),
