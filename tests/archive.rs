@@ -231,7 +231,7 @@ fn archive_pages(site: &Site<'_>) -> Vec<(feed::SiteFile, Archive, Vec<usize>)> 
         .filter_map(|file| match site.kind(&file) {
             FileKind::Feed(page @ PageKind::Archive(_), Format::Atom) => {
                 let archive = page.as_archive().expect("an archive page's name parses");
-                let articles = site.articles_of(&file);
+                let articles = site.articles_of(&file).into_owned();
                 Some((file, archive, articles))
             }
             _ => None,

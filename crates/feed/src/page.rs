@@ -529,7 +529,17 @@ fn linked_main_page(
 pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
     let sorted = sorted(settings, entries);
     let facts = facts(settings, entries);
-    let archived = archives(settings, &facts, &sorted);
+    // The archive pages and the places' and tags' groups are made side by side: each is a walk
+    // of every entry.
+    let (archived, (places, tags)) = rayon::join(
+        || archives(settings, &facts, &sorted),
+        || {
+            rayon::join(
+                || group(entries, &sorted, |entry| entry.place().map(|place| &**place).into_iter()),
+                || group(entries, &sorted, |entry| entry.tags().iter().map(|tag| &**tag)),
+            )
+        },
+    );
     let newest = archived.last().map(|(archive, _)| *archive);
     let order: Vec<usize> =
         sorted.iter().copied().filter(|&index| !entries[index].withdrawn()).collect();
@@ -566,9 +576,6 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
         ));
     }
 
-    let places =
-        group(entries, &sorted, |entry| entry.place().map(|place| &**place).into_iter().collect());
-    let tags = group(entries, &sorted, |entry| entry.tags().iter().map(|tag| &**tag).collect());
     let kind_of_place: fn(String) -> PageKind = PageKind::Place;
     let kind_of_tag: fn(String) -> PageKind = PageKind::Tag;
     for (kind_of, groups) in [(kind_of_place, places), (kind_of_tag, tags)] {
@@ -618,10 +625,10 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
 }
 
 /// Articles by each name `names_of` gives them, keeping the order of `sorted`.
-fn group<'a>(
+fn group<'a, Names: Iterator<Item = &'a str>>(
     entries: &'a [Entry],
     sorted: &[usize],
-    names_of: impl Fn(&'a Entry) -> Vec<&'a str>,
+    names_of: impl Fn(&'a Entry) -> Names,
 ) -> BTreeMap<&'a str, Vec<usize>> {
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &index in sorted {

@@ -5,7 +5,7 @@
 //! stylesheet. `Site` renders them one at a time on every
 //! core, so the caller can write each file as it comes instead of holding the whole site.
 
-use std::{collections::BTreeMap, io::Write};
+use std::{borrow::Cow, collections::BTreeMap, io::Write};
 
 use article::Article;
 use rayon::prelude::*;
@@ -240,18 +240,22 @@ impl<'a> Site<'a> {
         self.plan().into_iter().map(|(path, kind)| SiteFile { path, kind }).collect()
     }
 
-    /// The entries (by index) whose articles `file` shows, in the order it asks for them.
-    pub fn articles_of(&self, file: &SiteFile) -> Vec<usize> {
-        match file.kind {
+    /// The entries (by index) whose articles `file` shows, in the order it asks for them:
+    /// borrowed from the plan where it holds them (a million article pages ask for one each).
+    pub fn articles_of<'s>(&'s self, file: &'s SiteFile) -> Cow<'s, [usize]> {
+        match &file.kind {
             File::Page(index, _) => {
-                let page = &self.pages[index];
-                page.articles.iter().chain(&page.tombstones).copied().collect()
+                let page = &self.pages[*index];
+                match page.tombstones.is_empty() {
+                    true => Cow::Borrowed(&page.articles),
+                    false => page.articles.iter().chain(&page.tombstones).copied().collect(),
+                }
             }
-            File::Html(index) => self.pages[index].listed().to_vec(),
-            File::Json => self.pages[0].articles.clone(),
-            File::Article(index) => vec![index],
-            File::Period(index) => self.periods[index].articles.clone(),
-            File::NewsSitemap => self.news(),
+            File::Html(index) => Cow::Borrowed(self.pages[*index].listed()),
+            File::Json => Cow::Borrowed(&self.pages[0].articles),
+            File::Article(index) => Cow::Borrowed(std::slice::from_ref(index)),
+            File::Period(index) => Cow::Borrowed(&self.periods[*index].articles),
+            File::NewsSitemap => Cow::Owned(self.news()),
             File::Opml
             | File::Style
             | File::Photo(_)
@@ -260,7 +264,7 @@ impl<'a> Site<'a> {
             | File::NotFound
             | File::Favicon
             | File::Robots
-            | File::Sitemap(_) => Vec::new(),
+            | File::Sitemap(_) => Cow::Borrowed(&[]),
         }
     }
 
@@ -387,7 +391,7 @@ impl<'a> Site<'a> {
         // A page that shows a photo below the seeds directory gives its size in RSS. Most sites
         // have none, and this runs for every file.
         if !self.photos.is_empty() {
-            for index in self.articles_of(file) {
+            for &index in self.articles_of(file).iter() {
                 if let Some(photo) = self.entries[index].photo() {
                     self.sizes.get(&**photo).hash(state);
                 }

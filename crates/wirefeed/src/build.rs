@@ -1142,7 +1142,7 @@ fn together(site: &feed::Site<'_>, files: &[feed::SiteFile], due: Vec<usize>) ->
     archives.sort();
     let mut archive_of = vec![usize::MAX; site.entries().len()];
     for (ordinal, (_, at)) in archives.iter().enumerate() {
-        for index in site.articles_of(&files[*at]) {
+        for &index in site.articles_of(&files[*at]).iter() {
             archive_of[index] = ordinal;
         }
     }
@@ -1344,17 +1344,24 @@ fn normalize_newlines(bytes: &[u8]) -> Vec<u8> {
 fn fingerprint(
     site: &feed::Site<'_>,
     file: &feed::SiteFile,
-    identity: &index::Identity,
+    identity: u128,
     records: &[index::Slim],
 ) -> u128 {
     use std::hash::Hasher as _;
     let mut state = Xxh3::new();
-    state.write(identity.program.as_bytes());
-    state.write_u128(identity.settings);
+    state.write_u128(identity);
     site.dependencies(file, &mut state);
-    for index in site.articles_of(file) {
+    for &index in site.articles_of(file).iter() {
         state.write_u128(records[index].hash);
     }
+    state.digest128()
+}
+
+/// The program and the settings, hashed once for every file's fingerprint.
+fn identity_hash(identity: &index::Identity) -> u128 {
+    let mut state = Xxh3::new();
+    state.update(identity.program.as_bytes());
+    state.update(&identity.settings.to_le_bytes());
     state.digest128()
 }
 
@@ -1372,8 +1379,9 @@ fn write(
     let files = site.files();
     timer.lap("files");
     let records = &loaded.shelf.records;
+    let identity = identity_hash(&index.identity);
     let prints: Vec<u128> =
-        files.par_iter().map(|file| fingerprint(site, file, &index.identity, records)).collect();
+        files.par_iter().map(|file| fingerprint(site, file, identity, records)).collect();
     // Each file's index shard, hashed once for the walk below and for the index store.
     let shards: Vec<u8> = files.par_iter().map(|file| index::shard_of(file.path()) as u8).collect();
     // With a trusted index, only the files whose inputs changed; else every file, compared.

@@ -46,7 +46,18 @@ pub struct Watching {
 /// on a thread of its own; `keep_going` publishes the good seeds when some are bad.
 pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Result<Watching> {
     let (sender, events) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(sender).context("cannot watch the seeds")?;
+    // Reading a seed is an event too (inotify's "opened"), and a build reads them all: those
+    // are dropped where they arise, or a first build of a million seeds would queue a million
+    // of them, a gigabyte, before the watch looked at one.
+    let forward = move |event: notify::Result<notify::Event>| {
+        if !event.as_ref().is_ok_and(|event| event.kind.is_access()) {
+            let _ = sender.send(event);
+        }
+    };
+    // A link below the seeds is never followed, so nothing behind one is watched either.
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut watcher =
+        notify::RecommendedWatcher::new(forward, config).context("cannot watch the seeds")?;
     let watched = Watched::set(&mut watcher, &project)?;
     eprintln!(
         "watching {}: every change is published to {}",
