@@ -89,7 +89,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .transpose()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(&cargo)
+        // Builds and `watch`; no server, no pings.
         .args(["build", "--release", "--quiet", "--package", "wirefeed", "--no-default-features"])
+        .args(["--features", "watch"])
         .current_dir(&root)
         .status()
         .with_context(|| format!("cannot run {cargo}"))?;
@@ -195,6 +197,20 @@ struct Run {
     steps: Steps,
     /// The baseline's incremental builds, from its cold full build, with `--baseline`.
     baseline_steps: Option<Steps>,
+    /// The same changes published by our `wirefeed watch`.
+    watch: Latencies,
+}
+
+/// How soon `wirefeed watch` publishes each change: from the seed written to its article's page
+/// made, rewritten or removed; and what the watch used over its whole run.
+#[derive(Debug, Clone, Copy)]
+struct Latencies {
+    add: Duration,
+    edit: Duration,
+    delete: Duration,
+    /// The watch process, from its start (a build with nothing to do, the seeds listed and the
+    /// index read) to its end.
+    process: Measurement,
 }
 
 /// The incremental builds after a cold full build, in order.
@@ -239,6 +255,16 @@ const INCREMENTAL: [(&str, Pick); 4] = [
     ("add one", |steps| steps.add),
     ("edit one", |steps| steps.edit),
     ("delete one", |steps| steps.delete),
+];
+
+/// One of a watch's latencies.
+type Latency = fn(&Latencies) -> Duration;
+
+/// The changes a watch publishes, with their labels.
+const WATCHED: [(&str, Latency); 3] = [
+    ("watch: add one, live in", |watch| watch.add),
+    ("watch: edit one, live in", |watch| watch.edit),
+    ("watch: delete one, gone in", |watch| watch.delete),
 ];
 
 impl Bench {
@@ -344,8 +370,69 @@ impl Bench {
         if !baseline_first {
             before = baseline_steps()?;
         }
-        let run = Run { full, baseline, read, write, steps: ours_steps, baseline_steps: before };
+        let watch = self.watch(seeds, &ours, &dir.join("watch.log"), scenario)?;
+        let run =
+            Run { full, baseline, read, write, steps: ours_steps, baseline_steps: before, watch };
         Ok((run, outputs))
+    }
+
+    /// The three changes made while our `wirefeed watch` of the project at `root` runs, each
+    /// once the watch has published the one before and read its index again; timed from the
+    /// seed written to its page changed.
+    fn watch(
+        &self,
+        seeds: &Path,
+        root: &Path,
+        log: &Path,
+        scenario: &Scenario,
+    ) -> anyhow::Result<Latencies> {
+        let mut command = Command::new(&self.binary);
+        command
+            .arg("watch")
+            .arg("--root")
+            .arg(root)
+            .arg("--seeds")
+            .arg(seeds)
+            .arg("--out")
+            .arg(root.join("feeds"))
+            .env("WIREFEED_TIMINGS", "1");
+        if let Some(config) = &self.config {
+            command.arg("--config").arg(config);
+        }
+        let file =
+            fs::File::create(log).with_context(|| format!("{}: cannot create", display(log)))?;
+        let copy = file.try_clone().with_context(|| format!("{}: cannot open", display(log)))?;
+        command.stdout(Stdio::from(copy)).stderr(Stdio::from(file));
+        let start = Instant::now();
+        let mut watching = Watching(Some(command.spawn().context("cannot run wirefeed watch")?));
+        let mut ready = |times: usize| watching.ready(log, times);
+        let page = |seed: &Path| {
+            let key = seed.file_stem().unwrap_or_default().to_string_lossy();
+            root.join("feeds").join("articles").join(format!("{key}.html"))
+        };
+        let modified =
+            |path: &Path| fs::metadata(path).and_then(|metadata| metadata.modified()).ok();
+        ready(1)?;
+        let mut changes = Changes::new(seeds)?;
+        let (relative, text) = &scenario.added;
+        let added = seeds.join(relative);
+        changes.add(&added, text.as_bytes())?;
+        let add = until("the added article's page", || page(&added).exists())?;
+        ready(2)?;
+        let before = modified(&page(&scenario.edited));
+        changes.edit(&scenario.edited)?;
+        let edit =
+            until("the edited article's page", || modified(&page(&scenario.edited)) != before)?;
+        ready(3)?;
+        changes.delete(&scenario.deleted)?;
+        let delete =
+            until("the deleted article's page gone", || !page(&scenario.deleted).exists())?;
+        ready(4)?;
+        changes.restore()?;
+        until("the restored article's page", || page(&scenario.deleted).exists())?;
+        ready(5)?;
+        let process = watching.stop(start)?;
+        Ok(Latencies { add, edit, delete, process })
     }
 
     /// One build by `binary` of the corpus `seeds` in the project at `root` (its site in
@@ -384,6 +471,93 @@ impl Bench {
             bail!("{what} failed ({failure}): {command:?}\n{tail}")
         })
     }
+}
+
+/// Waits for `done`, looking every millisecond, for at most an hour; returns how long it took.
+fn until(what: &str, done: impl Fn() -> bool) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    while !done() {
+        if start.elapsed() > Duration::from_secs(3600) {
+            bail!("an hour passed waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    Ok(start.elapsed())
+}
+
+/// A running `wirefeed watch`, killed when dropped.
+struct Watching(Option<std::process::Child>);
+
+impl Watching {
+    /// Waits until the watch has said `timing: read ahead` (which it says each time it is
+    /// ready for the next change) `times` times in `log`; fails if it ends first.
+    fn ready(&mut self, log: &Path, times: usize) -> anyhow::Result<()> {
+        let start = Instant::now();
+        loop {
+            let said = fs::read_to_string(log).unwrap_or_default();
+            if said.matches("timing: read ahead").count() >= times {
+                return Ok(());
+            }
+            let child = self.0.as_mut().context("the watch is stopped")?;
+            if let Some(status) = child.try_wait().context("cannot wait for the watch")? {
+                let tail: Vec<&str> = said.lines().rev().take(40).collect();
+                let tail: Vec<&str> = tail.into_iter().rev().collect();
+                bail!("the watch ended ({status}): {}\n{}", display(log), tail.join("\n"));
+            }
+            if start.elapsed() > Duration::from_secs(3600) {
+                bail!("an hour passed waiting for the watch ({})", display(log));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops the watch and reads what it used since `start`.
+    #[cfg(unix)]
+    #[allow(unsafe_code)]
+    fn stop(&mut self, start: Instant) -> anyhow::Result<Measurement> {
+        let Some(mut child) = self.0.take() else { bail!("the watch is stopped") };
+        child.kill().context("cannot stop the watch")?;
+        let pid = i32::try_from(child.id())?;
+        let mut status = 0;
+        // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `wait4` writes only through the two pointers, which point to live locals, and
+        // reaps the child killed above, which nothing else waits for.
+        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if reaped != pid {
+            bail!("wait4: {}", std::io::Error::last_os_error());
+        }
+        Ok(Measurement {
+            wall: start.elapsed(),
+            cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
+            // Linux reports the peak resident set in KiB.
+            peak_bytes: usage.ru_maxrss as u64 * 1024,
+        })
+    }
+
+    /// Elsewhere only the wall time is measured.
+    #[cfg(not(unix))]
+    fn stop(&mut self, start: Instant) -> anyhow::Result<Measurement> {
+        let Some(mut child) = self.0.take() else { bail!("the watch is stopped") };
+        child.kill().context("cannot stop the watch")?;
+        child.wait().context("cannot wait for the watch")?;
+        Ok(Measurement { wall: start.elapsed(), cpu: Duration::ZERO, peak_bytes: 0 })
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A `timeval` as a duration.
+#[cfg(unix)]
+fn timeval(time: libc::timeval) -> Duration {
+    Duration::new(time.tv_sec as u64, time.tv_usec as u32 * 1000)
 }
 
 /// The three changes of the incremental scenarios at one size.
@@ -625,11 +799,9 @@ fn measure(command: &mut Command) -> anyhow::Result<Measurement> {
     if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
         bail!("exit status {}", libc::WEXITSTATUS(status));
     }
-    let seconds =
-        |time: libc::timeval| Duration::new(time.tv_sec as u64, time.tv_usec as u32 * 1000);
     Ok(Measurement {
         wall,
-        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
         // Linux reports the peak resident set in KiB.
         peak_bytes: usage.ru_maxrss as u64 * 1024,
     })
@@ -746,6 +918,15 @@ fn print_run(n: usize, index: usize, runs: usize, run: &Run) {
         );
     }
     eprintln!("  {:<14} {}", "restore", figures(&run.steps.restore));
+    let watch = &run.watch;
+    eprintln!(
+        "  {:<14} add live in {}, edit in {}, delete in {}; the watch: {}",
+        "watch",
+        seconds(watch.add),
+        seconds(watch.edit),
+        seconds(watch.delete),
+        figures(&watch.process)
+    );
 }
 
 /// Wall, CPU and peak memory of one build, for stderr.
@@ -858,6 +1039,15 @@ fn print_table(args: &Args, size: &Size) {
         };
         row(label, &|run| scenario(&run.steps), &format!("{percent} | |{versus}"));
     }
+    // A watch's publishing: wall time from the seed written to its page changed; CPU and peak
+    // memory are the watch process's, over its whole run, in a row of their own.
+    let blanks = if with_baseline { " |" } else { "" };
+    for (label, latency) in WATCHED {
+        let wall = median(runs, |run| latency(&run.watch).as_secs_f64());
+        let percent = median(runs, |run| 100.0 * latency(&run.watch).as_secs_f64() / full(run));
+        println!("| {label} | {} | | | {percent:.2}% | |{blanks}", short(wall));
+    }
+    row("watch process (whole run)", &|run| run.watch.process, &format!("| |{blanks}"));
     if with_baseline {
         for (label, scenario) in INCREMENTAL {
             let baseline = |run: &Run| scenario(&run.baseline_steps.unwrap_or(run.steps));

@@ -129,6 +129,7 @@ impl Listing {
     }
 
     /// The photos, in name order.
+    #[cfg(feature = "watch")]
     pub(crate) fn photos(&self) -> &[(String, Stamp)] {
         &self.photos
     }
@@ -183,6 +184,7 @@ impl Listing {
     /// its metadata, a directory listed whole. Returns `false`, leaving the listing as it was,
     /// when a path says the seeds must be listed again from the top: the seeds directory
     /// itself, or a name that is not UTF-8.
+    #[cfg(feature = "watch")]
     pub(crate) fn update(&mut self, seeds: &Path, paths: &[PathBuf]) -> bool {
         let mut changed: Vec<String> = Vec::with_capacity(paths.len());
         for path in paths {
@@ -276,6 +278,7 @@ impl Listing {
 
 /// What the tree holds at `name` (relative to `seeds`, `/`-separated) as [`list`] would find
 /// it: nothing when it is gone, hidden, or below something that is not a directory listed.
+#[cfg(feature = "watch")]
 fn entry(seeds: &Path, name: &str) -> Listing {
     let mut listing = Listing::default();
     let (parent, file_name) = name.rsplit_once('/').unwrap_or(("", name));
@@ -423,7 +426,7 @@ fn directory(path: &Path, prefix: &str) -> Listing {
     Listing { found, problems, photos }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "watch"))]
 mod tests {
     use super::*;
 

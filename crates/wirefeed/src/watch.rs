@@ -81,6 +81,7 @@ pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Re
             report(report_of);
             // While nothing waits to be published, the next build's index is read.
             warm.prepare(&project);
+            give_back_free_memory();
             next
         };
         let mut next_embargo = publish(&mut warm);
@@ -225,3 +226,21 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
         Some((0, 0))
     }
 }
+
+/// Returns the pages the last build freed to the system. glibc's allocator keeps freed memory
+/// for reuse unless it lies at the top of the heap, so a process that builds again and again
+/// only grows: at a million seeds, a watch's resident memory between builds was 1 GiB, most of
+/// it free.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn give_back_free_memory() {
+    // SAFETY: `malloc_trim` only releases memory the allocator holds free; it takes no pointer
+    // and may be called at any time from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Elsewhere the allocator decides.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn give_back_free_memory() {}
