@@ -130,9 +130,9 @@ pub(crate) struct Warm {
 #[derive(Debug)]
 struct Prepared {
     identity: index::Identity,
-    /// The head's metadata before and after the index was read: a build, another process's
-    /// or a hand's, that replaced it since leaves the index read ahead unused.
-    head: Option<scan::Stamp>,
+    /// The head's hash before and after the index was read: a build, another process's or a
+    /// hand's, that replaced it since leaves the index read ahead unused.
+    head: Option<u128>,
     loaded: index::Loaded,
 }
 
@@ -164,9 +164,9 @@ impl Warm {
                 program: program_identity(),
                 settings: settings_hash(project, listing.photos()),
             };
-            let head = head_stamp(&cache);
+            let head = head_digest(&cache);
             let loaded = index::load(&cache, &identity);
-            if head_stamp(&cache) == head {
+            if head_digest(&cache) == head {
                 self.index = Some(Prepared { identity, head, loaded });
             }
         }
@@ -175,10 +175,10 @@ impl Warm {
     }
 }
 
-/// The metadata of the index's head, if it is there.
-fn head_stamp(cache: &Path) -> Option<scan::Stamp> {
-    let metadata = fs::symlink_metadata(index::directory(cache).join("head")).ok()?;
-    Some(scan::Stamp::of(&metadata))
+/// A hash of the index's head, if it is there: the head holds the checksum of every shard, so
+/// an index rewritten since has another (its metadata could stay, in one tick of a coarse clock).
+fn head_digest(cache: &Path) -> Option<u128> {
+    fs::read(index::directory(cache).join("head")).ok().map(|bytes| xxh3_128(&bytes))
 }
 
 /// [`build_with`], with what a long-running publisher kept from the builds before.
@@ -558,9 +558,9 @@ fn catalog(
         return Ok(Cataloged::UpToDate(next_embargo(&head.embargoes, settings.now())));
     }
     timer.lap("head");
-    // The index read ahead, if it was read for this identity and its head has not moved since.
+    // The index read ahead, if it was read for this identity and its head is as it was.
     let read_ahead = prepared.and_then(|prepared| {
-        (prepared.identity == identity && head_stamp(&cache) == prepared.head)
+        (prepared.identity == identity && head_digest(&cache) == prepared.head)
             .then_some(prepared.loaded)
     });
     let mut old = match mode {

@@ -203,9 +203,11 @@ impl Listing {
             }
             changed.push(name);
         }
-        changed.sort_unstable();
+        // In the order of their parts, everything below a path comes right after it (in the
+        // order of their bytes, `d.txt` would come between `d` and `d/x.txt`), and a path
+        // below another that changed is listed with it.
+        changed.sort_unstable_by(|a, b| a.split('/').cmp(b.split('/')));
         changed.dedup();
-        // A path below another that changed is listed with it.
         let mut tops: Vec<String> = Vec::with_capacity(changed.len());
         for name in changed {
             if !tops.last().is_some_and(|top| {
@@ -222,19 +224,16 @@ impl Listing {
             fresh.photos.extend(more.photos);
         }
         // Out goes what the listing held at or below each changed path; in comes what is
-        // there now.
+        // there now. A photo by its name, a problem by its path (which need not be UTF-8):
+        // either is gone when it or a directory above it changed.
+        let names: std::collections::BTreeSet<&str> = tops.iter().map(String::as_str).collect();
         let below = |name: &str| {
-            let at = tops.partition_point(|top| top.as_str() <= name);
-            at > 0 && {
-                let top = &tops[at - 1];
-                name.strip_prefix(top.as_str())
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-            }
+            names.contains(name)
+                || name.match_indices('/').any(|(slash, _)| names.contains(&name[..slash]))
         };
-        let relative = |path: &Path| -> Option<String> {
-            let relative = path.strip_prefix(seeds).ok()?.to_str()?;
-            Some(relative.replace('\\', "/"))
-        };
+        let paths: std::collections::BTreeSet<PathBuf> =
+            tops.iter().map(|top| seeds.join(top)).collect();
+        let below_path = |path: &Path| path.ancestors().any(|above| paths.contains(above));
         // The seeds at or below the changed paths, as ranges of the list in name order: a
         // million seeds are not all compared with them.
         let mut gone: Vec<std::ops::Range<usize>> = Vec::with_capacity(tops.len() * 2);
@@ -258,7 +257,7 @@ impl Listing {
             !gone.get(next).is_some_and(|range| range.contains(&(at - 1)))
         });
         self.photos.retain(|(name, _)| !below(name));
-        self.problems.retain(|problem| !relative(problem.path()).is_some_and(|name| below(&name)));
+        self.problems.retain(|problem| !below_path(problem.path()));
         // A few seeds are put in their places; many are sorted in.
         fresh.found.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         if fresh.found.len() <= 16 {
@@ -282,8 +281,10 @@ impl Listing {
 fn entry(seeds: &Path, name: &str) -> Listing {
     let mut listing = Listing::default();
     let (parent, file_name) = name.rsplit_once('/').unwrap_or(("", name));
+    // Hidden names are skipped at every level, and the settings file (or whatever has its
+    // name) at the top.
     if name.split('/').any(|part| part.starts_with('.'))
-        || (parent.is_empty() && file_name == SETTINGS_FILE)
+        || name.split('/').next() == Some(SETTINGS_FILE)
     {
         return listing;
     }
@@ -452,15 +453,27 @@ mod tests {
             state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             ((state >> 33) as usize) % below
         };
-        let directories = ["", "2024", "2024/07", "2024/07/10", "2024/08", "x.y", ".hidden"];
+        // Names that sort before `/` (`2024-old`, `2024.x`, `a b`) beside the ones they start.
+        let directories = [
+            "",
+            "2024",
+            "2024/07",
+            "2024/07/10",
+            "2024/08",
+            "2024-old",
+            "2024.x",
+            "a b",
+            ".hidden",
+        ];
         let names =
             ["a.txt", "b.txt", "c.txt", "a b.txt", "p.jpg", "n.doc", ".tmp.txt", "feed.toml"];
-        for step in 0..600 {
+        // The paths of one burst: a few steps' changes, given to the listing at once.
+        let mut changed: Vec<PathBuf> = Vec::new();
+        for step in 0..900 {
             let directory = seeds.join(directories[next(directories.len())]);
             let name = names[next(names.len())];
             let path = directory.join(name);
             // The paths the file system would name for this step.
-            let mut changed: Vec<PathBuf> = Vec::new();
             match next(7) {
                 0 | 1 => {
                     // A file written, its parents made first (each an event of its own).
@@ -514,13 +527,131 @@ mod tests {
                 }
                 _ => {}
             }
+            if next(3) > 0 {
+                continue;
+            }
             assert!(listing.update(&seeds, &changed), "step {step}: {changed:?}");
             let again = list(&seeds).unwrap();
             assert_eq!(shown(&listing), shown(&again), "step {step}: {changed:?}");
+            changed.clear();
         }
         assert!(
             !listing.update(&seeds, std::slice::from_ref(&seeds)),
             "the seeds directory itself"
         );
+    }
+
+    #[test]
+    fn each_corner_of_the_tree_is_listed_as_a_fresh_listing_would() {
+        // (what the tree holds, what changes, the paths the events name); found by review.
+        type Step = fn(&Path) -> Vec<PathBuf>;
+        let cases: Vec<(&str, Step, Step)> = vec![
+            (
+                "a directory renamed to a name that sorts between it and its files",
+                |seeds| {
+                    fs::create_dir_all(seeds.join("photos")).unwrap();
+                    fs::write(seeds.join("photos/a.jpg"), "x").unwrap();
+                    fs::write(seeds.join("photos/a.doc"), "x").unwrap();
+                    vec![]
+                },
+                |seeds| {
+                    fs::rename(seeds.join("photos"), seeds.join("photos-old")).unwrap();
+                    vec![seeds.join("photos"), seeds.join("photos-old")]
+                },
+            ),
+            (
+                "a directory, a file below it and a file that sorts between them",
+                |_| vec![],
+                |seeds| {
+                    fs::create_dir_all(seeds.join("d")).unwrap();
+                    fs::write(seeds.join("d/x.txt"), "x").unwrap();
+                    fs::write(seeds.join("d.txt"), "x").unwrap();
+                    vec![seeds.join("d"), seeds.join("d/x.txt"), seeds.join("d.txt")]
+                },
+            ),
+            (
+                "a backslash in a name",
+                |seeds| {
+                    fs::write(seeds.join("a\\b.doc"), "x").unwrap();
+                    vec![]
+                },
+                |seeds| {
+                    fs::write(seeds.join("a\\b.doc"), "xy").unwrap();
+                    vec![seeds.join("a\\b.doc")]
+                },
+            ),
+            (
+                "a directory named like the settings file",
+                |seeds| {
+                    fs::create_dir_all(seeds.join(SETTINGS_FILE)).unwrap();
+                    vec![]
+                },
+                |seeds| {
+                    fs::write(seeds.join(SETTINGS_FILE).join("x.txt"), "x").unwrap();
+                    vec![seeds.join(SETTINGS_FILE).join("x.txt")]
+                },
+            ),
+            (
+                "more seeds than are put in their places one by one",
+                |seeds| {
+                    fs::create_dir_all(seeds.join("a")).unwrap();
+                    fs::write(seeds.join("b.txt"), "x").unwrap();
+                    fs::write(seeds.join("0.txt"), "x").unwrap();
+                    vec![]
+                },
+                |seeds| {
+                    (0..40)
+                        .map(|at| {
+                            let path = seeds.join(format!("a/k{at}.txt"));
+                            fs::write(&path, "x").unwrap();
+                            path
+                        })
+                        .collect()
+                },
+            ),
+            #[cfg(unix)]
+            (
+                "a name that is not UTF-8 in a renamed directory",
+                |seeds| {
+                    use std::os::unix::ffi::OsStrExt;
+                    fs::create_dir_all(seeds.join("d")).unwrap();
+                    let name = std::ffi::OsStr::from_bytes(b"\xff.txt");
+                    fs::write(seeds.join("d").join(name), "x").unwrap();
+                    vec![]
+                },
+                |seeds| {
+                    fs::rename(seeds.join("d"), seeds.join("e")).unwrap();
+                    vec![seeds.join("d"), seeds.join("e")]
+                },
+            ),
+            #[cfg(unix)]
+            (
+                "a directory replaced by a link to another",
+                |seeds| {
+                    fs::create_dir_all(seeds.join("d")).unwrap();
+                    fs::create_dir_all(seeds.join("e")).unwrap();
+                    fs::write(seeds.join("d/x.txt"), "x").unwrap();
+                    fs::write(seeds.join("e/y.txt"), "x").unwrap();
+                    vec![]
+                },
+                |seeds| {
+                    fs::remove_dir_all(seeds.join("d")).unwrap();
+                    std::os::unix::fs::symlink(seeds.join("e"), seeds.join("d")).unwrap();
+                    fs::write(seeds.join("e/z.txt"), "x").unwrap();
+                    // A watch that followed the link would name the new file below it too.
+                    vec![seeds.join("d"), seeds.join("d/z.txt"), seeds.join("e/z.txt")]
+                },
+            ),
+        ];
+        for (case, before, change) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let seeds = dir.path().join("seeds");
+            fs::create_dir_all(&seeds).unwrap();
+            before(&seeds);
+            let mut listing = list(&seeds).unwrap();
+            let paths = change(&seeds);
+            assert!(listing.update(&seeds, &paths), "{case}");
+            assert_eq!(shown(&listing), shown(&list(&seeds).unwrap()), "{case}");
+        }
     }
 }

@@ -11,19 +11,21 @@ use std::{
 
 const GOOD: &str = "date 2022-01-10\nMINSK, January 10. /TASS/. Peacekeepers arrived.";
 
-/// A `wirefeed watch` of the project in `dir`, killed when dropped.
-struct Watch(Child);
+/// A `wirefeed watch` of the project in `dir`, killed when dropped; what it says goes to a file
+/// (a pipe nobody reads would fill, and stop the watch).
+struct Watch(Child, tempfile::NamedTempFile);
 
 impl Watch {
     fn start(dir: &Path) -> Watch {
+        let log = tempfile::NamedTempFile::new().unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
             .arg("watch")
             .current_dir(dir)
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
+            .stderr(log.reopen().unwrap())
             .spawn()
             .unwrap();
-        Watch(child)
+        Watch(child, log)
     }
 
     /// Everything it said, once stopped.
@@ -31,7 +33,7 @@ impl Watch {
         self.0.kill().unwrap();
         self.0.wait().unwrap();
         let mut said = String::new();
-        self.0.stderr.take().unwrap().read_to_string(&mut said).unwrap();
+        self.1.reopen().unwrap().read_to_string(&mut said).unwrap();
         said
     }
 }
@@ -171,10 +173,13 @@ fn a_watch_kept_warm_through_many_changes_ends_where_a_clean_build_does() {
             state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (state >> 33) % below
     };
-    let directories = ["2022/01", "2022/02", "2022/02/03", "2023"];
+    // `2022-x` sorts between `2022` and `2022/01`. Keys are unique to their directory, so
+    // most builds publish (a key in two directories fails the build, as it should).
+    let directories = ["2022/01", "2022/02", "2022/02/03", "2023", "2022-x"];
     for step in 0..60 {
-        let directory = seeds.join(directories[next(4) as usize]);
-        let path = directory.join(format!("k{}.txt", next(8)));
+        let at = next(5) as usize;
+        let directory = seeds.join(directories[at]);
+        let path = directory.join(format!("k{at}{}.txt", next(8)));
         match next(6) {
             0..=2 => {
                 fs::create_dir_all(&directory).unwrap();
