@@ -376,6 +376,30 @@ impl Bench {
         Ok((run, outputs))
     }
 
+    /// `binary subcommand` for the corpus `seeds` in the project at `root` (its site in
+    /// `ROOT/feeds`, its cache in `ROOT/.wirefeed`), with the bench's settings, saying everything
+    /// to `log`.
+    fn command(
+        &self,
+        binary: &Path,
+        subcommand: &str,
+        seeds: &Path,
+        root: &Path,
+        log: &Path,
+    ) -> anyhow::Result<Command> {
+        let mut command = Command::new(binary);
+        command.arg(subcommand).arg("--root").arg(root).arg("--seeds").arg(seeds);
+        command.arg("--out").arg(root.join("feeds"));
+        if let Some(config) = &self.config {
+            command.arg("--config").arg(config);
+        }
+        let file =
+            fs::File::create(log).with_context(|| format!("{}: cannot create", display(log)))?;
+        let copy = file.try_clone().with_context(|| format!("{}: cannot open", display(log)))?;
+        command.stdout(Stdio::from(copy)).stderr(Stdio::from(file));
+        Ok(command)
+    }
+
     /// The three changes made while our `wirefeed watch` of the project at `root` runs, each
     /// once the watch has published the one before and read its index again; timed from the
     /// seed written to its page changed.
@@ -386,23 +410,8 @@ impl Bench {
         log: &Path,
         scenario: &Scenario,
     ) -> anyhow::Result<Latencies> {
-        let mut command = Command::new(&self.binary);
-        command
-            .arg("watch")
-            .arg("--root")
-            .arg(root)
-            .arg("--seeds")
-            .arg(seeds)
-            .arg("--out")
-            .arg(root.join("feeds"))
-            .env("WIREFEED_TIMINGS", "1");
-        if let Some(config) = &self.config {
-            command.arg("--config").arg(config);
-        }
-        let file =
-            fs::File::create(log).with_context(|| format!("{}: cannot create", display(log)))?;
-        let copy = file.try_clone().with_context(|| format!("{}: cannot open", display(log)))?;
-        command.stdout(Stdio::from(copy)).stderr(Stdio::from(file));
+        let mut command = self.command(&self.binary, "watch", seeds, root, log)?;
+        command.env("WIREFEED_TIMINGS", "1");
         let start = Instant::now();
         let mut watching = Watching(Some(command.spawn().context("cannot run wirefeed watch")?));
         let mut ready = |times: usize| watching.ready(log, times);
@@ -447,22 +456,7 @@ impl Bench {
         what: &str,
     ) -> anyhow::Result<Measurement> {
         fs::create_dir_all(root).with_context(|| format!("{}: cannot create", display(root)))?;
-        let mut command = Command::new(binary);
-        command
-            .arg("build")
-            .arg("--root")
-            .arg(root)
-            .arg("--seeds")
-            .arg(seeds)
-            .arg("--out")
-            .arg(root.join("feeds"));
-        if let Some(config) = &self.config {
-            command.arg("--config").arg(config);
-        }
-        let file =
-            fs::File::create(log).with_context(|| format!("{}: cannot create", display(log)))?;
-        let copy = file.try_clone().with_context(|| format!("{}: cannot open", display(log)))?;
-        command.stdout(Stdio::from(copy)).stderr(Stdio::from(file));
+        let mut command = self.command(binary, "build", seeds, root, log)?;
         measure(&mut command).or_else(|failure| {
             let output = fs::read(log).unwrap_or_default();
             let output = String::from_utf8_lossy(&output);
