@@ -58,8 +58,9 @@ fn contains(path: &Path, text: &str) -> bool {
     fs::read_to_string(path).is_ok_and(|found| found.contains(text))
 }
 
-#[test]
-fn every_change_is_published_and_a_bad_seed_keeps_the_site() {
+/// A project with one seed, `seeds/2022/01/a.txt`, watched and built once: its directory, its
+/// seeds and its site.
+fn watched_project() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf, Watch) {
     let dir = tempfile::tempdir().unwrap();
     let seeds = dir.path().join("seeds");
     fs::create_dir_all(seeds.join("2022/01")).unwrap();
@@ -67,6 +68,12 @@ fn every_change_is_published_and_a_bad_seed_keeps_the_site() {
     let watch = Watch::start(dir.path());
     let feeds = dir.path().join("feeds");
     eventually("the first build", || contains(&feeds.join("atom.xml"), "Peacekeepers"));
+    (dir, seeds, feeds, watch)
+}
+
+#[test]
+fn every_change_is_published_and_a_bad_seed_keeps_the_site() {
+    let (_dir, seeds, feeds, watch) = watched_project();
 
     // A new seed, saved as editors do: a hidden temporary file renamed into place.
     fs::write(seeds.join("2022/01/.b.txt.swp"), GOOD.replace("Peacekeepers", "Observers")).unwrap();
@@ -160,13 +167,7 @@ fn a_watch_kept_warm_through_many_changes_ends_where_a_clean_build_does() {
     // The watch keeps its listing of the seeds between builds and brings it up to date from
     // the file system's events: whatever the changes, their bursts and the builds between
     // them, the site it leaves is the clean build's.
-    let dir = tempfile::tempdir().unwrap();
-    let seeds = dir.path().join("seeds");
-    fs::create_dir_all(seeds.join("2022/01")).unwrap();
-    fs::write(seeds.join("2022/01/a.txt"), GOOD).unwrap();
-    let watch = Watch::start(dir.path());
-    let feeds = dir.path().join("feeds");
-    eventually("the first build", || feeds.join("articles/a.html").exists());
+    let (_dir, seeds, feeds, watch) = watched_project();
     let mut state: u64 = 7;
     let mut next = |below: u64| {
         state =
