@@ -507,26 +507,11 @@ impl Watching {
 
     /// Stops the watch and reads what it used since `start`.
     #[cfg(unix)]
-    #[allow(unsafe_code)]
     fn stop(&mut self, start: Instant) -> anyhow::Result<Measurement> {
         let Some(mut child) = self.0.take() else { bail!("the watch is stopped") };
         child.kill().context("cannot stop the watch")?;
-        let pid = i32::try_from(child.id())?;
-        let mut status = 0;
-        // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: `wait4` writes only through the two pointers, which point to live locals, and
-        // reaps the child killed above, which nothing else waits for.
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if reaped != pid {
-            bail!("wait4: {}", std::io::Error::last_os_error());
-        }
-        Ok(Measurement {
-            wall: start.elapsed(),
-            cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
-            // Linux reports the peak resident set in KiB.
-            peak_bytes: usage.ru_maxrss as u64 * 1024,
-        })
+        // Killed, it ends by a signal: its status says nothing.
+        reap(&child, start).map(|(_, measurement)| measurement)
     }
 
     /// Elsewhere only the wall time is measured.
@@ -546,12 +531,6 @@ impl Drop for Watching {
             let _ = child.wait();
         }
     }
-}
-
-/// A `timeval` as a duration.
-#[cfg(unix)]
-fn timeval(time: libc::timeval) -> Duration {
-    Duration::new(time.tv_sec as u64, time.tv_usec as u32 * 1000)
 }
 
 /// The three changes of the incremental scenarios at one size.
@@ -770,35 +749,48 @@ fn allocated(metadata: &fs::Metadata) -> u64 {
 
 /// Runs one build and reads its own resource use with `wait4`; fails with its exit status.
 #[cfg(unix)]
-#[allow(unsafe_code)]
 fn measure(command: &mut Command) -> anyhow::Result<Measurement> {
     let start = Instant::now();
     let program = command.get_program().to_owned();
     let child =
         command.spawn().with_context(|| format!("cannot run {}", display(Path::new(&program))))?;
-    let pid = i32::try_from(child.id())?;
-    let mut status = 0;
-    // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `wait4` writes only through the two pointers, which point to live locals, and
-    // reaps the child spawned above, which nothing else waits for.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    if reaped != pid {
-        bail!("wait4: {}", std::io::Error::last_os_error());
-    }
+    let (status, measurement) = reap(&child, start)?;
     if libc::WIFSIGNALED(status) {
         bail!("killed by signal {}", libc::WTERMSIG(status));
     }
     if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
         bail!("exit status {}", libc::WEXITSTATUS(status));
     }
-    Ok(Measurement {
-        wall,
-        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
-        // Linux reports the peak resident set in KiB.
-        peak_bytes: usage.ru_maxrss as u64 * 1024,
-    })
+    Ok(measurement)
+}
+
+/// Waits for `child`, which nothing else waits for, with `wait4`: its status, and what it used
+/// since `start`.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn reap(child: &std::process::Child, start: Instant) -> anyhow::Result<(i32, Measurement)> {
+    let pid = i32::try_from(child.id())?;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `wait4` writes only through the two pointers, which point to live locals, and
+    // reaps the caller's child, which nothing else waits for.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    if reaped != pid {
+        bail!("wait4: {}", std::io::Error::last_os_error());
+    }
+    let seconds =
+        |time: libc::timeval| Duration::new(time.tv_sec as u64, time.tv_usec as u32 * 1000);
+    Ok((
+        status,
+        Measurement {
+            wall,
+            cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+            // Linux reports the peak resident set in KiB.
+            peak_bytes: usage.ru_maxrss as u64 * 1024,
+        },
+    ))
 }
 
 /// Elsewhere only the wall time is measured.

@@ -101,9 +101,12 @@ pub enum Outcome {
 /// A build that writes holds the output directory's lock throughout ([`crate::lock`]). If a
 /// seed changes while it is read, the build starts over, at most a few times.
 pub fn build(project: &Project, options: Options) -> Result<Report, BuildError> {
-    build_with(project, options, &|holder| {
-        eprintln!("waiting for the build that is writing {} ({holder})", display(project.out()));
-    })
+    build_with(project, options, &|holder| say_waiting(project, holder))
+}
+
+/// Tells, on standard error, that a build waits for `holder`, the build writing the output.
+pub(crate) fn say_waiting(project: &Project, holder: &str) {
+    eprintln!("waiting for the build that is writing {} ({holder})", display(project.out()));
 }
 
 /// [`build`], telling `waiting` who holds the output directory when it has to wait.
@@ -160,10 +163,7 @@ impl Warm {
         }
         if let (Some(listing), None) = (&self.listing, &self.index) {
             let cache = project.cache();
-            let identity = index::Identity {
-                program: program_identity(),
-                settings: settings_hash(project, listing.photos()),
-            };
+            let identity = identity_of(project, listing.photos());
             let head = head_digest(&cache);
             let loaded = index::load(&cache, &identity);
             if head_digest(&cache) == head {
@@ -538,10 +538,7 @@ fn catalog(
     timer.lap("scan");
     // A photo that changes changes the feeds that give its size and its copy: like new
     // settings, it makes the run render and compare every file.
-    let identity = index::Identity {
-        program: program_identity(),
-        settings: settings_hash(project, &scan.photos),
-    };
+    let identity = identity_of(project, &scan.photos);
     let photos: feed::Photos =
         scan.photos.iter().map(|(name, stamp)| (name.clone(), stamp.size)).collect();
     // Every seed good and listed as the last run left it, none racy, no embargo ending since,
@@ -583,7 +580,7 @@ fn catalog(
     let mut known: Vec<Option<u32>> = Vec::with_capacity(scan.seeds.len());
     let mut seeds_dirty = vec![false; index::SHARDS];
     let mut at = 0;
-    for seed in scan.seeds.iter() {
+    for seed in &scan.seeds {
         while let Some(gone) = old_seeds.get(at).filter(|record| record.name < seed.name) {
             seeds_dirty[index::shard_of(&gone.name)] = true;
             at += 1;
@@ -918,6 +915,11 @@ fn program_identity() -> String {
         })
         .unwrap_or_default();
     format!("wirefeed {} {executable}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Which build an index must come from: this program, these settings and these photos.
+fn identity_of(project: &Project, photos: &[(String, scan::Stamp)]) -> index::Identity {
+    index::Identity { program: program_identity(), settings: settings_hash(project, photos) }
 }
 
 /// A hash of the settings file's bytes (the defaults have none).

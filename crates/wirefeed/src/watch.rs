@@ -22,7 +22,7 @@ use anyhow::Context as _;
 use notify::Watcher as _;
 
 use crate::{
-    build::{Mode, Options, Report, Warm, build_warm},
+    build::{Mode, Options, Report, Warm, build_warm, say_waiting},
     error::BuildError,
     project::{Project, display},
 };
@@ -70,12 +70,7 @@ pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Re
         // The listing of the seeds and the index, kept between builds.
         let mut warm = Warm::default();
         let publish = |warm: &mut Warm| {
-            let waiting = |holder: &str| {
-                eprintln!(
-                    "waiting for the build that is writing {} ({holder})",
-                    display(project.out())
-                );
-            };
+            let waiting = |holder: &str| say_waiting(&project, holder);
             let report_of = build_warm(&project, options, &waiting, Some(&mut *warm));
             let next = report_of.as_ref().ok().and_then(|report| report.next_embargo);
             report(report_of);
