@@ -11,6 +11,8 @@
 //! (other languages are shortened at their punctuation only), tuned to keep the news and drop
 //! the sourcing; a `title:` field always wins.
 
+use std::{collections::HashSet, sync::LazyLock};
+
 /// The longest derived headline, in characters, ellipsis included.
 pub(crate) const MAX_CHARS: usize = 110;
 
@@ -73,8 +75,8 @@ fn clause_cut(sentence: &str, language: Language) -> Option<String> {
                 && words.len() >= 4
                 && part.chars().count() >= MIN_CUT_CHARS
                 && has_verb(part, language)
-                && !DANGLING.contains(&last.as_str())
-                && !VERBS.contains(&last.as_str())
+                && !DANGLING_WORDS.contains(last.as_str())
+                && !ATTRIBUTION_VERBS.contains(last.as_str())
             {
                 best = Some(part);
             }
@@ -332,8 +334,13 @@ fn spaced_matches(text: &str, phrases: &[&str]) -> Vec<usize> {
     let mut free_from = vec![0; phrases.len()];
     for (index, _) in text.match_indices(' ') {
         let rest = &text.as_bytes()[index..];
+        let next = rest.get(1);
         for (phrase, free) in phrases.iter().zip(&mut free_from) {
-            if index >= *free && rest.starts_with(phrase.as_bytes()) {
+            // The byte after the space first: it rules out almost every phrase without a call.
+            if phrase.as_bytes().get(1).is_none_or(|second| next == Some(second))
+                && index >= *free
+                && rest.starts_with(phrase.as_bytes())
+            {
                 found.push(index);
                 *free = index + phrase.len();
             }
@@ -534,29 +541,50 @@ impl Language {
     }
 }
 
+/// English auxiliaries and modals, for [`has_verb`].
+const AUXILIARIES: [&str; 32] = [
+    "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "can",
+    "could", "may", "might", "must", "shall", "should", "does", "do", "did", "won't", "can't",
+    "isn't", "wasn't", "aren't", "weren't", "hasn't", "haven't", "didn't", "doesn't", "'s",
+];
+
+/// English irregular past tenses, for [`has_verb`].
+const IRREGULAR: [&str; 60] = [
+    "said", "says", "told", "won", "lost", "made", "took", "gave", "came", "went", "left", "met",
+    "hit", "fell", "rose", "held", "set", "cut", "put", "sent", "spent", "built", "began",
+    "became", "brought", "bought", "caught", "found", "got", "kept", "knew", "led", "let", "meant",
+    "paid", "ran", "saw", "sold", "shot", "shut", "sat", "stood", "struck", "thought", "threw",
+    "wrote", "broke", "chose", "drew", "drove", "flew", "grew", "hid", "spoke", "stole", "swore",
+    "tore", "woke", "quit", "beat",
+];
+
+/// A word list to look words up in. The heuristics look up every word of a lede several times,
+/// once per boundary they try; a set answers at once where the list compared a word with each
+/// of its entries in turn (a tenth of the parser's time).
+type Lexicon = LazyLock<HashSet<&'static str>>;
+
+/// Every English verb form the lists know: [`AUXILIARIES`], [`IRREGULAR`], [`VERBS`] and
+/// [`PRESENT`].
+static ENGLISH_VERBS: Lexicon = LazyLock::new(|| {
+    (AUXILIARIES.iter().chain(&IRREGULAR).chain(&VERBS).chain(&PRESENT)).copied().collect()
+});
+static ATTRIBUTION_VERBS: Lexicon = LazyLock::new(|| VERBS.into_iter().collect());
+static DANGLING_WORDS: Lexicon = LazyLock::new(|| DANGLING.into_iter().collect());
+
 /// Whether a clause has a finite verb, as far as word lists and endings tell in English and
 /// Russian. Text in other languages is taken to have one: this guard only keeps the heuristics
 /// from cutting away a main verb they can recognise.
 fn has_verb(text: &str, language: Language) -> bool {
-    const AUXILIARIES: [&str; 32] = [
-        "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "can",
-        "could", "may", "might", "must", "shall", "should", "does", "do", "did", "won't", "can't",
-        "isn't", "wasn't", "aren't", "weren't", "hasn't", "haven't", "didn't", "doesn't", "'s",
-    ];
-    const IRREGULAR: [&str; 60] = [
-        "said", "says", "told", "won", "lost", "made", "took", "gave", "came", "went", "left",
-        "met", "hit", "fell", "rose", "held", "set", "cut", "put", "sent", "spent", "built",
-        "began", "became", "brought", "bought", "caught", "found", "got", "kept", "knew", "led",
-        "let", "meant", "paid", "ran", "saw", "sold", "shot", "shut", "sat", "stood", "struck",
-        "thought", "threw", "wrote", "broke", "chose", "drew", "drove", "flew", "grew", "hid",
-        "spoke", "stole", "swore", "tore", "woke", "quit", "beat",
-    ];
+    // (Before the words are made: most copy is neither English nor Russian.)
+    if language == Language::Other {
+        return true;
+    }
     let words: Vec<String> = text
         .split_whitespace()
         .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase())
         .collect();
     match language {
-        Language::Other => return true,
+        Language::Other => unreachable!("answered above"),
         Language::Russian => {
             return words.iter().any(|word| {
                 let length = word.chars().count();
@@ -578,14 +606,11 @@ fn has_verb(text: &str, language: Language) -> bool {
         Language::English => {}
     }
     words.iter().enumerate().any(|(index, word)| {
-        AUXILIARIES.contains(&word.as_str())
-            || IRREGULAR.contains(&word.as_str())
-            || VERBS.contains(&word.as_str())
+        ENGLISH_VERBS.contains(word.as_str())
             // `arrested`, but not `headed by` or `based in`, which qualify a noun.
             || (word.len() >= 5
                 && word.ends_with("ed")
                 && !words.get(index + 1).is_some_and(|next| matches!(next.as_str(), "by" | "in" | "at" | "for" | "from" | "with")))
-            || PRESENT.contains(&word.as_str())
     })
 }
 
@@ -765,7 +790,7 @@ fn strip_attribution(sentence: &str, language: Language) -> &str {
         }
         // `The Postal Service, which lost $16 billion, announced ...`: the attribution verb is
         // the main verb when what comes before it has none of its own.
-        if words.iter().any(|word| VERBS.contains(&word.as_str()))
+        if words.iter().any(|word| ATTRIBUTION_VERBS.contains(word.as_str()))
             && has_verb(&drop_relative_tail(head), language)
         {
             // Keep a quote mark that closes the quoted part: `"...," he said` → `"..."`.
