@@ -63,6 +63,11 @@ impl SiteFile {
     pub fn path(&self) -> &str {
         &self.path
     }
+
+    /// Whether the file is an article's own page: [`Site::kind`] without making its key.
+    pub fn is_article(&self) -> bool {
+        matches!(self.kind, File::Article(_))
+    }
 }
 
 impl Site<'_> {

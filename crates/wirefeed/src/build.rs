@@ -991,15 +991,11 @@ fn site_as_recorded(project: &Project, head: &index::Head) -> bool {
         })
 }
 
-/// The metadata of every file of `site` but the articles' pages, for the head.
-fn watched_files(
-    out: &Path,
-    site: &feed::Site<'_>,
-    files: &[feed::SiteFile],
-) -> Vec<(String, scan::Stamp)> {
+/// The metadata of every file of the site but the articles' pages, for the head.
+fn watched_files(out: &Path, files: &[feed::SiteFile]) -> Vec<(String, scan::Stamp)> {
     files
         .par_iter()
-        .filter(|file| !matches!(site.kind(file), feed::layout::FileKind::Article(_)))
+        .filter(|file| !file.is_article())
         .filter_map(|file| {
             let metadata = fs::symlink_metadata(out.join(file.path())).ok()?;
             Some((file.path().to_owned(), scan::Stamp::of(&metadata)))
@@ -1139,13 +1135,13 @@ fn together(site: &feed::Site<'_>, files: &[feed::SiteFile], due: Vec<usize>) ->
     let mut archives: Vec<(String, usize)> = files
         .iter()
         .enumerate()
-        .filter(|(_, file)| {
-            matches!(
-                site.kind(file),
-                FileKind::Feed(PageKind::Archive(_), feed::layout::Format::Atom)
-            )
+        .filter(|(_, file)| !file.is_article())
+        .filter_map(|(at, file)| match site.kind(file) {
+            kind @ FileKind::Feed(PageKind::Archive(_), feed::layout::Format::Atom) => {
+                archive_name(kind).map(|name| (name, at))
+            }
+            _ => None,
         })
-        .filter_map(|(at, file)| archive_name(site.kind(file)).map(|name| (name, at)))
         .collect();
     archives.sort();
     let mut archive_of = vec![usize::MAX; site.entries().len()];
@@ -1680,7 +1676,7 @@ fn write(
             (name, print, index::shard_of(name))
         }
     };
-    let mut watched = watched_files(out, site, &files);
+    let mut watched = watched_files(out, &files);
     watched.extend(search_names.iter().filter_map(|name| {
         let metadata = fs::symlink_metadata(out.join(name)).ok()?;
         Some((name.clone(), scan::Stamp::of(&metadata)))
