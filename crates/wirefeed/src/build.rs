@@ -136,7 +136,11 @@ struct Prepared {
     /// The head's hash before and after the index was read: a build, another process's or a
     /// hand's, that replaced it since leaves the index read ahead unused.
     head: Option<u128>,
+    /// The index without its seed records, which are in `made`.
     loaded: index::Loaded,
+    /// The index's seeds made into entries and slim records, in name order; `None` when one
+    /// could not be made (the build reads the index again, and finds it).
+    made: Option<Vec<index::Made>>,
 }
 
 #[cfg(feature = "watch")]
@@ -165,9 +169,9 @@ impl Warm {
             let cache = project.cache();
             let identity = identity_of(project, listing.photos());
             let head = head_digest(&cache);
-            let loaded = index::load(&cache, &identity);
+            let (loaded, made) = index::load_made(&cache, &identity);
             if head_digest(&cache) == head {
-                self.index = Some(Prepared { identity, head, loaded });
+                self.index = Some(Prepared { identity, head, loaded, made });
             }
         }
         // (`cargo xtask bench` waits for this line before it changes a seed.)
@@ -558,41 +562,45 @@ fn catalog(
     // The index read ahead, if it was read for this identity and its head is as it was.
     let read_ahead = prepared.and_then(|prepared| {
         (prepared.identity == identity && head_digest(&cache) == prepared.head)
-            .then_some(prepared.loaded)
+            .then_some((prepared.loaded, prepared.made))
     });
-    let mut old = match mode {
+    let (mut old, old_seeds) = match (mode, read_ahead) {
         // A check trusts nothing: it parses every seed and compares every byte.
-        Mode::Check => index::Loaded::default(),
-        Mode::Write => read_ahead.unwrap_or_else(|| index::load(&cache, &identity)),
+        (Mode::Check, _) => (index::Loaded::default(), Known::Records(Vec::new())),
+        (Mode::Write, Some((loaded, Some(made)))) => (loaded, Known::Made(made)),
+        (Mode::Write, _) => {
+            let mut loaded = index::load(&cache, &identity);
+            let records = std::mem::take(&mut loaded.seeds);
+            (loaded, Known::Records(records))
+        }
     };
     timer.lap("index load");
 
     // Each seed found, with the position of the index's record of it when the name is known:
     // at a million seeds, a copy of the records would be a few hundred megabytes.
-    let recorded = old.seeds.len();
+    let recorded = old_seeds.len();
     // An embargo that ended since the last run (or, with an earlier `--now`, one that has not
     // ended yet) changes the site though no seed changed.
-    let embargoes = embargoes_of(old.seeds.iter().filter_map(|record| record.embargo));
+    let embargoes = embargoes_of((0..recorded).filter_map(|at| old_seeds.embargo(at)));
     let next_embargo = next_embargo(&embargoes, settings.now());
     let last_now = old.head.as_ref().and_then(|head| head.now);
     let embargo_ended = embargo_crossed(&embargoes, last_now, settings.now());
-    let old_seeds = std::mem::take(&mut old.seeds);
     let mut known: Vec<Option<u32>> = Vec::with_capacity(scan.seeds.len());
     let mut seeds_dirty = vec![false; index::SHARDS];
     let mut at = 0;
     for seed in &scan.seeds {
-        while let Some(gone) = old_seeds.get(at).filter(|record| record.name < seed.name) {
-            seeds_dirty[index::shard_of(&gone.name)] = true;
+        while at < recorded && old_seeds.cmp_name(at, &seed.name).is_lt() {
+            seeds_dirty[old_seeds.shard(at)] = true;
             at += 1;
         }
-        let found = old_seeds.get(at).is_some_and(|record| record.name == seed.name);
+        let found = at < recorded && old_seeds.cmp_name(at, &seed.name).is_eq();
         known.push(found.then(|| u32::try_from(at).expect("fewer than 2^32 seeds")));
         at += usize::from(found);
     }
-    for gone in &old_seeds[at..] {
-        seeds_dirty[index::shard_of(&gone.name)] = true;
+    for gone in at..recorded {
+        seeds_dirty[old_seeds.shard(gone)] = true;
     }
-    let record_of = |at: &Option<u32>| at.map(|at| &old_seeds[at as usize]);
+    let record_of = |at: &Option<u32>| at.map(|at| old_seeds.was(at as usize));
     // Racy records are as good as their bytes: those are hashed again.
     let unchanged = |(seed, at): (&scan::Found, &Option<u32>)| {
         record_of(at).is_some_and(|record| {
@@ -640,15 +648,12 @@ fn catalog(
         .map(|(seed, at)| {
             progress.inc(1);
             let key = seed.key.clone();
-            let known = at.map(|at| (at, &old_seeds[at as usize]));
+            let known = at.map(|at| (at, old_seeds.was(at as usize)));
             (key, read_seed(seeds_dir, seed, known, started, &options, &budget))
         })
         .collect();
     // The known records are moved out in name order, as `read` holds them.
-    let mut old_records = old_seeds.into_iter().enumerate();
-    let mut take = |at: u32| {
-        old_records.find(|&(position, _)| position == at as usize).map(|(_, record)| record)
-    };
+    let mut take = old_seeds.taker();
     progress.finish_and_clear();
     timer.lap("read");
 
@@ -658,20 +663,9 @@ fn catalog(
     let mut kept = Vec::with_capacity(read.len());
     let mut good_records = Vec::with_capacity(read.len());
     // Places, tags and seed directories, one shared copy of each: looked up by text, made
-    // only when new (a million seeds hold a few thousand). The table is never iterated, so
-    // its hasher (xxh3, quicker than the default for short keys) orders nothing.
-    let mut names: std::collections::HashMap<Arc<str>, (), xxhash_rust::xxh3::Xxh3DefaultBuilder> =
-        Default::default();
-    let mut intern = |name: &str| -> Arc<str> {
-        match names.get_key_value(name) {
-            Some((shared, ())) => shared.clone(),
-            None => {
-                let shared: Arc<str> = Arc::from(name);
-                names.insert(shared.clone(), ());
-                shared
-            }
-        }
-    };
+    // only when new (a million seeds hold a few thousand).
+    let mut names = index::Interner::default();
+    let mut intern = |name: &str| names.get(name);
     for (key, outcome) in read {
         match outcome {
             Read::Moved(path) => return Ok(Cataloged::Restart(path)),
@@ -680,19 +674,29 @@ fn catalog(
                 problems.push(*problem);
             }
             Read::Good { record, article, warnings: found } => {
-                let mut record = match record {
-                    Record::Known(at) => take(at).expect("a known record is taken once"),
+                let taken = match record {
+                    Record::Known(at) => take(at),
                     Record::Touched(at, touched) => {
                         let (stamp, racy) = *touched;
-                        let mut record = take(at).expect("a known record is taken once");
-                        seeds_dirty[index::shard_of(&record.name)] = true;
-                        record.stamp = stamp;
-                        record.racy = racy;
-                        record
+                        let mut taken = take(at);
+                        seeds_dirty[taken.shard()] = true;
+                        taken.restamp(stamp, racy);
+                        taken
                     }
                     Record::New(record) => {
                         seeds_dirty[index::shard_of(&record.name)] = true;
-                        *record
+                        Taken::Record(*record)
+                    }
+                };
+                let mut record = match taken {
+                    Taken::Record(record) => record,
+                    // Made while the publisher waited: its warnings were reported when it
+                    // was parsed, and it was not parsed in this run.
+                    Taken::Made((entry, slim)) => {
+                        entries.push(entry);
+                        kept.push(article);
+                        good_records.push(slim);
+                        continue;
                     }
                 };
                 record.intern(&mut intern);
@@ -800,6 +804,108 @@ fn catalog(
     })))
 }
 
+/// The seeds the index knew, in name order: its records as read, or, read ahead by a publisher
+/// while it waited, already made into what a build keeps of them.
+enum Known {
+    Records(Vec<index::SeedRecord>),
+    Made(Vec<index::Made>),
+}
+
+/// What a run needs of a known seed's record to tell whether the seed changed.
+#[derive(Clone, Copy)]
+struct Was {
+    stamp: scan::Stamp,
+    racy: bool,
+    hash: u128,
+}
+
+/// A known seed's record, moved out of [`Known`].
+enum Taken {
+    Record(index::SeedRecord),
+    Made(index::Made),
+}
+
+impl Known {
+    fn len(&self) -> usize {
+        match self {
+            Known::Records(records) => records.len(),
+            Known::Made(made) => made.len(),
+        }
+    }
+
+    /// How the name of the seed at `at` sorts against `name`.
+    fn cmp_name(&self, at: usize, name: &str) -> std::cmp::Ordering {
+        match self {
+            Known::Records(records) => records[at].name.as_str().cmp(name),
+            Known::Made(made) => made[at].1.cmp_to(made[at].0.key(), name),
+        }
+    }
+
+    fn was(&self, at: usize) -> Was {
+        match self {
+            Known::Records(records) => {
+                let record = &records[at];
+                Was { stamp: record.stamp, racy: record.racy, hash: record.hash }
+            }
+            Known::Made(made) => {
+                let slim = &made[at].1;
+                Was { stamp: slim.stamp, racy: slim.racy, hash: slim.hash }
+            }
+        }
+    }
+
+    /// The index shard of the seed at `at`.
+    fn shard(&self, at: usize) -> usize {
+        match self {
+            Known::Records(records) => index::shard_of(&records[at].name),
+            Known::Made(made) => made[at].1.shard(made[at].0.key()),
+        }
+    }
+
+    fn embargo(&self, at: usize) -> Option<index::Instant> {
+        match self {
+            Known::Records(records) => records[at].embargo,
+            Known::Made(made) => made[at].0.embargo().map(index::Instant::of),
+        }
+    }
+
+    /// Moves the records out by increasing position, each once.
+    fn taker(self) -> impl FnMut(u32) -> Taken {
+        let mut records = match self {
+            Known::Records(records) => {
+                Box::new(records.into_iter().map(Taken::Record)) as Box<dyn Iterator<Item = _>>
+            }
+            Known::Made(made) => Box::new(made.into_iter().map(Taken::Made)),
+        }
+        .enumerate();
+        move |at: u32| {
+            records
+                .find(|&(position, _)| position == at as usize)
+                .map(|(_, taken)| taken)
+                .expect("a known record is taken once, in order")
+        }
+    }
+}
+
+impl Taken {
+    fn shard(&self) -> usize {
+        match self {
+            Taken::Record(record) => index::shard_of(&record.name),
+            Taken::Made((entry, slim)) => slim.shard(entry.key()),
+        }
+    }
+
+    /// Gives the record new metadata (its bytes are as they were).
+    fn restamp(&mut self, stamp: scan::Stamp, racy: bool) {
+        let (old_stamp, old_racy) = match self {
+            Taken::Record(record) => (&mut record.stamp, &mut record.racy),
+            Taken::Made((_, slim)) => (&mut slim.stamp, &mut slim.racy),
+        };
+        *old_stamp = stamp;
+        *old_racy = racy;
+    }
+}
+
 /// One seed, read or known.
 enum Read {
     Good {
@@ -830,7 +936,7 @@ enum Record {
 fn read_seed(
     seeds: &Path,
     seed: scan::Found,
-    known: Option<(u32, &index::SeedRecord)>,
+    known: Option<(u32, Was)>,
     started: Option<i64>,
     options: &article::Options,
     budget: &std::sync::atomic::AtomicU64,
