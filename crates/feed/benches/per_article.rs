@@ -77,3 +77,27 @@ fn serialize(bencher: Bencher, output: &str) {
         }
     });
 }
+
+/// Planning the pages of 100,000 articles from their entries alone (no text): archives, places,
+/// tags and the order of publication. Dated as wire copy often is, by day only, so that most
+/// share an instant and the Atom `updated` values must be moved apart.
+#[divan::bench(sample_count = 20)]
+fn plan_100k(bencher: Bencher) {
+    use std::sync::Arc;
+    let settings = Settings::defaults();
+    let places: Vec<Arc<str>> =
+        ["Moscow", "Minsk", "Kyiv", "Paris", "Washington"].into_iter().map(Arc::from).collect();
+    let tags: Vec<Arc<str>> =
+        ["politics", "economy", "sport", "energy"].into_iter().map(Arc::from).collect();
+    let start = chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00+03:00").unwrap();
+    let entries: Vec<feed::Entry> = (0..100_000_u32)
+        .map(|n| {
+            let day = start + chrono::TimeDelta::days(i64::from(n / 30));
+            let key = ArticleKey::new(&format!("a{n:07}")).unwrap();
+            let tag = Box::new([tags[n as usize % tags.len()].clone()]);
+            let place = Some(places[n as usize % places.len()].clone());
+            feed::Entry::from_parts(key, day, day, place, tag, 3_400)
+        })
+        .collect();
+    bencher.bench(|| feed::Site::new(&settings, divan::black_box(&entries)));
+}

@@ -267,19 +267,23 @@ fn distinct_updated(entries: &[Entry], articles: &[usize]) -> Vec<DateTime<Fixed
     // For each instant taken, one at or before the first free instant a whole number of seconds
     // after it, so that a page of a thousand articles dated the same day (all at midnight) finds
     // each one's second at once, not by trying every second taken before it.
-    let mut next: std::collections::HashMap<i128, i128> = std::collections::HashMap::new();
+    // (Never iterated, so its hasher orders nothing. With SipHash and regrowing it was 40% of
+    // planning a million articles' pages.)
+    let mut next: rustc_hash::FxHashMap<i128, i128> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(articles.len(), Default::default());
+    // The instants passed on the way to a free one, which then point at it: one buffer for all.
+    let mut path = Vec::new();
     articles
         .iter()
         .map(|&index| {
             let original = entries[index].updated();
             let start = instant(original);
             let mut free = start;
-            let mut path = Vec::new();
             while let Some(&after) = next.get(&free) {
                 path.push(free);
                 free = after;
             }
-            for taken in path {
+            for taken in path.drain(..) {
                 next.insert(taken, free);
             }
             let seconds = i64::try_from((free - start) / SECOND).unwrap_or(i64::MAX);
