@@ -869,20 +869,26 @@ impl Known {
         }
     }
 
-    /// Moves the records out by increasing position, each once.
+    /// Moves the records out by increasing position, each once (those skipped are dropped).
     fn taker(self) -> impl FnMut(u32) -> Taken {
-        let mut records = match self {
-            Known::Records(records) => {
-                Box::new(records.into_iter().map(Taken::Record)) as Box<dyn Iterator<Item = _>>
-            }
-            Known::Made(made) => Box::new(made.into_iter().map(Taken::Made)),
+        enum Left {
+            Records(std::vec::IntoIter<index::SeedRecord>),
+            Made(std::vec::IntoIter<index::Made>),
         }
-        .enumerate();
+        let mut left = match self {
+            Known::Records(records) => Left::Records(records.into_iter()),
+            Known::Made(made) => Left::Made(made.into_iter()),
+        };
+        // The position of the next record in `left`.
+        let mut next = 0;
         move |at: u32| {
-            records
-                .find(|&(position, _)| position == at as usize)
-                .map(|(_, taken)| taken)
-                .expect("a known record is taken once, in order")
+            let skip = (at as usize).checked_sub(next).expect("records are taken in order");
+            next = at as usize + 1;
+            let taken = match &mut left {
+                Left::Records(records) => records.nth(skip).map(Taken::Record),
+                Left::Made(made) => made.nth(skip).map(Taken::Made),
+            };
+            taken.expect("a known record is taken once")
         }
     }
 }
@@ -1456,15 +1462,32 @@ fn fingerprint(
     file: &feed::SiteFile,
     identity: u128,
     records: &[index::Slim],
+    gathered: &mut Vec<u8>,
 ) -> u128 {
     use std::hash::Hasher as _;
-    let mut state = Xxh3::new();
+    gathered.clear();
+    let mut state = Gather(gathered);
     state.write_u128(identity);
     site.dependencies(file, &mut state);
     for &index in site.articles_of(file).iter() {
         state.write_u128(records[index].hash);
     }
-    state.digest128()
+    xxh3_128(state.0)
+}
+
+/// A hasher that gathers what it is given, to be hashed in one call: a file's dependencies
+/// come as a dozen small writes, and a million article pages' fed to a streaming xxh3 state
+/// (set up anew for each) cost more than their bytes hashed at once.
+struct Gather<'a>(&'a mut Vec<u8>);
+
+impl std::hash::Hasher for Gather<'_> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(self.0)
+    }
 }
 
 /// The program and the settings, hashed once for every file's fingerprint.
@@ -1490,8 +1513,9 @@ fn write(
     timer.lap("files");
     let records = &loaded.shelf.records;
     let identity = identity_hash(&index.identity);
-    let prints: Vec<u128> =
-        files.par_iter().map(|file| fingerprint(site, file, identity, records)).collect();
+    let prints: Vec<u128> = (files.par_iter())
+        .map_init(Vec::new, |gathered, file| fingerprint(site, file, identity, records, gathered))
+        .collect();
     // Each file's index shard, hashed once for the walk below and for the index store.
     let shards: Vec<u8> = files.par_iter().map(|file| index::shard_of(file.path()) as u8).collect();
     // With a trusted index, only the files whose inputs changed; else every file, compared.
