@@ -575,18 +575,18 @@ static DANGLING_WORDS: Lexicon = LazyLock::new(|| DANGLING.into_iter().collect()
 /// Russian. Text in other languages is taken to have one: this guard only keeps the heuristics
 /// from cutting away a main verb they can recognise.
 fn has_verb(text: &str, language: Language) -> bool {
-    // (Before the words are made: most copy is neither English nor Russian.)
-    if language == Language::Other {
-        return true;
-    }
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase())
-        .collect();
-    match language {
-        Language::Other => unreachable!("answered above"),
+    // (Made only for a language the lists know.)
+    let words = || -> Vec<String> {
+        text.split_whitespace()
+            .map(|word| {
+                word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase()
+            })
+            .collect()
+    };
+    let words = match language {
+        Language::Other => return true,
         Language::Russian => {
-            return words.iter().any(|word| {
+            return words().iter().any(|word| {
                 let length = word.chars().count();
                 // Nouns that end like verbs: `число`, `представители`.
                 let noun = NOUNS_LIKE_VERBS.contains(&word.as_str()) || word.ends_with("тели");
@@ -603,8 +603,8 @@ fn has_verb(text: &str, language: Language) -> bool {
                                 .any(|ending| word.ends_with(ending))))
             });
         }
-        Language::English => {}
-    }
+        Language::English => words(),
+    };
     words.iter().enumerate().any(|(index, word)| {
         ENGLISH_VERBS.contains(word.as_str())
             // `arrested`, but not `headed by` or `based in`, which qualify a noun.

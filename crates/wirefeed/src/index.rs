@@ -130,31 +130,23 @@ impl Slim {
         dir: &str,
         other: &ArticleKey,
     ) -> std::cmp::Ordering {
-        let ours = [&*self.dir, key.as_str(), ".txt"].map(str::as_bytes);
-        let theirs = [dir, other.as_str(), ".txt"].map(str::as_bytes);
-        ours.iter().flat_map(|part| part.iter()).cmp(theirs.iter().flat_map(|part| part.iter()))
+        cmp_joined(self.parts(key), [dir, other.as_str(), ".txt"])
     }
 
     /// How the seed's name, given its key, sorts against `name`, without making it.
     pub(crate) fn cmp_to(&self, key: &ArticleKey, name: &str) -> std::cmp::Ordering {
-        let mut rest = name.as_bytes();
-        for part in [&*self.dir, key.as_str(), ".txt"].map(str::as_bytes) {
-            let common = part.len().min(rest.len());
-            match part[..common].cmp(&rest[..common]) {
-                std::cmp::Ordering::Equal if part.len() > rest.len() => {
-                    return std::cmp::Ordering::Greater;
-                }
-                std::cmp::Ordering::Equal => rest = &rest[common..],
-                unequal => return unequal,
-            }
-        }
-        if rest.is_empty() { std::cmp::Ordering::Equal } else { std::cmp::Ordering::Less }
+        cmp_joined(self.parts(key), [name])
+    }
+
+    /// The seed's name, given its key, in the parts it is made of.
+    fn parts<'a>(&'a self, key: &'a ArticleKey) -> [&'a str; 3] {
+        [&self.dir, key.as_str(), ".txt"]
     }
 
     /// The shard of the seed's name ([`shard_of`]), given its key, without making the name.
     pub(crate) fn shard(&self, key: &ArticleKey) -> usize {
         let mut state = xxhash_rust::xxh3::Xxh3::new();
-        for part in [&*self.dir, key.as_str(), ".txt"] {
+        for part in self.parts(key) {
             state.update(part.as_bytes());
         }
         shard_of_hash(state.digest())
@@ -176,6 +168,30 @@ impl Slim {
             withdrawn: entry.withdrawn(),
             embargo: entry.embargo().map(Instant::of),
             photo: entry.photo().map(|photo| (photo.clone(), self.photo_line)),
+        }
+    }
+}
+
+/// How two strings given in parts sort, as they would joined, without joining them.
+fn cmp_joined<const A: usize, const B: usize>(a: [&str; A], b: [&str; B]) -> std::cmp::Ordering {
+    let mut a = a.into_iter().map(str::as_bytes).filter(|part| !part.is_empty());
+    let mut b = b.into_iter().map(str::as_bytes).filter(|part| !part.is_empty());
+    let (mut x, mut y): (&[u8], &[u8]) = (&[], &[]);
+    loop {
+        if x.is_empty() {
+            x = a.next().unwrap_or_default();
+        }
+        if y.is_empty() {
+            y = b.next().unwrap_or_default();
+        }
+        if x.is_empty() || y.is_empty() {
+            // (Parts are never empty: an empty one here means that side is over.)
+            return x.len().cmp(&y.len());
+        }
+        let common = x.len().min(y.len());
+        match x[..common].cmp(&y[..common]) {
+            std::cmp::Ordering::Equal => (x, y) = (&x[common..], &y[common..]),
+            unequal => return unequal,
         }
     }
 }
@@ -441,14 +457,16 @@ pub(crate) fn load_made(cache: &Path, identity: &Identity) -> (Loaded, Option<Ve
             })
             .collect::<Option<Vec<Made>>>()
     });
-    let made = (|| {
-        let mut made = Vec::with_capacity(shards.iter().flatten().flatten().map(Vec::len).sum());
-        for shard in shards.into_iter().flatten() {
-            made.extend(shard?);
+    let made: Option<Vec<Vec<Made>>> = shards.into_iter().flatten().collect();
+    let made = made.map(|shards| {
+        // (Moved, not `concat`, which would clone every entry.)
+        let mut made = Vec::with_capacity(shards.iter().map(Vec::len).sum());
+        for shard in shards {
+            made.extend(shard);
         }
         made.par_sort_unstable_by(|a, b| a.1.cmp_name(a.0.key(), b.1.dir(), b.0.key()));
-        Some(made)
-    })();
+        made
+    });
     (loaded, made)
 }
 
