@@ -528,19 +528,41 @@ fn doc(entry: &Entry, article: &article::Article, site_language: &str) -> Doc {
 
 /// A `docs/` file of these entries.
 fn docs_json(docs: &[[String; 5]]) -> Vec<u8> {
-    let mut text = String::from("[");
-    for (nth, fields) in docs.iter().enumerate() {
-        text.push_str(if nth == 0 { "\n[" } else { ",\n[" });
-        for (at, field) in fields.iter().enumerate() {
-            if at > 0 {
-                text.push(',');
-            }
-            json_string(&mut text, field);
+    let lines: Vec<String> = docs.iter().map(doc_line).collect();
+    docs_file(lines.iter().map(String::as_str))
+}
+
+/// A [`Doc`] as its line of a `docs/` file: a JSON array, on one line since every string's
+/// line breaks are escaped.
+fn doc_line(fields: &Doc) -> String {
+    let mut line = String::from("[");
+    for (at, field) in fields.iter().enumerate() {
+        if at > 0 {
+            line.push(',');
         }
-        text.push(']');
+        json_string(&mut line, field);
+    }
+    line.push(']');
+    line
+}
+
+/// A `docs/` file of these lines ([`doc_line`]).
+fn docs_file<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<u8> {
+    let mut text = String::from("[");
+    for (nth, line) in lines.enumerate() {
+        text.push_str(if nth == 0 { "\n" } else { ",\n" });
+        text.push_str(line);
     }
     text.push_str("\n]\n");
     text.into_bytes()
+}
+
+/// The lines of a `docs/` file as [`docs_file`] writes it; `None` if `text` is not such a file.
+fn doc_lines(text: &str) -> Option<Vec<&str>> {
+    let body = text.strip_prefix("[\n")?.strip_suffix("\n]\n")?;
+    body.split(",\n")
+        .map(|line| (line.starts_with('[') && line.ends_with(']')).then_some(line))
+        .collect()
 }
 
 /// At most this many articles that kept their seed but not their number have their words read
@@ -616,7 +638,7 @@ pub(crate) fn patch(
     let mut fresh_words: Vec<(u32, Vec<String>)> = Vec::with_capacity(fresh.len());
     for (&number, read) in fresh.iter().zip(read_fresh) {
         let (doc, words) = read.map_err(SearchError::Write)?;
-        fresh_docs.insert(number, doc);
+        fresh_docs.insert(number, doc_line(&doc));
         fresh_words.push((number as u32, words));
     }
     let mut articles = now;
@@ -722,35 +744,45 @@ pub(crate) fn patch(
             {
                 return Ok(true);
             }
-            let mut loaded: HashMap<usize, Vec<[String; 5]>> = HashMap::new();
-            let mut docs = Vec::with_capacity(CHUNK);
-            for number in numbers {
-                if let Some(doc) = fresh_docs.get(&number) {
-                    docs.push(doc.clone());
-                    continue;
-                }
-                let from = match number < first {
-                    true => number,
-                    false => old_number[&(number as u32)] as usize,
-                };
+            // Each line of the new file: the number it comes from in the old files, or new.
+            let from: Vec<Option<usize>> = (numbers.clone())
+                .map(|number| match (fresh_docs.contains_key(&number), number < first) {
+                    (true, _) => None,
+                    (false, true) => Some(number),
+                    (false, false) => Some(old_number[&(number as u32)] as usize),
+                })
+                .collect();
+            // The old files those lines are in, read once each, spliced as text.
+            let mut texts: HashMap<usize, String> = HashMap::new();
+            for &source in from.iter().flatten() {
                 if let std::collections::hash_map::Entry::Vacant(vacant) =
-                    loaded.entry(from / CHUNK)
+                    texts.entry(source / CHUNK)
                 {
-                    let path = docs_dir.join(format!("{:03}.json", from / CHUNK));
-                    let Some(old) = std::fs::read(path)
-                        .ok()
-                        .and_then(|bytes| serde_json::from_slice::<Vec<[String; 5]>>(&bytes).ok())
-                    else {
+                    let path = docs_dir.join(format!("{:03}.json", source / CHUNK));
+                    let Ok(text) = std::fs::read_to_string(path) else {
                         return Ok(false);
                     };
-                    vacant.insert(old);
-                }
-                match loaded[&(from / CHUNK)].get(from % CHUNK) {
-                    Some(doc) => docs.push(doc.clone()),
-                    None => return Ok(false),
+                    vacant.insert(text);
                 }
             }
-            emit(format!("{DIR}docs/{chunk:03}.json"), docs_json(&docs))?;
+            let mut lines: HashMap<usize, Vec<&str>> = HashMap::with_capacity(texts.len());
+            for (&old_chunk, text) in &texts {
+                let Some(split) = doc_lines(text) else {
+                    return Ok(false);
+                };
+                lines.insert(old_chunk, split);
+            }
+            let mut docs: Vec<&str> = Vec::with_capacity(from.len());
+            for (number, from) in numbers.zip(from) {
+                match from {
+                    None => docs.push(&fresh_docs[&number]),
+                    Some(source) => match lines[&(source / CHUNK)].get(source % CHUNK) {
+                        Some(line) => docs.push(line),
+                        None => return Ok(false),
+                    },
+                }
+            }
+            emit(format!("{DIR}docs/{chunk:03}.json"), docs_file(docs.into_iter()))?;
             Ok(true)
         })
         .collect();
@@ -781,7 +813,7 @@ fn shard_json(mut words: Vec<(String, Vec<u32>)>) -> Vec<u8> {
             if nth > 0 {
                 text.push(',');
             }
-            let _ = write!(text, "{}", number - previous);
+            push_number(&mut text, number - previous);
             previous = number;
         }
         text.push(']');
@@ -813,7 +845,7 @@ fn patch_words(
             if !out.ends_with('[') {
                 out.push(',');
             }
-            let _ = write!(out, "{}", number - previous);
+            push_number(out, number - previous);
             previous = number;
         }
         out.push(']');
@@ -930,22 +962,45 @@ impl std::hash::Hasher for WordHasher {
     }
 }
 
+/// `number` in decimal, appended to `out`: a million articles' word files hold a few hundred
+/// million gaps, and `itoa` writes them without `fmt`'s machinery.
+fn push_number(out: &mut String, number: u32) {
+    out.push_str(itoa::Buffer::new().format(number));
+}
+
 /// `text` as a JSON string, appended to `out`.
 fn json_string(out: &mut String, text: &str) {
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
+    // Runs of characters that need no escape are copied whole.
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+        let separator = byte == 0xe2
+            && bytes.get(at + 1) == Some(&0x80)
+            && matches!(bytes.get(at + 2), Some(0xa8 | 0xa9));
+        if !(byte < 0x20 || byte == b'"' || byte == b'\\' || byte == b'<' || separator) {
+            at += 1;
+            continue;
+        }
+        out.push_str(&text[start..at]);
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
             // `</script>` cannot end anything in a JSON file, but `<` costs little to keep out.
-            c if (c as u32) < 0x20 || c == '<' || c == '\u{2028}' || c == '\u{2029}' => {
+            _ => {
+                let c = text[at..].chars().next().expect("a character starts here");
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
-            c => out.push(c),
         }
+        at += if separator { 3 } else { 1 };
+        start = at;
     }
+    out.push_str(&text[start..]);
     out.push('"');
 }
 
@@ -1096,5 +1151,33 @@ mod tests {
         let mut out = String::new();
         json_string(&mut out, "a\"b\\c\n<\u{1}");
         assert_eq!(out, r#""a\"b\\c\n\u003c\u0001""#);
+    }
+
+    proptest::proptest! {
+        /// The escape that copies runs whole gives what escaping each character gives, for
+        /// text full of characters that need one (and of their UTF-8 neighbours: U+2027,
+        /// U+202A, U+0080).
+        #[test]
+        fn json_strings_are_escaped_as_character_by_character(
+            text in "[a\"\\\\\n\t<>\u{0}-\u{1f}\u{7f}\u{80}é€\u{2027}-\u{202a}𝄞 ]{0,40}",
+        ) {
+            let mut by_characters = String::from('"');
+            for c in text.chars() {
+                match c {
+                    '"' => by_characters.push_str("\\\""),
+                    '\\' => by_characters.push_str("\\\\"),
+                    '\n' => by_characters.push_str("\\n"),
+                    '\t' => by_characters.push_str("\\t"),
+                    c if (c as u32) < 0x20 || c == '<' || c == '\u{2028}' || c == '\u{2029}' => {
+                        by_characters.push_str(&format!("\\u{:04x}", c as u32));
+                    }
+                    c => by_characters.push(c),
+                }
+            }
+            by_characters.push('"');
+            let mut out = String::new();
+            json_string(&mut out, &text);
+            proptest::prop_assert_eq!(out, by_characters);
+        }
     }
 }

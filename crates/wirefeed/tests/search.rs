@@ -250,3 +250,30 @@ fn incremental_builds_patch_the_index_into_what_a_clean_build_makes() {
     let _ = fs::remove_dir_all(&clean_out);
     assert_eq!(files(&feeds), clean(dir.path(), &clean_out));
 }
+
+#[test]
+fn a_deletion_and_a_back_dated_story_move_the_later_docs_lines_across_their_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = |n: usize| dir.path().join(format!("seeds/2024/05/d{n:04}.txt"));
+    // Three docs files (500 articles each): a change near the start moves a line from each
+    // file into the one before it, or after it, as a clean build numbers them.
+    // Three articles a minute, from 08:00.
+    for n in 0..1_100 {
+        write(seed(n), &timed(n, n / 3, 1));
+    }
+    let feeds = dir.path().join("feeds");
+    timed_build(dir.path());
+    let steps: [(&str, &dyn Fn()); 3] = [
+        ("a deletion", &|| fs::remove_file(seed(3)).unwrap()),
+        ("a back-dated story", &|| write(seed(1_100), &timed(1_100, 1, 2))),
+        ("an edit", &|| write(seed(600), &timed(600, 200, 3))),
+    ];
+    for (what, change) in steps {
+        change();
+        let said = timed_build(dir.path());
+        assert!(said.contains("timing: search patch"), "{what}: not patched: {said}");
+        let clean_out = dir.path().join("clean");
+        let _ = fs::remove_dir_all(&clean_out);
+        assert_eq!(files(&feeds), clean(dir.path(), &clean_out), "after {what}");
+    }
+}
