@@ -481,7 +481,12 @@ pub fn period_path(page: &PageKind, period: &str) -> String {
 
 /// Where an article's page is: `articles/<key>.html`.
 pub fn article_path(key: &str) -> String {
-    format!("articles/{key}.html")
+    // Made a million times in a build of a million articles: without `format!`'s machinery.
+    let mut path = String::with_capacity("articles/".len() + key.len() + ".html".len());
+    path.push_str("articles/");
+    path.push_str(key);
+    path.push_str(".html");
+    path
 }
 
 /// Whether a path of the output directory is one the site may write, so that a build may

@@ -496,11 +496,6 @@ impl<'a> Site<'a> {
             }
             files.push((page.html_path(), File::Html(index)));
         }
-        let now = self.settings.now();
-        files.par_extend(self.entries.par_iter().enumerate().filter_map(|(index, entry)| {
-            let path = entry.released(now).then(|| layout::article_path(entry.key().as_str()))?;
-            Some((path, File::Article(index)))
-        }));
         files.push((layout::JSON_FEED_PATH.to_owned(), File::Json));
         files.push((layout::OPML_PATH.to_owned(), File::Opml));
         files.push((layout::STYLESHEET_PATH.to_owned(), File::Style));
@@ -535,8 +530,32 @@ impl<'a> Site<'a> {
         }
         // Every path is the site's only file of that name: an unstable sort orders them as a
         // stable one would, without a buffer of half their number.
-        files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        files
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // The article pages, a million at a million articles, sorted apart by their keys (as
+        // their paths sort), then merged in: most keys differ in their first eight bytes,
+        // compared as one number.
+        let now = self.settings.now();
+        let mut articles: Vec<(u64, u32)> = (self.entries.par_iter().enumerate())
+            .filter(|(_, entry)| entry.released(now))
+            .map(|(index, entry)| (path_prefix(entry.key().as_str()), index as u32))
+            .collect();
+        let key = |index: u32| self.entries[index as usize].key().as_str();
+        articles.par_sort_unstable_by(|&(a_prefix, a), &(b_prefix, b)| {
+            a_prefix.cmp(&b_prefix).then_with(|| cmp_article_paths(key(a), key(b)))
+        });
+        // The two sorted runs merged, each article's path made as it comes: made beforehand,
+        // a million paths would be held twice while merged.
+        let mut merged: Vec<(String, File)> = Vec::with_capacity(articles.len() + files.len());
+        let mut others = files.into_iter().peekable();
+        for (_, index) in articles {
+            let path = layout::article_path(key(index));
+            while let Some(other) = others.next_if(|(other, _)| *other < path) {
+                merged.push(other);
+            }
+            merged.push((path, File::Article(index as usize)));
+        }
+        merged.extend(others);
+        merged
     }
 }
 
@@ -605,9 +624,48 @@ impl<L: Library + ?Sized> Library for Dyn<'_, L> {
     }
 }
 
+/// The first eight bytes of an article page's path after `articles/` (its key, then `.html`),
+/// as a number that orders as the bytes do.
+fn path_prefix(key: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (byte, &from) in bytes.iter_mut().zip(key.as_bytes().iter().chain(b".html")) {
+        *byte = from;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+/// The order of the article pages of keys `a` and `b`: of their paths, `articles/<key>.html`,
+/// without making them (a key that is a prefix of the other is compared with `.html`).
+fn cmp_article_paths(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let common = a.len().min(b.len());
+    a[..common].cmp(&b[..common]).then_with(|| {
+        let suffix = b".html".iter();
+        a[common..].iter().chain(suffix.clone()).cmp(b[common..].iter().chain(suffix))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Settings, layout::FileKind, parsed as article};
+
+    proptest::proptest! {
+        /// Article pages sort by their number and their keys as their paths sort, keys that
+        /// are prefixes of others (`a`, `a-b`, `a.b`, `a.html0`) and long shared starts
+        /// included.
+        #[test]
+        fn article_pages_sort_by_key_as_their_paths_do(
+            stem in "(a|2024-07-10-reuters|[a-z0-9]{0,9})",
+            a_tail in "(|[a-z0-9._~-]{1,3}|\\.html[a-z0-9._~-]{0,2})",
+            b_tail in "(|[a-z0-9._~-]{1,3}|\\.html[a-z0-9._~-]{0,2})",
+        ) {
+            let (a, b) = (format!("{stem}{a_tail}"), format!("{stem}{b_tail}"));
+            let by_paths = crate::layout::article_path(&a).cmp(&crate::layout::article_path(&b));
+            let by_keys = (super::path_prefix(&a).cmp(&super::path_prefix(&b)))
+                .then_with(|| super::cmp_article_paths(&a, &b));
+            proptest::prop_assert_eq!(by_keys, by_paths);
+        }
+    }
 
     /// `is_generated` is exactly what the plan produces: every planned file is one, and its
     /// kind is the one its path says, so no other module needs to read paths.
