@@ -1104,14 +1104,14 @@ fn site_as_recorded(project: &Project, head: &index::Head) -> bool {
 }
 
 /// The metadata of every file of the site but the articles' pages, for the head.
-fn watched_files(out: &Path, files: &[feed::SiteFile]) -> Vec<(String, scan::Stamp)> {
+fn watched_files(
+    files: &[feed::SiteFile],
+    stamp_of: &(dyn Fn(&str) -> Option<scan::Stamp> + Sync),
+) -> Vec<(String, scan::Stamp)> {
     files
         .par_iter()
         .filter(|file| !file.is_article())
-        .filter_map(|file| {
-            let metadata = fs::symlink_metadata(out.join(file.path())).ok()?;
-            Some((file.path().to_owned(), scan::Stamp::of(&metadata)))
-        })
+        .filter_map(|file| Some((file.path().to_owned(), stamp_of(file.path())?)))
         .collect()
 }
 
@@ -1696,6 +1696,13 @@ fn write(
             Some(nth) => search_staged[nth].clone(),
         }
     };
+    // The path of a rename relative to the output directory.
+    let paths_of_relative = |at: u32| -> &Path {
+        match (at as usize).checked_sub(files.len()) {
+            None => Path::new(files[at as usize].path()),
+            Some(nth) => search_staged[nth].1.strip_prefix(out).unwrap_or(&search_staged[nth].1),
+        }
+    };
     // Generated files no page produces any more: the index knows the last run's, unless it
     // cannot be trusted, and then the directory is listed.
     let stale: Vec<String> = match recorded {
@@ -1806,11 +1813,24 @@ fn write(
             (name, print, index::shard_of(name))
         }
     };
-    let mut watched = watched_files(out, &files);
-    watched.extend(search_names.iter().filter_map(|name| {
+    // The stamps of the files the next run checks. A file this run did not replace is as the
+    // check of the trusted index found it (its stamp the head's): only the others are read
+    // again, not the tens of thousands of pages at a million articles.
+    let verified: Option<std::collections::HashMap<&str, scan::Stamp>> = (recorded
+        .and(index.old.head.as_ref()))
+    .map(|head| head.files.iter().map(|(name, stamp)| (name.as_str(), *stamp)).collect());
+    let replaced: std::collections::HashSet<&Path> =
+        renames.iter().map(|&(_, at)| paths_of_relative(at)).collect();
+    let stamp_of = |name: &str| -> Option<scan::Stamp> {
+        let kept = verified.as_ref().filter(|_| !replaced.contains(Path::new(name)));
+        if let Some(&stamp) = kept.and_then(|verified| verified.get(name)) {
+            return Some(stamp);
+        }
         let metadata = fs::symlink_metadata(out.join(name)).ok()?;
-        Some((name.clone(), scan::Stamp::of(&metadata)))
-    }));
+        Some(scan::Stamp::of(&metadata))
+    };
+    let mut watched = watched_files(&files, &stamp_of);
+    watched.extend(search_names.iter().filter_map(|name| Some((name.clone(), stamp_of(name)?))));
     // What the search files were made from, for the next run to patch them; stored before the
     // index that vouches for it, and removed when there is no search.
     match search_made.map(|made| made.list) {

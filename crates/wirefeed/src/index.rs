@@ -640,13 +640,18 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
         .collect();
     // Only the shards to be written are made whole again, each as it is encoded: a full build
     // of a million seeds would otherwise hold every record at once.
+    // Each record's shard is a hash of its name: a million of them, hashed on every core.
+    let shards: Vec<u8> = (store.seeds.par_iter().zip(store.entries))
+        .map(|(record, entry)| record.shard(entry.key()) as u8)
+        .collect();
     let mut seeds: Vec<Vec<u32>> = vec![Vec::new(); SHARDS];
-    for (at, record) in store.seeds.iter().enumerate() {
-        let shard = record.shard(store.entries[at].key());
+    for (at, &shard) in shards.iter().enumerate() {
+        let shard = usize::from(shard);
         if clean_seeds[shard].is_none() {
             seeds[shard].push(at as u32);
         }
     }
+    drop(shards);
     // The files by number.
     let mut outputs: Vec<Vec<u32>> = vec![Vec::new(); SHARDS];
     for at in 0..store.outputs_len {
