@@ -307,7 +307,7 @@ fn entry(seeds: &Path, name: &str) -> Listing {
         }
     };
     let prefix = if parent.is_empty() { String::new() } else { format!("{parent}/") };
-    match classify(&path, file_name, &prefix, &metadata) {
+    match classify(&|| path.clone(), file_name, &prefix, &metadata) {
         Item::Seed(seed) => listing.found.push(seed),
         Item::Photo(name, stamp) => listing.photos.push((name, stamp)),
         Item::Problem(problem) => listing.problems.push(problem),
@@ -328,7 +328,7 @@ enum Item {
 /// What the entry `name` at `path`, in the directory `prefix` (relative to the seeds
 /// directory, with a final `/` unless it is the top), is to the listing. Symbolic links are
 /// never followed: `metadata` describes a link itself.
-fn classify(path: &Path, name: &str, prefix: &str, metadata: &fs::Metadata) -> Item {
+fn classify(path: &dyn Fn() -> PathBuf, name: &str, prefix: &str, metadata: &fs::Metadata) -> Item {
     let kind = metadata.file_type();
     let relative = || {
         let mut relative = String::with_capacity(prefix.len() + name.len() + 1);
@@ -338,23 +338,23 @@ fn classify(path: &Path, name: &str, prefix: &str, metadata: &fs::Metadata) -> I
     };
     if kind.is_symlink() {
         // A pull request must not be able to publish a file from outside the repository.
-        Item::Problem(SeedProblem::SymbolicLink { path: path.to_owned() })
+        Item::Problem(SeedProblem::SymbolicLink { path: path() })
     } else if kind.is_dir() {
         let mut below = relative();
         below.push('/');
-        Item::Below(path.to_owned(), below)
+        Item::Below(path(), below)
     } else if !kind.is_file() {
-        Item::Problem(SeedProblem::NotAFile { path: path.to_owned() })
+        Item::Problem(SeedProblem::NotAFile { path: path() })
     } else {
         let Some(stem) = name.strip_suffix(".txt") else {
             return match article::media_type(name) {
                 Some(_) => Item::Photo(relative(), Stamp::of(metadata)),
-                None => Item::Problem(SeedProblem::NotAnArticle { path: path.to_owned() }),
+                None => Item::Problem(SeedProblem::NotAnArticle { path: path() }),
             };
         };
         match ArticleKey::new(stem) {
             Ok(key) => Item::Seed(Found { name: relative(), key, stamp: Stamp::of(metadata) }),
-            Err(error) => Item::Problem(SeedProblem::BadKey { path: path.to_owned(), error }),
+            Err(error) => Item::Problem(SeedProblem::BadKey { path: path(), error }),
         }
     }
 }
@@ -362,7 +362,7 @@ fn classify(path: &Path, name: &str, prefix: &str, metadata: &fs::Metadata) -> I
 /// The seeds and problems of one directory and those below it; `prefix` is its name relative
 /// to the seeds directory, with a final `/` unless it is the top.
 fn directory(path: &Path, prefix: &str) -> Listing {
-    let mut items: Vec<(String, Item)> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
     let mut problems = Vec::new();
     let mut photos = Vec::new();
     let entries = match fs::read_dir(path) {
@@ -396,23 +396,33 @@ fn directory(path: &Path, prefix: &str) -> Listing {
                 continue;
             }
         };
-        match classify(&entry.path(), name, prefix, &metadata) {
+        // The entry's path is made only for a directory or a problem, not for each seed.
+        match classify(&|| entry.path(), name, prefix, &metadata) {
             Item::Photo(name, stamp) => photos.push((name, stamp)),
             Item::Problem(problem) => problems.push(problem),
-            item => items.push((name.to_owned(), item)),
+            item => items.push(item),
         }
     }
-    items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // In the order of the entries' names, read from the names relative to the seeds directory
+    // (a seed's, or a directory's without its final `/`).
+    fn name_of<'a>(item: &'a Item, prefix: &str) -> &'a str {
+        match item {
+            Item::Seed(seed) => &seed.name[prefix.len()..],
+            Item::Below(_, below) => &below[prefix.len()..below.len() - 1],
+            Item::Photo(..) | Item::Problem(_) => unreachable!("kept apart above"),
+        }
+    }
+    items.sort_unstable_by(|a, b| name_of(a, prefix).cmp(name_of(b, prefix)));
     let mut nested: std::vec::IntoIter<Listing> = items
         .par_iter()
-        .filter_map(|(_, item)| match item {
+        .filter_map(|item| match item {
             Item::Below(path, prefix) => Some(directory(path, prefix)),
             _ => None,
         })
         .collect::<Vec<Listing>>()
         .into_iter();
     let mut found = Vec::with_capacity(items.len());
-    for (_, item) in items {
+    for item in items {
         match item {
             Item::Seed(seed) => found.push(seed),
             Item::Below(..) => {
