@@ -458,17 +458,33 @@ const MEMORY: u64 = 600 << 20;
 /// rendered together on every core. More are kept when the memory budget leaves room.
 const RECENT: usize = 4096;
 
-/// Prints how long a phase of the build took, when `WIREFEED_TIMINGS` is set: for profiling
-/// the build at scale, never in its output.
-struct Timer(Option<std::time::Instant>);
+/// Prints how long each phase of the build took, when `WIREFEED_TIMINGS` is set: for profiling
+/// the build at scale, never in its output. Wall time, and the CPU time of every thread (which
+/// says how much of a phase ran on one core only), with memory.
+struct Timer(Option<(std::time::Instant, f64)>);
+
+/// The CPU time of this process so far, in seconds, where `/proc` says it (user and system,
+/// every thread; in clock ticks, taken as the usual 100 a second).
+fn cpu_seconds() -> f64 {
+    let stat = fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command's name, which is in parentheses and may hold spaces.
+    let fields = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = (fields.split_whitespace().skip(11).take(2))
+        .map(|field| field.parse::<u64>().unwrap_or(0))
+        .sum();
+    ticks as f64 / 100.0
+}
 
 impl Timer {
     fn start() -> Timer {
-        Timer(std::env::var_os("WIREFEED_TIMINGS").map(|_| std::time::Instant::now()))
+        Timer(
+            std::env::var_os("WIREFEED_TIMINGS")
+                .map(|_| (std::time::Instant::now(), cpu_seconds())),
+        )
     }
 
     fn lap(&mut self, phase: &str) {
-        if let Some(start) = &mut self.0 {
+        if let Some((start, cpu)) = &mut self.0 {
             // The resident and the peak memory so far, where `/proc` says them.
             let status = fs::read_to_string("/proc/self/status").unwrap_or_default();
             let field = |name: &str| {
@@ -476,13 +492,16 @@ impl Timer {
                 let kilobytes = line.and_then(|line| line.split_whitespace().nth(1));
                 kilobytes.and_then(|kb| kb.parse::<u64>().ok()).map_or(0, |kb| kb >> 10)
             };
+            let now = cpu_seconds();
             eprintln!(
-                "timing: {phase:<12} {:>8.3} s {:>6} MiB resident {:>6} MiB peak",
+                "timing: {phase:<12} {:>8.3} s {:>6} MiB resident {:>6} MiB peak {:>7.2} s CPU",
                 start.elapsed().as_secs_f64(),
                 field("VmRSS:"),
                 field("VmHWM:"),
+                now - *cpu,
             );
             *start = std::time::Instant::now();
+            *cpu = now;
         }
     }
 }

@@ -677,7 +677,12 @@ pub(crate) fn patch(
         .filter(|&(offset, &to)| to != u32::MAX && to as usize != first + offset)
         .map(|(_, &to)| to as usize)
         .collect();
-    let every = left > 0 || shifted.len() > SHIFTED_READ;
+    // Reading the moved articles again pays only while their words fall in few of the word
+    // files: `n` articles of `w` words each touch all but e^(-nw/shards) of them, so past
+    // half as many words as files, nearly every file is patched anyway.
+    let words_per_article = total / (articles.len() as u64).max(1);
+    let moved_words = (shifted.len() as u64).saturating_mul(words_per_article.max(1));
+    let every = left > 0 || shifted.len() > SHIFTED_READ || moved_words > u64::from(shards) / 2;
     let due: Vec<usize> = match every {
         true => (0..shards as usize).collect(),
         false => {
@@ -715,7 +720,10 @@ pub(crate) fn patch(
             let Some(bytes) = patch_words(&text, &added[shard], first, shift) else {
                 return Ok(false);
             };
-            emit(format!("{DIR}words/{shard:03x}.json"), bytes)?;
+            // A file the patch left as it was is not handed on to be compared again.
+            if bytes != text.as_bytes() {
+                emit(format!("{DIR}words/{shard:03x}.json"), bytes)?;
+            }
             Ok(true)
         })
         .collect();
