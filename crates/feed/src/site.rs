@@ -543,18 +543,27 @@ impl<'a> Site<'a> {
         articles.par_sort_unstable_by(|&(a_prefix, a), &(b_prefix, b)| {
             a_prefix.cmp(&b_prefix).then_with(|| cmp_article_paths(key(a), key(b)))
         });
-        // The two sorted runs merged, each article's path made as it comes: made beforehand,
-        // a million paths would be held twice while merged.
+        // Their paths made on every core, in that order; then the other files merged in from the
+        // back, in place: no second list of a million paths.
         let mut merged: Vec<(String, File)> = Vec::with_capacity(articles.len() + files.len());
-        let mut others = files.into_iter().peekable();
-        for (_, index) in articles {
-            let path = layout::article_path(key(index));
-            while let Some(other) = others.next_if(|(other, _)| *other < path) {
-                merged.push(other);
+        let articles_len = articles.len();
+        merged.par_extend(
+            (articles.into_par_iter()).map(|(_, index)| {
+                (layout::article_path(key(index)), File::Article(index as usize))
+            }),
+        );
+        merged.resize_with(articles_len + files.len(), || (String::new(), File::Json));
+        let (mut unplaced, mut at) = (articles_len, merged.len());
+        for other in files.into_iter().rev() {
+            while unplaced > 0 && merged[unplaced - 1].0 > other.0 {
+                at -= 1;
+                unplaced -= 1;
+                merged.swap(at, unplaced);
             }
-            merged.push((path, File::Article(index as usize)));
+            at -= 1;
+            merged[at] = other;
         }
-        merged.extend(others);
+        debug_assert!(merged.is_sorted_by(|a, b| a.0 < b.0), "the site's files in path order");
         merged
     }
 }
