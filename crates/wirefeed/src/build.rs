@@ -604,57 +604,20 @@ fn catalog(
     let next_embargo = next_embargo(&embargoes, settings.now());
     let last_now = old.head.as_ref().and_then(|head| head.now);
     let embargo_ended = embargo_crossed(&embargoes, last_now, settings.now());
-    // The seeds and the records, both in name order, walked side by side in pieces on every
-    // core: each piece of seeds from the first record not before its first name, to where the
-    // next piece starts. A record passed over is gone, and its shard changes.
-    // (Some 64 pieces, of at least 16 seeds: a small site's tests cross pieces too.)
-    let pieces: Vec<&[scan::Found]> =
-        scan.seeds.chunks(scan.seeds.len().div_ceil(64).max(16)).collect();
-    let starts: Vec<usize> = (pieces.par_iter())
-        .map(|piece| {
-            // The first record not before the piece's first name.
-            let (mut low, mut high) = (0, recorded);
-            while low < high {
-                let middle = low + (high - low) / 2;
-                match old_seeds.cmp_name(middle, &piece[0].name).is_lt() {
-                    true => low = middle + 1,
-                    false => high = middle,
-                }
-            }
-            low
-        })
-        .chain(rayon::iter::once(recorded))
-        .collect();
-    let walked: Vec<(Vec<Option<u32>>, Vec<usize>)> = (pieces.par_iter().enumerate())
-        .map(|(nth, piece)| {
-            let (mut at, end) = (starts[nth], starts[nth + 1]);
-            let mut known = Vec::with_capacity(piece.len());
-            let mut gone = Vec::new();
-            for seed in *piece {
-                while at < end && old_seeds.cmp_name(at, &seed.name).is_lt() {
-                    gone.push(at);
-                    at += 1;
-                }
-                let found = at < end && old_seeds.cmp_name(at, &seed.name).is_eq();
-                known.push(found.then(|| u32::try_from(at).expect("fewer than 2^32 seeds")));
-                at += usize::from(found);
-            }
-            gone.extend(at..end);
-            (known, gone)
-        })
-        .collect();
     let mut known: Vec<Option<u32>> = Vec::with_capacity(scan.seeds.len());
     let mut seeds_dirty = vec![false; index::SHARDS];
-    // With no seed at all, every record is gone.
-    let before_any = if pieces.is_empty() { recorded } else { starts[0] };
-    for gone in 0..before_any {
-        seeds_dirty[old_seeds.shard(gone)] = true;
-    }
-    for (piece, gone) in walked {
-        known.extend(piece);
-        for at in gone {
+    let mut at = 0;
+    for seed in &scan.seeds {
+        while at < recorded && old_seeds.cmp_name(at, &seed.name).is_lt() {
             seeds_dirty[old_seeds.shard(at)] = true;
+            at += 1;
         }
+        let found = at < recorded && old_seeds.cmp_name(at, &seed.name).is_eq();
+        known.push(found.then(|| u32::try_from(at).expect("fewer than 2^32 seeds")));
+        at += usize::from(found);
+    }
+    for gone in at..recorded {
+        seeds_dirty[old_seeds.shard(gone)] = true;
     }
     let record_of = |at: &Option<u32>| at.map(|at| old_seeds.was(at as usize));
     // Racy records are as good as their bytes: those are hashed again.
@@ -1872,14 +1835,18 @@ fn write(
     // The stamps of the files the next run checks. A file this run did not replace is as the
     // check of the trusted index found it (its stamp the head's): only the others are read
     // again, not the tens of thousands of pages at a million articles.
-    let verified: Option<std::collections::HashMap<&str, scan::Stamp>> = (recorded
-        .and(index.old.head.as_ref()))
-    .map(|head| head.files.iter().map(|(name, stamp)| (name.as_str(), *stamp)).collect());
-    let replaced: std::collections::HashSet<&Path> =
-        renames.iter().map(|&(_, at)| paths_of_relative(at)).collect();
+    // (Without a trusted index, as in a full build of a million files, nothing is kept and
+    // no set of the files replaced is made.)
+    type Kept<'a> =
+        (std::collections::HashMap<&'a str, scan::Stamp>, std::collections::HashSet<&'a Path>);
+    let kept: Option<Kept> = recorded.and(index.old.head.as_ref()).map(|head| {
+        let verified = head.files.iter().map(|(name, stamp)| (name.as_str(), *stamp)).collect();
+        let replaced = renames.iter().map(|&(_, at)| paths_of_relative(at)).collect();
+        (verified, replaced)
+    });
     let stamp_of = |name: &str| -> Option<scan::Stamp> {
-        let kept = verified.as_ref().filter(|_| !replaced.contains(Path::new(name)));
-        if let Some(&stamp) = kept.and_then(|verified| verified.get(name)) {
+        let kept = kept.as_ref().filter(|(_, replaced)| !replaced.contains(Path::new(name)));
+        if let Some(&stamp) = kept.and_then(|(verified, _)| verified.get(name)) {
             return Some(stamp);
         }
         let metadata = fs::symlink_metadata(out.join(name)).ok()?;

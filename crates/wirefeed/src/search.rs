@@ -528,30 +528,29 @@ fn doc(entry: &Entry, article: &article::Article, site_language: &str) -> Doc {
 
 /// A `docs/` file of these entries.
 fn docs_json(docs: &[[String; 5]]) -> Vec<u8> {
-    let lines: Vec<String> = docs.iter().map(doc_line).collect();
-    docs_file(lines.iter().map(String::as_str))
+    docs_file(docs.iter(), push_doc_line)
 }
 
-/// A [`Doc`] as its line of a `docs/` file: a JSON array, on one line since every string's
-/// line breaks are escaped.
-fn doc_line(fields: &Doc) -> String {
-    let mut line = String::from("[");
+/// A [`Doc`] as its line of a `docs/` file, appended to `out`: a JSON array, on one line since
+/// every string's line breaks are escaped.
+fn push_doc_line(out: &mut String, fields: &Doc) {
+    out.push('[');
     for (at, field) in fields.iter().enumerate() {
         if at > 0 {
-            line.push(',');
+            out.push(',');
         }
-        json_string(&mut line, field);
+        json_string(out, field);
     }
-    line.push(']');
-    line
+    out.push(']');
 }
 
-/// A `docs/` file of these lines ([`doc_line`]).
-fn docs_file<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<u8> {
+/// A `docs/` file of these lines, each written by `push` ([`push_doc_line`], or a line of an
+/// old file copied as it is).
+fn docs_file<T>(lines: impl Iterator<Item = T>, push: impl Fn(&mut String, T)) -> Vec<u8> {
     let mut text = String::from("[");
     for (nth, line) in lines.enumerate() {
         text.push_str(if nth == 0 { "\n" } else { ",\n" });
-        text.push_str(line);
+        push(&mut text, line);
     }
     text.push_str("\n]\n");
     text.into_bytes()
@@ -638,7 +637,9 @@ pub(crate) fn patch(
     let mut fresh_words: Vec<(u32, Vec<String>)> = Vec::with_capacity(fresh.len());
     for (&number, read) in fresh.iter().zip(read_fresh) {
         let (doc, words) = read.map_err(SearchError::Write)?;
-        fresh_docs.insert(number, doc_line(&doc));
+        let mut line = String::new();
+        push_doc_line(&mut line, &doc);
+        fresh_docs.insert(number, line);
         fresh_words.push((number as u32, words));
     }
     let mut articles = now;
@@ -790,7 +791,10 @@ pub(crate) fn patch(
                     },
                 }
             }
-            emit(format!("{DIR}docs/{chunk:03}.json"), docs_file(docs.into_iter()))?;
+            emit(
+                format!("{DIR}docs/{chunk:03}.json"),
+                docs_file(docs.into_iter(), String::push_str),
+            )?;
             Ok(true)
         })
         .collect();
