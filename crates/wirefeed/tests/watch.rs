@@ -87,6 +87,8 @@ fn every_change_is_published_and_a_bad_seed_keeps_the_site() {
     eventually("the third article", || feeds.join("articles/c.html").exists());
     fs::write(seeds.join("2022/02/c.txt"), "date 2022-02-01\nThird, edited.").unwrap();
     eventually("the edit", || contains(&feeds.join("articles/c.html"), "edited"));
+    // The build writes its files one by one: the article page may land before the feed.
+    eventually("the edit in the feed", || contains(&feeds.join("atom.xml"), "Third, edited."));
 
     // A bad seed: reported, and the site stays as it was.
     let before = fs::read(feeds.join("atom.xml")).unwrap();
