@@ -482,11 +482,17 @@ pub fn period_path(page: &PageKind, period: &str) -> String {
 /// Where an article's page is: `articles/<key>.html`.
 pub fn article_path(key: &str) -> String {
     // Made a million times in a build of a million articles: without `format!`'s machinery.
-    let mut path = String::with_capacity("articles/".len() + key.len() + ".html".len());
-    path.push_str("articles/");
+    let [directory, key, suffix] = article_path_parts(key);
+    let mut path = String::with_capacity(directory.len() + key.len() + suffix.len());
+    path.push_str(directory);
     path.push_str(key);
-    path.push_str(".html");
+    path.push_str(suffix);
     path
+}
+
+/// The pieces of [`article_path`], for a caller that need not make it.
+pub(crate) fn article_path_parts(key: &str) -> [&str; 3] {
+    ["articles/", key, ".html"]
 }
 
 /// Whether a path of the output directory is one the site may write, so that a build may

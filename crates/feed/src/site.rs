@@ -68,6 +68,14 @@ impl SiteFile {
     pub fn is_article(&self) -> bool {
         matches!(self.kind, File::Article(_))
     }
+
+    /// The entry whose own page the file is, if it is an article's page.
+    pub fn article(&self) -> Option<usize> {
+        match self.kind {
+            File::Article(index) => Some(index),
+            _ => None,
+        }
+    }
 }
 
 impl Site<'_> {
@@ -301,6 +309,27 @@ impl<'a> Site<'a> {
         self.pages.len() + Directory::ALL.len() + self.periods.len() + self.order.len()
     }
 
+    /// [`Site::dependencies`] of entry `index`'s own page, without its [`SiteFile`]: its path,
+    /// its key, the topic pages it links to and the articles before and after it. (A million
+    /// article pages fed in entry order read the entries in memory order.)
+    pub fn article_dependencies(&self, index: usize, state: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        let entry = &self.entries[index];
+        // The path, as `str` feeds itself to a hasher (its bytes and 0xff), not made.
+        for part in layout::article_path_parts(entry.key().as_str()) {
+            state.write(part.as_bytes());
+        }
+        state.write_u8(0xff);
+        entry.key().as_str().hash(state);
+        for name in entry.place().into_iter().chain(entry.tags()) {
+            self.topics.path_of(name).hash(state);
+        }
+        let (earlier, later) = self.neighbours(index);
+        for neighbour in [earlier, later] {
+            neighbour.map(|index| self.entries[index].key().as_str()).hash(state);
+        }
+    }
+
     /// Feeds `state` everything the bytes of `file` depend on but the settings, this program and
     /// the articles of [`Site::articles_of`]: its path, its page's title, links, articles and
     /// their order, and for the pages that list the site's pages or link to topics, those. Two
@@ -308,6 +337,9 @@ impl<'a> Site<'a> {
     /// the same bytes for it: a caller that keeps what it fed last time can skip the file.
     pub fn dependencies(&self, file: &SiteFile, state: &mut impl std::hash::Hasher) {
         use std::hash::Hash;
+        if let File::Article(index) = file.kind {
+            return self.article_dependencies(index, state);
+        }
         file.path.hash(state);
         let page = |page: &Page, state: &mut _| {
             (&page.kind, &page.title, &page.name, &page.id, &page.links).hash(state);
@@ -340,17 +372,7 @@ impl<'a> Site<'a> {
                 keys(&shown.front, state);
             }
             File::Json => page(&self.pages[0], state),
-            File::Article(index) => {
-                let entry = &self.entries[index];
-                entry.key().as_str().hash(state);
-                for name in entry.place().into_iter().chain(entry.tags()) {
-                    self.topics.path_of(name).hash(state);
-                }
-                let (earlier, later) = self.neighbours(index);
-                for neighbour in [earlier, later] {
-                    neighbour.map(|index| self.entries[index].key().as_str()).hash(state);
-                }
-            }
+            File::Article(_) => {} // Fed above.
             File::Photo(index) => self.sizes.get(&self.photos[index]).hash(state),
             File::Period(index) => {
                 let period = &self.periods[index];
@@ -636,11 +658,7 @@ impl<L: Library + ?Sized> Library for Dyn<'_, L> {
 /// The first eight bytes of an article page's path after `articles/` (its key, then `.html`),
 /// as a number that orders as the bytes do.
 fn path_prefix(key: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    for (byte, &from) in bytes.iter_mut().zip(key.as_bytes().iter().chain(b".html")) {
-        *byte = from;
-    }
-    u64::from_be_bytes(bytes)
+    page::prefix_of(key.as_bytes().iter().chain(b".html"))
 }
 
 /// The order of the article pages of keys `a` and `b`: of their paths, `articles/<key>.html`,

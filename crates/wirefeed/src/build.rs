@@ -1494,6 +1494,23 @@ fn fingerprint(
     xxh3_128(state.0)
 }
 
+/// [`fingerprint`] of entry `index`'s own page, without its [`feed::SiteFile`].
+fn article_fingerprint(
+    site: &feed::Site<'_>,
+    index: usize,
+    identity: u128,
+    records: &[index::Slim],
+    gathered: &mut Vec<u8>,
+) -> u128 {
+    use std::hash::Hasher as _;
+    gathered.clear();
+    let mut state = Gather(gathered);
+    state.write_u128(identity);
+    site.article_dependencies(index, &mut state);
+    state.write_u128(records[index].hash);
+    xxh3_128(state.0)
+}
+
 /// A hasher that gathers what it is given, to be hashed in one call: a file's dependencies
 /// come as a dozen small writes, and a million article pages' fed to a streaming xxh3 state
 /// (set up anew for each) cost more than their bytes hashed at once.
@@ -1532,9 +1549,22 @@ fn write(
     timer.lap("files");
     let records = &loaded.shelf.records;
     let identity = identity_hash(&index.identity);
-    let prints: Vec<u128> = (files.par_iter())
-        .map_init(Vec::new, |gathered, file| fingerprint(site, file, identity, records, gathered))
+    // The article pages, a million at a million articles, fingerprinted in entry order: their
+    // entries, records and neighbours are then read in memory order, not at random as in path
+    // order (which took five cache misses a page).
+    let article_prints: Vec<u128> = (0..records.len())
+        .into_par_iter()
+        .map_init(Vec::new, |gathered, index| {
+            article_fingerprint(site, index, identity, records, gathered)
+        })
         .collect();
+    let prints: Vec<u128> = (files.par_iter())
+        .map_init(Vec::new, |gathered, file| match file.article() {
+            Some(index) => article_prints[index],
+            None => fingerprint(site, file, identity, records, gathered),
+        })
+        .collect();
+    drop(article_prints);
     // Each file's index shard, hashed once for the walk below and for the index store.
     let shards: Vec<u8> = files.par_iter().map(|file| index::shard_of(file.path()) as u8).collect();
     // With a trusted index, only the files whose inputs changed; else every file, compared.
