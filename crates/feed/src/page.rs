@@ -547,6 +547,7 @@ fn linked_main_page(
 /// Every page of the site, main feed first, then archives oldest first, then places and tags,
 /// each in name order; and the older pages of places and tags.
 pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
+    use rayon::prelude::*;
     let sorted = sorted(settings, entries);
     let facts = facts(settings, entries);
     // The archive pages and the places' and tags' groups are made side by side: each is a walk
@@ -573,9 +574,11 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
     let mut pages = vec![main];
     let mut periods = Vec::new();
 
+    // The archive pages, and below the places' and tags', each made on any core (a million
+    // articles are each on an archive page and a few topics), and kept in order.
     let kinds: Vec<PageKind> =
         archived.iter().map(|(archive, _)| PageKind::archive(*archive)).collect();
-    for (index, (archive, articles)) in archived.into_iter().enumerate() {
+    pages.par_extend(archived.into_par_iter().enumerate().map(|(index, (archive, articles))| {
         let kind = kinds[index].clone();
         let mut links = vec![("self", kind.clone()), ("current", PageKind::Main)];
         if let Some(previous) = index.checked_sub(1).map(|index| &kinds[index]) {
@@ -585,7 +588,7 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
             links.push(("next-archive", next.clone()));
         }
         let name = archive.label();
-        pages.push(Page::new(
+        Page::new(
             entries,
             kind.clone(),
             format!("{} — archive {name}", settings.title()),
@@ -593,8 +596,8 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
             feed_id(settings, &kind),
             links,
             Listing::all(entries, articles),
-        ));
-    }
+        )
+    }));
 
     let kind_of_place: fn(String) -> PageKind = PageKind::Place;
     let kind_of_tag: fn(String) -> PageKind = PageKind::Tag;
@@ -605,43 +608,66 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
             .map(|(name, articles)| (kind_of(slugs[name].clone()), name, articles))
             .collect();
         named.sort_by(|a, b| a.0.cmp(&b.0));
-        for (kind, name, articles) in named {
-            let live: Vec<usize> =
-                articles.iter().copied().filter(|&index| !entries[index].withdrawn()).collect();
-            let mut page = Page::new(
-                entries,
-                kind.clone(),
-                format!("{}: {name}", settings.title()),
-                name.to_owned(),
-                feed_id(settings, &kind),
-                vec![("self", kind.clone())],
-                limited(settings, entries, articles.into_iter()),
-            );
-            page.total = live.len();
-            page.front = live.iter().copied().take(PAGE_ARTICLES).collect();
-            if live.len() > PAGE_ARTICLES {
-                let split = archives(settings, &facts, &live);
-                let first_older = live[PAGE_ARTICLES];
-                for (index, (archive, articles)) in split.iter().enumerate() {
-                    let period = Period {
-                        topic: kind.clone(),
-                        name: name.to_owned(),
-                        archive: *archive,
-                        articles: articles.clone(),
-                        earlier: index.checked_sub(1).map(|index| split[index].0),
-                        later: split.get(index + 1).map(|(archive, _)| *archive),
-                        updated: feed_updated(entries, articles.iter()),
-                    };
-                    if articles.contains(&first_older) {
-                        page.older = Some(period.path());
-                    }
-                    periods.push(period);
-                }
-            }
+        let made: Vec<(Page, Vec<Period>)> = (named.into_par_iter())
+            .map(|(kind, name, articles)| {
+                topic_page(settings, entries, &facts, kind, name, articles)
+            })
+            .collect();
+        for (page, older) in made {
             pages.push(page);
+            periods.extend(older);
         }
     }
     Plan { pages, periods, order }
+}
+
+/// The page of the place or tag `name` of `kind`, whose articles are `articles` (newest
+/// first), and its older pages.
+fn topic_page(
+    settings: &Settings,
+    entries: &[Entry],
+    facts: &[Fact],
+    kind: PageKind,
+    name: &str,
+    articles: Vec<usize>,
+) -> (Page, Vec<Period>) {
+    let live: Vec<usize> =
+        articles.iter().copied().filter(|&index| !entries[index].withdrawn()).collect();
+    let mut page = Page::new(
+        entries,
+        kind.clone(),
+        format!("{}: {name}", settings.title()),
+        name.to_owned(),
+        feed_id(settings, &kind),
+        vec![("self", kind.clone())],
+        limited(settings, entries, articles.into_iter()),
+    );
+    page.total = live.len();
+    page.front = live.iter().copied().take(PAGE_ARTICLES).collect();
+    let mut periods = Vec::new();
+    if live.len() > PAGE_ARTICLES {
+        let split = archives(settings, facts, &live);
+        let archives: Vec<Archive> = split.iter().map(|(archive, _)| *archive).collect();
+        let first_older = live[PAGE_ARTICLES];
+        for (index, (archive, articles)) in split.into_iter().enumerate() {
+            let updated = feed_updated(entries, articles.iter());
+            let older = articles.contains(&first_older);
+            let period = Period {
+                topic: kind.clone(),
+                name: name.to_owned(),
+                archive,
+                articles,
+                earlier: index.checked_sub(1).map(|index| archives[index]),
+                later: archives.get(index + 1).copied(),
+                updated,
+            };
+            if older {
+                page.older = Some(period.path());
+            }
+            periods.push(period);
+        }
+    }
+    (page, periods)
 }
 
 /// Articles by each name `names_of` gives them, keeping the order of `sorted`.
