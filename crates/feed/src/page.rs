@@ -323,7 +323,9 @@ pub(crate) fn sorted(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
     // entries, comparing the entries themselves would miss the cache at every step (and seeds
     // dated by the day alone share their instant with hundreds of others). The key makes the
     // order total, so input order never matters; it is read only when both are the same.
-    let mut keyed: Vec<(std::cmp::Reverse<(i64, u32)>, u64, u32)> = (0..entries.len())
+    // (Newest first: the instant in seconds and nanoseconds, reversed.)
+    type Newest = std::cmp::Reverse<(i64, u32)>;
+    let mut keyed: Vec<(Newest, u64, u32)> = (0..entries.len())
         .into_par_iter()
         .filter(|&index| entries[index].released(now))
         .map(|index| {
