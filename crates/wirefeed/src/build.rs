@@ -140,7 +140,7 @@ struct Prepared {
     loaded: index::Loaded,
     /// The index's seeds made into entries and slim records, in name order; `None` when one
     /// could not be made (the build reads the index again, and finds it).
-    made: Option<Vec<index::Made>>,
+    made: Option<index::MadeSeeds>,
 }
 
 #[cfg(feature = "watch")]
@@ -671,72 +671,130 @@ fn catalog(
             (key, read_seed(seeds_dir, seed, known, started, &options, &budget))
         })
         .collect();
-    // The known records are moved out in name order, as `read` holds them.
-    let mut take = old_seeds.taker();
     progress.finish_and_clear();
     timer.lap("read");
 
     let mut problems = scan.problems;
     let mut warnings = Vec::new();
-    let mut entries = Vec::with_capacity(read.len());
-    let mut kept = Vec::with_capacity(read.len());
-    let mut good_records = Vec::with_capacity(read.len());
     // Places, tags and seed directories, one shared copy of each: looked up by text, made
     // only when new (a million seeds hold a few thousand).
     let mut names = index::Interner::default();
     let mut intern = |name: &str| names.get(name);
-    for (key, outcome) in read {
-        match outcome {
-            Read::Moved(path) => return Ok(Cataloged::Restart(path)),
-            Read::Bad(problem) => {
-                seeds_dirty[index::shard_of(&relative_name(seeds_dir, problem.path()))] = true;
-                problems.push(*problem);
-            }
-            Read::Good { record, article, warnings: found } => {
-                let taken = match record {
-                    Record::Known(at) => take(at),
+    // A seed read and parsed in this run, with its warnings: its entry and slim record.
+    let mut fresh = |mut record: index::SeedRecord, key, found: Box<[article::Warning]>| {
+        record.intern(&mut intern);
+        let Some(entry) = record.entry(key) else {
+            // A record whose dates do not make sense is damaged: read the seed again.
+            return Err(BuildError::io(
+                &seeds_dir.join(&record.name),
+                "use the index record of",
+                io::Error::other("damaged record; remove the .wirefeed directory"),
+            ));
+        };
+        if !found.is_empty() {
+            let path = seeds_dir.join(&record.name);
+            warnings.extend(
+                (found.into_vec().into_iter())
+                    .map(|warning| SeedWarning { path: path.clone(), warning }),
+            );
+        }
+        Ok((entry, record.slim(&mut intern)))
+    };
+    let (mut entries, mut kept, mut good_records);
+    match old_seeds {
+        // The index's seeds made while the publisher waited, and only a few seeds new, changed
+        // or gone (a publisher's usual build): those made are edited in place, not a million
+        // entries and records moved into new ones. (Their warnings were reported when they were
+        // parsed.)
+        Known::Made(made) if few_changed(&read, made.entries.len()) => {
+            (entries, good_records) = (made.entries, made.records);
+            kept = Vec::with_capacity(read.len());
+            // Each run of old positions gone (`start..end`) and the new seeds in their place.
+            let mut edits: Vec<(usize, usize, Vec<index::Made>)> = Vec::new();
+            // The old position after the last one kept.
+            let mut next = 0;
+            for (key, outcome) in read {
+                let (record, article, found) = match outcome {
+                    Read::Moved(path) => return Ok(Cataloged::Restart(path)),
+                    Read::Bad(problem) => {
+                        let name = relative_name(seeds_dir, problem.path());
+                        seeds_dirty[index::shard_of(&name)] = true;
+                        problems.push(*problem);
+                        continue;
+                    }
+                    Read::Good { record, article, warnings } => (record, article, warnings),
+                };
+                kept.push(article);
+                let at = match record {
+                    Record::Known(at) => at as usize,
                     Record::Touched(at, touched) => {
                         let (stamp, racy) = *touched;
-                        let mut taken = take(at);
-                        seeds_dirty[taken.shard()] = true;
-                        taken.restamp(stamp, racy);
-                        taken
+                        let slim = &mut good_records[at as usize];
+                        seeds_dirty[slim.shard(entries[at as usize].key())] = true;
+                        (slim.stamp, slim.racy) = (stamp, racy);
+                        at as usize
                     }
                     Record::New(record) => {
                         seeds_dirty[index::shard_of(&record.name)] = true;
-                        Taken::Record(*record)
-                    }
-                };
-                let mut record = match taken {
-                    Taken::Record(record) => record,
-                    // Made while the publisher waited: its warnings were reported when it
-                    // was parsed, and it was not parsed in this run.
-                    Taken::Made((entry, slim)) => {
-                        entries.push(entry);
-                        kept.push(article);
-                        good_records.push(slim);
+                        let made = fresh(*record, key, found)?;
+                        match edits.last_mut() {
+                            Some((_, end, new)) if *end == next => new.push(made),
+                            _ => edits.push((next, next, vec![made])),
+                        }
                         continue;
                     }
                 };
-                record.intern(&mut intern);
-                let Some(entry) = record.entry(key) else {
-                    // A record whose dates do not make sense is damaged: read the seed again.
-                    return Err(BuildError::io(
-                        &seeds_dir.join(&record.name),
-                        "use the index record of",
-                        io::Error::other("damaged record; remove the .wirefeed directory"),
-                    ));
-                };
-                if !found.is_empty() {
-                    let path = seeds_dir.join(&record.name);
-                    warnings.extend(
-                        (found.into_vec().into_iter())
-                            .map(|warning| SeedWarning { path: path.clone(), warning }),
-                    );
+                gone_until(&mut edits, next, at);
+                next = at + 1;
+            }
+            gone_until(&mut edits, next, entries.len());
+            // From the last, so that the others' positions stay as they were.
+            for (start, end, new) in edits.into_iter().rev() {
+                let (new_entries, new_records): (Vec<_>, Vec<_>) = new.into_iter().unzip();
+                entries.splice(start..end, new_entries);
+                good_records.splice(start..end, new_records);
+            }
+        }
+        old_seeds => {
+            entries = Vec::with_capacity(read.len());
+            kept = Vec::with_capacity(read.len());
+            good_records = Vec::with_capacity(read.len());
+            // The known records are moved out in name order, as `read` holds them.
+            let mut take = old_seeds.taker();
+            for (key, outcome) in read {
+                match outcome {
+                    Read::Moved(path) => return Ok(Cataloged::Restart(path)),
+                    Read::Bad(problem) => {
+                        let name = relative_name(seeds_dir, problem.path());
+                        seeds_dirty[index::shard_of(&name)] = true;
+                        problems.push(*problem);
+                    }
+                    Read::Good { record, article, warnings: found } => {
+                        let taken = match record {
+                            Record::Known(at) => take(at),
+                            Record::Touched(at, touched) => {
+                                let (stamp, racy) = *touched;
+                                let mut taken = take(at);
+                                seeds_dirty[taken.shard()] = true;
+                                taken.restamp(stamp, racy);
+                                taken
+                            }
+                            Record::New(record) => {
+                                seeds_dirty[index::shard_of(&record.name)] = true;
+                                Taken::Record(*record)
+                            }
+                        };
+                        let (entry, slim) = match taken {
+                            Taken::Record(record) => fresh(record, key, found)?,
+                            // Made while the publisher waited: its warnings were reported when
+                            // it was parsed, and it was not parsed in this run.
+                            Taken::Made(made) => made,
+                        };
+                        entries.push(entry);
+                        kept.push(article);
+                        good_records.push(slim);
+                    }
                 }
-                entries.push(entry);
-                kept.push(article);
-                good_records.push(record.slim(&mut intern));
             }
         }
     }
@@ -823,11 +881,39 @@ fn catalog(
     })))
 }
 
+/// At most this many seeds new, changed or gone are edited into the seeds read ahead in place:
+/// each run of them that adds or removes seeds moves those after it once.
+const EDITED_IN_PLACE: usize = 8;
+
+/// Whether `read` (in name order) has few enough seeds new or gone among the `known` seeds read
+/// ahead to edit those in place.
+fn few_changed(read: &[(ArticleKey, Read)], known: usize) -> bool {
+    let (mut kept, mut changed) = (0, 0);
+    for (_, outcome) in read {
+        match outcome {
+            Read::Good { record: Record::Known(_) | Record::Touched(..), .. } => kept += 1,
+            _ => changed += 1,
+        }
+    }
+    changed + known.saturating_sub(kept) <= EDITED_IN_PLACE
+}
+
+/// Notes that the old positions from `next` to `at` are gone: in the last run of `edits` if it
+/// ends at `next`, else in a new one.
+fn gone_until(edits: &mut Vec<(usize, usize, Vec<index::Made>)>, next: usize, at: usize) {
+    if at > next {
+        match edits.last_mut() {
+            Some((_, end, _)) if *end == next => *end = at,
+            _ => edits.push((next, at, Vec::new())),
+        }
+    }
+}
+
 /// The seeds the index knew, in name order: its records as read, or, read ahead by a publisher
 /// while it waited, already made into what a build keeps of them.
 enum Known {
     Records(Vec<index::SeedRecord>),
-    Made(Vec<index::Made>),
+    Made(index::MadeSeeds),
 }
 
 /// What a run needs of a known seed's record to tell whether the seed changed.
@@ -848,7 +934,7 @@ impl Known {
     fn len(&self) -> usize {
         match self {
             Known::Records(records) => records.len(),
-            Known::Made(made) => made.len(),
+            Known::Made(made) => made.entries.len(),
         }
     }
 
@@ -856,7 +942,7 @@ impl Known {
     fn cmp_name(&self, at: usize, name: &str) -> std::cmp::Ordering {
         match self {
             Known::Records(records) => records[at].name.as_str().cmp(name),
-            Known::Made(made) => made[at].1.cmp_to(made[at].0.key(), name),
+            Known::Made(made) => made.records[at].cmp_to(made.entries[at].key(), name),
         }
     }
 
@@ -867,7 +953,7 @@ impl Known {
                 Was { stamp: record.stamp, racy: record.racy, hash: record.hash }
             }
             Known::Made(made) => {
-                let slim = &made[at].1;
+                let slim = &made.records[at];
                 Was { stamp: slim.stamp, racy: slim.racy, hash: slim.hash }
             }
         }
@@ -877,14 +963,14 @@ impl Known {
     fn shard(&self, at: usize) -> usize {
         match self {
             Known::Records(records) => index::shard_of(&records[at].name),
-            Known::Made(made) => made[at].1.shard(made[at].0.key()),
+            Known::Made(made) => made.records[at].shard(made.entries[at].key()),
         }
     }
 
     fn embargo(&self, at: usize) -> Option<index::Instant> {
         match self {
             Known::Records(records) => records[at].embargo,
-            Known::Made(made) => made[at].0.embargo().map(index::Instant::of),
+            Known::Made(made) => made.entries[at].embargo().map(index::Instant::of),
         }
     }
 
@@ -892,11 +978,11 @@ impl Known {
     fn taker(self) -> impl FnMut(u32) -> Taken {
         enum Left {
             Records(std::vec::IntoIter<index::SeedRecord>),
-            Made(std::vec::IntoIter<index::Made>),
+            Made(std::iter::Zip<std::vec::IntoIter<feed::Entry>, std::vec::IntoIter<index::Slim>>),
         }
         let mut left = match self {
             Known::Records(records) => Left::Records(records.into_iter()),
-            Known::Made(made) => Left::Made(made.into_iter()),
+            Known::Made(made) => Left::Made(made.entries.into_iter().zip(made.records)),
         };
         // The position of the next record in `left`.
         let mut next = 0;

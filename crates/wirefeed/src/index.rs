@@ -437,13 +437,21 @@ pub(crate) fn load(cache: &Path, identity: &Identity) -> Loaded {
 /// A seed the index knew, made into what a build keeps of it: its entry and its slim record.
 pub(crate) type Made = (feed::Entry, Slim);
 
+/// Every seed the index knew, made: their entries and their slim records, apart (as a build
+/// keeps them), in name order.
+#[derive(Debug)]
+pub(crate) struct MadeSeeds {
+    pub(crate) entries: Vec<feed::Entry>,
+    pub(crate) records: Vec<Slim>,
+}
+
 /// [`load`] for a publisher reading ahead while it waits: each shard's records are made into
 /// the entries and slim records a build keeps as soon as the shard is read, in name order, so
 /// that the build need not make a million of them (half a second at a million seeds). `None`
 /// instead of them when a record cannot be made (a damaged date, a name that is no seed's),
 /// for a build to find again and report. The returned index holds no records.
 #[cfg(feature = "watch")]
-pub(crate) fn load_made(cache: &Path, identity: &Identity) -> (Loaded, Option<Vec<Made>>) {
+pub(crate) fn load_made(cache: &Path, identity: &Identity) -> (Loaded, Option<MadeSeeds>) {
     let (loaded, shards) = read(cache, identity, |records| {
         // Places, tags and directories shared within the shard: a few thousand names.
         let mut intern = Interner::default();
@@ -465,7 +473,8 @@ pub(crate) fn load_made(cache: &Path, identity: &Identity) -> (Loaded, Option<Ve
             made.extend(shard);
         }
         made.par_sort_unstable_by(|a, b| a.1.cmp_name(a.0.key(), b.1.dir(), b.0.key()));
-        made
+        let (entries, records) = made.into_par_iter().unzip();
+        MadeSeeds { entries, records }
     });
     (loaded, made)
 }
