@@ -337,7 +337,9 @@ pub(crate) fn sorted(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
             (std::cmp::Reverse(instant), prefix, index)
         })
         .collect();
-    keyed.par_sort_unstable_by(|a, b| {
+    // A merge sort: seeds in dated directories come nearly in order (reversed), in runs it
+    // takes whole.
+    keyed.par_sort_by(|a, b| {
         (a.0, a.1)
             .cmp(&(b.0, b.1))
             .then_with(|| entries[a.2 as usize].key().cmp(entries[b.2 as usize].key()))
