@@ -12,7 +12,9 @@
 
 use std::{
     collections::BTreeMap,
-    fs, io,
+    fs,
+    hash::Hasher as _,
+    io,
     path::{Path, PathBuf},
     sync::{
         Arc,
@@ -1497,7 +1499,6 @@ fn search_fingerprint(
     identity: &index::Identity,
     records: &[index::Slim],
 ) -> u128 {
-    use std::hash::Hasher as _;
     let mut state = Xxh3::new();
     state.write(identity.program.as_bytes());
     state.write_u128(identity.settings);
@@ -1569,15 +1570,12 @@ fn fingerprint(
     records: &[index::Slim],
     gathered: &mut Vec<u8>,
 ) -> u128 {
-    use std::hash::Hasher as _;
-    gathered.clear();
-    let mut state = Gather(gathered);
-    state.write_u128(identity);
-    site.dependencies(file, &mut state);
-    for &index in site.articles_of(file).iter() {
-        state.write_u128(records[index].hash);
-    }
-    xxh3_128(state.0)
+    print_of(identity, gathered, |state| {
+        site.dependencies(file, state);
+        for &index in site.articles_of(file).iter() {
+            state.write_u128(records[index].hash);
+        }
+    })
 }
 
 /// [`fingerprint`] of entry `index`'s own page, without its [`feed::SiteFile`].
@@ -1588,12 +1586,18 @@ fn article_fingerprint(
     records: &[index::Slim],
     gathered: &mut Vec<u8>,
 ) -> u128 {
-    use std::hash::Hasher as _;
+    print_of(identity, gathered, |state| {
+        site.article_dependencies(index, state);
+        state.write_u128(records[index].hash);
+    })
+}
+
+/// `identity` and what `feed` gives, gathered in `gathered` and hashed at once.
+fn print_of(identity: u128, gathered: &mut Vec<u8>, feed: impl FnOnce(&mut Gather<'_>)) -> u128 {
     gathered.clear();
     let mut state = Gather(gathered);
     state.write_u128(identity);
-    site.article_dependencies(index, &mut state);
-    state.write_u128(records[index].hash);
+    feed(&mut state);
     xxh3_128(state.0)
 }
 
