@@ -1635,63 +1635,9 @@ fn write(
 ) -> Result<Outcome, BuildError> {
     let out = project.out();
     let mut timer = Timer::start();
-    let files = site.files();
-    timer.lap("files");
-    let records = &loaded.shelf.records;
-    let identity = identity_hash(&index.identity);
-    // The article pages, a million at a million articles, fingerprinted in entry order: their
-    // entries, records and neighbours are then read in memory order, not at random as in path
-    // order (which took five cache misses a page).
-    let article_prints: Vec<u128> = (0..records.len())
-        .into_par_iter()
-        .map_init(Vec::new, |gathered, index| {
-            article_fingerprint(site, index, identity, records, gathered)
-        })
-        .collect();
-    let prints: Vec<u128> = (files.par_iter())
-        .map_init(Vec::new, |gathered, file| match file.article() {
-            Some(index) => article_prints[index],
-            None => fingerprint(site, file, identity, records, gathered),
-        })
-        .collect();
-    drop(article_prints);
-    // Each file's index shard, hashed once for the walk below and for the index store.
-    let shards: Vec<u8> = files.par_iter().map(|file| index::shard_of(file.path()) as u8).collect();
-    // With a trusted index, only the files whose inputs changed; else every file, compared.
+    // With a trusted index, only the files whose inputs changed are rendered; else every file,
+    // compared.
     let recorded = index.old.outputs.as_ref().filter(|_| outputs_as_recorded(project, &index.old));
-    // The recorded files this run's site does not hold: stale, unless a search file.
-    let (due, gone): (Vec<usize>, Vec<&str>) = match recorded {
-        None => ((0..files.len()).collect(), Vec::new()),
-        Some(recorded) => due_and_gone(recorded, &files, &prints, &shards),
-    };
-    timer.lap("fingerprint");
-
-    // The search files change only when the articles they index changed: with a trusted index
-    // whose manifest has this fingerprint, they are as recorded.
-    // The articles the search indexes, in the order of their numbers.
-    let chosen = search::indexed(site);
-    let search_print =
-        search_fingerprint(site, &chosen, &loaded.settings, &index.identity, records);
-    let recorded_search: Option<u128> = recorded
-        .and_then(|shards| shards[index::shard_of(search::MANIFEST)].find(search::MANIFEST));
-    // The recorded search files are among the recorded files the site does not make.
-    let search_kept: Option<Vec<String>> =
-        recorded.filter(|_| recorded_search == Some(search_print)).map(|_| {
-            (gone.iter())
-                .filter(|path| search::is_search_file(path))
-                .map(|&path| path.into())
-                .collect()
-        });
-    let search_rebuilt = search_kept.is_none() && loaded.settings.search();
-    // What the search files on disk were made from, when the cache knows and the index
-    // vouches for it: they are patched instead of made again.
-    let search_context = search::State::context(&index.identity.program, index.identity.settings);
-    let search_state = project.cache().join(search::STATE);
-    let previous: Option<search::State> = match (search_rebuilt, recorded_search) {
-        (true, Some(print)) => search::State::load(&search_state)
-            .filter(|state| state.context == search_context && state.print == print),
-        _ => None,
-    };
     // The search files are staged as they are made, so that they are never all in memory.
     let search_staged = std::sync::Mutex::new(Vec::new());
     let discard = || {
@@ -1700,125 +1646,60 @@ fn write(
             let _ = fs::remove_file(temporary);
         }
     };
-    let search_made: Option<search::Made> = match search_rebuilt {
-        false => None,
-        true => {
-            remove_dead_scratch(&project.cache(), "search.");
-            let scratch = project.cache().join(format!("search.{}", std::process::id()));
-            let emit = |name: String, bytes: Vec<u8>| {
-                let path = out.join(&name);
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(|error| {
-                        BuildError::io(parent, "create the output directory", error)
-                    })?;
-                }
-                if let Changed::Yes(Some(temporary)) = stage(path.clone(), &bytes)? {
-                    let mut staged =
-                        search_staged.lock().unwrap_or_else(|poison| poison.into_inner());
-                    staged.push((temporary, path));
-                }
-                Ok(())
-            };
-            let hash_of = |index: usize| records[index].hash;
-            let previous = previous.as_ref().map(|state| &state.list);
-            let made = search_files(
-                out,
-                &scratch,
-                &loaded.settings,
-                site,
-                &chosen,
-                &hash_of,
-                loaded,
-                previous,
-                &emit,
-                &discard,
-            );
-            match made {
-                Ok(made) => Some(made),
-                Err(error) => {
-                    discard();
-                    return Err(error);
-                }
-            }
+    // The site's files and the search files are made at once, on both cores: neither reads
+    // what the other makes, and both are only staged; a story is live when both are done.
+    let (site_made, searched) = rayon::join(
+        || site_files(project, site, loaded, index, recorded),
+        || make_search(project, site, loaded, index, recorded, &search_staged, &discard),
+    );
+    timer.lap("made");
+    let SiteMade { files, prints, shards, due, gone, staged, failure } = match site_made {
+        Ok(made) => made,
+        Err(error) => {
+            discard();
+            return Err(error);
         }
     };
     let search_staged = search_staged.into_inner().unwrap_or_else(|poison| poison.into_inner());
+    // A failure to make the search leaves the staged site files to be removed below.
+    let (search_print, search_made, mut failure) = match searched {
+        Ok((print, made)) => (print, made, failure),
+        Err(error) => (0, None, failure.or(Some(error))),
+    };
+    let records = &loaded.shelf.records;
+    let search_context = search::State::context(&index.identity.program, index.identity.settings);
+    let search_state = project.cache().join(search::STATE);
+    let recorded_search: Option<u128> = recorded
+        .and_then(|shards| shards[index::shard_of(search::MANIFEST)].find(search::MANIFEST));
+    // The search files unchanged: the recorded ones, among the recorded files the site does
+    // not make.
+    let search_kept: Option<Vec<String>> =
+        recorded.filter(|_| recorded_search == Some(search_print)).map(|_| {
+            (gone.iter())
+                .filter(|path| search::is_search_file(path))
+                .map(|&path| path.into())
+                .collect()
+        });
     let search_names: Vec<String> = match (search_kept, &search_made) {
         (Some(names), _) => names,
         (None, Some(made)) => made.names.clone(),
         (None, None) => Vec::new(),
     };
-    timer.lap(match &search_made {
-        Some(made) if made.patched => "search patch",
-        _ => "search",
-    });
 
     let mut names: Vec<&str> = files.iter().map(|file| file.path()).collect();
     names.extend(search_names.iter().map(String::as_str));
     // Two sorted runs: a stable sort merges them in one pass.
     names.sort();
-    let in_out =
-        |parent: &str| if parent.is_empty() { out.to_path_buf() } else { out.join(parent) };
-    // Names in path order come a directory at a time: the repeats of the one before are
-    // skipped, not sorted again (a million names in a few thousand directories).
-    let mut parents: Vec<&str> = vec![""];
-    for name in &names {
-        let parent = parent_of(name);
-        if parents.last() != Some(&parent) {
-            parents.push(parent);
-        }
-    }
-    let parents: std::collections::BTreeSet<&str> = parents.into_iter().collect();
-    let mut directories: Vec<PathBuf> = parents.into_iter().map(in_out).collect();
-    directories.sort();
-    for directory in &directories {
-        fs::create_dir_all(directory)
-            .map_err(|error| BuildError::io(directory, "create the output directory", error))?;
-    }
-    // Temporary files of a killed run, in every directory of the site. A build that ends
-    // leaves none, and one that is killed leaves them only in directories it wrote to, whose
-    // modification times the index then no longer matches: they are looked for only when the
-    // index is not trusted. (Listing a directory of a million articles takes a second.)
+    let directories = directories_of(out, names.iter().copied());
+    // The search's own directories, made as its files were staged: cleared of a killed run's
+    // temporaries as the site's were.
     if recorded.is_none() {
-        for directory in &directories {
+        for directory in
+            directories.iter().filter(|directory| directory.starts_with(out.join(search::DIR)))
+        {
             remove_stale_temporaries(directory);
         }
     }
-    // Each file is compared with the one on disk as it is rendered, and staged only from its
-    // first difference, so no file is ever whole in memory; every new file is complete on disk
-    // before the first rename: a failure part-way (a full disk, a read-only directory) leaves
-    // every file as it was.
-    let due = together(site, &files, due);
-    let progress = progress::bar(due.len(), "writing");
-    // Each staged file by its index alone (its paths are made again to rename it): a full build
-    // of a million articles stages over a million files. The first failure in `due` order.
-    let failed: std::sync::Mutex<Option<(usize, BuildError)>> = std::sync::Mutex::new(None);
-    // A flag per due file, not a collected list: one task per file, and a parallel collect
-    // would keep a list node per task until the end, 90 MB at a million files.
-    let was_staged: Vec<AtomicBool> = due.iter().map(|_| AtomicBool::new(false)).collect();
-    due.par_iter().enumerate().with_max_len(1).for_each(|(nth, &at)| {
-        let file = &files[at];
-        progress.inc(1);
-        let (temporary, path) = staging(out, file.path());
-        let sink = Sink::new(path, SinkMode::Write(temporary));
-        match stream(site, loaded, file, sink) {
-            Ok(Changed::Yes(Some(_))) => was_staged[nth].store(true, Ordering::Relaxed),
-            Ok(_) => {}
-            Err(error) => {
-                let mut failed = failed.lock().unwrap_or_else(|poison| poison.into_inner());
-                if failed.as_ref().is_none_or(|(first, _)| nth < *first) {
-                    *failed = Some((nth, error));
-                }
-            }
-        }
-    });
-    let staged: Vec<u32> = (due.iter().zip(was_staged))
-        .filter_map(|(&at, staged)| staged.into_inner().then_some(at as u32))
-        .collect();
-    progress.finish_and_clear();
-    timer.lap("render");
-    let mut failure =
-        failed.into_inner().unwrap_or_else(|poison| poison.into_inner()).map(|(_, error)| error);
     // Every rename: a site file by its index, a search file by `files.len()` + its place in
     // `search_staged`; with its depth below the output directory.
     let depth = |relative: &str| relative.matches('/').count() as u32 + 1;
@@ -1883,9 +1764,18 @@ fn write(
         return Err(error);
     }
     // What links comes after what it links to: articles, then archives and topics, then the
-    // pages at the top; a reader following links mid-run finds every page it is sent to.
+    // search (whose results link to articles), then the pages at the top (the search page
+    // among them); a reader following links mid-run finds every page it is sent to.
     // (Files of one depth are renamed in any order; an unstable sort needs no buffer.)
-    renames.sort_unstable_by_key(|&(depth, _)| std::cmp::Reverse(depth));
+    let top = files.len();
+    renames.sort_unstable_by_key(|&(depth, at)| {
+        let class = match (at as usize >= top, depth) {
+            (false, 2..) => 0,
+            (true, _) => 1,
+            (false, _) => 2,
+        };
+        (class, std::cmp::Reverse(depth))
+    });
     for &(_, at) in &renames {
         let (temporary, path) = paths_of(at);
         fs::rename(&temporary, &path).map_err(|error| BuildError::io(&path, "replace", error))?;
@@ -2015,6 +1905,205 @@ fn write(
     timer.lap("index store");
     let files = files.len() + search_names.len();
     Ok(Outcome::Written { rewritten: renames.len(), files, removed: stale.len() })
+}
+
+/// What the site's half of a build made ([`site_files`]).
+struct SiteMade<'a> {
+    /// Every file of the site, in path order, with its fingerprint and its index shard.
+    files: Vec<feed::SiteFile>,
+    prints: Vec<u128>,
+    shards: Vec<u8>,
+    /// The files rendered (those whose inputs changed, or all), by position in `files`.
+    due: Vec<usize>,
+    /// The recorded files the site does not make (the search's among them).
+    gone: Vec<&'a str>,
+    /// The files that differed from the ones on disk, staged, by position in `files`.
+    staged: Vec<u32>,
+    /// The first failure to render, in `due` order; what was staged is still named.
+    failure: Option<BuildError>,
+}
+
+/// Lists, fingerprints and stages the site's files: with the `recorded` outputs of a trusted
+/// index, only those whose fingerprint changed are rendered; else every one, compared.
+fn site_files<'a>(
+    project: &Project,
+    site: &feed::Site<'_>,
+    loaded: &Loaded,
+    index: &IndexRun,
+    recorded: Option<&'a Vec<index::Recorded>>,
+) -> Result<SiteMade<'a>, BuildError> {
+    let out = project.out();
+    let mut timer = Timer::start();
+    let files = site.files();
+    timer.lap("files");
+    let records = &loaded.shelf.records;
+    let identity = identity_hash(&index.identity);
+    // The article pages, a million at a million articles, fingerprinted in entry order: their
+    // entries, records and neighbours are then read in memory order, not at random as in path
+    // order (which took five cache misses a page).
+    let article_prints: Vec<u128> = (0..records.len())
+        .into_par_iter()
+        .map_init(Vec::new, |gathered, index| {
+            article_fingerprint(site, index, identity, records, gathered)
+        })
+        .collect();
+    let prints: Vec<u128> = (files.par_iter())
+        .map_init(Vec::new, |gathered, file| match file.article() {
+            Some(index) => article_prints[index],
+            None => fingerprint(site, file, identity, records, gathered),
+        })
+        .collect();
+    drop(article_prints);
+    // Each file's index shard, hashed once for the walk below and for the index store.
+    let shards: Vec<u8> = files.par_iter().map(|file| index::shard_of(file.path()) as u8).collect();
+    let (due, gone): (Vec<usize>, Vec<&str>) = match recorded {
+        None => ((0..files.len()).collect(), Vec::new()),
+        Some(recorded) => due_and_gone(recorded, &files, &prints, &shards),
+    };
+    timer.lap("fingerprint");
+
+    let directories = directories_of(out, files.iter().map(feed::SiteFile::path));
+    for directory in &directories {
+        fs::create_dir_all(directory)
+            .map_err(|error| BuildError::io(directory, "create the output directory", error))?;
+    }
+    // Temporary files of a killed run, in every directory of the site. A build that ends
+    // leaves none, and one that is killed leaves them only in directories it wrote to, whose
+    // modification times the index then no longer matches: they are looked for only when the
+    // index is not trusted. (Listing a directory of a million articles takes a second.)
+    if recorded.is_none() {
+        for directory in &directories {
+            remove_stale_temporaries(directory);
+        }
+    }
+    // Each file is compared with the one on disk as it is rendered, and staged only from its
+    // first difference, so no file is ever whole in memory; every new file is complete on disk
+    // before the first rename: a failure part-way (a full disk, a read-only directory) leaves
+    // every file as it was.
+    let due_together = together(site, &files, due.clone());
+    let progress = progress::bar(due_together.len(), "writing");
+    // Each staged file by its index alone (its paths are made again to rename it): a full build
+    // of a million articles stages over a million files. The first failure in `due` order.
+    let failed: std::sync::Mutex<Option<(usize, BuildError)>> = std::sync::Mutex::new(None);
+    // A flag per due file, not a collected list: one task per file, and a parallel collect
+    // would keep a list node per task until the end, 90 MB at a million files.
+    let was_staged: Vec<AtomicBool> = due_together.iter().map(|_| AtomicBool::new(false)).collect();
+    due_together.par_iter().enumerate().with_max_len(1).for_each(|(nth, &at)| {
+        let file = &files[at];
+        progress.inc(1);
+        let (temporary, path) = staging(out, file.path());
+        let sink = Sink::new(path, SinkMode::Write(temporary));
+        match stream(site, loaded, file, sink) {
+            Ok(Changed::Yes(Some(_))) => was_staged[nth].store(true, Ordering::Relaxed),
+            Ok(_) => {}
+            Err(error) => {
+                let mut failed = failed.lock().unwrap_or_else(|poison| poison.into_inner());
+                if failed.as_ref().is_none_or(|(first, _)| nth < *first) {
+                    *failed = Some((nth, error));
+                }
+            }
+        }
+    });
+    let staged: Vec<u32> = (due_together.iter().zip(was_staged))
+        .filter_map(|(&at, staged)| staged.into_inner().then_some(at as u32))
+        .collect();
+    progress.finish_and_clear();
+    timer.lap("render");
+    let failure =
+        failed.into_inner().unwrap_or_else(|poison| poison.into_inner()).map(|(_, error)| error);
+    Ok(SiteMade { files, prints, shards, due, gone, staged, failure })
+}
+
+/// The search's half of a build: the fingerprint of what the search files index, and the
+/// files made, patched or from every article, when they changed (staged in `staged`).
+fn make_search(
+    project: &Project,
+    site: &feed::Site<'_>,
+    loaded: &Loaded,
+    index: &IndexRun,
+    recorded: Option<&Vec<index::Recorded>>,
+    staged: &std::sync::Mutex<Vec<(PathBuf, PathBuf)>>,
+    discard: &(dyn Fn() + Sync),
+) -> Result<(u128, Option<search::Made>), BuildError> {
+    let out = project.out();
+    let mut timer = Timer::start();
+    let records = &loaded.shelf.records;
+    // The articles the search indexes, in the order of their numbers.
+    let chosen = search::indexed(site);
+    let search_print =
+        search_fingerprint(site, &chosen, &loaded.settings, &index.identity, records);
+    // The search files change only when the articles they index changed: with a trusted index
+    // whose manifest has this fingerprint, they are as recorded.
+    let recorded_search: Option<u128> = recorded
+        .and_then(|shards| shards[index::shard_of(search::MANIFEST)].find(search::MANIFEST));
+    let search_kept = recorded.is_some() && recorded_search == Some(search_print);
+    if search_kept || !loaded.settings.search() {
+        return Ok((search_print, None));
+    }
+    // What the search files on disk were made from, when the cache knows and the index
+    // vouches for it: they are patched instead of made again.
+    let search_context = search::State::context(&index.identity.program, index.identity.settings);
+    let previous: Option<search::State> = recorded_search.and_then(|print| {
+        search::State::load(&project.cache().join(search::STATE))
+            .filter(|state| state.context == search_context && state.print == print)
+    });
+    remove_dead_scratch(&project.cache(), "search.");
+    let scratch = project.cache().join(format!("search.{}", std::process::id()));
+    let emit = |name: String, bytes: Vec<u8>| {
+        let path = out.join(&name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|error| BuildError::io(parent, "create the output directory", error))?;
+        }
+        if let Changed::Yes(Some(temporary)) = stage(path.clone(), &bytes)? {
+            staged.lock().unwrap_or_else(|poison| poison.into_inner()).push((temporary, path));
+        }
+        Ok(())
+    };
+    let hash_of = |index: usize| records[index].hash;
+    let previous = previous.as_ref().map(|state| &state.list);
+    let made = search_files(
+        out,
+        &scratch,
+        &loaded.settings,
+        site,
+        &chosen,
+        &hash_of,
+        loaded,
+        previous,
+        &emit,
+        discard,
+    );
+    match made {
+        Ok(made) => {
+            timer.lap(if made.patched { "search patch" } else { "search" });
+            Ok((search_print, Some(made)))
+        }
+        Err(error) => {
+            discard();
+            Err(error)
+        }
+    }
+}
+
+/// The directories of the output `out` that hold `names` (relative paths, in path order), the
+/// output directory itself first, in path order.
+fn directories_of<'a>(out: &Path, names: impl Iterator<Item = &'a str>) -> Vec<PathBuf> {
+    let in_out =
+        |parent: &str| if parent.is_empty() { out.to_path_buf() } else { out.join(parent) };
+    // Names in path order come a directory at a time: the repeats of the one before are
+    // skipped, not sorted again (a million names in a few thousand directories).
+    let mut parents: Vec<&str> = vec![""];
+    for name in names {
+        let parent = parent_of(name);
+        if parents.last() != Some(&parent) {
+            parents.push(parent);
+        }
+    }
+    let parents: std::collections::BTreeSet<&str> = parents.into_iter().collect();
+    let mut directories: Vec<PathBuf> = parents.into_iter().map(in_out).collect();
+    directories.sort();
+    directories
 }
 
 /// The files of `files` (with their fingerprints `prints` and shards `shards`) whose fingerprint
