@@ -163,6 +163,7 @@ impl Warm {
     /// while nothing is waiting to be published.
     pub(crate) fn prepare(&mut self, project: &Project) {
         let mut timer = Timer::start();
+        write_back(project);
         if self.listing.is_none() {
             self.listing = scan::list(project.seeds()).ok();
             timer.lap("listed ahead");
@@ -180,6 +181,25 @@ impl Warm {
         timer.lap("read ahead");
     }
 }
+
+/// Writes back to disk, on a thread of its own, what the last build left in memory after its
+/// pages went live (the index, the search's state): the next build syncs its new files before
+/// renaming them, and a story would otherwise wait for those too. Best effort: a build that
+/// starts meanwhile only waits for what is already being written.
+#[cfg(all(feature = "watch", target_os = "linux"))]
+fn write_back(project: &Project) {
+    let directories = [project.cache(), project.out().to_path_buf()];
+    std::thread::spawn(move || {
+        for directory in directories {
+            if let Ok(directory) = fs::File::open(directory) {
+                let _ = rustix::fs::syncfs(&directory);
+            }
+        }
+    });
+}
+
+#[cfg(all(feature = "watch", not(target_os = "linux")))]
+fn write_back(_project: &Project) {}
 
 /// A hash of the index's head, if it is there: the head holds the checksum of every shard, so
 /// an index rewritten since has another (its metadata could stay, in one tick of a coarse clock).
@@ -606,19 +626,15 @@ fn catalog(
     let next_embargo = next_embargo(&embargoes, settings.now());
     let last_now = old.head.as_ref().and_then(|head| head.now);
     let embargo_ended = embargo_crossed(&embargoes, last_now, settings.now());
-    let mut known: Vec<Option<u32>> = Vec::with_capacity(scan.seeds.len());
+    let (known, gone) = walk_beside(
+        &scan.seeds,
+        |seed| &seed.name,
+        recorded,
+        |at, name| old_seeds.cmp_name(at, name),
+        WALKED_AT_ONCE,
+    );
     let mut seeds_dirty = vec![false; index::SHARDS];
-    let mut at = 0;
-    for seed in &scan.seeds {
-        while at < recorded && old_seeds.cmp_name(at, &seed.name).is_lt() {
-            seeds_dirty[old_seeds.shard(at)] = true;
-            at += 1;
-        }
-        let found = at < recorded && old_seeds.cmp_name(at, &seed.name).is_eq();
-        known.push(found.then(|| u32::try_from(at).expect("fewer than 2^32 seeds")));
-        at += usize::from(found);
-    }
-    for gone in at..recorded {
+    for gone in gone {
         seeds_dirty[old_seeds.shard(gone)] = true;
     }
     let record_of = |at: &Option<u32>| at.map(|at| old_seeds.was(at as usize));
@@ -909,6 +925,69 @@ fn gone_until(edits: &mut Vec<(usize, usize, Vec<index::Made>)>, next: usize, at
             _ => edits.push((next, at, Vec::new())),
         }
     }
+}
+
+/// How many seeds one core walks beside the records at a time ([`walk_beside`]).
+const WALKED_AT_ONCE: usize = 16_384;
+
+/// Walks `seeds` (in name order, by `name_of`) beside `recorded` records in name order
+/// (`cmp_name(at, name)`: how the record at `at` sorts against `name`), `slice` seeds at a time
+/// on every core, each slice from the first record not before its first name: the position of
+/// each seed's record, if there is one, and the positions of the records of no seed.
+fn walk_beside<T: Sync>(
+    seeds: &[T],
+    name_of: impl Fn(&T) -> &str + Sync,
+    recorded: usize,
+    cmp_name: impl Fn(usize, &str) -> std::cmp::Ordering + Sync,
+    slice: usize,
+) -> (Vec<Option<u32>>, Vec<usize>) {
+    let first_not_before = |name: &str| {
+        let (mut low, mut high) = (0, recorded);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match cmp_name(middle, name).is_lt() {
+                true => low = middle + 1,
+                false => high = middle,
+            }
+        }
+        low
+    };
+    let mut starts: Vec<usize> =
+        seeds.par_chunks(slice).map(|seeds| first_not_before(name_of(&seeds[0]))).collect();
+    // The first slice also walks the records before the first name; the last, those after the
+    // last (all of them when there is no seed).
+    match starts.first_mut() {
+        Some(first) => *first = 0,
+        None => starts.push(0),
+    }
+    starts.push(recorded);
+    let mut known: Vec<Option<u32>> = vec![None; seeds.len()];
+    let gone: Vec<Vec<usize>> = (known.par_chunks_mut(slice))
+        .zip(seeds.par_chunks(slice))
+        .zip(starts.par_windows(2))
+        .map(|((known, seeds), bounds)| {
+            let (mut at, end) = (bounds[0], bounds[1]);
+            let mut gone = Vec::new();
+            for (known, seed) in known.iter_mut().zip(seeds) {
+                let name = name_of(seed);
+                while at < end && cmp_name(at, name).is_lt() {
+                    gone.push(at);
+                    at += 1;
+                }
+                let found = at < end && cmp_name(at, name).is_eq();
+                *known = found.then(|| u32::try_from(at).expect("fewer than 2^32 seeds"));
+                at += usize::from(found);
+            }
+            gone.extend(at..end);
+            gone
+        })
+        .collect();
+    // No slice when there is no seed: every record is gone.
+    let gone = match seeds.is_empty() {
+        true => (0..recorded).collect(),
+        false => gone.into_iter().flatten().collect(),
+    };
+    (known, gone)
 }
 
 /// The seeds the index knew, in name order: its records as read, or, read ahead by a publisher
@@ -1307,11 +1386,11 @@ pub fn compare(
                 Ok(())
             };
             // The list of what was indexed is for a later build to patch; a check keeps none.
-            let hash_of = |_: usize| 0;
             let chosen = search::indexed(site);
+            let listing = search::listing(site.entries(), &chosen, &|_| 0);
             let (previous, discard) = (None, &|| {});
             search_files(
-                out, &scratch, settings, site, &chosen, &hash_of, library, previous, &emit, discard,
+                out, &scratch, settings, site, &chosen, &listing, library, previous, &emit, discard,
             )?
             .names
         }
@@ -1454,7 +1533,7 @@ fn search_files(
     settings: &Settings,
     site: &feed::Site<'_>,
     chosen: &[usize],
-    hash_of: &(dyn Fn(usize) -> u128 + Sync),
+    listing: &[search::Listed],
     library: &(impl feed::Library + ?Sized),
     previous: Option<&search::List>,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), BuildError> + Sync),
@@ -1467,7 +1546,7 @@ fn search_files(
     let made = match previous {
         Some(previous) => {
             let patched =
-                search::patch(settings, entries, chosen, hash_of, library, previous, out, &emit);
+                search::patch(settings, entries, chosen, listing, library, previous, out, &emit);
             if matches!(patched, Ok(None)) {
                 // What the patch staged is made again.
                 discard();
@@ -1477,7 +1556,7 @@ fn search_files(
         None => None,
     };
     made.unwrap_or_else(|| {
-        search::files(settings, entries, chosen, hash_of, library, scratch, &emit)
+        search::files(settings, entries, chosen, listing, library, scratch, &emit)
     })
     .map_err(|error| match error {
         search::SearchError::Write(error) => {
@@ -1491,18 +1570,16 @@ fn search_files(
 }
 
 /// The fingerprint of everything the search files depend on: the program, the settings and
-/// the articles they index.
+/// the articles they index (`listing`).
 fn search_fingerprint(
-    site: &feed::Site<'_>,
-    chosen: &[usize],
+    listing: &[search::Listed],
     settings: &Settings,
     identity: &index::Identity,
-    records: &[index::Slim],
 ) -> u128 {
     let mut state = Xxh3::new();
     state.write(identity.program.as_bytes());
     state.write_u128(identity.settings);
-    search::fingerprint(settings, site.entries(), chosen, |index| records[index].hash, &mut state);
+    search::fingerprint(settings, listing, &mut state);
     state.digest128()
 }
 
@@ -1653,7 +1730,16 @@ fn write(
         || make_search(project, site, loaded, index, recorded, &search_staged, &discard),
     );
     timer.lap("made");
-    let SiteMade { files, prints, shards, due, gone, staged, failure } = match site_made {
+    let SiteMade {
+        files,
+        prints,
+        shards,
+        due,
+        gone,
+        staged,
+        failure,
+        directories: site_directories,
+    } = match site_made {
         Ok(made) => made,
         Err(error) => {
             discard();
@@ -1686,20 +1772,18 @@ fn write(
         (None, None) => Vec::new(),
     };
 
-    let mut names: Vec<&str> = files.iter().map(|file| file.path()).collect();
-    names.extend(search_names.iter().map(String::as_str));
-    // Two sorted runs: a stable sort merges them in one pass.
-    names.sort();
-    let directories = directories_of(out, names.iter().copied());
-    // The search's own directories, made as its files were staged: cleared of a killed run's
-    // temporaries as the site's were.
+    // The site's directories and the search's, made as its files were staged: cleared of a
+    // killed run's temporaries as the site's were.
+    let search_directories = directories_of(out, search_names.iter().map(String::as_str));
     if recorded.is_none() {
-        for directory in
-            directories.iter().filter(|directory| directory.starts_with(out.join(search::DIR)))
-        {
+        for directory in search_directories.iter().filter(|directory| **directory != out) {
             remove_stale_temporaries(directory);
         }
     }
+    let mut directories = site_directories;
+    directories.extend(search_directories);
+    directories.sort();
+    directories.dedup();
     // Every rename: a site file by its index, a search file by `files.len()` + its place in
     // `search_staged`; with its depth below the output directory.
     let depth = |relative: &str| relative.matches('/').count() as u32 + 1;
@@ -1726,14 +1810,20 @@ fn write(
     // Generated files no page produces any more: the index knows the last run's, unless it
     // cannot be trusted, and then the directory is listed.
     let stale: Vec<String> = match recorded {
-        // `names` holds this run's search files too.
+        // The recorded files the site does not make, but for this run's search files.
         Some(_) => (gone.into_iter())
-            .filter(|name| names.binary_search(name).is_err())
+            .filter(|&name| {
+                search_names.binary_search_by(|search| search.as_str().cmp(name)).is_err()
+            })
             .map(str::to_owned)
             .collect(),
         // The directory walked, only the stale names kept: a full build of a million
         // articles would hold a million names more.
         None => {
+            let mut names: Vec<&str> = files.iter().map(|file| file.path()).collect();
+            names.extend(search_names.iter().map(String::as_str));
+            // Two sorted runs: a stable sort merges them in one pass.
+            names.sort();
             let mut stale = Vec::new();
             each_file(out, &mut |name| {
                 if (feed::is_generated(name) || search::is_search_file(name))
@@ -1746,7 +1836,6 @@ fn write(
             stale
         }
     };
-    drop(names);
     let cache = project.cache();
     if failure.is_none() && (!renames.is_empty() || !stale.is_empty()) {
         // From the first rename on, the site differs from what the index says.
@@ -1921,6 +2010,8 @@ struct SiteMade<'a> {
     staged: Vec<u32>,
     /// The first failure to render, in `due` order; what was staged is still named.
     failure: Option<BuildError>,
+    /// The directories of the files, the output directory first, in path order.
+    directories: Vec<PathBuf>,
 }
 
 /// Lists, fingerprints and stages the site's files: with the `recorded` outputs of a trusted
@@ -2011,7 +2102,7 @@ fn site_files<'a>(
     timer.lap("render");
     let failure =
         failed.into_inner().unwrap_or_else(|poison| poison.into_inner()).map(|(_, error)| error);
-    Ok(SiteMade { files, prints, shards, due, gone, staged, failure })
+    Ok(SiteMade { files, prints, shards, due, gone, staged, failure, directories })
 }
 
 /// The search's half of a build: the fingerprint of what the search files index, and the
@@ -2030,8 +2121,8 @@ fn make_search(
     let records = &loaded.shelf.records;
     // The articles the search indexes, in the order of their numbers.
     let chosen = search::indexed(site);
-    let search_print =
-        search_fingerprint(site, &chosen, &loaded.settings, &index.identity, records);
+    let listing = search::listing(site.entries(), &chosen, &|index| records[index].hash);
+    let search_print = search_fingerprint(&listing, &loaded.settings, &index.identity);
     // The search files change only when the articles they index changed: with a trusted index
     // whose manifest has this fingerprint, they are as recorded.
     let recorded_search: Option<u128> = recorded
@@ -2060,7 +2151,6 @@ fn make_search(
         }
         Ok(())
     };
-    let hash_of = |index: usize| records[index].hash;
     let previous = previous.as_ref().map(|state| &state.list);
     let made = search_files(
         out,
@@ -2068,7 +2158,7 @@ fn make_search(
         &loaded.settings,
         site,
         &chosen,
-        &hash_of,
+        &listing,
         loaded,
         previous,
         &emit,
@@ -2209,8 +2299,11 @@ fn of_dead_processes(dir: &Path, pid_of: impl Fn(&str) -> Option<&str>) -> Vec<f
 /// article, per-file syncs would cost more than the rest of a build.
 const SYNC_ONCE: bool = cfg!(target_os = "linux");
 
-/// Up to how many files a run syncs one by one even where it could sync them all at once.
-const FEW: usize = 64;
+/// Up to how many files a run syncs one by one even where it could sync them all at once: a
+/// publisher's build stages a few hundred (a story's page, its neighbours and feeds, the word
+/// files of its words), synced on 16 threads in a few milliseconds, where syncing the file
+/// system took 40-50 ms at a million articles (it waits for everything written there).
+const FEW: usize = 1024;
 
 /// Forces the `count` staged files `temporary` names (by number) to disk, before the first
 /// rename: with more than [`FEW`], by syncing the file system of `out` where that can be done,
@@ -2261,7 +2354,37 @@ fn sync_file_system(_out: &Path) -> Result<(), BuildError> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_newlines;
+    use proptest::prelude::*;
+
+    use super::{normalize_newlines, walk_beside};
+
+    proptest! {
+        /// Slices walked on their own find what one walk from the first name finds.
+        #[test]
+        fn seeds_walked_a_slice_at_a_time_meet_their_records(
+            seeds in proptest::collection::btree_set("[a-d]{1,3}", 0..40),
+            records in proptest::collection::btree_set("[a-d]{1,3}", 0..40),
+            slice in 1..6usize,
+        ) {
+            let seeds: Vec<String> = seeds.into_iter().collect();
+            let records: Vec<String> = records.into_iter().collect();
+            let (known, gone) = walk_beside(
+                &seeds,
+                String::as_str,
+                records.len(),
+                |at, name| records[at].as_str().cmp(name),
+                slice,
+            );
+            let expected: Vec<Option<u32>> = seeds
+                .iter()
+                .map(|seed| records.binary_search(seed).ok().map(|at| at as u32))
+                .collect();
+            prop_assert_eq!(known, expected);
+            let expected: Vec<usize> =
+                (0..records.len()).filter(|&at| seeds.binary_search(&records[at]).is_err()).collect();
+            prop_assert_eq!(gone, expected);
+        }
+    }
 
     #[test]
     fn crlf_copies_count_as_fresh() {

@@ -88,23 +88,36 @@ pub(crate) fn indexed(site: &feed::Site<'_>) -> Vec<usize> {
     chosen
 }
 
-/// Everything the search files' bytes depend on: the indexed articles, in order, by the hash
-/// of each one's seed (`hash_of`), and the site's language.
-pub(crate) fn fingerprint(
-    settings: &Settings,
+/// The indexed articles, in the order of their numbers (`chosen`): each one's key hashed and
+/// the hash of its seed (`hash_of`). The keys are hashed in entry order, which is memory order,
+/// and only then put in the order of the numbers.
+pub(crate) fn listing(
     entries: &[Entry],
     chosen: &[usize],
-    hash_of: impl Fn(usize) -> u128,
+    hash_of: &(dyn Fn(usize) -> u128 + Sync),
+) -> Vec<Listed> {
+    let keys: Vec<u64> = entries.par_iter().map(key_hash).collect();
+    chosen
+        .par_iter()
+        .map(|&index| Listed { key: keys[index], seed: hash_of(index), words: 0 })
+        .collect()
+}
+
+/// Everything the search files' bytes depend on: the indexed articles in order (`listing`:
+/// each one's key, by its hash, and the hash of its seed), and the site's language.
+pub(crate) fn fingerprint(
+    settings: &Settings,
+    listing: &[Listed],
     state: &mut impl std::hash::Hasher,
 ) {
     state.write(b"search");
     state.write_u32(VERSION);
     state.write(settings.language().as_str().as_bytes());
     state.write_u8(0);
-    for &index in chosen {
-        state.write(entries[index].key().as_str().as_bytes());
-        state.write_u8(0);
-        state.write_u128(hash_of(index));
+    state.write_usize(listing.len());
+    for listed in listing {
+        state.write_u64(listed.key);
+        state.write_u128(listed.seed);
     }
 }
 
@@ -129,7 +142,7 @@ pub(crate) struct List {
 /// One indexed article: a hash of its key, the hash of its seed, and how many distinct words
 /// it has (its postings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Listed {
+pub(crate) struct Listed {
     key: u64,
     seed: u128,
     words: u32,
@@ -273,14 +286,14 @@ pub(crate) fn files(
     settings: &Settings,
     entries: &[Entry],
     chosen: &[usize],
-    hash_of: &(dyn Fn(usize) -> u128 + Sync),
+    listing: &[Listed],
     library: &(impl Library + ?Sized),
     scratch: &std::path::Path,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SearchError> + Sync),
 ) -> Result<Made, SearchError> {
     let _ = std::fs::remove_dir_all(scratch);
     std::fs::create_dir_all(scratch).map_err(|error| SearchError::scratch(scratch, error))?;
-    let made = made(settings, entries, chosen, hash_of, library, scratch, emit);
+    let made = made(settings, entries, chosen, listing, library, scratch, emit);
     let _ = std::fs::remove_dir_all(scratch);
     made
 }
@@ -313,7 +326,7 @@ fn made(
     settings: &Settings,
     entries: &[Entry],
     chosen: &[usize],
-    hash_of: &(dyn Fn(usize) -> u128 + Sync),
+    listing: &[Listed],
     library: &(impl Library + ?Sized),
     scratch: &std::path::Path,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SearchError> + Sync),
@@ -348,11 +361,11 @@ fn made(
             .collect();
         for (chunk, read) in batch.iter().zip(read) {
             let (buckets, counts) = read?;
-            articles.extend(chunk.iter().zip(counts).map(|(&index, words)| Listed {
-                key: key_hash(&entries[index]),
-                seed: hash_of(index),
-                words,
-            }));
+            let start = articles.len();
+            let listed = &listing[start..start + chunk.len()];
+            articles.extend(
+                listed.iter().zip(counts).map(|(listed, words)| Listed { words, ..*listed }),
+            );
             for (bucket, words) in buckets.into_iter().enumerate() {
                 let group = bucket % GROUPS;
                 let path = group_path(group);
@@ -586,7 +599,7 @@ pub(crate) fn patch(
     settings: &Settings,
     entries: &[Entry],
     chosen: &[usize],
-    hash_of: &(dyn Fn(usize) -> u128 + Sync),
+    listing: &[Listed],
     library: &(impl Library + ?Sized),
     previous: &List,
     out: &std::path::Path,
@@ -594,27 +607,36 @@ pub(crate) fn patch(
 ) -> Result<Option<Made>, SearchError> {
     let site_language = settings.language().as_str();
     let old = &previous.articles;
-    let now: Vec<Listed> = chosen
-        .par_iter()
-        .map(|&index| Listed { key: key_hash(&entries[index]), seed: hash_of(index), words: 0 })
-        .collect();
-    let first = old.iter().zip(&now).take_while(|(a, b)| a.same(b)).count();
+    let now = listing;
+    let first = old.iter().zip(now).take_while(|(a, b)| a.same(b)).count();
+    // From the last change on, the articles are the old ones too, counted from the end (their
+    // numbers moved by as many as came or went before them): an edit or a deletion in the
+    // middle of the archive leaves only itself to be matched by key.
+    let last = (old[first..].iter().rev())
+        .zip(now[first..].iter().rev())
+        .take_while(|(a, b)| a.same(b))
+        .count();
+    let (old_end, now_end) = (old.len() - last, now.len() - last);
     // Where each old article from `first` on went (`u32::MAX`: gone, or edited).
-    let mut at: HashMap<u64, usize> = HashMap::with_capacity(now.len() - first);
-    for (number, listed) in now.iter().enumerate().skip(first) {
+    let mut at: HashMap<u64, usize> = HashMap::with_capacity(now_end - first);
+    for (number, listed) in now[..now_end].iter().enumerate().skip(first) {
         if at.insert(listed.key, number).is_some() {
             return Ok(None);
         }
     }
     let mut moved_to = vec![u32::MAX; old.len() - first];
     let mut matched = vec![false; now.len() - first];
-    for (offset, listed) in old[first..].iter().enumerate() {
+    for (offset, listed) in old[first..old_end].iter().enumerate() {
         if let Some(&number) = at.get(&listed.key).filter(|&&number| now[number].same(listed)) {
             moved_to[offset] = number as u32;
             matched[number - first] = true;
         }
     }
     drop(at);
+    for end in 0..last {
+        moved_to[old_end - first + end] = (now_end + end) as u32;
+        matched[now_end - first + end] = true;
+    }
     let fresh: Vec<usize> = (first..now.len()).filter(|&number| !matched[number - first]).collect();
     let left = moved_to.iter().filter(|&&to| to == u32::MAX).count();
     if fresh.len() > (now.len() / 4).max(1_000) {
@@ -642,7 +664,7 @@ pub(crate) fn patch(
         fresh_docs.insert(number, line);
         fresh_words.push((number as u32, words));
     }
-    let mut articles = now;
+    let mut articles = now.to_vec();
     for (offset, &to) in moved_to.iter().enumerate() {
         if to != u32::MAX {
             articles[to as usize].words = old[first + offset].words;
