@@ -163,7 +163,6 @@ impl Warm {
     /// while nothing is waiting to be published.
     pub(crate) fn prepare(&mut self, project: &Project) {
         let mut timer = Timer::start();
-        write_back(project);
         if self.listing.is_none() {
             self.listing = scan::list(project.seeds()).ok();
             timer.lap("listed ahead");
@@ -181,25 +180,6 @@ impl Warm {
         timer.lap("read ahead");
     }
 }
-
-/// Writes back to disk, on a thread of its own, what the last build left in memory after its
-/// pages went live (the index, the search's state): the next build syncs its new files before
-/// renaming them, and a story would otherwise wait for those too. Best effort: a build that
-/// starts meanwhile only waits for what is already being written.
-#[cfg(all(feature = "watch", target_os = "linux"))]
-fn write_back(project: &Project) {
-    let directories = [project.cache(), project.out().to_path_buf()];
-    std::thread::spawn(move || {
-        for directory in directories {
-            if let Ok(directory) = fs::File::open(directory) {
-                let _ = rustix::fs::syncfs(&directory);
-            }
-        }
-    });
-}
-
-#[cfg(all(feature = "watch", not(target_os = "linux")))]
-fn write_back(_project: &Project) {}
 
 /// A hash of the index's head, if it is there: the head holds the checksum of every shard, so
 /// an index rewritten since has another (its metadata could stay, in one tick of a coarse clock).

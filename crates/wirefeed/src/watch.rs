@@ -7,10 +7,11 @@
 //! not yet there; a bad seed fails the build and leaves the published site as it was.
 //!
 //! Editors save in several steps (a temporary file, a rename, a backup removed), so a build
-//! starts once no change has come for [`QUIET`], and never later than [`PATIENCE`] after the
-//! first change of a burst. The seeds directory is watched recursively, and so is its parent
-//! (not recursively): when the directory is replaced wholesale (`mv seeds.new seeds`, a
-//! checkout), the watch on the old one is dropped and a new one set on the new one.
+//! starts once no change has come for [`QUIET`] ([`SETTLED`] when every file written to in the
+//! burst has been closed), and never later than [`PATIENCE`] after the first change of a burst.
+//! The seeds directory is watched recursively, and so is its parent (not recursively): when the
+//! directory is replaced wholesale (`mv seeds.new seeds`, a checkout), the watch on the old one
+//! is dropped and a new one set on the new one.
 
 use std::{
     path::{Path, PathBuf},
@@ -33,6 +34,11 @@ pub type Reporter = Box<dyn Fn(Result<Report, BuildError>) + Send>;
 /// How long the seeds must be quiet before a build starts.
 const QUIET: Duration = Duration::from_millis(50);
 
+/// How long they must be quiet when every file written to in the burst has been closed: the
+/// steps of a save (a temporary file closed, renamed, a backup removed) then follow each other
+/// within microseconds, and a story dropped whole is published that much sooner.
+const SETTLED: Duration = Duration::from_millis(10);
+
 /// How long after the first change of a burst a build starts, quiet or not.
 const PATIENCE: Duration = Duration::from_millis(300);
 
@@ -48,9 +54,9 @@ pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Re
     let (sender, events) = mpsc::channel::<notify::Result<notify::Event>>();
     // Reading a seed is an event too (inotify's "opened"), and a build reads them all: those
     // are dropped where they arise, or a first build of a million seeds would queue a million
-    // of them, a gigabyte, before the watch looked at one.
+    // of them, a gigabyte, before the watch looked at one. A file written and closed is kept.
     let forward = move |event: notify::Result<notify::Event>| {
-        if !event.as_ref().is_ok_and(|event| event.kind.is_access()) {
+        if !event.as_ref().is_ok_and(|event| event.kind.is_access() && !closed_written(event)) {
             let _ = sender.send(event);
         }
     };
@@ -103,11 +109,17 @@ pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Re
             // The paths that changed, or `None` when events were lost.
             let mut paths: Option<Vec<PathBuf>> = Some(Vec::new());
             let mut relevant = watched.concerns(&first, &mut paths);
+            let mut writing = Writing::default();
+            writing.note(&first);
             let started = Instant::now();
             loop {
                 let left = PATIENCE.saturating_sub(started.elapsed());
-                match events.recv_timeout(QUIET.min(left)) {
-                    Ok(event) => relevant |= watched.concerns(&event, &mut paths),
+                let quiet = if writing.settled() { SETTLED } else { QUIET };
+                match events.recv_timeout(quiet.min(left)) {
+                    Ok(event) => {
+                        writing.note(&event);
+                        relevant |= watched.concerns(&event, &mut paths);
+                    }
                     Err(mpsc::RecvTimeoutError::Timeout) => break,
                     Err(mpsc::RecvTimeoutError::Disconnected) => return,
                 }
@@ -131,6 +143,53 @@ pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Re
     });
     // The watcher lives as long as the thread that reads its events.
     Ok(Watching { _thread: thread })
+}
+
+/// Whether `event` says a file opened for writing was closed.
+fn closed_written(event: &notify::Event) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind};
+    matches!(event.kind, EventKind::Access(AccessKind::Close(AccessMode::Write)))
+}
+
+/// The files a burst of events created or wrote to and has not seen closed: while there are
+/// any, a writer may be part-way through one.
+#[derive(Debug, Default)]
+struct Writing(std::collections::HashSet<PathBuf>);
+
+impl Writing {
+    fn note(&mut self, event: &notify::Result<notify::Event>) {
+        use notify::event::{CreateKind, EventKind, ModifyKind, RenameMode};
+        let Ok(event) = event else { return };
+        match event.kind {
+            EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_)) => {
+                self.0.extend(event.paths.iter().cloned());
+            }
+            // A file being written, renamed: still being written, under its new name.
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => {
+                if let [from, to] = &event.paths[..]
+                    && self.0.remove(from)
+                {
+                    self.0.insert(to.clone());
+                }
+            }
+            EventKind::Remove(_) => {
+                for path in &event.paths {
+                    self.0.remove(path);
+                }
+            }
+            _ if closed_written(event) => {
+                for path in &event.paths {
+                    self.0.remove(path);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether every file written to has been closed (or none was).
+    fn settled(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// What is being watched.
@@ -239,3 +298,50 @@ fn give_back_free_memory() {
 /// Elsewhere the allocator decides.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn give_back_free_memory() {}
+
+#[cfg(test)]
+mod tests {
+    use notify::event::{
+        AccessKind, AccessMode, CreateKind, DataChange, EventKind, ModifyKind, RemoveKind,
+        RenameMode,
+    };
+
+    use super::Writing;
+
+    fn event(kind: EventKind, paths: &[&str]) -> notify::Result<notify::Event> {
+        let event = notify::Event::new(kind);
+        Ok(paths.iter().fold(event, |event, path| event.add_path(path.into())))
+    }
+
+    #[test]
+    fn a_burst_is_settled_once_every_file_written_is_closed() {
+        let created = EventKind::Create(CreateKind::File);
+        let written = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        let mut writing = Writing::default();
+        writing.note(&event(EventKind::Create(CreateKind::Folder), &["s/2024"]));
+        assert!(writing.settled(), "a new directory is not being written");
+        writing.note(&event(created, &["s/2024/.a.tmp"]));
+        writing.note(&event(written, &["s/2024/.a.tmp"]));
+        writing.note(&event(written, &["s/b.txt"]));
+        assert!(!writing.settled());
+        writing.note(&event(closed, &["s/2024/.a.tmp"]));
+        assert!(!writing.settled(), "b.txt is still open");
+        // Renamed while still open: written under its new name.
+        writing.note(&event(
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+            &["s/b.txt", "s/c.txt"],
+        ));
+        assert!(!writing.settled());
+        writing.note(&event(closed, &["s/b.txt"]));
+        assert!(!writing.settled(), "closed under the name it has now");
+        writing.note(&event(closed, &["s/c.txt"]));
+        assert!(writing.settled());
+        writing.note(&event(written, &["s/d.txt"]));
+        writing.note(&event(EventKind::Remove(RemoveKind::File), &["s/d.txt"]));
+        assert!(writing.settled(), "a file removed is not written under its name");
+        // Lost events say nothing of what is open.
+        writing.note(&Err(notify::Error::generic("lost")));
+        assert!(writing.settled());
+    }
+}
