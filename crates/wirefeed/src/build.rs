@@ -252,16 +252,16 @@ fn run(
             warnings: loaded.warnings,
         }));
     }
-    let mut timer = Timer::start();
-    let site = loaded.site();
-    timer.lap("pages");
     let outcome = match options.mode {
-        Mode::Check => match compare(project.out(), &site, &loaded, &loaded.settings) {
-            Ok(stale) if stale.is_empty() => Outcome::Fresh { files: site.paths().len() },
-            Ok(stale) => Outcome::Stale(explain_embargoes(project.out(), &loaded, stale)),
-            Err(error) => return restart_or(error),
-        },
-        Mode::Write => match write(project, &site, &loaded, &index) {
+        Mode::Check => {
+            let site = loaded.site();
+            match compare(project.out(), &site, &loaded, &loaded.settings) {
+                Ok(stale) if stale.is_empty() => Outcome::Fresh { files: site.paths().len() },
+                Ok(stale) => Outcome::Stale(explain_embargoes(project.out(), &loaded, stale)),
+                Err(error) => return restart_or(error),
+            }
+        }
+        Mode::Write => match write(project, &loaded, &index) {
             Ok(written) => written,
             Err(error) => return restart_or(error),
         },
@@ -935,10 +935,9 @@ fn walk_beside<T: Sync>(
     let mut starts: Vec<usize> =
         seeds.par_chunks(slice).map(|seeds| first_not_before(name_of(&seeds[0]))).collect();
     // The first slice also walks the records before the first name; the last, those after the
-    // last (all of them when there is no seed).
-    match starts.first_mut() {
-        Some(first) => *first = 0,
-        None => starts.push(0),
+    // last.
+    if let Some(first) = starts.first_mut() {
+        *first = 0;
     }
     starts.push(recorded);
     let mut known: Vec<Option<u32>> = vec![None; seeds.len()];
@@ -1366,11 +1365,13 @@ pub fn compare(
                 Ok(())
             };
             // The list of what was indexed is for a later build to patch; a check keeps none.
-            let chosen = search::indexed(site);
-            let listing = search::listing(site.entries(), &chosen, &|_| 0);
+            let entries = site.entries();
+            let chosen = search::indexed(settings, entries);
+            let listing = search::listing(entries, &chosen, &|_| 0);
             let (previous, discard) = (None, &|| {});
             search_files(
-                out, &scratch, settings, site, &chosen, &listing, library, previous, &emit, discard,
+                out, &scratch, settings, entries, &chosen, &listing, library, previous, &emit,
+                discard,
             )?
             .names
         }
@@ -1511,7 +1512,7 @@ fn search_files(
     out: &Path,
     scratch: &Path,
     settings: &Settings,
-    site: &feed::Site<'_>,
+    entries: &[feed::Entry],
     chosen: &[usize],
     listing: &[search::Listed],
     library: &(impl feed::Library + ?Sized),
@@ -1522,7 +1523,6 @@ fn search_files(
     let emit = |name: String, bytes: Vec<u8>| {
         emit(name, bytes).map_err(|error| search::SearchError::Emit(Box::new(error)))
     };
-    let entries = site.entries();
     let made = match previous {
         Some(previous) => {
             let patched =
@@ -1684,12 +1684,7 @@ fn identity_hash(identity: &index::Identity) -> u128 {
 /// Writes every file whose inputs changed since the index recorded them (every file, when the
 /// index cannot be trusted), atomically, and deletes generated files no page produces any
 /// more; then stores the index.
-fn write(
-    project: &Project,
-    site: &feed::Site<'_>,
-    loaded: &Loaded,
-    index: &IndexRun,
-) -> Result<Outcome, BuildError> {
+fn write(project: &Project, loaded: &Loaded, index: &IndexRun) -> Result<Outcome, BuildError> {
     let out = project.out();
     let mut timer = Timer::start();
     // With a trusted index, only the files whose inputs changed are rendered; else every file,
@@ -1703,11 +1698,17 @@ fn write(
             let _ = fs::remove_file(temporary);
         }
     };
-    // The site's files and the search files are made at once, on both cores: neither reads
-    // what the other makes, and both are only staged; a story is live when both are done.
+    // The site (planned, its files listed, fingerprinted and staged) and the search files are
+    // made at once, on both cores: neither reads what the other makes, and both are only
+    // staged; a story is live when both are done.
     let (site_made, searched) = rayon::join(
-        || site_files(project, site, loaded, index, recorded),
-        || make_search(project, site, loaded, index, recorded, &search_staged, &discard),
+        || {
+            let mut timer = Timer::start();
+            let site = loaded.site();
+            timer.lap("pages");
+            site_files(project, &site, loaded, index, recorded)
+        },
+        || make_search(project, loaded, index, recorded, &search_staged, &discard),
     );
     timer.lap("made");
     let SiteMade {
@@ -2089,7 +2090,6 @@ fn site_files<'a>(
 /// files made, patched or from every article, when they changed (staged in `staged`).
 fn make_search(
     project: &Project,
-    site: &feed::Site<'_>,
     loaded: &Loaded,
     index: &IndexRun,
     recorded: Option<&Vec<index::Recorded>>,
@@ -2100,8 +2100,9 @@ fn make_search(
     let mut timer = Timer::start();
     let records = &loaded.shelf.records;
     // The articles the search indexes, in the order of their numbers.
-    let chosen = search::indexed(site);
-    let listing = search::listing(site.entries(), &chosen, &|index| records[index].hash);
+    let entries = &loaded.entries;
+    let chosen = search::indexed(&loaded.settings, entries);
+    let listing = search::listing(entries, &chosen, &|index| records[index].hash);
     let search_print = search_fingerprint(&listing, &loaded.settings, &index.identity);
     // The search files change only when the articles they index changed: with a trusted index
     // whose manifest has this fingerprint, they are as recorded.
@@ -2136,7 +2137,7 @@ fn make_search(
         out,
         &scratch,
         &loaded.settings,
-        site,
+        entries,
         &chosen,
         &listing,
         loaded,

@@ -65,27 +65,27 @@ pub(crate) fn is_search_file(path: &str) -> bool {
 }
 
 /// The entries the search indexes, by index, in the order of their numbers: released at the
-/// site's `now`, not withdrawn, oldest first, articles published at the same instant in key
-/// order. Taken from the order the site has sorted them in, not sorted again.
-pub(crate) fn indexed(site: &feed::Site<'_>) -> Vec<usize> {
-    let entries = site.entries();
-    let mut chosen: Vec<usize> = site.order().iter().rev().copied().collect();
-    // Reversed, the articles of one instant come in reverse key order: each run is put back.
-    let instant = |index: usize| {
-        let published = entries[index].published();
-        (published.timestamp(), published.timestamp_subsec_nanos())
-    };
-    let mut start = 0;
-    while start < chosen.len() {
-        let first = instant(chosen[start]);
-        let mut end = start + 1;
-        while end < chosen.len() && instant(chosen[end]) == first {
-            end += 1;
-        }
-        chosen[start..end].reverse();
-        start = end;
-    }
-    chosen
+/// settings' `now`, not withdrawn, oldest first, articles published at the same instant in key
+/// order. Sorted apart from the site's pages, so that the search is made while they are
+/// planned: seeds in dated directories come nearly in this order, and a merge sort takes their
+/// runs whole.
+pub(crate) fn indexed(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
+    let now = settings.now();
+    // The instant beside the index: entries are read again only for the keys of a tie.
+    let mut chosen: Vec<((i64, u32), u32)> = (0..entries.len())
+        .into_par_iter()
+        .filter(|&index| entries[index].released(now) && !entries[index].withdrawn())
+        .map(|index| {
+            let published = entries[index].published();
+            let instant = (published.timestamp(), published.timestamp_subsec_nanos());
+            (instant, u32::try_from(index).expect("fewer than 2^32 entries"))
+        })
+        .collect();
+    chosen.par_sort_by(|(a_instant, a), (b_instant, b)| {
+        (a_instant.cmp(b_instant))
+            .then_with(|| entries[*a as usize].key().cmp(entries[*b as usize].key()))
+    });
+    chosen.into_iter().map(|(_, index)| index as usize).collect()
 }
 
 /// The indexed articles, in the order of their numbers (`chosen`): each one's key hashed and
@@ -1177,10 +1177,15 @@ mod tests {
             entry("b", "2024-07-10T14:00:00+02:00"),
             entry("d", "2024-07-11T00:00:00Z"),
         ];
-        let site = feed::Site::new(&settings, &entries);
-        let numbered: Vec<&str> =
-            super::indexed(&site).into_iter().map(|index| entries[index].key().as_str()).collect();
+        let numbered: Vec<&str> = (super::indexed(&settings, &entries).into_iter())
+            .map(|index| entries[index].key().as_str())
+            .collect();
         assert_eq!(numbered, ["z", "a", "b", "c", "d"]);
+        // The site's order, newest first, read backwards but for the ties.
+        let site = feed::Site::new(&settings, &entries);
+        let newest: Vec<&str> =
+            site.order().iter().map(|&index| entries[index].key().as_str()).collect();
+        assert_eq!(newest, ["d", "a", "b", "c", "z"]);
     }
 
     #[test]
