@@ -1729,24 +1729,23 @@ fn write(project: &Project, loaded: &Loaded, index: &IndexRun) -> Result<Outcome
     };
     let search_staged = search_staged.into_inner().unwrap_or_else(|poison| poison.into_inner());
     // A failure to make the search leaves the staged site files to be removed below.
-    let (search_print, search_made, mut failure) = match searched {
-        Ok((print, made)) => (print, made, failure),
-        Err(error) => (0, None, failure.or(Some(error))),
+    let (
+        Searched { print: search_print, context: search_context, kept, made: search_made },
+        mut failure,
+    ) = match searched {
+        Ok(searched) => (searched, failure),
+        Err(error) => {
+            let none = Searched { print: 0, context: 0, kept: false, made: None };
+            (none, failure.or(Some(error)))
+        }
     };
     let records = &loaded.shelf.records;
-    let search_context = search::State::context(&index.identity.program, index.identity.settings);
     let search_state = project.cache().join(search::STATE);
-    let recorded_search: Option<u128> = recorded
-        .and_then(|shards| shards[index::shard_of(search::MANIFEST)].find(search::MANIFEST));
     // The search files unchanged: the recorded ones, among the recorded files the site does
     // not make.
-    let search_kept: Option<Vec<String>> =
-        recorded.filter(|_| recorded_search == Some(search_print)).map(|_| {
-            (gone.iter())
-                .filter(|path| search::is_search_file(path))
-                .map(|&path| path.into())
-                .collect()
-        });
+    let search_kept: Option<Vec<String>> = kept.then(|| {
+        (gone.iter()).filter(|path| search::is_search_file(path)).map(|&path| path.into()).collect()
+    });
     let search_names: Vec<String> = match (search_kept, &search_made) {
         (Some(names), _) => names,
         (None, Some(made)) => made.names.clone(),
@@ -2088,6 +2087,18 @@ fn site_files<'a>(
 
 /// The search's half of a build: the fingerprint of what the search files index, and the
 /// files made, patched or from every article, when they changed (staged in `staged`).
+struct Searched {
+    /// The fingerprint of what the search files index.
+    print: u128,
+    /// What else they depend on ([`search::State::context`]).
+    context: u128,
+    /// Whether the recorded search files are as they should be, and were kept.
+    kept: bool,
+    made: Option<search::Made>,
+}
+
+/// Fingerprints the articles the search indexes and, when the search files changed, patches or
+/// makes them ([`Searched`]).
 fn make_search(
     project: &Project,
     loaded: &Loaded,
@@ -2095,7 +2106,7 @@ fn make_search(
     recorded: Option<&Vec<index::Recorded>>,
     staged: &std::sync::Mutex<Vec<(PathBuf, PathBuf)>>,
     discard: &(dyn Fn() + Sync),
-) -> Result<(u128, Option<search::Made>), BuildError> {
+) -> Result<Searched, BuildError> {
     let out = project.out();
     let mut timer = Timer::start();
     let records = &loaded.shelf.records;
@@ -2108,13 +2119,14 @@ fn make_search(
     // whose manifest has this fingerprint, they are as recorded.
     let recorded_search: Option<u128> = recorded
         .and_then(|shards| shards[index::shard_of(search::MANIFEST)].find(search::MANIFEST));
-    let search_kept = recorded.is_some() && recorded_search == Some(search_print);
-    if search_kept || !loaded.settings.search() {
-        return Ok((search_print, None));
+    let kept = recorded.is_some() && recorded_search == Some(search_print);
+    let search_context = search::State::context(&index.identity.program, index.identity.settings);
+    let searched = |made| Searched { print: search_print, context: search_context, kept, made };
+    if kept || !loaded.settings.search() {
+        return Ok(searched(None));
     }
     // What the search files on disk were made from, when the cache knows and the index
     // vouches for it: they are patched instead of made again.
-    let search_context = search::State::context(&index.identity.program, index.identity.settings);
     let previous: Option<search::State> = recorded_search.and_then(|print| {
         search::State::load(&project.cache().join(search::STATE))
             .filter(|state| state.context == search_context && state.print == print)
@@ -2148,7 +2160,7 @@ fn make_search(
     match made {
         Ok(made) => {
             timer.lap(if made.patched { "search patch" } else { "search" });
-            Ok((search_print, Some(made)))
+            Ok(searched(Some(made)))
         }
         Err(error) => {
             discard();
