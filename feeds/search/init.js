@@ -64,10 +64,22 @@
     });
   }
 
+  // The docs file of an article: the last one that starts at or before its number.
   function doc(manifest, number) {
-    var chunk = Math.floor(number / manifest.chunk);
-    var name = "docs/" + String(chunk).padStart(3, "0") + ".json";
-    return get(name).then(function (docs) { return docs[number % manifest.chunk]; });
+    if (!manifest.starts) {
+      var start = 0;
+      manifest.starts = manifest.docs.map(function (gap) { return start += gap; });
+    }
+    var starts = manifest.starts, low = 0, high = starts.length - 1;
+    while (low < high) {
+      var middle = (low + high + 1) >> 1;
+      if (starts[middle] <= number) low = middle; else high = middle - 1;
+    }
+    return get("docs/" + starts[low] + ".json").then(function (docs) {
+      var found = docs.find(function (line) { return line[0] === number; });
+      if (!found) throw new Error("docs/" + starts[low] + ".json: no article " + number);
+      return found;
+    });
   }
 
   function element(tag, className, text) {
@@ -103,12 +115,13 @@
     more.hidden = shown >= found.length;
     return Promise.all(next.map(function (n) { return doc(manifest, n); })).then(function (docs) {
       if (run !== current) return;
+      // Each doc: [number, url, headline, date, place, language].
       docs.forEach(function (d) {
         var item = element("li", "search-result");
-        var link = element("a", null, d[1]);
-        link.href = new URL(d[0], root).href;
-        if (d[4]) link.lang = d[4];
-        var about = element("p", "search-meta", d[2] + (d[3] ? " · " + d[3] : ""));
+        var link = element("a", null, d[2]);
+        link.href = new URL(d[1], root).href;
+        if (d[5]) link.lang = d[5];
+        var about = element("p", "search-meta", d[3] + (d[4] ? " · " + d[4] : ""));
         item.append(link, about);
         list.append(item);
       });
@@ -128,7 +141,8 @@
       return Promise.all(terms.map(function (word) { return postings(manifest, word); }))
         .then(function (lists) {
           if (run !== current) return;
-          // Articles are numbered oldest first: the newest is the highest number.
+          // Articles are numbered by the second they were published: the newest is the
+          // highest number.
           found = intersect(lists).reverse();
           status.textContent = found.length === 0 ? "No results."
             : found.length === 1 ? "1 result." : found.length + " results.";

@@ -4,13 +4,23 @@
 //! The index is an inverted index of words, sharded by a hash of the word, so a query fetches
 //! one small file per word and one file of titles per page of results:
 //!
-//! - `search/index.json`: the format version, how many articles, shards and articles per chunk;
-//! - `search/words/NNN.json`: `{"word": [first, gap, gap, ...]}`, the articles that hold the
-//!   word, as gaps between ascending numbers, for every word whose hash falls in shard `NNN`;
-//! - `search/docs/NNN.json`: `[[url, headline, date, place, language], ...]`, articles
-//!   `NNN × CHUNK` onwards. Articles are numbered oldest first (by publication, then key), so
-//!   that a new story takes the next number and changes no other; the script lists results
-//!   from the highest number down, newest first;
+//! - `search/index.json`: the format version, how many articles and word files, and where
+//!   each docs file starts (`"docs": [first, gap, gap, ...]`, the numbers of their first
+//!   articles);
+//! - `search/words/XXX.json`: `{"word": [first, gap, gap, ...]}`, the articles that hold the
+//!   word, as gaps between ascending numbers, for every word whose hash falls in shard `XXX`;
+//! - `search/docs/N.json`: `[[number, url, headline, date, place, language], ...]`, the
+//!   articles from number `N` on, up to the next docs file.
+//!
+//! An article's number is the second it was published (Unix time; before 1970 counts as 1970),
+//! or, when an older article holds that number, the one after the older one's: numbers ascend
+//! oldest first (by publication, then key), and the script lists results from the highest
+//! number down, newest first. A number depends only on the articles published in the same
+//! seconds just before it, so adding, editing, back-dating or deleting a story changes no
+//! other article's number, and a patch touches only the word files of its words. The docs
+//! files are cut where an article's key hashes to a multiple of [`CHUNK`] (or after
+//! [`MAX_CHUNK`] articles): a cut depends on the article, not on its position, so a change
+//! rewrites the docs file it falls in and no other.
 //! - `search/init.js` and `search/search.css`: the form and its results, mounted into
 //!   `<div id="search">` of `search.html`; without JavaScript the page still works.
 //!
@@ -39,10 +49,18 @@ pub(crate) const DIR: &str = "search/";
 pub(crate) const MANIFEST: &str = "search/index.json";
 
 /// The version of the index's format, in the manifest and in the fingerprint.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
-/// Articles per `docs/` file.
-const CHUNK: usize = 500;
+/// A docs file starts at each article whose key's hash is a multiple of this: it holds this
+/// many articles on average.
+const CHUNK: u64 = 512;
+
+/// At most this many articles per docs file.
+const MAX_CHUNK: usize = 2048;
+
+/// The latest second an article's number is taken from (in 2096); later ones count as this.
+/// Numbers above it are left for the articles of its seconds, up to `u32::MAX`.
+const LAST_SECOND: i64 = 4_000_000_000;
 
 /// About how many postings (word, article) a `words/` file holds.
 const POSTINGS_PER_SHARD: usize = 16_384;
@@ -88,19 +106,30 @@ pub(crate) fn indexed(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
     chosen.into_iter().map(|(_, index)| index as usize).collect()
 }
 
-/// The indexed articles, in the order of their numbers (`chosen`): each one's key hashed and
-/// the hash of its seed (`hash_of`). The keys are hashed in entry order, which is memory order,
-/// and only then put in the order of the numbers.
+/// The indexed articles, in the order of their numbers (`chosen`): each one's key hashed, the
+/// hash of its seed (`hash_of`) and its number. The keys are hashed in entry order, which is
+/// memory order, and only then put in the order of the numbers.
 pub(crate) fn listing(
     entries: &[Entry],
     chosen: &[usize],
     hash_of: &(dyn Fn(usize) -> u128 + Sync),
 ) -> Vec<Listed> {
     let keys: Vec<u64> = entries.par_iter().map(key_hash).collect();
-    chosen
+    let mut listing: Vec<Listed> = chosen
         .par_iter()
-        .map(|&index| Listed { key: keys[index], seed: hash_of(index), words: 0 })
-        .collect()
+        .map(|&index| {
+            let second = entries[index].published().timestamp().clamp(0, LAST_SECOND);
+            let number = u32::try_from(second).expect("LAST_SECOND is below 2^32");
+            Listed { key: keys[index], seed: hash_of(index), number, words: 0 }
+        })
+        .collect();
+    // The second it was published, or the one after the previous article's number.
+    let mut next = 0;
+    for listed in &mut listing {
+        listed.number = listed.number.max(next);
+        next = listed.number.checked_add(1).expect("fewer than 2^28 articles after 2096");
+    }
+    listing
 }
 
 /// Everything the search files' bytes depend on: the indexed articles in order (`listing`:
@@ -118,6 +147,7 @@ pub(crate) fn fingerprint(
     for listed in listing {
         state.write_u64(listed.key);
         state.write_u128(listed.seed);
+        state.write_u32(listed.number);
     }
 }
 
@@ -139,20 +169,58 @@ pub(crate) struct List {
     articles: Vec<Listed>,
 }
 
-/// One indexed article: a hash of its key, the hash of its seed, and how many distinct words
-/// it has (its postings).
+/// One indexed article: a hash of its key, the hash of its seed, its number, and how many
+/// distinct words it has (its postings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Listed {
     key: u64,
     seed: u128,
+    number: u32,
     words: u32,
 }
 
 impl Listed {
-    /// The same article with the same seed.
-    fn same(&self, other: &Listed) -> bool {
+    /// The same article with the same seed, whatever its number.
+    fn same_article(&self, other: &Listed) -> bool {
         self.key == other.key && self.seed == other.seed
     }
+
+    /// The same article with the same seed and the same number: the same lines in every file.
+    fn same(&self, other: &Listed) -> bool {
+        self.same_article(other) && self.number == other.number
+    }
+
+    /// Whether a docs file starts at this article (unless the one before is full).
+    fn cuts(&self) -> bool {
+        (self.key >> 32).is_multiple_of(CHUNK)
+    }
+}
+
+/// Where each docs file starts, as positions in `articles`: at the first article, and at every
+/// article that [`cuts`](Listed::cuts) or follows [`MAX_CHUNK`] articles of one file.
+fn chunk_starts(articles: &[Listed]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(articles.len() / CHUNK as usize + 1);
+    for (position, listed) in articles.iter().enumerate() {
+        let starts_here = match starts.last() {
+            None => true,
+            Some(&start) => listed.cuts() || position - start == MAX_CHUNK,
+        };
+        if starts_here {
+            starts.push(position);
+        }
+    }
+    starts
+}
+
+/// The positions each docs file holds, from where they start (`starts`) among `count` articles.
+fn chunk_ranges(starts: &[usize], count: usize) -> Vec<std::ops::Range<usize>> {
+    let ends = starts.iter().skip(1).copied().chain(std::iter::once(count));
+    starts.iter().zip(ends).map(|(&start, end)| start..end).collect()
+}
+
+/// The name of the docs file whose first article has `number`.
+fn docs_name(number: u32) -> String {
+    format!("{DIR}docs/{number}.json")
 }
 
 /// The file of the cache that holds the [`State`].
@@ -173,7 +241,7 @@ pub(crate) struct State {
 const STATE_MAGIC: &[u8; 16] = b"wirefeed-search\0";
 
 /// The bytes of one [`Listed`] in the state file.
-const LISTED_BYTES: usize = 8 + 16 + 4;
+const LISTED_BYTES: usize = 8 + 16 + 4 + 4;
 
 impl State {
     /// The context of the search files: `identity` (program and settings) and the format.
@@ -211,7 +279,8 @@ impl State {
             .map(|piece| Listed {
                 key: u64::from_le_bytes(piece[0..8].try_into().expect("8")),
                 seed: u128::from_le_bytes(piece[8..24].try_into().expect("16")),
-                words: u32::from_le_bytes(piece[24..28].try_into().expect("4")),
+                number: u32::from_le_bytes(piece[24..28].try_into().expect("4")),
+                words: u32::from_le_bytes(piece[28..32].try_into().expect("4")),
             })
             .collect();
         Some(State { context, print, list: List { shards, articles } })
@@ -228,6 +297,7 @@ impl State {
         for listed in &self.list.articles {
             bytes.extend_from_slice(&listed.key.to_le_bytes());
             bytes.extend_from_slice(&listed.seed.to_le_bytes());
+            bytes.extend_from_slice(&listed.number.to_le_bytes());
             bytes.extend_from_slice(&listed.words.to_le_bytes());
         }
         let check = xxhash_rust::xxh3::xxh3_64(&bytes);
@@ -251,10 +321,11 @@ fn shards_for(postings: u64) -> u32 {
     shards.clamp(1, MAX_SHARDS as u64) as u32
 }
 
-/// Every search file's name for `articles` indexed articles and `shards` word files, in order.
-fn names(articles: usize, shards: u32) -> Vec<String> {
+/// Every search file's name for the indexed `articles`, their docs files starting at `starts`,
+/// and `shards` word files, in order.
+fn names(articles: &[Listed], starts: &[usize], shards: u32) -> Vec<String> {
     let mut names: Vec<String> =
-        (0..articles.div_ceil(CHUNK)).map(|chunk| format!("{DIR}docs/{chunk:03}.json")).collect();
+        starts.iter().map(|&start| docs_name(articles[start].number)).collect();
     names.extend((0..shards).map(|shard| format!("{DIR}words/{shard:03x}.json")));
     names.extend([MANIFEST.to_owned(), format!("{DIR}init.js"), format!("{DIR}search.css")]);
     names.sort();
@@ -263,13 +334,24 @@ fn names(articles: usize, shards: u32) -> Vec<String> {
 
 /// The files that are the same whatever the articles, and the manifest; emitted last.
 fn emit_rest(
-    articles: usize,
+    articles: &[Listed],
+    starts: &[usize],
     shards: u32,
     emit: &(dyn Fn(String, Vec<u8>) -> Result<(), SearchError> + Sync),
 ) -> Result<(), SearchError> {
-    let manifest = format!(
-        "{{\"version\":{VERSION},\"articles\":{articles},\"chunk\":{CHUNK},\"shards\":{shards},\"maxWord\":{MAX_WORD}}}\n",
+    let mut manifest = format!(
+        "{{\"version\":{VERSION},\"articles\":{},\"shards\":{shards},\"maxWord\":{MAX_WORD},\"docs\":[",
+        articles.len(),
     );
+    let mut previous = 0;
+    for (nth, &start) in starts.iter().enumerate() {
+        if nth > 0 {
+            manifest.push(',');
+        }
+        push_number(&mut manifest, articles[start].number - previous);
+        previous = articles[start].number;
+    }
+    manifest.push_str("]}\n");
     emit(MANIFEST.to_owned(), manifest.into_bytes())?;
     emit(format!("{DIR}init.js"), SCRIPT.as_bytes().to_vec())?;
     emit(format!("{DIR}search.css"), STYLE.as_bytes().to_vec())
@@ -344,25 +426,24 @@ fn made(
         .collect::<Result<_, _>>()?;
     let mut total = 0;
     let mut articles = Vec::with_capacity(chosen.len());
-    let chunks: Vec<&[usize]> = chosen.chunks(CHUNK).collect();
-    for (batch_number, batch) in chunks.chunks(BATCH).enumerate() {
+    let starts = chunk_starts(listing);
+    let chunks = chunk_ranges(&starts, listing.len());
+    for batch in chunks.chunks(BATCH) {
         // Each chunk of articles: its `docs/` file and its words' postings, by bucket.
         let read: Vec<Result<(Buckets, Vec<u32>), SearchError>> = batch
             .par_iter()
-            .enumerate()
-            .map(|(offset, chunk)| {
-                let ordinal = batch_number * BATCH + offset;
+            .map(|chunk| {
+                let listed = &listing[chunk.clone()];
                 let (docs, buckets, counts) =
-                    chunk_postings(entries, library, site_language, ordinal, chunk)
+                    chunk_postings(entries, library, site_language, &chosen[chunk.clone()], listed)
                         .map_err(SearchError::Write)?;
-                emit(format!("{DIR}docs/{ordinal:03}.json"), docs)?;
+                emit(docs_name(listed[0].number), docs)?;
                 Ok((buckets, counts))
             })
             .collect();
         for (chunk, read) in batch.iter().zip(read) {
             let (buckets, counts) = read?;
-            let start = articles.len();
-            let listed = &listing[start..start + chunk.len()];
+            let listed = &listing[chunk.clone()];
             articles.extend(
                 listed.iter().zip(counts).map(|(listed, words)| Listed { words, ..*listed }),
             );
@@ -435,8 +516,8 @@ fn made(
         }
         Ok(())
     })?;
-    emit_rest(chosen.len(), shards as u32, emit)?;
-    let names = names(chosen.len(), shards as u32);
+    emit_rest(&articles, &starts, shards as u32, emit)?;
+    let names = names(&articles, &starts, shards as u32);
     Ok(Made { names, list: List { shards: shards as u32, articles }, patched: false })
 }
 
@@ -455,24 +536,25 @@ fn scratch_number(rest: &mut &[u8]) -> Option<u32> {
 /// A chunk's words and their article numbers, by the low bits of their hash.
 type Buckets = Vec<Vec<(String, Vec<u32>)>>;
 
-/// The `docs/` file of chunk `ordinal`, its words' postings by bucket, so that every shard,
-/// whatever their number, takes whole buckets, and how many distinct words each article has.
+/// The `docs/` file of the entries `chunk`, numbered as `listed` says, their words' postings
+/// by bucket, so that every shard, whatever their number, takes whole buckets, and how many
+/// distinct words each article has.
 fn chunk_postings(
     entries: &[Entry],
     library: &(impl Library + ?Sized),
     site_language: &str,
-    ordinal: usize,
     chunk: &[usize],
+    listed: &[Listed],
 ) -> Result<(Vec<u8>, Buckets, Vec<u32>), feed::WriteError> {
     type Postings = HashMap<String, Vec<u32>, std::hash::BuildHasherDefault<WordHasher>>;
     let mut docs = Vec::with_capacity(chunk.len());
     let mut postings = Postings::default();
     let mut counts = Vec::with_capacity(chunk.len());
     for (offset, &index) in chunk.iter().enumerate() {
-        let number = u32::try_from(ordinal * CHUNK + offset).expect("fewer than 2^32");
+        let number = listed[offset].number;
         let entry = &entries[index];
         let article = read(library, entries, index)?;
-        docs.push(doc(entry, &article, site_language));
+        docs.push((number, doc(entry, &article, site_language)));
         let mut count = 0;
         texts(entry, &article, |word| match postings.get_mut(word) {
             Some(list) if list.last() == Some(&number) => {}
@@ -525,7 +607,8 @@ fn texts(entry: &Entry, article: &article::Article, mut add: impl FnMut(&str)) {
     article.blocks().iter().for_each(|block| words(block.text()));
 }
 
-/// An article's entry of a `docs/` file: `[url, headline, date, place, language]`.
+/// An article's entry of a `docs/` file, after its number: `[url, headline, date, place,
+/// language]`.
 type Doc = [String; 5];
 
 /// The [`Doc`] of an article.
@@ -539,19 +622,18 @@ fn doc(entry: &Entry, article: &article::Article, site_language: &str) -> Doc {
     ]
 }
 
-/// A `docs/` file of these entries.
-fn docs_json(docs: &[[String; 5]]) -> Vec<u8> {
-    docs_file(docs.iter(), push_doc_line)
+/// A `docs/` file of these entries and their numbers.
+fn docs_json(docs: &[(u32, Doc)]) -> Vec<u8> {
+    docs_file(docs.iter(), |out, (number, doc)| push_doc_line(out, *number, doc))
 }
 
-/// A [`Doc`] as its line of a `docs/` file, appended to `out`: a JSON array, on one line since
-/// every string's line breaks are escaped.
-fn push_doc_line(out: &mut String, fields: &Doc) {
+/// A [`Doc`] and its article's number as its line of a `docs/` file, appended to `out`: a
+/// JSON array, on one line since every string's line breaks are escaped.
+fn push_doc_line(out: &mut String, number: u32, fields: &Doc) {
     out.push('[');
-    for (at, field) in fields.iter().enumerate() {
-        if at > 0 {
-            out.push(',');
-        }
+    push_number(out, number);
+    for field in fields {
+        out.push(',');
         json_string(out, field);
     }
     out.push(']');
@@ -577,23 +659,19 @@ fn doc_lines(text: &str) -> Option<Vec<&str>> {
         .collect()
 }
 
-/// At most this many articles that kept their seed but not their number have their words read
-/// again to find the word files they are in; with more, every word file is rewritten.
-const SHIFTED_READ: usize = 2_000;
-
 /// Patches the search files on disk in `out`, made from `previous`, to index `entries`, handing
 /// each file that may have changed to `emit`; `None` when a patch would cost about as much as
 /// making them all (or the files on disk are not as `previous` says), and nothing was emitted
 /// that [`files`] will not emit again.
 ///
-/// Articles keep their numbers up to the first change; from there on, each article is either
-/// one of the old ones with the same seed (its number moved, perhaps), or new (or edited),
-/// and read. The docs files from the first change on are made from the old docs files and the
-/// new articles. The word files: when no article left or changed, only those that hold a word
-/// of a new article or of an article whose number moved (those are read again, if they are
-/// few); otherwise every one, its numbers mapped from the old ones, the words of the articles
-/// that left dropped with their numbers, the new articles' added. No unchanged article is read
-/// unless its number moved.
+/// The articles before the first change and after the last one are the old ones with their
+/// numbers. Between them, each article is either one of the old ones with the same seed (kept;
+/// when its number moved, because an article of the same seconds came or went, it is read
+/// again), or new or edited, and read. The word files rewritten: those of the words of the
+/// articles read, or, when an old article left or changed (its words are not known any more),
+/// every one in which its number is found. In each, the numbers before the change and after
+/// it are copied as text; only those between are mapped. The docs files rewritten: those
+/// whose articles are not all the old ones, in the same file. No unchanged article is read.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn patch(
     settings: &Settings,
@@ -609,124 +687,111 @@ pub(crate) fn patch(
     let old = &previous.articles;
     let now = listing;
     let first = old.iter().zip(now).take_while(|(a, b)| a.same(b)).count();
-    // From the last change on, the articles are the old ones too, counted from the end (their
-    // numbers moved by as many as came or went before them): an edit or a deletion in the
-    // middle of the archive leaves only itself to be matched by key.
     let last = (old[first..].iter().rev())
         .zip(now[first..].iter().rev())
         .take_while(|(a, b)| a.same(b))
         .count();
     let (old_end, now_end) = (old.len() - last, now.len() - last);
-    // Where each old article from `first` on went (`u32::MAX`: gone, or edited).
+    // Where each old article between the changes went, if it is still there with its seed.
     let mut at: HashMap<u64, usize> = HashMap::with_capacity(now_end - first);
-    for (number, listed) in now[..now_end].iter().enumerate().skip(first) {
-        if at.insert(listed.key, number).is_some() {
+    for (position, listed) in now[..now_end].iter().enumerate().skip(first) {
+        if at.insert(listed.key, position).is_some() {
             return Ok(None);
         }
     }
-    let mut moved_to = vec![u32::MAX; old.len() - first];
-    let mut matched = vec![false; now.len() - first];
+    let mut moved_to: Vec<Option<usize>> = vec![None; old_end - first];
+    let mut kept = vec![false; now_end - first];
     for (offset, listed) in old[first..old_end].iter().enumerate() {
-        if let Some(&number) = at.get(&listed.key).filter(|&&number| now[number].same(listed)) {
-            moved_to[offset] = number as u32;
-            matched[number - first] = true;
+        if let Some(&position) = at.get(&listed.key).filter(|&&at| now[at].same_article(listed)) {
+            moved_to[offset] = Some(position);
+            kept[position - first] = true;
         }
     }
     drop(at);
-    for end in 0..last {
-        moved_to[old_end - first + end] = (now_end + end) as u32;
-        matched[now_end - first + end] = true;
-    }
-    let fresh: Vec<usize> = (first..now.len()).filter(|&number| !matched[number - first]).collect();
-    let left = moved_to.iter().filter(|&&to| to == u32::MAX).count();
-    if fresh.len() > (now.len() / 4).max(1_000) {
+    let left = moved_to.iter().filter(|to| to.is_none()).count();
+    // New or edited articles, whose words are added; kept ones numbered anew, whose words are
+    // moved. Both have new docs lines.
+    let fresh: Vec<usize> = (first..now_end).filter(|&at| !kept[at - first]).collect();
+    let shifted: Vec<usize> = (moved_to.iter().enumerate())
+        .filter_map(|(offset, &to)| to.filter(|&at| now[at].number != old[first + offset].number))
+        .collect();
+    if fresh.len() + shifted.len() > (now.len() / 4).max(1_000) {
         return Ok(None);
     }
-    // The new articles: their docs entries and words.
-    let read_fresh: Vec<Result<(Doc, Vec<String>), feed::WriteError>> = fresh
+    let reading: Vec<usize> = fresh.iter().chain(&shifted).copied().collect();
+    let read_all: Vec<Result<(String, Vec<String>), feed::WriteError>> = reading
         .par_iter()
-        .map(|&number| {
-            let index = chosen[number];
+        .map(|&position| {
+            let index = chosen[position];
             let article = read(library, entries, index)?;
             let mut words = Vec::new();
             texts(&entries[index], &article, |word| words.push(word.to_owned()));
             words.sort_unstable();
             words.dedup();
-            Ok((doc(&entries[index], &article, site_language), words))
+            let mut line = String::new();
+            push_doc_line(
+                &mut line,
+                now[position].number,
+                &doc(&entries[index], &article, site_language),
+            );
+            Ok((line, words))
         })
         .collect();
-    let mut fresh_docs = HashMap::with_capacity(fresh.len());
-    let mut fresh_words: Vec<(u32, Vec<String>)> = Vec::with_capacity(fresh.len());
-    for (&number, read) in fresh.iter().zip(read_fresh) {
-        let (doc, words) = read.map_err(SearchError::Write)?;
-        let mut line = String::new();
-        push_doc_line(&mut line, &doc);
-        fresh_docs.insert(number, line);
-        fresh_words.push((number as u32, words));
+    let mut new_lines: HashMap<usize, String> = HashMap::with_capacity(reading.len());
+    let mut read_words: Vec<Vec<String>> = Vec::with_capacity(reading.len());
+    for (&position, read) in reading.iter().zip(read_all) {
+        let (line, words) = read.map_err(SearchError::Write)?;
+        new_lines.insert(position, line);
+        read_words.push(words);
     }
+    let (fresh_words, shifted_words) = read_words.split_at(fresh.len());
     let mut articles = now.to_vec();
-    for (offset, &to) in moved_to.iter().enumerate() {
-        if to != u32::MAX {
-            articles[to as usize].words = old[first + offset].words;
-        }
-    }
     for number in 0..first {
         articles[number].words = old[number].words;
     }
-    for (number, words) in &fresh_words {
-        articles[*number as usize].words = words.len() as u32;
+    for end in 0..last {
+        articles[now_end + end].words = old[old_end + end].words;
+    }
+    for (offset, &to) in moved_to.iter().enumerate() {
+        if let Some(to) = to {
+            articles[to].words = old[first + offset].words;
+        }
+    }
+    for (&position, words) in fresh.iter().zip(fresh_words) {
+        articles[position].words = words.len() as u32;
     }
     let total: u64 = articles.iter().map(|listed| u64::from(listed.words)).sum();
     let shards = shards_for(total);
     if shards != previous.shards {
         return Ok(None);
     }
-    let shift = |number: u32| -> Option<u32> {
-        match (number as usize).checked_sub(first) {
-            None => Some(number),
-            Some(offset) => moved_to.get(offset).copied().filter(|&to| to != u32::MAX),
-        }
+    // The old numbers between the changes: below `low` and from `high` on, numbers stay.
+    let window = &old[first..old_end];
+    let low = window.first().map_or(u32::MAX, |listed| listed.number);
+    let high = old.get(old_end).map_or(u32::MAX, |listed| listed.number);
+    // An old number between them: the new one, if its article is still there; `None` if it is
+    // no article's number, and the file is not as the list says.
+    let shift = |number: u32| -> Option<Option<u32>> {
+        let offset = window.binary_search_by_key(&number, |listed| listed.number).ok()?;
+        Some(moved_to[offset].map(|to| now[to].number))
     };
     let shard_of = |word: &str| (hash_of_word(word) & (shards - 1)) as usize;
     // The new articles' postings, by word file.
     let mut added: Vec<Vec<(&str, u32)>> = vec![Vec::new(); shards as usize];
-    for (number, words) in &fresh_words {
+    for (&position, words) in fresh.iter().zip(fresh_words) {
         for word in words {
-            added[shard_of(word)].push((word, *number));
+            added[shard_of(word)].push((word, now[position].number));
         }
     }
-    // The word files to rewrite.
-    let shifted: Vec<usize> = (moved_to.iter().enumerate())
-        .filter(|&(offset, &to)| to != u32::MAX && to as usize != first + offset)
-        .map(|(_, &to)| to as usize)
-        .collect();
-    // Reading the moved articles again pays only while their words fall in few of the word
-    // files: `n` articles of `w` words each touch all but e^(-nw/shards) of them, so past
-    // half as many words as files, nearly every file is patched anyway.
-    let words_per_article = total / (articles.len() as u64).max(1);
-    let moved_words = (shifted.len() as u64).saturating_mul(words_per_article.max(1));
-    let every = left > 0 || shifted.len() > SHIFTED_READ || moved_words > u64::from(shards) / 2;
-    let due: Vec<usize> = match every {
+    let due: Vec<usize> = match left > 0 {
         true => (0..shards as usize).collect(),
         false => {
             let mut due = vec![false; shards as usize];
             for (shard, words) in added.iter().enumerate() {
                 due[shard] |= !words.is_empty();
             }
-            let read_shifted: Vec<Result<Vec<usize>, feed::WriteError>> = shifted
-                .par_iter()
-                .map(|&number| {
-                    let index = chosen[number];
-                    let article = read(library, entries, index)?;
-                    let mut touched = Vec::new();
-                    texts(&entries[index], &article, |word| touched.push(shard_of(word)));
-                    Ok(touched)
-                })
-                .collect();
-            for touched in read_shifted {
-                for shard in touched.map_err(SearchError::Write)? {
-                    due[shard] = true;
-                }
+            for word in shifted_words.iter().flatten() {
+                due[shard_of(word)] = true;
             }
             (0..shards as usize).filter(|&shard| due[shard]).collect()
         }
@@ -739,8 +804,7 @@ pub(crate) fn patch(
             else {
                 return Ok(false);
             };
-            let first = u32::try_from(first).expect("fewer than 2^32 articles");
-            let Some(bytes) = patch_words(&text, &added[shard], first, shift) else {
+            let Some(bytes) = patch_words(&text, &added[shard], low..high, shift) else {
                 return Ok(false);
             };
             // A file the patch left as it was is not handed on to be compared again.
@@ -753,43 +817,49 @@ pub(crate) fn patch(
     if !patched?.into_iter().all(|done| done) {
         return Ok(None);
     }
-    // The docs files from the first change on: old entries from the old files, new ones read.
-    let docs_dir = out.join(DIR).join("docs");
-    let old_number: HashMap<u32, u32> = (moved_to.iter().enumerate())
-        .filter(|&(_, &to)| to != u32::MAX)
-        .map(|(offset, &to)| (to, (first + offset) as u32))
+    // The docs files: a file whose articles are the old ones of a file of the same start and
+    // length, with their numbers, is the file on disk; the others are made from the old
+    // files' lines and the new ones.
+    let old_starts = chunk_starts(old);
+    let old_chunks: HashMap<u32, std::ops::Range<usize>> = (chunk_ranges(&old_starts, old.len()))
+        .into_iter()
+        .map(|range| (old[range.start].number, range))
         .collect();
-    let patched: Result<Vec<bool>, SearchError> = (first / CHUNK..articles.len().div_ceil(CHUNK))
+    let came_from: HashMap<usize, usize> = (moved_to.iter().enumerate())
+        .filter_map(|(offset, &to)| {
+            to.filter(|to| !new_lines.contains_key(to)).map(|to| (to, first + offset))
+        })
+        .collect();
+    // Where an article's line is in the old files, unless it has a new one.
+    let old_position = |position: usize| -> Option<usize> {
+        match position {
+            _ if new_lines.contains_key(&position) => None,
+            _ if position < first => Some(position),
+            _ if position >= now_end => Some(position - now_end + old_end),
+            _ => came_from.get(&position).copied(),
+        }
+    };
+    let starts = chunk_starts(&articles);
+    let docs_dir = out.join(DIR).join("docs");
+    let patched: Result<Vec<bool>, SearchError> = chunk_ranges(&starts, articles.len())
         .into_par_iter()
         .map(|chunk| {
-            // A chunk whose every article is the old one of its number, and as many as it
-            // had, is the file on disk: an edit in the middle of the archive leaves the
-            // chunks after its own as they are.
-            let numbers = chunk * CHUNK..(articles.len()).min((chunk + 1) * CHUNK);
-            if numbers.end == old.len().min((chunk + 1) * CHUNK)
-                && numbers.clone().all(|number| {
-                    !fresh_docs.contains_key(&number)
-                        && (number < first
-                            || old_number.get(&(number as u32)) == Some(&(number as u32)))
-                })
+            let number = articles[chunk.start].number;
+            if let Some(before) = old_chunks.get(&number)
+                && before.len() == chunk.len()
+                && chunk
+                    .clone()
+                    .zip(before.clone())
+                    .all(|(now, old)| old_position(now) == Some(old))
             {
                 return Ok(true);
             }
-            // Each line of the new file: the number it comes from in the old files, or new.
-            let from: Vec<Option<usize>> = (numbers.clone())
-                .map(|number| match (fresh_docs.contains_key(&number), number < first) {
-                    (true, _) => None,
-                    (false, true) => Some(number),
-                    (false, false) => Some(old_number[&(number as u32)] as usize),
-                })
-                .collect();
-            // The old files those lines are in, read once each, spliced as text.
+            // The old files the kept lines are in, read once each, spliced as text.
             let mut texts: HashMap<usize, String> = HashMap::new();
-            for &source in from.iter().flatten() {
-                if let std::collections::hash_map::Entry::Vacant(vacant) =
-                    texts.entry(source / CHUNK)
-                {
-                    let path = docs_dir.join(format!("{:03}.json", source / CHUNK));
+            for position in chunk.clone().filter_map(old_position) {
+                let start = old_starts[old_starts.partition_point(|&start| start <= position) - 1];
+                if let std::collections::hash_map::Entry::Vacant(vacant) = texts.entry(start) {
+                    let path = docs_dir.join(format!("{}.json", old[start].number));
                     let Ok(text) = std::fs::read_to_string(path) else {
                         return Ok(false);
                     };
@@ -797,34 +867,35 @@ pub(crate) fn patch(
                 }
             }
             let mut lines: HashMap<usize, Vec<&str>> = HashMap::with_capacity(texts.len());
-            for (&old_chunk, text) in &texts {
+            for (&start, text) in &texts {
                 let Some(split) = doc_lines(text) else {
                     return Ok(false);
                 };
-                lines.insert(old_chunk, split);
+                lines.insert(start, split);
             }
-            let mut docs: Vec<&str> = Vec::with_capacity(from.len());
-            for (number, from) in numbers.zip(from) {
-                match from {
-                    None => docs.push(&fresh_docs[&number]),
-                    Some(source) => match lines[&(source / CHUNK)].get(source % CHUNK) {
-                        Some(line) => docs.push(line),
-                        None => return Ok(false),
-                    },
+            let mut docs: Vec<&str> = Vec::with_capacity(chunk.len());
+            for position in chunk {
+                match old_position(position) {
+                    None => docs.push(&new_lines[&position]),
+                    Some(source) => {
+                        let start =
+                            old_starts[old_starts.partition_point(|&start| start <= source) - 1];
+                        match lines[&start].get(source - start) {
+                            Some(line) => docs.push(line),
+                            None => return Ok(false),
+                        }
+                    }
                 }
             }
-            emit(
-                format!("{DIR}docs/{chunk:03}.json"),
-                docs_file(docs.into_iter(), String::push_str),
-            )?;
+            emit(docs_name(number), docs_file(docs.into_iter(), String::push_str))?;
             Ok(true)
         })
         .collect();
     if !patched?.into_iter().all(|done| done) {
         return Ok(None);
     }
-    emit_rest(articles.len(), shards, emit)?;
-    let names = names(articles.len(), shards);
+    emit_rest(&articles, &starts, shards, emit)?;
+    let names = names(&articles, &starts, shards);
     Ok(Some(Made { names, list: List { shards, articles }, patched: true }))
 }
 
@@ -857,17 +928,19 @@ fn shard_json(mut words: Vec<(String, Vec<u32>)>) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// A `words/` file as [`shard_json`] writes it, patched as text: each word's numbers mapped
-/// by `shift` (a number it maps to `None` is dropped, and a word left with none), and the
-/// postings `added` (words and new numbers, in any order) merged in. `None` if `text` is not
-/// such a file. Numbers below `first` keep their numbers (`shift` maps them to themselves),
-/// so each word's gaps up to its first number from `first` on are copied as they are: adding
-/// the newest article to a million copies the long lists of common words, and appends a gap.
+/// A `words/` file as [`shard_json`] writes it, patched as text: each word's numbers in
+/// `window` mapped by `shift` (a number it maps to `Some(None)` is dropped, and a word left
+/// with none), and the postings `added` (words and new numbers, all in `window`'s range but
+/// for its end, in any order) merged in. `None` if `text` is not such a file, or `shift`
+/// knows one of its numbers in `window` for no article's. The numbers below and from the end
+/// of `window` on stay, so each word's gaps are copied as they are but for those of the
+/// window and the one after it: adding the newest article to a million copies the long lists
+/// of common words, and appends a gap; deleting one in the middle drops it and merges two.
 fn patch_words(
     text: &str,
     added: &[(&str, u32)],
-    first: u32,
-    shift: impl Fn(u32) -> Option<u32>,
+    window: std::ops::Range<u32>,
+    shift: impl Fn(u32) -> Option<Option<u32>>,
 ) -> Option<Vec<u8>> {
     /// Starts a word's line.
     fn start(out: &mut String) {
@@ -921,10 +994,11 @@ fn patch_words(
         let count = pending.iter().take_while(|(other, _)| *other == key).count();
         let (mine, left) = pending.split_at(count);
         pending = left;
-        // The gaps of the numbers below `first` are kept as text (up to `kept_end`); the
-        // numbers from there on are mapped.
+        // The gaps of the numbers below the window are kept as text (up to `kept_end`); the
+        // numbers in it are mapped; the first one after it (`after`: it and where the text
+        // after its gap starts) and the rest are kept.
         let (mut number, mut kept_end, mut kept_last, mut kept) = (0u32, 0, 0u32, false);
-        let (mut at, mut in_tail) = (0, false);
+        let (mut at, mut in_tail, mut after) = (0, false, None);
         tail.clear();
         // The gaps, parsed a byte at a time: the word files of a million articles hold a few
         // hundred million, and a delete patches every file.
@@ -944,18 +1018,22 @@ fn patch_words(
                 return None;
             }
             number = number.checked_add(gap)?;
-            if !in_tail && number < first {
+            if number >= window.end {
+                after = Some((number, at));
+                break;
+            }
+            if !in_tail && number < window.start {
                 (kept_end, kept_last, kept) = (at, number, true);
             } else {
                 in_tail = true;
-                tail.extend(shift(number));
+                tail.extend(shift(number)?);
             }
             // Past the comma, or the end.
             at += 1;
         }
         tail.extend(mine.iter().map(|&(_, number)| number));
         tail.sort_unstable();
-        if !kept && tail.is_empty() {
+        if !kept && tail.is_empty() && after.is_none() {
             continue;
         }
         start(&mut out);
@@ -964,6 +1042,17 @@ fn patch_words(
         out.push_str("\":[");
         out.push_str(&gaps[..kept_end]);
         numbers_from(&mut out, kept_last, &tail);
+        if let Some((number, end)) = after {
+            // Its gap is from the last number before it now; the rest are as they were.
+            out.pop();
+            let previous = tail.last().copied().unwrap_or(kept_last);
+            if !out.ends_with('[') {
+                out.push(',');
+            }
+            push_number(&mut out, number.checked_sub(previous)?);
+            out.push_str(&gaps[end..]);
+            out.push(']');
+        }
     }
     new_words(&mut out, &mut pending, None);
     out.push_str("\n}\n");
@@ -1111,31 +1200,43 @@ mod tests {
             for number in 0..old {
                 for word in WORDS {
                     if random(3) == 0 {
-                        numbers.entry(word).or_default().push(number);
+                        numbers.entry(word).or_default().push(10 * number);
                     }
                 }
             }
+            let present: std::collections::BTreeSet<u32> =
+                numbers.values().flatten().copied().collect();
             let file: Vec<(String, Vec<u32>)> =
                 numbers.into_iter().map(|(word, numbers)| (word.to_owned(), numbers)).collect();
             let text = String::from_utf8(shard_json(file)).expect("UTF-8");
-            // The articles from `first` on: some gone, the others moved up in order, with
-            // new articles' numbers between and after them.
+            // The articles of a window of positions: some gone, the others kept, their
+            // numbers moved or not, with new articles' numbers between them. Old numbers are
+            // ten apart, so that new ones fit between; those outside the window stay.
             let first = random(u64::from(old) + 1) as u32;
+            let end = first + random(u64::from(old - first) + 1) as u32;
+            let low = if first == old { u32::MAX } else { 10 * first };
+            let high = if end == old { u32::MAX } else { 10 * end };
             let mut moved: HashMap<u32, u32> = HashMap::new();
             let mut fresh = Vec::new();
-            let mut next = first;
-            for number in first..old {
+            let mut next = if first == 0 { 0 } else { 10 * (first - 1) + 1 };
+            for number in first..end {
                 while random(4) == 0 {
                     fresh.push(next);
-                    next += 1;
+                    next += 1 + random(2) as u32;
                 }
                 if random(5) != 0 {
-                    moved.insert(number, next);
-                    next += 1;
+                    let to = if random(2) == 0 { (10 * number).max(next) } else { next };
+                    moved.insert(10 * number, to);
+                    next = to + 1 + random(2) as u32;
                 }
             }
-            fresh.extend(next..next + random(3) as u32);
-            let shift = |number: u32| match number < first {
+            if end == old {
+                fresh.extend((0..random(3) as u32).map(|extra| next + 3 * extra));
+            }
+            if fresh.last().copied().max(moved.values().max().copied()) >= Some(high) {
+                continue;
+            }
+            let shift = |number: u32| match number < low || number >= high {
                 true => Some(number),
                 false => moved.get(&number).copied(),
             };
@@ -1148,16 +1249,22 @@ mod tests {
                 }
             }
             let expected = patched_by_parsing(&text, &added, shift);
-            let patched = patch_words(&text, &added, first, shift);
+            let in_window = |number: u32| Some(moved.get(&number).copied());
+            let patched = patch_words(&text, &added, low..high, in_window);
             assert_eq!(
                 patched.as_deref().map(String::from_utf8_lossy),
                 Some(String::from_utf8_lossy(&expected)),
-                "{text} first {first} moved {moved:?} added {added:?}"
+                "{text} window {low}..{high} moved {moved:?} added {added:?}"
             );
+            // A number in the window that is no article's: no patch.
+            if let Some(&number) = present.range(low..high).next() {
+                let unknown = |other: u32| (other != number).then(|| moved.get(&other).copied());
+                assert_eq!(patch_words(&text, &added, low..high, unknown), None);
+            }
         }
         // Not a words file: no patch.
         for text in ["", "{", "{\n}", "[1]", "{\n\"a\":[x]\n}\n", "{\n\"a\\u0041\":[1]\n}\n"] {
-            assert_eq!(patch_words(text, &[], 0, Some), None, "{text}");
+            assert_eq!(patch_words(text, &[], 0..1, |_| Some(None)), None, "{text}");
         }
     }
 

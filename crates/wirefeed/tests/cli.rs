@@ -108,7 +108,7 @@ fn check_names_every_stale_file() {
          feeds/index.html: differs from what the build writes\n\
          feeds/news-sitemap.xml: differs from what the build writes\n\
          feeds/rss.xml: differs from what the build writes\n\
-         feeds/search/docs/000.json: differs from what the build writes\n\
+         feeds/search/docs/1641772800.json: differs from what the build writes\n\
          feeds/search/index.json: differs from what the build writes\n\
          feeds/search/words/000.json: differs from what the build writes\n\
          feeds/sitemap.xml: differs from what the build writes\n\

@@ -59,14 +59,17 @@ fn the_index_holds_only_what_readers_may_see_and_is_the_same_run_to_run() {
     wirefeed(dir.path(), &["build", "--out", "b", "--now", BEFORE]);
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     let names: Vec<String> = files(&a.join("search")).into_iter().map(|(name, _)| name).collect();
+    // The article's number is the second it was published, 2024-05-01T08:00:00Z.
     assert_eq!(
         names,
-        ["docs/000.json", "index.json", "init.js", "search.css", "words/000.json"],
+        ["docs/1714550400.json", "index.json", "init.js", "search.css", "words/000.json"],
         "the files search.html and its script need"
     );
     assert_eq!(files(&a.join("search")), files(&b.join("search")));
     let text = search_text(&a);
-    assert!(text.contains("\"fares\":[0]") && text.contains("\"articles/live.html\""), "{text}");
+    assert!(text.contains("\"fares\":[1714550400]"), "{text}");
+    assert!(text.contains("[1714550400,\"articles/live.html\",\"Fares rose"), "{text}");
+    assert!(text.contains("\"docs\":[1714550400]}"), "{text}");
     for word in ["nationalise", "embargoed", "libel", "killed"] {
         assert!(!text.contains(word), "{word} is in the index:\n{text}");
     }
@@ -83,7 +86,9 @@ fn the_index_holds_only_what_readers_may_see_and_is_the_same_run_to_run() {
     assert!(!check.status.success() && said.contains("search/index.json"), "{said}");
     wirefeed(dir.path(), &["build", "--out", "a", "--now", AFTER]);
     let text = search_text(&a);
-    assert!(text.contains("\"nationalise\":[1]") && !text.contains("libel"), "{text}");
+    assert!(text.contains("\"nationalise\":[1714716000]") && !text.contains("libel"), "{text}");
+    // Both articles share a word; its gaps ascend from the older one.
+    assert!(text.contains("\"london\":[1714550400,165600]"), "{text}");
     assert!(text.contains("\"articles\":2,"), "{text}");
 }
 
@@ -196,13 +201,14 @@ fn incremental_builds_patch_the_index_into_what_a_clean_build_makes() {
     };
 
     // Each change, and whether the build patches the index: a new story (the newest), a story
-    // dated back among the others, an edit, a deletion, an article that leaves the index by
+    // dated back among the others, an edit, deletions, an article that leaves the index by
     // being withdrawn, and one that changes nothing the index holds.
-    let steps: [(&str, &dyn Fn()); 6] = [
+    let steps: [(&str, &dyn Fn()); 7] = [
         ("a new story", &|| write(seed(300), &timed(300, 400, 1))),
-        ("a back-dated story", &|| write(seed(301), &timed(301, 150, 20))),
+        ("a back-dated story", &|| write(seed(301), &timed(301, 150, 1))),
         ("an edit", &|| write(seed(7), &timed(7, 7, 40).replace("w7x3 ", "edited "))),
         ("a deletion", &|| fs::remove_file(seed(100)).unwrap()),
+        ("a deletion of few words", &|| fs::remove_file(seed(301)).unwrap()),
         ("a withdrawal", &|| {
             let text = timed(200, 200, 230);
             write(
@@ -229,9 +235,9 @@ fn incremental_builds_patch_the_index_into_what_a_clean_build_makes() {
         assert!(said.contains("timing: search patch"), "{what}: not patched: {said}");
         let after = words(&feeds);
         let changed = after.iter().filter(|(name, bytes)| before.get(*name) != Some(bytes));
-        if what == "a new story" {
+        if matches!(what, "a new story" | "a back-dated story" | "a deletion of few words") {
             // Its one word and the shared ones fall in a few word files; the rest are as
-            // they were, their numbers unchanged.
+            // they were, their numbers unchanged, even when it is in the middle.
             assert!(changed.count() < after.len(), "{what}: every word file changed");
         }
     }
@@ -252,28 +258,37 @@ fn incremental_builds_patch_the_index_into_what_a_clean_build_makes() {
 }
 
 #[test]
-fn a_deletion_and_a_back_dated_story_move_the_later_docs_lines_across_their_files() {
+fn a_change_rewrites_the_docs_file_it_falls_in_and_no_other() {
     let dir = tempfile::tempdir().unwrap();
     let seed = |n: usize| dir.path().join(format!("seeds/2024/05/d{n:04}.txt"));
-    // Three docs files (500 articles each): a change near the start moves a line from each
-    // file into the one before it, or after it, as a clean build numbers them.
-    // Three articles a minute, from 08:00.
-    for n in 0..1_100 {
+    // Several docs files (512 articles each on average). Three articles a minute, from 08:00:
+    // those of one minute are numbered from its first second on, so a deletion or a story
+    // dated back among them moves the others' numbers, and their lines.
+    for n in 0..2_000 {
         write(seed(n), &timed(n, n / 3, 1));
     }
     let feeds = dir.path().join("feeds");
     timed_build(dir.path());
-    let steps: [(&str, &dyn Fn()); 3] = [
+    let docs = |feeds: &Path| files(&feeds.join("search/docs"));
+    assert!(docs(&feeds).len() >= 3, "{:?}", docs(&feeds).len());
+    let steps: [(&str, &dyn Fn()); 4] = [
         ("a deletion", &|| fs::remove_file(seed(3)).unwrap()),
-        ("a back-dated story", &|| write(seed(1_100), &timed(1_100, 1, 2))),
+        ("a back-dated story", &|| write(seed(2_000), &timed(2_000, 1, 2))),
         ("an edit", &|| write(seed(600), &timed(600, 200, 3))),
+        ("a deletion in the middle", &|| fs::remove_file(seed(1_000)).unwrap()),
     ];
     for (what, change) in steps {
+        let before = docs(&feeds);
         change();
         let said = timed_build(dir.path());
         assert!(said.contains("timing: search patch"), "{what}: not patched: {said}");
+        let after = docs(&feeds);
         let clean_out = dir.path().join("clean");
         let _ = fs::remove_dir_all(&clean_out);
         assert_eq!(files(&feeds), clean(dir.path(), &clean_out), "after {what}");
+        // Files changed, made or removed: the change's own, and the next one when the change
+        // is at a cut between two.
+        let kept = before.iter().filter(|file| after.contains(file)).count();
+        assert!(kept + 2 >= before.len().max(after.len()), "{what}: {kept} of {}", after.len());
     }
 }
