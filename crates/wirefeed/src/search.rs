@@ -223,6 +223,11 @@ fn docs_name(number: u32) -> String {
     format!("{DIR}docs/{number}.json")
 }
 
+/// The name of word file `shard`.
+fn words_name(shard: usize) -> String {
+    format!("{DIR}words/{shard:03x}.json")
+}
+
 /// The file of the cache that holds the [`State`].
 pub(crate) const STATE: &str = "search-state";
 
@@ -326,7 +331,7 @@ fn shards_for(postings: u64) -> u32 {
 fn names(articles: &[Listed], starts: &[usize], shards: u32) -> Vec<String> {
     let mut names: Vec<String> =
         starts.iter().map(|&start| docs_name(articles[start].number)).collect();
-    names.extend((0..shards).map(|shard| format!("{DIR}words/{shard:03x}.json")));
+    names.extend((0..shards as usize).map(words_name));
     names.extend([MANIFEST.to_owned(), format!("{DIR}init.js"), format!("{DIR}search.css")]);
     names.sort();
     names
@@ -512,7 +517,7 @@ fn made(
             }
         }
         for (shard, words) in by_shard {
-            emit(format!("{DIR}words/{shard:03x}.json"), shard_json(words))?;
+            emit(words_name(shard), shard_json(words))?;
         }
         Ok(())
     })?;
@@ -746,8 +751,8 @@ pub(crate) fn patch(
     }
     let (fresh_words, shifted_words) = read_words.split_at(fresh.len());
     let mut articles = now.to_vec();
-    for number in 0..first {
-        articles[number].words = old[number].words;
+    for position in 0..first {
+        articles[position].words = old[position].words;
     }
     for end in 0..last {
         articles[now_end + end].words = old[old_end + end].words;
@@ -796,12 +801,10 @@ pub(crate) fn patch(
             (0..shards as usize).filter(|&shard| due[shard]).collect()
         }
     };
-    let words_dir = out.join(DIR).join("words");
     let patched: Result<Vec<bool>, SearchError> = due
         .par_iter()
         .map(|&shard| {
-            let Ok(text) = std::fs::read_to_string(words_dir.join(format!("{shard:03x}.json")))
-            else {
+            let Ok(text) = std::fs::read_to_string(out.join(words_name(shard))) else {
                 return Ok(false);
             };
             let Some(bytes) = patch_words(&text, &added[shard], low..high, shift) else {
@@ -809,7 +812,7 @@ pub(crate) fn patch(
             };
             // A file the patch left as it was is not handed on to be compared again.
             if bytes != text.as_bytes() {
-                emit(format!("{DIR}words/{shard:03x}.json"), bytes)?;
+                emit(words_name(shard), bytes)?;
             }
             Ok(true)
         })
@@ -840,7 +843,9 @@ pub(crate) fn patch(
         }
     };
     let starts = chunk_starts(&articles);
-    let docs_dir = out.join(DIR).join("docs");
+    // The start of the old docs file that holds the old article at `position`.
+    let old_start =
+        |position: usize| old_starts[old_starts.partition_point(|&start| start <= position) - 1];
     let patched: Result<Vec<bool>, SearchError> = chunk_ranges(&starts, articles.len())
         .into_par_iter()
         .map(|chunk| {
@@ -857,9 +862,9 @@ pub(crate) fn patch(
             // The old files the kept lines are in, read once each, spliced as text.
             let mut texts: HashMap<usize, String> = HashMap::new();
             for position in chunk.clone().filter_map(old_position) {
-                let start = old_starts[old_starts.partition_point(|&start| start <= position) - 1];
+                let start = old_start(position);
                 if let std::collections::hash_map::Entry::Vacant(vacant) = texts.entry(start) {
-                    let path = docs_dir.join(format!("{}.json", old[start].number));
+                    let path = out.join(docs_name(old[start].number));
                     let Ok(text) = std::fs::read_to_string(path) else {
                         return Ok(false);
                     };
@@ -878,8 +883,7 @@ pub(crate) fn patch(
                 match old_position(position) {
                     None => docs.push(&new_lines[&position]),
                     Some(source) => {
-                        let start =
-                            old_starts[old_starts.partition_point(|&start| start <= source) - 1];
+                        let start = old_start(source);
                         match lines[&start].get(source - start) {
                             Some(line) => docs.push(line),
                             None => return Ok(false),
