@@ -510,8 +510,35 @@ impl<'a> Site<'a> {
     }
 
     fn plan(&self) -> Vec<(String, File)> {
-        let mut files: Vec<(String, File)> =
-            Vec::with_capacity(3 * self.pages.len() + self.entries.len() + 3);
+        let others = self.others();
+        // The article pages, a million at a million articles, sorted apart by their keys (as
+        // their paths sort), then merged in: most keys differ in their first eight bytes,
+        // compared as one number.
+        let now = self.settings.now();
+        let mut articles: Vec<(u64, u32)> = (self.entries.par_iter().enumerate())
+            .filter(|(_, entry)| entry.released(now))
+            .map(|(index, entry)| (path_prefix(entry.key().as_str()), index as u32))
+            .collect();
+        let key = |index: u32| self.entries[index as usize].key().as_str();
+        articles.par_sort_unstable_by(|&(a_prefix, a), &(b_prefix, b)| {
+            a_prefix.cmp(&b_prefix).then_with(|| cmp_article_paths(key(a), key(b)))
+        });
+        // Their paths made on every core, in that order; then the other files merged in from the
+        // back, in place: no second list of a million paths.
+        let mut merged: Vec<(String, File)> = Vec::with_capacity(articles.len() + others.len());
+        merged.par_extend(
+            (articles.into_par_iter()).map(|(_, index)| {
+                (layout::article_path(key(index)), File::Article(index as usize))
+            }),
+        );
+        merge_into(&mut merged, others);
+        debug_assert!(merged.is_sorted_by(|a, b| a.0 < b.0), "the site's files in path order");
+        merged
+    }
+
+    /// Every file but the articles' pages, in path order.
+    fn others(&self) -> Vec<(String, File)> {
+        let mut files: Vec<(String, File)> = Vec::with_capacity(3 * self.pages.len() + 3);
         for (index, page) in self.pages.iter().enumerate() {
             for format in Format::ALL {
                 files.push((page.path(format), File::Page(index, format)));
@@ -553,40 +580,95 @@ impl<'a> Site<'a> {
         // Every path is the site's only file of that name: an unstable sort orders them as a
         // stable one would, without a buffer of half their number.
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        // The article pages, a million at a million articles, sorted apart by their keys (as
-        // their paths sort), then merged in: most keys differ in their first eight bytes,
-        // compared as one number.
-        let now = self.settings.now();
-        let mut articles: Vec<(u64, u32)> = (self.entries.par_iter().enumerate())
-            .filter(|(_, entry)| entry.released(now))
-            .map(|(index, entry)| (path_prefix(entry.key().as_str()), index as u32))
-            .collect();
-        let key = |index: u32| self.entries[index as usize].key().as_str();
-        articles.par_sort_unstable_by(|&(a_prefix, a), &(b_prefix, b)| {
-            a_prefix.cmp(&b_prefix).then_with(|| cmp_article_paths(key(a), key(b)))
+        files
+    }
+
+    /// [`Site::files`], given the files of an earlier plan of the same entries but a few:
+    /// `renumber` gives each earlier entry's index in this plan's (`u32::MAX`: gone), and
+    /// `fresh` the indices of the entries new or changed since, which had no page there or
+    /// whose page goes. The earlier articles' pages are kept in place, renumbered, and only
+    /// `fresh` ones made: a million article pages are not listed and sorted again for one
+    /// story. Every entry kept must be released in this plan as in the earlier one (no embargo
+    /// ended between them), and its key must be the same.
+    pub fn files_reusing(
+        &self,
+        mut earlier: Vec<SiteFile>,
+        renumber: &[u32],
+        fresh: &[usize],
+    ) -> Vec<SiteFile> {
+        earlier.retain_mut(|file| match file.kind {
+            File::Article(old) => match renumber.get(old) {
+                Some(&new) if new != u32::MAX => {
+                    file.kind = File::Article(new as usize);
+                    true
+                }
+                _ => false,
+            },
+            _ => false,
         });
-        // Their paths made on every core, in that order; then the other files merged in from the
-        // back, in place: no second list of a million paths.
-        let mut merged: Vec<(String, File)> = Vec::with_capacity(articles.len() + files.len());
-        let articles_len = articles.len();
-        merged.par_extend(
-            (articles.into_par_iter()).map(|(_, index)| {
-                (layout::article_path(key(index)), File::Article(index as usize))
-            }),
+        let now = self.settings.now();
+        let mut made: Vec<SiteFile> = (fresh.iter().copied())
+            .filter(|&index| self.entries[index].released(now))
+            .map(|index| SiteFile {
+                path: layout::article_path(self.entries[index].key().as_str()),
+                kind: File::Article(index),
+            })
+            .collect();
+        made.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let as_file = |(path, kind)| SiteFile { path, kind };
+        made.extend(self.others().into_iter().map(as_file));
+        made.sort_by(|a, b| a.path.cmp(&b.path));
+        merge_into(&mut earlier, made);
+        debug_assert_eq!(
+            earlier.iter().map(|file| (file.path(), file.article())).collect::<Vec<_>>(),
+            self.files().iter().map(|file| (file.path(), file.article())).collect::<Vec<_>>(),
+            "the files of an earlier plan, renumbered, are this plan's"
         );
-        merged.resize_with(articles_len + files.len(), || (String::new(), File::Json));
-        let (mut unplaced, mut at) = (articles_len, merged.len());
-        for other in files.into_iter().rev() {
-            while unplaced > 0 && merged[unplaced - 1].0 > other.0 {
-                at -= 1;
-                unplaced -= 1;
-                merged.swap(at, unplaced);
-            }
+        earlier
+    }
+}
+
+/// Merges the sorted `small` into the sorted `big`, from the back and in place: no second list
+/// of a million paths. No path is in both.
+fn merge_into<T: HasPath>(big: &mut Vec<T>, small: Vec<T>) {
+    let big_len = big.len();
+    big.resize_with(big_len + small.len(), T::placeholder);
+    let (mut unplaced, mut at) = (big_len, big.len());
+    for other in small.into_iter().rev() {
+        while unplaced > 0 && big[unplaced - 1].path() > other.path() {
             at -= 1;
-            merged[at] = other;
+            unplaced -= 1;
+            big.swap(at, unplaced);
         }
-        debug_assert!(merged.is_sorted_by(|a, b| a.0 < b.0), "the site's files in path order");
-        merged
+        at -= 1;
+        big[at] = other;
+    }
+}
+
+/// What [`merge_into`] orders by.
+trait HasPath {
+    fn path(&self) -> &str;
+    /// A value to hold a place until it is overwritten.
+    fn placeholder() -> Self;
+}
+
+impl HasPath for (String, File) {
+    fn path(&self) -> &str {
+        &self.0
+    }
+
+    fn placeholder() -> Self {
+        (String::new(), File::Json)
+    }
+}
+
+impl HasPath for SiteFile {
+    fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn placeholder() -> Self {
+        SiteFile { path: String::new(), kind: File::Json }
     }
 }
 
@@ -691,6 +773,72 @@ mod tests {
             let by_keys = (super::path_prefix(&a).cmp(&super::path_prefix(&b)))
                 .then_with(|| super::cmp_article_paths(&a, &b));
             proptest::prop_assert_eq!(by_keys, by_paths);
+        }
+
+        /// An earlier plan's files, renumbered through a splice of the entries, with the pages
+        /// of the new and changed ones made, are the files of the new plan: articles removed,
+        /// added in the middle and at the ends, changed in place, places and tags new and gone.
+        #[test]
+        fn files_made_over_from_an_earlier_plan_are_the_plans_own(
+            old in proptest::collection::vec((0u32..500, 0u8..4), 1..40),
+            edits in proptest::collection::vec((0usize..40, 0usize..3, proptest::collection::vec((0u32..500, 0u8..4), 0..3)), 0..4),
+        ) {
+            use std::sync::Arc;
+            let entry = |&(n, topic): &(u32, u8)| {
+                let key = article::ArticleKey::new(&format!("k{n:03}")).unwrap();
+                let time = chrono::DateTime::parse_from_rfc3339("2024-05-02T00:00:00+03:00").unwrap()
+                    + chrono::TimeDelta::hours(i64::from(n % 97));
+                let place: Option<Arc<str>> = Some(Arc::from(format!("P{topic}")));
+                let tags: Box<[Arc<str>]> = Box::new([Arc::from(format!("t{}", n % 3))]);
+                crate::Entry::from_parts(key, time, time, place, tags, 100)
+            };
+            // Unique keys, in key order, as seeds in name order give them.
+            let mut old: Vec<(u32, u8)> = old;
+            old.sort_by_key(|&(n, _)| n);
+            old.dedup_by_key(|&mut (n, _)| n);
+            let settings = Settings::defaults();
+            let old_entries: Vec<crate::Entry> = old.iter().map(entry).collect();
+            let earlier = super::Site::new(&settings, &old_entries).files();
+            // Runs of old positions replaced, ascending and apart, each by entries whose keys
+            // fit between their neighbours'.
+            type Run = (usize, usize, Vec<(u32, u8)>);
+            let mut runs: Vec<Run> = Vec::new();
+            let mut next = 0;
+            for (start, length, new) in edits {
+                let start = next + start % (old.len() + 1 - next).max(1);
+                if start > old.len() { break; }
+                let end = (start + length).min(old.len());
+                let low = if start == 0 { 0 } else { old[start - 1].0 + 1 };
+                let high = old.get(end).map_or(500, |&(n, _)| n);
+                let mut new: Vec<(u32, u8)> = new.into_iter()
+                    .map(|(n, topic)| (low + n % (high - low).max(1), topic))
+                    .filter(|&(n, _)| n >= low && n < high)
+                    .collect();
+                new.sort_by_key(|&(n, _)| n);
+                new.dedup_by_key(|&mut (n, _)| n);
+                runs.push((start, end, new));
+                next = end + 1;
+                if next > old.len() { break; }
+            }
+            let mut renumber = Vec::new();
+            let mut fresh = Vec::new();
+            let mut now: Vec<(u32, u8)> = Vec::new();
+            let mut at = 0;
+            for (start, end, new) in &runs {
+                while at < *start { renumber.push(now.len() as u32); now.push(old[at]); at += 1; }
+                fresh.extend(now.len()..now.len() + new.len());
+                now.extend(new.iter().copied());
+                while at < *end { renumber.push(u32::MAX); at += 1; }
+            }
+            while at < old.len() { renumber.push(now.len() as u32); now.push(old[at]); at += 1; }
+            let new_entries: Vec<crate::Entry> = now.iter().map(entry).collect();
+            let site = super::Site::new(&settings, &new_entries);
+            let made = site.files_reusing(earlier, &renumber, &fresh);
+            let expected = site.files();
+            let shape = |files: &[super::SiteFile]| -> Vec<(String, Option<usize>)> {
+                files.iter().map(|file| (file.path().to_owned(), file.article())).collect()
+            };
+            proptest::prop_assert_eq!(shape(&made), shape(&expected));
         }
     }
 

@@ -129,6 +129,80 @@ pub fn build_with(
 pub(crate) struct Warm {
     listing: Option<scan::Listing>,
     index: Option<Prepared>,
+    /// The last build's site files, for the next to make over rather than list again.
+    carried: Option<Carried>,
+}
+
+/// What a build leaves a long-running publisher for the next: its site's files, planned from
+/// the entries it stored in the index, which [`entries_digest`] tells apart.
+#[derive(Debug)]
+struct Carried {
+    digest: u128,
+    /// The time the plan was made for: entries under embargo have no page.
+    now: Option<index::Instant>,
+    files: Vec<feed::SiteFile>,
+}
+
+/// A run of old entries' positions, `start..end`, replaced by `count` new entries.
+type Run = (usize, usize, usize);
+
+/// The last build's site files and how its entries became this build's: each old entry's new
+/// index (`u32::MAX`: gone or changed) and the entries new or changed since
+/// ([`feed::Site::files_reusing`]).
+#[derive(Debug)]
+struct Reuse {
+    files: Vec<feed::SiteFile>,
+    renumber: Vec<u32>,
+    fresh: Vec<usize>,
+}
+
+impl Reuse {
+    /// `files` of `old` entries, which became this build's by `edits` (ascending runs of old
+    /// positions `start..end`, each replaced by `count` new entries).
+    fn new(files: Vec<feed::SiteFile>, old: usize, edits: &[Run]) -> Reuse {
+        let mut renumber = Vec::with_capacity(old);
+        let mut fresh = Vec::new();
+        // The new index of the old one at `at`, past the edits before it.
+        let (mut at, mut shift) = (0, 0isize);
+        let keep_until = |renumber: &mut Vec<u32>, at: &mut usize, until: usize, shift| {
+            renumber.extend((*at..until).map(|old| old.saturating_add_signed(shift) as u32));
+            *at = until;
+        };
+        for &(start, end, count) in edits {
+            keep_until(&mut renumber, &mut at, start, shift);
+            let new_start = start.saturating_add_signed(shift);
+            fresh.extend(new_start..new_start + count);
+            renumber.resize(end, u32::MAX);
+            at = end;
+            shift += count as isize - (end - start) as isize;
+        }
+        keep_until(&mut renumber, &mut at, old, shift);
+        Reuse { files, renumber, fresh }
+    }
+}
+
+/// A digest of a build's entries, in order: each one's seed (its directory, key and bytes'
+/// hash), which determines the entry.
+fn entries_digest(entries: &[feed::Entry], records: &[index::Slim]) -> u128 {
+    const CHUNK: usize = 1 << 14;
+    let chunks: Vec<u128> = (entries.par_chunks(CHUNK).zip(records.par_chunks(CHUNK)))
+        .map_init(Vec::new, |gathered, (entries, records)| {
+            gathered.clear();
+            for (entry, record) in entries.iter().zip(records) {
+                gathered.extend_from_slice(record.dir.as_bytes());
+                gathered.extend_from_slice(entry.key().as_str().as_bytes());
+                gathered.push(0xff);
+                gathered.extend_from_slice(&record.hash.to_le_bytes());
+            }
+            xxh3_128(gathered)
+        })
+        .collect();
+    let mut state = Xxh3::new();
+    state.update(&(entries.len() as u64).to_le_bytes());
+    for chunk in chunks {
+        state.update(&chunk.to_le_bytes());
+    }
+    state.digest128()
 }
 
 /// The index read ahead of a build.
@@ -143,6 +217,8 @@ struct Prepared {
     /// The index's seeds made into entries and slim records, in name order; `None` when one
     /// could not be made (the build reads the index again, and finds it).
     made: Option<index::MadeSeeds>,
+    /// Their [`entries_digest`].
+    digest: Option<u128>,
 }
 
 #[cfg(feature = "watch")]
@@ -172,9 +248,21 @@ impl Warm {
             let identity = identity_of(project, listing.photos());
             let head = head_digest(&cache);
             let (loaded, made) = index::load_made(&cache, &identity);
+            let digest = made.as_ref().map(|made| entries_digest(&made.entries, &made.records));
             if head_digest(&cache) == head {
-                self.index = Some(Prepared { identity, head, loaded, made });
+                self.index = Some(Prepared { identity, head, loaded, made, digest });
             }
+        }
+        // The site's files, for the next build to make over, when no build left them (the
+        // first, or one that failed).
+        if self.carried.is_none()
+            && let Some(Prepared { made: Some(made), digest: Some(digest), .. }) = &self.index
+            && let Ok(settings) = project.settings()
+        {
+            let files = feed::Site::new(&settings, &made.entries).files();
+            let now = settings.now().map(index::Instant::of);
+            self.carried = Some(Carried { digest: *digest, now, files });
+            timer.lap("planned ahead");
         }
         // (`cargo xtask bench` waits for this line before it changes a seed.)
         timer.lap("read ahead");
@@ -221,7 +309,8 @@ fn run(
     options: Options,
     warm: Option<&mut Warm>,
 ) -> Result<Result<Report, BuildError>, Restart> {
-    let catalog = match catalog(project, options.mode, warm) {
+    let mut warm = warm;
+    let catalog = match catalog(project, options.mode, warm.as_deref_mut()) {
         Ok(Cataloged::UpToDate(next_embargo)) => {
             return Ok(Ok(Report {
                 seeds: 0,
@@ -237,7 +326,7 @@ fn run(
         Ok(Cataloged::Restart(path)) => return Err(Restart(path)),
         Err(error) => return Ok(Err(error)),
     };
-    let Catalog { loaded, index, note, .. } = catalog;
+    let Catalog { loaded, index, note, reuse } = catalog;
     if !loaded.problems.is_empty() && !options.keep_going {
         return Ok(Err(BuildError::BadSeeds {
             problems: loaded.problems,
@@ -261,10 +350,18 @@ fn run(
                 Err(error) => return restart_or(error),
             }
         }
-        Mode::Write => match write(project, &loaded, &index) {
-            Ok(written) => written,
-            Err(error) => return restart_or(error),
-        },
+        Mode::Write => {
+            let carry = warm.is_some();
+            match write(project, &loaded, &index, reuse, carry) {
+                Ok((written, carried)) => {
+                    if let Some(warm) = warm {
+                        warm.carried = carried;
+                    }
+                    written
+                }
+                Err(error) => return restart_or(error),
+            }
+        }
     };
     let now = loaded.settings.now();
     let next_embargo = (loaded.entries.iter())
@@ -521,6 +618,8 @@ enum Cataloged {
 #[derive(Debug)]
 struct Catalog {
     loaded: Loaded,
+    /// The last build's site files, when this one's entries are its own with a few spliced in.
+    reuse: Option<Reuse>,
     /// What the index held, and each seed's new record, for the write to store.
     index: IndexRun,
     /// Why the index could not be used in full, for the report.
@@ -551,7 +650,8 @@ fn catalog(
     let started = clock(&cache);
     // A publisher's listing, kept up to date from the file system's events, or a new one;
     // either is the build's to take apart.
-    let (listing, prepared) = match warm {
+    let mut warm = warm;
+    let (listing, prepared) = match warm.as_deref_mut() {
         Some(warm) => (warm.listing.take(), warm.index.take()),
         None => (None, None),
     };
@@ -582,13 +682,18 @@ fn catalog(
     timer.lap("head");
     // The index read ahead, if it was read for this identity and its head is as it was.
     let read_ahead = prepared.and_then(|prepared| {
-        (prepared.identity == identity && head_digest(&cache) == prepared.head)
-            .then_some((prepared.loaded, prepared.made))
+        (prepared.identity == identity && head_digest(&cache) == prepared.head).then_some((
+            prepared.loaded,
+            prepared.made,
+            prepared.digest,
+        ))
     });
+    // The files the publisher kept, if they were planned from the entries read ahead.
+    let made_digest = read_ahead.as_ref().and_then(|(_, _, digest)| *digest);
     let (mut old, old_seeds) = match (mode, read_ahead) {
         // A check trusts nothing: it parses every seed and compares every byte.
         (Mode::Check, _) => (index::Loaded::default(), Known::Records(Vec::new())),
-        (Mode::Write, Some((loaded, Some(made)))) => (loaded, Known::Made(made)),
+        (Mode::Write, Some((loaded, Some(made), _))) => (loaded, Known::Made(made)),
         (Mode::Write, _) => {
             let mut loaded = index::load(&cache, &identity);
             let records = std::mem::take(&mut loaded.seeds);
@@ -603,6 +708,7 @@ fn catalog(
     // An embargo that ended since the last run (or, with an earlier `--now`, one that has not
     // ended yet) changes the site though no seed changed.
     let embargoes = embargoes_of((0..recorded).filter_map(|at| old_seeds.embargo(at)));
+    let embargoes_then = embargoes.clone();
     let next_embargo = next_embargo(&embargoes, settings.now());
     let last_now = old.head.as_ref().and_then(|head| head.now);
     let embargo_ended = embargo_crossed(&embargoes, last_now, settings.now());
@@ -699,6 +805,8 @@ fn catalog(
         Ok((entry, record.slim(&mut intern)))
     };
     let (mut entries, mut kept, mut good_records);
+    // How the entries read ahead became these: their number and the runs replaced.
+    let mut spliced: Option<(usize, Vec<Run>)> = None;
     match old_seeds {
         // The index's seeds made while the publisher waited, and only a few seeds new, changed
         // or gone (a publisher's usual build): those made are edited in place, not a million
@@ -746,6 +854,8 @@ fn catalog(
                 next = at + 1;
             }
             gone_until(&mut edits, next, entries.len());
+            let shape = edits.iter().map(|(start, end, new)| (*start, *end, new.len())).collect();
+            spliced = Some((entries.len(), shape));
             // From the last, so that the others' positions stay as they were.
             for (start, end, new) in edits.into_iter().rev() {
                 let (new_entries, new_records): (Vec<_>, Vec<_>) = new.into_iter().unzip();
@@ -797,6 +907,7 @@ fn catalog(
         }
     }
     drop(names);
+    let spliced_len = entries.len();
 
     // Ids are keys unless an `id:` field says otherwise, so only those fields can collide: with
     // each other, or with another article's key. The first seed in name order keeps the id.
@@ -851,6 +962,19 @@ fn catalog(
         good_records.remove(index);
     }
     problems.sort_by(|a, b| a.path().cmp(b.path()));
+    // The last build's files are made over when its entries became these by the splice alone
+    // (none refused since) and every entry kept is released as it was (no embargo ended).
+    let carried = warm.and_then(|warm| warm.carried.take());
+    let reuse = match (carried, spliced) {
+        (Some(carried), Some((old, edits)))
+            if Some(carried.digest) == made_digest
+                && entries.len() == spliced_len
+                && !embargo_crossed(&embargoes_then, carried.now, settings.now()) =>
+        {
+            Some(Reuse::new(carried.files, old, &edits))
+        }
+        _ => None,
+    };
     timer.lap("entries");
 
     let note = match mode {
@@ -874,6 +998,7 @@ fn catalog(
     };
     Ok(Cataloged::Changed(Box::new(Catalog {
         loaded,
+        reuse,
         index: IndexRun { identity, old, seeds_dirty, digest },
         note,
     })))
@@ -1684,7 +1809,13 @@ fn identity_hash(identity: &index::Identity) -> u128 {
 /// Writes every file whose inputs changed since the index recorded them (every file, when the
 /// index cannot be trusted), atomically, and deletes generated files no page produces any
 /// more; then stores the index.
-fn write(project: &Project, loaded: &Loaded, index: &IndexRun) -> Result<Outcome, BuildError> {
+fn write(
+    project: &Project,
+    loaded: &Loaded,
+    index: &IndexRun,
+    reuse: Option<Reuse>,
+    carry: bool,
+) -> Result<(Outcome, Option<Carried>), BuildError> {
     let out = project.out();
     let mut timer = Timer::start();
     // With a trusted index, only the files whose inputs changed are rendered; else every file,
@@ -1706,7 +1837,7 @@ fn write(project: &Project, loaded: &Loaded, index: &IndexRun) -> Result<Outcome
             let mut timer = Timer::start();
             let site = loaded.site();
             timer.lap("pages");
-            site_files(project, &site, loaded, index, recorded)
+            site_files(project, &site, loaded, index, recorded, reuse)
         },
         || make_search(project, loaded, index, recorded, &search_staged, &discard),
     );
@@ -1972,8 +2103,15 @@ fn write(project: &Project, loaded: &Loaded, index: &IndexRun) -> Result<Outcome
         eprintln!("{}: cannot store the index: {error}", display(&cache));
     }
     timer.lap("index store");
-    let files = files.len() + search_names.len();
-    Ok(Outcome::Written { rewritten: renames.len(), files, removed: stale.len() })
+    let count = files.len() + search_names.len();
+    let outcome = Outcome::Written { rewritten: renames.len(), files: count, removed: stale.len() };
+    // For a publisher's next build: these files, planned from the entries just stored.
+    let carried = carry.then(|| Carried {
+        digest: entries_digest(&loaded.entries, &loaded.shelf.records),
+        now: loaded.settings.now().map(index::Instant::of),
+        files,
+    });
+    Ok((outcome, carried))
 }
 
 /// What the site's half of a build made ([`site_files`]).
@@ -2002,10 +2140,14 @@ fn site_files<'a>(
     loaded: &Loaded,
     index: &IndexRun,
     recorded: Option<&'a Vec<index::Recorded>>,
+    reuse: Option<Reuse>,
 ) -> Result<SiteMade<'a>, BuildError> {
     let out = project.out();
     let mut timer = Timer::start();
-    let files = site.files();
+    let files = match reuse {
+        Some(Reuse { files, renumber, fresh }) => site.files_reusing(files, &renumber, &fresh),
+        None => site.files(),
+    };
     timer.lap("files");
     let records = &loaded.shelf.records;
     let identity = identity_hash(&index.identity);
@@ -2349,9 +2491,39 @@ fn sync_file_system(_out: &Path) -> Result<(), BuildError> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{normalize_newlines, walk_beside};
+    use super::{Reuse, normalize_newlines, walk_beside};
 
     proptest! {
+        /// The renumbering of a splice is where each old entry lands when the runs are
+        /// replaced one by one, and the new entries are the places no old one landed.
+        #[test]
+        fn a_splice_renumbers_the_entries_it_keeps(
+            old in 0usize..30,
+            runs in proptest::collection::vec((0usize..6, 0usize..4, 0usize..4), 0..5),
+        ) {
+            let mut edits = Vec::new();
+            let mut next = 0;
+            for (gap, length, count) in runs {
+                let start = (next + gap).min(old);
+                let end = (start + length).min(old);
+                if start < next || (start == end && count == 0) { continue; }
+                edits.push((start, end, count));
+                next = end + 1;
+                if next > old { break; }
+            }
+            let mut spliced: Vec<Option<usize>> = (0..old).map(Some).collect();
+            for &(start, end, count) in edits.iter().rev() {
+                spliced.splice(start..end, std::iter::repeat_n(None, count));
+            }
+            let reuse = Reuse::new(Vec::new(), old, &edits);
+            let expected: Vec<u32> = (0..old)
+                .map(|at| spliced.iter().position(|&was| was == Some(at)).map_or(u32::MAX, |new| new as u32))
+                .collect();
+            prop_assert_eq!(reuse.renumber, expected);
+            let fresh: Vec<usize> = (0..spliced.len()).filter(|&new| spliced[new].is_none()).collect();
+            prop_assert_eq!(reuse.fresh, fresh);
+        }
+
         /// Slices walked on their own find what one walk from the first name finds.
         #[test]
         fn seeds_walked_a_slice_at_a_time_meet_their_records(
