@@ -330,6 +330,23 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// Feeds `state` every topic page an article page may link to, by name, in name order: two
+    /// plans that feed the same give every article the same links to its place and tags.
+    pub fn topic_links(&self, state: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        for map in [&self.topics.places, &self.topics.tags] {
+            let mut pairs: Vec<(&String, &String)> = map.iter().collect();
+            pairs.sort_unstable();
+            pairs.hash(state);
+        }
+    }
+
+    /// The article pages before and after entry `index`'s in the order of publication (the
+    /// earlier and the later article), on which its page depends.
+    pub fn neighbours_of(&self, index: usize) -> (Option<usize>, Option<usize>) {
+        self.neighbours(index)
+    }
+
     /// Feeds `state` everything the bytes of `file` depend on but the settings, this program and
     /// the articles of [`Site::articles_of`]: its path, its page's title, links, articles and
     /// their order, and for the pages that list the site's pages or link to topics, those. Two

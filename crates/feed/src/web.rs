@@ -39,8 +39,8 @@ const DESCRIPTION_CHARS: usize = 160;
 /// hash maps with a fast hasher, not ordered ones.
 #[derive(Debug, Default)]
 pub(crate) struct Topics {
-    places: rustc_hash::FxHashMap<String, String>,
-    tags: rustc_hash::FxHashMap<String, String>,
+    pub(crate) places: rustc_hash::FxHashMap<String, String>,
+    pub(crate) tags: rustc_hash::FxHashMap<String, String>,
 }
 
 impl Topics {

@@ -141,6 +141,100 @@ struct Carried {
     /// The time the plan was made for: entries under embargo have no page.
     now: Option<index::Instant>,
     files: Vec<feed::SiteFile>,
+    prints: ArticlePrints,
+}
+
+/// Every entry's article page fingerprint in a plan, and what decides which of them another
+/// plan of the same entries but a few shares: the program and settings, the topic pages
+/// articles link to, and each article's neighbours in the order of publication.
+#[derive(Debug)]
+struct ArticlePrints {
+    /// [`identity_hash`].
+    identity: u128,
+    /// [`topics_hash`].
+    topics: u128,
+    /// The live articles by index, newest first ([`feed::Site::order`]).
+    order: Vec<u32>,
+    /// Each entry's page's fingerprint, by index.
+    prints: Vec<u128>,
+}
+
+impl ArticlePrints {
+    /// The fingerprints of every article page of `site`.
+    fn of(site: &feed::Site<'_>, identity: u128, records: &[index::Slim]) -> ArticlePrints {
+        let prints = (0..records.len())
+            .into_par_iter()
+            .map_init(Vec::new, |gathered, index| {
+                article_fingerprint(site, index, identity, records, gathered)
+            })
+            .collect();
+        ArticlePrints::with(site, identity, prints)
+    }
+
+    fn with(site: &feed::Site<'_>, identity: u128, prints: Vec<u128>) -> ArticlePrints {
+        let order = site.order().iter().map(|&index| index as u32).collect();
+        ArticlePrints { identity, topics: topics_hash(site), order, prints }
+    }
+
+    /// The fingerprints of every article page of `site`, whose entries are those of `self`'s
+    /// plan renumbered (`renumber`: each old entry's new index, `u32::MAX` when gone or
+    /// changed) and `fresh` ones: only the pages whose inputs may have changed are
+    /// fingerprinted again, those of the fresh entries and of the articles beside them, now or
+    /// before. An article kept is the same entry with the same seed, and the articles kept
+    /// keep their order among themselves: one whose neighbours differ has a fresh one beside
+    /// it now, or had one gone beside it before.
+    fn reused(
+        &self,
+        site: &feed::Site<'_>,
+        records: &[index::Slim],
+        renumber: &[u32],
+        fresh: &[usize],
+    ) -> Vec<u128> {
+        let mut prints = vec![0; records.len()];
+        for (old, &new) in renumber.iter().enumerate() {
+            if let Some(print) = prints.get_mut(new as usize) {
+                *print = self.prints[old];
+            }
+        }
+        let mut again: Vec<usize> = Vec::new();
+        for &index in fresh {
+            let (earlier, later) = site.neighbours_of(index);
+            again.extend([Some(index), earlier, later].into_iter().flatten());
+        }
+        let gone: Vec<u32> =
+            (0..renumber.len() as u32).filter(|&old| renumber[old as usize] == u32::MAX).collect();
+        if !gone.is_empty() {
+            for (at, old) in self.order.iter().enumerate() {
+                if gone.binary_search(old).is_ok() {
+                    let beside = [at.checked_sub(1), Some(at + 1)].into_iter().flatten();
+                    again.extend(
+                        (beside.filter_map(|at| self.order.get(at)))
+                            .filter_map(|&old| renumber.get(old as usize))
+                            .filter(|&&new| new != u32::MAX)
+                            .map(|&new| new as usize),
+                    );
+                }
+            }
+        }
+        again.sort_unstable();
+        again.dedup();
+        let mut gathered = Vec::new();
+        for index in again {
+            prints[index] = article_fingerprint(site, index, self.identity, records, &mut gathered);
+        }
+        debug_assert_eq!(
+            prints,
+            ArticlePrints::of(site, self.identity, records).prints,
+            "the article pages fingerprinted again are all those whose inputs changed"
+        );
+        prints
+    }
+}
+
+/// A digest of the topic pages `site`'s articles link to ([`feed::Site::topic_links`]).
+fn topics_hash(site: &feed::Site<'_>) -> u128 {
+    let mut gathered = Vec::new();
+    print_of(0, &mut gathered, |state| site.topic_links(state))
 }
 
 /// A run of old entries' positions, `start..end`, replaced by `count` new entries.
@@ -152,33 +246,42 @@ type Run = (usize, usize, usize);
 #[derive(Debug)]
 struct Reuse {
     files: Vec<feed::SiteFile>,
+    prints: ArticlePrints,
     renumber: Vec<u32>,
     fresh: Vec<usize>,
 }
 
 impl Reuse {
-    /// `files` of `old` entries, which became this build's by `edits` (ascending runs of old
-    /// positions `start..end`, each replaced by `count` new entries).
-    fn new(files: Vec<feed::SiteFile>, old: usize, edits: &[Run]) -> Reuse {
-        let mut renumber = Vec::with_capacity(old);
-        let mut fresh = Vec::new();
-        // The new index of the old one at `at`, past the edits before it.
-        let (mut at, mut shift) = (0, 0isize);
-        let keep_until = |renumber: &mut Vec<u32>, at: &mut usize, until: usize, shift| {
-            renumber.extend((*at..until).map(|old| old.saturating_add_signed(shift) as u32));
-            *at = until;
-        };
-        for &(start, end, count) in edits {
-            keep_until(&mut renumber, &mut at, start, shift);
-            let new_start = start.saturating_add_signed(shift);
-            fresh.extend(new_start..new_start + count);
-            renumber.resize(end, u32::MAX);
-            at = end;
-            shift += count as isize - (end - start) as isize;
-        }
-        keep_until(&mut renumber, &mut at, old, shift);
-        Reuse { files, renumber, fresh }
+    /// What `carried` planned for `old` entries, which became this build's by `edits`
+    /// ([`renumbering`]).
+    fn new(carried: Carried, old: usize, edits: &[Run]) -> Reuse {
+        let (renumber, fresh) = renumbering(old, edits);
+        Reuse { files: carried.files, prints: carried.prints, renumber, fresh }
     }
+}
+
+/// How `old` entries become new ones by `edits` (ascending runs of old positions
+/// `start..end`, each replaced by `count` new entries): each old entry's new index
+/// (`u32::MAX`: gone), and the new entries' indices.
+fn renumbering(old: usize, edits: &[Run]) -> (Vec<u32>, Vec<usize>) {
+    let mut renumber = Vec::with_capacity(old);
+    let mut fresh = Vec::new();
+    // The new index of the old one at `at`, past the edits before it.
+    let (mut at, mut shift) = (0, 0isize);
+    let keep_until = |renumber: &mut Vec<u32>, at: &mut usize, until: usize, shift| {
+        renumber.extend((*at..until).map(|old| old.saturating_add_signed(shift) as u32));
+        *at = until;
+    };
+    for &(start, end, count) in edits {
+        keep_until(&mut renumber, &mut at, start, shift);
+        let new_start = start.saturating_add_signed(shift);
+        fresh.extend(new_start..new_start + count);
+        renumber.resize(end, u32::MAX);
+        at = end;
+        shift += count as isize - (end - start) as isize;
+    }
+    keep_until(&mut renumber, &mut at, old, shift);
+    (renumber, fresh)
 }
 
 /// A digest of a build's entries, in order: each one's seed (its directory, key and bytes'
@@ -256,12 +359,14 @@ impl Warm {
         // The site's files, for the next build to make over, when no build left them (the
         // first, or one that failed).
         if self.carried.is_none()
-            && let Some(Prepared { made: Some(made), digest: Some(digest), .. }) = &self.index
+            && let Some(Prepared { made: Some(made), digest: Some(digest), identity, .. }) =
+                &self.index
             && let Ok(settings) = project.settings()
         {
-            let files = feed::Site::new(&settings, &made.entries).files();
+            let site = feed::Site::new(&settings, &made.entries);
+            let prints = ArticlePrints::of(&site, identity_hash(identity), &made.records);
             let now = settings.now().map(index::Instant::of);
-            self.carried = Some(Carried { digest: *digest, now, files });
+            self.carried = Some(Carried { digest: *digest, now, files: site.files(), prints });
             timer.lap("planned ahead");
         }
         // (`cargo xtask bench` waits for this line before it changes a seed.)
@@ -971,7 +1076,7 @@ fn catalog(
                 && entries.len() == spliced_len
                 && !embargo_crossed(&embargoes_then, carried.now, settings.now()) =>
         {
-            Some(Reuse::new(carried.files, old, &edits))
+            Some(Reuse::new(carried, old, &edits))
         }
         _ => None,
     };
@@ -1837,7 +1942,7 @@ fn write(
             let mut timer = Timer::start();
             let site = loaded.site();
             timer.lap("pages");
-            site_files(project, &site, loaded, index, recorded, reuse)
+            site_files(project, &site, loaded, index, recorded, reuse, carry)
         },
         || make_search(project, loaded, index, recorded, &search_staged, &discard),
     );
@@ -1851,6 +1956,7 @@ fn write(
         staged,
         failure,
         directories: site_directories,
+        article_prints,
     } = match site_made {
         Ok(made) => made,
         Err(error) => {
@@ -2106,10 +2212,11 @@ fn write(
     let count = files.len() + search_names.len();
     let outcome = Outcome::Written { rewritten: renames.len(), files: count, removed: stale.len() };
     // For a publisher's next build: these files, planned from the entries just stored.
-    let carried = carry.then(|| Carried {
+    let carried = article_prints.map(|prints| Carried {
         digest: entries_digest(&loaded.entries, &loaded.shelf.records),
         now: loaded.settings.now().map(index::Instant::of),
         files,
+        prints,
     });
     Ok((outcome, carried))
 }
@@ -2130,6 +2237,8 @@ struct SiteMade<'a> {
     failure: Option<BuildError>,
     /// The directories of the files, the output directory first, in path order.
     directories: Vec<PathBuf>,
+    /// The article pages' fingerprints, for a publisher's next build.
+    article_prints: Option<ArticlePrints>,
 }
 
 /// Lists, fingerprints and stages the site's files: with the `recorded` outputs of a trusted
@@ -2141,32 +2250,41 @@ fn site_files<'a>(
     index: &IndexRun,
     recorded: Option<&'a Vec<index::Recorded>>,
     reuse: Option<Reuse>,
+    carry: bool,
 ) -> Result<SiteMade<'a>, BuildError> {
     let out = project.out();
     let mut timer = Timer::start();
-    let files = match reuse {
-        Some(Reuse { files, renumber, fresh }) => site.files_reusing(files, &renumber, &fresh),
-        None => site.files(),
-    };
-    timer.lap("files");
     let records = &loaded.shelf.records;
     let identity = identity_hash(&index.identity);
+    let (files, earlier) = match reuse {
+        Some(Reuse { files, prints, renumber, fresh }) => {
+            let files = site.files_reusing(files, &renumber, &fresh);
+            // The earlier fingerprints serve when they were made by this program with these
+            // settings, and every article links to the same topic pages.
+            let same = prints.identity == identity && prints.topics == topics_hash(site);
+            (files, same.then_some((prints, renumber, fresh)))
+        }
+        None => (site.files(), None),
+    };
+    timer.lap("files");
     // The article pages, a million at a million articles, fingerprinted in entry order: their
     // entries, records and neighbours are then read in memory order, not at random as in path
     // order (which took five cache misses a page).
-    let article_prints: Vec<u128> = (0..records.len())
-        .into_par_iter()
-        .map_init(Vec::new, |gathered, index| {
-            article_fingerprint(site, index, identity, records, gathered)
-        })
-        .collect();
+    let article_prints = match earlier {
+        Some((earlier, renumber, fresh)) => {
+            let prints = earlier.reused(site, records, &renumber, &fresh);
+            ArticlePrints::with(site, identity, prints)
+        }
+        None => ArticlePrints::of(site, identity, records),
+    };
     let prints: Vec<u128> = (files.par_iter())
         .map_init(Vec::new, |gathered, file| match file.article() {
-            Some(index) => article_prints[index],
+            Some(index) => article_prints.prints[index],
             None => fingerprint(site, file, identity, records, gathered),
         })
         .collect();
-    drop(article_prints);
+    // Kept only for a publisher's next build (16 MB at a million articles).
+    let article_prints = carry.then_some(article_prints);
     // Each file's index shard, hashed once for the walk below and for the index store.
     let shards: Vec<u8> = files.par_iter().map(|file| index::shard_of(file.path()) as u8).collect();
     let (due, gone): (Vec<usize>, Vec<&str>) = match recorded {
@@ -2224,7 +2342,7 @@ fn site_files<'a>(
     timer.lap("render");
     let failure =
         failed.into_inner().unwrap_or_else(|poison| poison.into_inner()).map(|(_, error)| error);
-    Ok(SiteMade { files, prints, shards, due, gone, staged, failure, directories })
+    Ok(SiteMade { files, prints, shards, due, gone, staged, failure, directories, article_prints })
 }
 
 /// The search's half of a build: the fingerprint of what the search files index, and the
@@ -2491,7 +2609,7 @@ fn sync_file_system(_out: &Path) -> Result<(), BuildError> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{Reuse, normalize_newlines, walk_beside};
+    use super::{normalize_newlines, renumbering, walk_beside};
 
     proptest! {
         /// The renumbering of a splice is where each old entry lands when the runs are
@@ -2515,13 +2633,14 @@ mod tests {
             for &(start, end, count) in edits.iter().rev() {
                 spliced.splice(start..end, std::iter::repeat_n(None, count));
             }
-            let reuse = Reuse::new(Vec::new(), old, &edits);
+            let (renumber, fresh) = renumbering(old, &edits);
             let expected: Vec<u32> = (0..old)
                 .map(|at| spliced.iter().position(|&was| was == Some(at)).map_or(u32::MAX, |new| new as u32))
                 .collect();
-            prop_assert_eq!(reuse.renumber, expected);
-            let fresh: Vec<usize> = (0..spliced.len()).filter(|&new| spliced[new].is_none()).collect();
-            prop_assert_eq!(reuse.fresh, fresh);
+            prop_assert_eq!(renumber, expected);
+            let expected_fresh: Vec<usize> =
+                (0..spliced.len()).filter(|&new| spliced[new].is_none()).collect();
+            prop_assert_eq!(fresh, expected_fresh);
         }
 
         /// Slices walked on their own find what one walk from the first name finds.
