@@ -158,6 +158,21 @@ pub(crate) struct Plan {
     pub(crate) pages: Vec<Page>,
     pub(crate) periods: Vec<Period>,
     pub(crate) order: Vec<usize>,
+    /// Every released article, withdrawn ones too, newest first ([`sorted`]).
+    pub(crate) sorted: Vec<u32>,
+}
+
+/// What an earlier plan of the same entries but a few hands on to a new one: the entries it
+/// kept are the same (the same seeds) and released as they were (no embargo ended since).
+#[derive(Debug, Clone, Copy)]
+pub struct Earlier<'e> {
+    /// The earlier plan's released articles, newest first ([`crate::Site::sorted`]), by its
+    /// indices.
+    pub sorted: &'e [u32],
+    /// Each earlier entry's index now; `u32::MAX` when it is gone or changed.
+    pub renumber: &'e [u32],
+    /// The indices of the entries new or changed since.
+    pub fresh: &'e [usize],
 }
 
 impl Page {
@@ -345,6 +360,38 @@ pub(crate) fn sorted(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
             .then_with(|| entries[a.2 as usize].key().cmp(entries[b.2 as usize].key()))
     });
     keyed.into_iter().map(|(_, _, index)| index as usize).collect()
+}
+
+/// [`sorted`], from an earlier plan's: its articles kept stay in their order (the same entries
+/// sort the same), and the fresh ones are sorted into it.
+pub(crate) fn sorted_after(
+    settings: &Settings,
+    entries: &[Entry],
+    earlier: Earlier<'_>,
+) -> Vec<usize> {
+    let now = settings.now();
+    let newest_first = |a: usize, b: usize| {
+        let instant = |index: usize| {
+            let published = entries[index].published();
+            (published.timestamp(), published.timestamp_subsec_nanos())
+        };
+        (instant(b).cmp(&instant(a))).then_with(|| entries[a].key().cmp(entries[b].key()))
+    };
+    let mut sorted: Vec<usize> = (earlier.sorted.iter())
+        .filter_map(|&old| earlier.renumber.get(old as usize))
+        .filter(|&&new| new != u32::MAX)
+        .map(|&new| new as usize)
+        .collect();
+    let mut fresh: Vec<usize> =
+        (earlier.fresh.iter().copied()).filter(|&index| entries[index].released(now)).collect();
+    fresh.sort_by(|&a, &b| newest_first(a, b));
+    // From the last, so that each goes in before the ones after it.
+    for &index in fresh.iter().rev() {
+        let at = sorted.partition_point(|&other| newest_first(other, index).is_lt());
+        sorted.insert(at, index);
+    }
+    debug_assert_eq!(sorted, self::sorted(settings, entries), "the earlier order, made over");
+    sorted
 }
 
 /// The first eight of `bytes` (zeros after the last), as a number that orders as the bytes
@@ -550,9 +597,12 @@ fn linked_main_page(
 
 /// Every page of the site, main feed first, then archives oldest first, then places and tags,
 /// each in name order; and the older pages of places and tags.
-pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
+pub(crate) fn plan(settings: &Settings, entries: &[Entry], earlier: Option<Earlier<'_>>) -> Plan {
     use rayon::prelude::*;
-    let sorted = sorted(settings, entries);
+    let sorted = match earlier {
+        Some(earlier) => sorted_after(settings, entries, earlier),
+        None => sorted(settings, entries),
+    };
     let facts = facts(settings, entries);
     // The archive pages and the places' and tags' groups are made side by side: each is a walk
     // of every entry.
@@ -622,7 +672,8 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry]) -> Plan {
             periods.extend(older);
         }
     }
-    Plan { pages, periods, order }
+    let sorted = sorted.into_iter().map(|index| index as u32).collect();
+    Plan { pages, periods, order, sorted }
 }
 
 /// The page of the place or tag `name` of `kind`, whose articles are `articles` (newest

@@ -44,6 +44,8 @@ pub struct Site<'a> {
     order: Vec<usize>,
     /// Each entry's place in `order`, or `u32::MAX`.
     position: Vec<u32>,
+    /// Every released article, withdrawn ones too, newest first.
+    sorted: Vec<u32>,
     topics: web::Topics,
     /// The photos to copy, by path below the seeds directory, in path order.
     photos: Vec<String>,
@@ -168,7 +170,21 @@ impl<'a> Site<'a> {
     /// Plans the site of `entries`: which pages, with which articles and links. Entry `i` is
     /// the article that the library given to [`Site::write`] gives for index `i`.
     pub fn new(settings: &'a Settings, entries: &'a [Entry]) -> Site<'a> {
-        let page::Plan { pages, periods, order } = page::plan(settings, entries);
+        Site::planned(settings, entries, page::plan(settings, entries, None))
+    }
+
+    /// [`Site::new`], given what an `earlier` plan of the same entries but a few knew: the order
+    /// of its articles is made over, not sorted again.
+    pub fn new_after(
+        settings: &'a Settings,
+        entries: &'a [Entry],
+        earlier: page::Earlier<'_>,
+    ) -> Site<'a> {
+        Site::planned(settings, entries, page::plan(settings, entries, Some(earlier)))
+    }
+
+    fn planned(settings: &'a Settings, entries: &'a [Entry], plan: page::Plan) -> Site<'a> {
+        let page::Plan { pages, periods, order, sorted } = plan;
         let mut position = vec![u32::MAX; entries.len()];
         for (at, &index) in order.iter().enumerate() {
             position[index] = u32::try_from(at).unwrap_or(u32::MAX);
@@ -187,6 +203,7 @@ impl<'a> Site<'a> {
             periods,
             order,
             position,
+            sorted,
             topics,
             photos,
             sizes: crate::Photos::new(),
@@ -208,6 +225,12 @@ impl<'a> Site<'a> {
     /// first, articles published at the same instant in key order.
     pub fn order(&self) -> &[usize] {
         &self.order
+    }
+
+    /// Every released article by index, withdrawn ones too, in the order of [`Site::order`]:
+    /// what a later plan of the same entries but a few starts from ([`Site::new_after`]).
+    pub fn sorted(&self) -> &[u32] {
+        &self.sorted
     }
 
     /// Every file's path, in path order.
@@ -792,8 +815,8 @@ mod tests {
             proptest::prop_assert_eq!(by_keys, by_paths);
         }
 
-        /// An earlier plan's files, renumbered through a splice of the entries, with the pages
-        /// of the new and changed ones made, are the files of the new plan: articles removed,
+        /// An earlier plan's order and files, renumbered through a splice of the entries, with
+        /// the new and changed ones sorted in and their pages made, are the new plan's: articles removed,
         /// added in the middle and at the ends, changed in place, places and tags new and gone.
         #[test]
         fn files_made_over_from_an_earlier_plan_are_the_plans_own(
@@ -815,7 +838,8 @@ mod tests {
             old.dedup_by_key(|&mut (n, _)| n);
             let settings = Settings::defaults();
             let old_entries: Vec<crate::Entry> = old.iter().map(entry).collect();
-            let earlier = super::Site::new(&settings, &old_entries).files();
+            let old_site = super::Site::new(&settings, &old_entries);
+            let earlier = old_site.files();
             // Runs of old positions replaced, ascending and apart, each by entries whose keys
             // fit between their neighbours'.
             type Run = (usize, usize, Vec<(u32, u8)>);
@@ -850,7 +874,11 @@ mod tests {
             while at < old.len() { renumber.push(now.len() as u32); now.push(old[at]); at += 1; }
             let new_entries: Vec<crate::Entry> = now.iter().map(entry).collect();
             let site = super::Site::new(&settings, &new_entries);
-            let made = site.files_reusing(earlier, &renumber, &fresh);
+            let old = crate::Earlier { sorted: old_site.sorted(), renumber: &renumber, fresh: &fresh };
+            let after = super::Site::new_after(&settings, &new_entries, old);
+            proptest::prop_assert_eq!(after.sorted(), site.sorted());
+            proptest::prop_assert_eq!(after.order(), site.order());
+            let made = after.files_reusing(earlier, &renumber, &fresh);
             let expected = site.files();
             let shape = |files: &[super::SiteFile]| -> Vec<(String, Option<usize>)> {
                 files.iter().map(|file| (file.path().to_owned(), file.article())).collect()

@@ -155,6 +155,8 @@ struct ArticlePrints {
     topics: u128,
     /// The live articles by index, newest first ([`feed::Site::order`]).
     order: Vec<u32>,
+    /// The released ones, withdrawn ones too ([`feed::Site::sorted`]).
+    sorted: Vec<u32>,
     /// Each entry's page's fingerprint, by index.
     prints: Vec<u128>,
 }
@@ -173,7 +175,8 @@ impl ArticlePrints {
 
     fn with(site: &feed::Site<'_>, identity: u128, prints: Vec<u128>) -> ArticlePrints {
         let order = site.order().iter().map(|&index| index as u32).collect();
-        ArticlePrints { identity, topics: topics_hash(site), order, prints }
+        let sorted = site.sorted().to_vec();
+        ArticlePrints { identity, topics: topics_hash(site), order, sorted, prints }
     }
 
     /// The fingerprints of every article page of `site`, whose entries are those of `self`'s
@@ -546,6 +549,12 @@ impl Loaded {
     /// The site of the good articles, to be rendered file by file.
     pub fn site(&self) -> feed::Site<'_> {
         feed::Site::new(&self.settings, &self.entries).with_photo_sizes(self.photos.clone())
+    }
+
+    /// [`Loaded::site`], given what an earlier plan of the same entries but a few knew.
+    fn site_after(&self, earlier: feed::Earlier<'_>) -> feed::Site<'_> {
+        (feed::Site::new_after(&self.settings, &self.entries, earlier))
+            .with_photo_sizes(self.photos.clone())
     }
 }
 
@@ -1940,7 +1949,15 @@ fn write(
     let (site_made, searched) = rayon::join(
         || {
             let mut timer = Timer::start();
-            let site = loaded.site();
+            let site = match &reuse {
+                // The order of the articles kept, made over.
+                Some(reuse) => loaded.site_after(feed::Earlier {
+                    sorted: &reuse.prints.sorted,
+                    renumber: &reuse.renumber,
+                    fresh: &reuse.fresh,
+                }),
+                None => loaded.site(),
+            };
             timer.lap("pages");
             site_files(project, &site, loaded, index, recorded, reuse, carry)
         },
