@@ -142,6 +142,8 @@ struct Carried {
     now: Option<index::Instant>,
     files: Vec<feed::SiteFile>,
     prints: ArticlePrints,
+    /// The articles the search indexed, in the order of their numbers ([`search::indexed`]).
+    indexed: Vec<u32>,
 }
 
 /// Every entry's article page fingerprint in a plan, and what decides which of them another
@@ -250,8 +252,17 @@ type Run = (usize, usize, usize);
 struct Reuse {
     files: Vec<feed::SiteFile>,
     prints: ArticlePrints,
+    indexed: Vec<u32>,
     renumber: Vec<u32>,
     fresh: Vec<usize>,
+}
+
+/// The site's half of [`Reuse`].
+struct SiteReuse<'r> {
+    files: Vec<feed::SiteFile>,
+    prints: ArticlePrints,
+    renumber: &'r [u32],
+    fresh: &'r [usize],
 }
 
 impl Reuse {
@@ -259,7 +270,8 @@ impl Reuse {
     /// ([`renumbering`]).
     fn new(carried: Carried, old: usize, edits: &[Run]) -> Reuse {
         let (renumber, fresh) = renumbering(old, edits);
-        Reuse { files: carried.files, prints: carried.prints, renumber, fresh }
+        let (files, prints, indexed) = (carried.files, carried.prints, carried.indexed);
+        Reuse { files, prints, indexed, renumber, fresh }
     }
 }
 
@@ -369,7 +381,10 @@ impl Warm {
             let site = feed::Site::new(&settings, &made.entries);
             let prints = ArticlePrints::of(&site, identity_hash(identity), &made.records);
             let now = settings.now().map(index::Instant::of);
-            self.carried = Some(Carried { digest: *digest, now, files: site.files(), prints });
+            let indexed = search::indexed(&settings, &made.entries);
+            let indexed = indexed.into_iter().map(|index| index as u32).collect();
+            let files = site.files();
+            self.carried = Some(Carried { digest: *digest, now, files, prints, indexed });
             timer.lap("planned ahead");
         }
         // (`cargo xtask bench` waits for this line before it changes a seed.)
@@ -884,9 +899,12 @@ fn catalog(
         .zip(known.into_par_iter())
         .map(|(seed, at)| {
             progress.inc(1);
-            let key = seed.key.clone();
             let known = at.map(|at| (at, old_seeds.was(at as usize)));
-            (key, read_seed(seeds_dir, seed, known, started, &options, &budget))
+            // The key moved, not copied: a million seeds' keys are not made twice.
+            let read = read_seed(
+                seeds_dir, seed.name, &seed.key, seed.stamp, known, started, &options, &budget,
+            );
+            (seed.key, read)
         })
         .collect();
     progress.finish_and_clear();
@@ -1343,9 +1361,12 @@ enum Record {
 /// The record of `seed`: the index's (at its position) when its metadata says it is
 /// unchanged, else made by reading it (and parsing it, unless its bytes are the ones the index
 /// knew).
+#[allow(clippy::too_many_arguments)]
 fn read_seed(
     seeds: &Path,
-    seed: scan::Found,
+    name: String,
+    key: &ArticleKey,
+    stamp: scan::Stamp,
     known: Option<(u32, Was)>,
     started: Option<i64>,
     options: &article::Options,
@@ -1356,16 +1377,16 @@ fn read_seed(
         started.is_none_or(|started| stamp.modified.max(stamp.changed) >= started - RACY_NANOS)
     };
     if let Some((at, record)) = known
-        && record.stamp == seed.stamp
+        && record.stamp == stamp
         && !record.racy
     {
         return Read::Good { record: Record::Known(at), article: None, warnings: Box::default() };
     }
-    let path = seeds.join(&seed.name);
+    let path = seeds.join(&name);
     // A seed that cannot be read or parsed may be one that changed since it was listed: gone,
     // or caught half-written. Only one still as listed is bad; the others restart the run.
     let moved = |path: &Path| {
-        fs::symlink_metadata(path).map_or(true, |metadata| scan::Stamp::of(&metadata) != seed.stamp)
+        fs::symlink_metadata(path).map_or(true, |metadata| scan::Stamp::of(&metadata) != stamp)
     };
     let bytes = match fs::read(&path) {
         Ok(bytes) => bytes,
@@ -1377,21 +1398,21 @@ fn read_seed(
         && record.hash == hash
     {
         // The metadata moved, the bytes did not (`touch`, a checkout): no need to parse.
-        let racy = racy(&seed.stamp);
-        let record = match record.stamp == seed.stamp && record.racy == racy {
+        let racy = racy(&stamp);
+        let record = match record.stamp == stamp && record.racy == racy {
             true => Record::Known(at),
-            false => Record::Touched(at, Box::new((seed.stamp, racy))),
+            false => Record::Touched(at, Box::new((stamp, racy))),
         };
         return Read::Good { record, article: None, warnings: Box::default() };
     }
-    let parsed = match article::parse(&seed.key, &bytes, options) {
+    let parsed = match article::parse(key, &bytes, options) {
         Ok(parsed) => parsed,
         Err(_) if moved(&path) => return Read::Moved(path),
         Err(error) => return Read::Bad(Box::new(SeedProblem::Invalid { path, error })),
     };
     let entry = feed::Entry::of(&parsed.article);
-    let mut record = index::SeedRecord::new(seed.name, seed.stamp, hash, &parsed.article, &entry);
-    record.racy = racy(&seed.stamp);
+    let mut record = index::SeedRecord::new(name, stamp, hash, &parsed.article, &entry);
+    record.racy = racy(&stamp);
     let size = bytes.len() as u64;
     let keep = budget
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(size))
@@ -1946,22 +1967,37 @@ fn write(
     // The site (planned, its files listed, fingerprinted and staged) and the search files are
     // made at once, on both cores: neither reads what the other makes, and both are only
     // staged; a story is live when both are done.
+    let (moved, splice) = match reuse {
+        Some(Reuse { files, prints, indexed, renumber, fresh }) => {
+            (Some((files, prints)), Some((indexed, renumber, fresh)))
+        }
+        None => (None, None),
+    };
     let (site_made, searched) = rayon::join(
         || {
             let mut timer = Timer::start();
+            let reuse =
+                moved.zip(splice.as_ref()).map(|((files, prints), (_, renumber, fresh))| {
+                    SiteReuse { files, prints, renumber, fresh }
+                });
             let site = match &reuse {
                 // The order of the articles kept, made over.
                 Some(reuse) => loaded.site_after(feed::Earlier {
                     sorted: &reuse.prints.sorted,
-                    renumber: &reuse.renumber,
-                    fresh: &reuse.fresh,
+                    renumber: reuse.renumber,
+                    fresh: reuse.fresh,
                 }),
                 None => loaded.site(),
             };
             timer.lap("pages");
             site_files(project, &site, loaded, index, recorded, reuse, carry)
         },
-        || make_search(project, loaded, index, recorded, &search_staged, &discard),
+        || {
+            let earlier = splice.as_ref().map(|(indexed, renumber, fresh)| {
+                (indexed.as_slice(), renumber.as_slice(), fresh.as_slice())
+            });
+            make_search(project, loaded, index, recorded, &search_staged, &discard, earlier)
+        },
     );
     timer.lap("made");
     let SiteMade {
@@ -1984,12 +2020,12 @@ fn write(
     let search_staged = search_staged.into_inner().unwrap_or_else(|poison| poison.into_inner());
     // A failure to make the search leaves the staged site files to be removed below.
     let (
-        Searched { print: search_print, context: search_context, kept, made: search_made },
+        Searched { print: search_print, context: search_context, kept, made: search_made, chosen },
         mut failure,
     ) = match searched {
         Ok(searched) => (searched, failure),
         Err(error) => {
-            let none = Searched { print: 0, context: 0, kept: false, made: None };
+            let none = Searched { print: 0, context: 0, kept: false, made: None, chosen: None };
             (none, failure.or(Some(error)))
         }
     };
@@ -2229,11 +2265,12 @@ fn write(
     let count = files.len() + search_names.len();
     let outcome = Outcome::Written { rewritten: renames.len(), files: count, removed: stale.len() };
     // For a publisher's next build: these files, planned from the entries just stored.
-    let carried = article_prints.map(|prints| Carried {
+    let carried = article_prints.zip(chosen).map(|(prints, indexed)| Carried {
         digest: entries_digest(&loaded.entries, &loaded.shelf.records),
         now: loaded.settings.now().map(index::Instant::of),
         files,
         prints,
+        indexed,
     });
     Ok((outcome, carried))
 }
@@ -2266,7 +2303,7 @@ fn site_files<'a>(
     loaded: &Loaded,
     index: &IndexRun,
     recorded: Option<&'a Vec<index::Recorded>>,
-    reuse: Option<Reuse>,
+    reuse: Option<SiteReuse<'_>>,
     carry: bool,
 ) -> Result<SiteMade<'a>, BuildError> {
     let out = project.out();
@@ -2274,8 +2311,8 @@ fn site_files<'a>(
     let records = &loaded.shelf.records;
     let identity = identity_hash(&index.identity);
     let (files, earlier) = match reuse {
-        Some(Reuse { files, prints, renumber, fresh }) => {
-            let files = site.files_reusing(files, &renumber, &fresh);
+        Some(SiteReuse { files, prints, renumber, fresh }) => {
+            let files = site.files_reusing(files, renumber, fresh);
             // The earlier fingerprints serve when they were made by this program with these
             // settings, and every article links to the same topic pages.
             let same = prints.identity == identity && prints.topics == topics_hash(site);
@@ -2289,7 +2326,7 @@ fn site_files<'a>(
     // order (which took five cache misses a page).
     let article_prints = match earlier {
         Some((earlier, renumber, fresh)) => {
-            let prints = earlier.reused(site, records, &renumber, &fresh);
+            let prints = earlier.reused(site, records, renumber, fresh);
             ArticlePrints::with(site, identity, prints)
         }
         None => ArticlePrints::of(site, identity, records),
@@ -2372,6 +2409,8 @@ struct Searched {
     /// Whether the recorded search files are as they should be, and were kept.
     kept: bool,
     made: Option<search::Made>,
+    /// The articles indexed, in the order of their numbers, for a publisher's next build.
+    chosen: Option<Vec<u32>>,
 }
 
 /// Fingerprints the articles the search indexes and, when the search files changed, patches or
@@ -2383,14 +2422,23 @@ fn make_search(
     recorded: Option<&Vec<index::Recorded>>,
     staged: &std::sync::Mutex<Vec<(PathBuf, PathBuf)>>,
     discard: &(dyn Fn() + Sync),
+    earlier: Option<(&[u32], &[u32], &[usize])>,
 ) -> Result<Searched, BuildError> {
     let out = project.out();
     let mut timer = Timer::start();
     let records = &loaded.shelf.records;
     // The articles the search indexes, in the order of their numbers.
     let entries = &loaded.entries;
-    let chosen = search::indexed(&loaded.settings, entries);
+    let chosen = match earlier {
+        // The order of the articles kept, made over.
+        Some((indexed, renumber, fresh)) => {
+            search::indexed_after(&loaded.settings, entries, indexed, renumber, fresh)
+        }
+        None => search::indexed(&loaded.settings, entries),
+    };
     let listing = search::listing(entries, &chosen, &|index| records[index].hash);
+    // For a publisher's next build (4 MB at a million articles).
+    let carried: Vec<u32> = chosen.iter().map(|&index| index as u32).collect();
     let search_print = search_fingerprint(&listing, &loaded.settings, &index.identity);
     // The search files change only when the articles they index changed: with a trusted index
     // whose manifest has this fingerprint, they are as recorded.
@@ -2398,7 +2446,13 @@ fn make_search(
         .and_then(|shards| shards[index::shard_of(search::MANIFEST)].find(search::MANIFEST));
     let kept = recorded.is_some() && recorded_search == Some(search_print);
     let search_context = search::State::context(&index.identity.program, index.identity.settings);
-    let searched = |made| Searched { print: search_print, context: search_context, kept, made };
+    let searched = |made| Searched {
+        print: search_print,
+        context: search_context,
+        kept,
+        made,
+        chosen: Some(carried),
+    };
     if kept || !loaded.settings.search() {
         return Ok(searched(None));
     }

@@ -106,6 +106,42 @@ pub(crate) fn indexed(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
     chosen.into_iter().map(|(_, index)| index as usize).collect()
 }
 
+/// [`indexed`], from an earlier build's (`earlier`, by its indices), whose entries became these
+/// by a splice: `renumber` gives each earlier entry's index now (`u32::MAX` when gone or
+/// changed) and `fresh` the entries new or changed since. The entries kept are the same, and
+/// released as they were: they keep their order, and the fresh ones are sorted in.
+pub(crate) fn indexed_after(
+    settings: &Settings,
+    entries: &[Entry],
+    earlier: &[u32],
+    renumber: &[u32],
+    fresh: &[usize],
+) -> Vec<usize> {
+    let now = settings.now();
+    let oldest_first = |a: usize, b: usize| {
+        let instant = |index: usize| {
+            let published = entries[index].published();
+            (published.timestamp(), published.timestamp_subsec_nanos())
+        };
+        (instant(a).cmp(&instant(b))).then_with(|| entries[a].key().cmp(entries[b].key()))
+    };
+    let mut chosen: Vec<usize> = (earlier.iter())
+        .filter_map(|&old| renumber.get(old as usize))
+        .filter(|&&new| new != u32::MAX)
+        .map(|&new| new as usize)
+        .collect();
+    let mut fresh: Vec<usize> = (fresh.iter().copied())
+        .filter(|&index| entries[index].released(now) && !entries[index].withdrawn())
+        .collect();
+    fresh.sort_by(|&a, &b| oldest_first(a, b));
+    for &index in fresh.iter().rev() {
+        let at = chosen.partition_point(|&other| oldest_first(other, index).is_lt());
+        chosen.insert(at, index);
+    }
+    debug_assert_eq!(chosen, indexed(settings, entries), "the earlier order, made over");
+    chosen
+}
+
 /// The indexed articles, in the order of their numbers (`chosen`): each one's key hashed, the
 /// hash of its seed (`hash_of`) and its number. The keys are hashed in entry order, which is
 /// memory order, and only then put in the order of the numbers.
