@@ -56,7 +56,7 @@ pub use crate::{
     entry::{Entry, Held, Library, LibraryError, entries},
     html::{article_html, text_html},
     layout::{is_generated, media_type},
-    page::Earlier,
+    page::{Earlier, Facts},
     rss2::rss_channel,
     settings::{Settings, SettingsError},
     site::{Site, SiteFile, site},

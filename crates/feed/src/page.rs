@@ -160,6 +160,7 @@ pub(crate) struct Plan {
     pub(crate) order: Vec<usize>,
     /// Every released article, withdrawn ones too, newest first ([`sorted`]).
     pub(crate) sorted: Vec<u32>,
+    pub(crate) facts: Facts,
 }
 
 /// What an earlier plan of the same entries but a few hands on to a new one: the entries it
@@ -173,6 +174,8 @@ pub struct Earlier<'e> {
     pub renumber: &'e [u32],
     /// The indices of the entries new or changed since.
     pub fresh: &'e [usize],
+    /// The earlier plan's facts ([`crate::Site::facts`]).
+    pub facts: &'e Facts,
 }
 
 impl Page {
@@ -445,13 +448,24 @@ fn limited(
 /// What the archive's cut needs of an entry: the day it was published on, in its own offset,
 /// and its estimated bytes in a feed. Computed once for every entry and kept apart from the
 /// entries, which a million of would not keep in the cache.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Fact {
     day: NaiveDate,
     bytes: u32,
 }
 
+/// What the archive's cut needs of every entry of a plan, by index ([`crate::Site::facts`]).
+#[derive(Debug, Clone)]
+pub struct Facts(Vec<Fact>);
+
 impl Fact {
+    fn of(estimate: Estimate, entry: &Entry) -> Fact {
+        Fact {
+            day: entry.published().date_naive(),
+            bytes: u32::try_from(estimate.of(entry)).unwrap_or(u32::MAX),
+        }
+    }
+
     /// The calendar month.
     fn month(self) -> (i32, u32) {
         (self.day.year(), self.day.month())
@@ -462,13 +476,24 @@ impl Fact {
 pub(crate) fn facts(settings: &Settings, entries: &[Entry]) -> Vec<Fact> {
     use rayon::prelude::*;
     let estimate = Estimate::new(settings);
-    entries
-        .par_iter()
-        .map(|entry| Fact {
-            day: entry.published().date_naive(),
-            bytes: u32::try_from(estimate.of(entry)).unwrap_or(u32::MAX),
-        })
-        .collect()
+    entries.par_iter().map(|entry| Fact::of(estimate, entry)).collect()
+}
+
+/// [`facts`], from an earlier plan's: the entries kept are the same.
+fn facts_after(settings: &Settings, entries: &[Entry], earlier: Earlier<'_>) -> Vec<Fact> {
+    let estimate = Estimate::new(settings);
+    let unknown = Fact { day: NaiveDate::MIN, bytes: 0 };
+    let mut facts = vec![unknown; entries.len()];
+    for (old, &new) in earlier.renumber.iter().enumerate() {
+        if let (Some(fact), Some(&was)) = (facts.get_mut(new as usize), earlier.facts.0.get(old)) {
+            *fact = was;
+        }
+    }
+    for &index in earlier.fresh {
+        facts[index] = Fact::of(estimate, &entries[index]);
+    }
+    debug_assert_eq!(facts, self::facts(settings, entries), "the earlier facts, made over");
+    facts
 }
 
 /// How many articles, and how many estimated bytes, a run of articles holds.
@@ -603,7 +628,10 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry], earlier: Option<Earli
         Some(earlier) => sorted_after(settings, entries, earlier),
         None => sorted(settings, entries),
     };
-    let facts = facts(settings, entries);
+    let facts = match earlier {
+        Some(earlier) => facts_after(settings, entries, earlier),
+        None => facts(settings, entries),
+    };
     // The archive pages and the places' and tags' groups are made side by side: each is a walk
     // of every entry.
     let (archived, (places, tags)) = rayon::join(
@@ -673,7 +701,7 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry], earlier: Option<Earli
         }
     }
     let sorted = sorted.into_iter().map(|index| index as u32).collect();
-    Plan { pages, periods, order, sorted }
+    Plan { pages, periods, order, sorted, facts: Facts(facts) }
 }
 
 /// The page of the place or tag `name` of `kind`, whose articles are `articles` (newest

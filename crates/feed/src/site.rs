@@ -46,6 +46,7 @@ pub struct Site<'a> {
     position: Vec<u32>,
     /// Every released article, withdrawn ones too, newest first.
     sorted: Vec<u32>,
+    facts: page::Facts,
     topics: web::Topics,
     /// The photos to copy, by path below the seeds directory, in path order.
     photos: Vec<String>,
@@ -184,7 +185,7 @@ impl<'a> Site<'a> {
     }
 
     fn planned(settings: &'a Settings, entries: &'a [Entry], plan: page::Plan) -> Site<'a> {
-        let page::Plan { pages, periods, order, sorted } = plan;
+        let page::Plan { pages, periods, order, sorted, facts } = plan;
         let mut position = vec![u32::MAX; entries.len()];
         for (at, &index) in order.iter().enumerate() {
             position[index] = u32::try_from(at).unwrap_or(u32::MAX);
@@ -204,6 +205,7 @@ impl<'a> Site<'a> {
             order,
             position,
             sorted,
+            facts,
             topics,
             photos,
             sizes: crate::Photos::new(),
@@ -231,6 +233,12 @@ impl<'a> Site<'a> {
     /// what a later plan of the same entries but a few starts from ([`Site::new_after`]).
     pub fn sorted(&self) -> &[u32] {
         &self.sorted
+    }
+
+    /// What the archive's cut knows of every entry: what a later plan of the same entries but a
+    /// few takes over ([`Site::new_after`]).
+    pub fn facts(&self) -> &page::Facts {
+        &self.facts
     }
 
     /// Every file's path, in path order.
@@ -874,7 +882,12 @@ mod tests {
             while at < old.len() { renumber.push(now.len() as u32); now.push(old[at]); at += 1; }
             let new_entries: Vec<crate::Entry> = now.iter().map(entry).collect();
             let site = super::Site::new(&settings, &new_entries);
-            let old = crate::Earlier { sorted: old_site.sorted(), renumber: &renumber, fresh: &fresh };
+            let old = crate::Earlier {
+                sorted: old_site.sorted(),
+                renumber: &renumber,
+                fresh: &fresh,
+                facts: old_site.facts(),
+            };
             let after = super::Site::new_after(&settings, &new_entries, old);
             proptest::prop_assert_eq!(after.sorted(), site.sorted());
             proptest::prop_assert_eq!(after.order(), site.order());

@@ -159,6 +159,8 @@ struct ArticlePrints {
     order: Vec<u32>,
     /// The released ones, withdrawn ones too ([`feed::Site::sorted`]).
     sorted: Vec<u32>,
+    /// What the archive's cut knows of each entry ([`feed::Site::facts`]).
+    facts: feed::Facts,
     /// Each entry's page's fingerprint, by index.
     prints: Vec<u128>,
 }
@@ -177,8 +179,8 @@ impl ArticlePrints {
 
     fn with(site: &feed::Site<'_>, identity: u128, prints: Vec<u128>) -> ArticlePrints {
         let order = site.order().iter().map(|&index| index as u32).collect();
-        let sorted = site.sorted().to_vec();
-        ArticlePrints { identity, topics: topics_hash(site), order, sorted, prints }
+        let (sorted, facts) = (site.sorted().to_vec(), site.facts().clone());
+        ArticlePrints { identity, topics: topics_hash(site), order, sorted, facts, prints }
     }
 
     /// The fingerprints of every article page of `site`, whose entries are those of `self`'s
@@ -1986,6 +1988,7 @@ fn write(
                     sorted: &reuse.prints.sorted,
                     renumber: reuse.renumber,
                     fresh: reuse.fresh,
+                    facts: &reuse.prints.facts,
                 }),
                 None => loaded.site(),
             };
