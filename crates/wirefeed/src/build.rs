@@ -166,17 +166,22 @@ struct ArticlePrints {
 }
 
 impl ArticlePrints {
-    /// The fingerprints of every article page of `site`.
+    /// The fingerprints of every article page of `site`, with what the next plan needs.
     fn of(site: &feed::Site<'_>, identity: u128, records: &[index::Slim]) -> ArticlePrints {
-        let prints = (0..records.len())
+        ArticlePrints::with(site, identity, ArticlePrints::all(site, identity, records))
+    }
+
+    /// The fingerprints of every article page of `site`, by entry.
+    fn all(site: &feed::Site<'_>, identity: u128, records: &[index::Slim]) -> Vec<u128> {
+        (0..records.len())
             .into_par_iter()
             .map_init(Vec::new, |gathered, index| {
                 article_fingerprint(site, index, identity, records, gathered)
             })
-            .collect();
-        ArticlePrints::with(site, identity, prints)
+            .collect()
     }
 
+    /// `prints`, the fingerprints of `site`'s article pages, with what the next plan needs.
     fn with(site: &feed::Site<'_>, identity: u128, prints: Vec<u128>) -> ArticlePrints {
         let order = site.order().iter().map(|&index| index as u32).collect();
         let (sorted, facts) = (site.sorted().to_vec(), site.facts().clone());
@@ -231,7 +236,7 @@ impl ArticlePrints {
         }
         debug_assert_eq!(
             prints,
-            ArticlePrints::of(site, self.identity, records).prints,
+            ArticlePrints::all(site, self.identity, records),
             "the article pages fingerprinted again are all those whose inputs changed"
         );
         prints
@@ -2328,20 +2333,17 @@ fn site_files<'a>(
     // entries, records and neighbours are then read in memory order, not at random as in path
     // order (which took five cache misses a page).
     let article_prints = match earlier {
-        Some((earlier, renumber, fresh)) => {
-            let prints = earlier.reused(site, records, renumber, fresh);
-            ArticlePrints::with(site, identity, prints)
-        }
-        None => ArticlePrints::of(site, identity, records),
+        Some((earlier, renumber, fresh)) => earlier.reused(site, records, renumber, fresh),
+        None => ArticlePrints::all(site, identity, records),
     };
     let prints: Vec<u128> = (files.par_iter())
         .map_init(Vec::new, |gathered, file| match file.article() {
-            Some(index) => article_prints.prints[index],
+            Some(index) => article_prints[index],
             None => fingerprint(site, file, identity, records, gathered),
         })
         .collect();
     // Kept only for a publisher's next build (16 MB at a million articles).
-    let article_prints = carry.then_some(article_prints);
+    let article_prints = carry.then(|| ArticlePrints::with(site, identity, article_prints));
     // Each file's index shard, hashed once for the walk below and for the index store.
     let shards: Vec<u8> = files.par_iter().map(|file| index::shard_of(file.path()) as u8).collect();
     let (due, gone): (Vec<usize>, Vec<&str>) = match recorded {
