@@ -118,6 +118,12 @@ impl Entry {
         self.published
     }
 
+    /// When it was published, as seconds and nanoseconds since the Unix epoch: the instant
+    /// articles are ordered by, whatever their offsets.
+    pub fn instant(&self) -> (i64, u32) {
+        (self.published.timestamp(), self.published.timestamp_subsec_nanos())
+    }
+
     /// When it last changed.
     pub fn updated(&self) -> DateTime<FixedOffset> {
         self.updated

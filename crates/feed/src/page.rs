@@ -348,8 +348,7 @@ pub(crate) fn sorted(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
         .filter(|&index| entries[index].released(now))
         .map(|index| {
             let entry = &entries[index];
-            let published = entry.published();
-            let instant = (published.timestamp(), published.timestamp_subsec_nanos());
+            let instant = entry.instant();
             let prefix = prefix_of(entry.key().as_str().as_bytes());
             let index = u32::try_from(index).expect("fewer than 2^32 entries");
             (std::cmp::Reverse(instant), prefix, index)
@@ -365,6 +364,31 @@ pub(crate) fn sorted(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
     keyed.into_iter().map(|(_, _, index)| index as usize).collect()
 }
 
+/// An order of entries made over from an `earlier` one (by its indices), whose entries became
+/// these: `renumber` gives each earlier entry's index now (`u32::MAX` when gone or changed),
+/// and the `fresh` entries are new or changed since. The kept entries are the same, so they
+/// keep their order under `order`; the fresh ones are sorted in, each by binary search.
+pub fn order_made_over(
+    earlier: &[u32],
+    renumber: &[u32],
+    fresh: impl Iterator<Item = usize>,
+    order: impl Fn(usize, usize) -> std::cmp::Ordering,
+) -> Vec<usize> {
+    let mut made: Vec<usize> = (earlier.iter())
+        .filter_map(|&old| renumber.get(old as usize))
+        .filter(|&&new| new != u32::MAX)
+        .map(|&new| new as usize)
+        .collect();
+    let mut fresh: Vec<usize> = fresh.collect();
+    fresh.sort_by(|&a, &b| order(a, b));
+    // From the last, so that each goes in before the ones after it.
+    for &index in fresh.iter().rev() {
+        let at = made.partition_point(|&other| order(other, index).is_lt());
+        made.insert(at, index);
+    }
+    made
+}
+
 /// [`sorted`], from an earlier plan's: its articles kept stay in their order (the same entries
 /// sort the same), and the fresh ones are sorted into it.
 pub(crate) fn sorted_after(
@@ -374,25 +398,11 @@ pub(crate) fn sorted_after(
 ) -> Vec<usize> {
     let now = settings.now();
     let newest_first = |a: usize, b: usize| {
-        let instant = |index: usize| {
-            let published = entries[index].published();
-            (published.timestamp(), published.timestamp_subsec_nanos())
-        };
-        (instant(b).cmp(&instant(a))).then_with(|| entries[a].key().cmp(entries[b].key()))
+        let (a, b) = (&entries[a], &entries[b]);
+        (b.instant().cmp(&a.instant())).then_with(|| a.key().cmp(b.key()))
     };
-    let mut sorted: Vec<usize> = (earlier.sorted.iter())
-        .filter_map(|&old| earlier.renumber.get(old as usize))
-        .filter(|&&new| new != u32::MAX)
-        .map(|&new| new as usize)
-        .collect();
-    let mut fresh: Vec<usize> =
-        (earlier.fresh.iter().copied()).filter(|&index| entries[index].released(now)).collect();
-    fresh.sort_by(|&a, &b| newest_first(a, b));
-    // From the last, so that each goes in before the ones after it.
-    for &index in fresh.iter().rev() {
-        let at = sorted.partition_point(|&other| newest_first(other, index).is_lt());
-        sorted.insert(at, index);
-    }
+    let fresh = (earlier.fresh.iter().copied()).filter(|&index| entries[index].released(now));
+    let sorted = order_made_over(earlier.sorted, earlier.renumber, fresh, newest_first);
     debug_assert_eq!(sorted, self::sorted(settings, entries), "the earlier order, made over");
     sorted
 }

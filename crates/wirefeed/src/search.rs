@@ -94,8 +94,7 @@ pub(crate) fn indexed(settings: &Settings, entries: &[Entry]) -> Vec<usize> {
         .into_par_iter()
         .filter(|&index| entries[index].released(now) && !entries[index].withdrawn())
         .map(|index| {
-            let published = entries[index].published();
-            let instant = (published.timestamp(), published.timestamp_subsec_nanos());
+            let instant = entries[index].instant();
             (instant, u32::try_from(index).expect("fewer than 2^32 entries"))
         })
         .collect();
@@ -119,25 +118,12 @@ pub(crate) fn indexed_after(
 ) -> Vec<usize> {
     let now = settings.now();
     let oldest_first = |a: usize, b: usize| {
-        let instant = |index: usize| {
-            let published = entries[index].published();
-            (published.timestamp(), published.timestamp_subsec_nanos())
-        };
-        (instant(a).cmp(&instant(b))).then_with(|| entries[a].key().cmp(entries[b].key()))
+        let (a, b) = (&entries[a], &entries[b]);
+        (a.instant().cmp(&b.instant())).then_with(|| a.key().cmp(b.key()))
     };
-    let mut chosen: Vec<usize> = (earlier.iter())
-        .filter_map(|&old| renumber.get(old as usize))
-        .filter(|&&new| new != u32::MAX)
-        .map(|&new| new as usize)
-        .collect();
-    let mut fresh: Vec<usize> = (fresh.iter().copied())
-        .filter(|&index| entries[index].released(now) && !entries[index].withdrawn())
-        .collect();
-    fresh.sort_by(|&a, &b| oldest_first(a, b));
-    for &index in fresh.iter().rev() {
-        let at = chosen.partition_point(|&other| oldest_first(other, index).is_lt());
-        chosen.insert(at, index);
-    }
+    let fresh = (fresh.iter().copied())
+        .filter(|&index| entries[index].released(now) && !entries[index].withdrawn());
+    let chosen = feed::order_made_over(earlier, renumber, fresh, oldest_first);
     debug_assert_eq!(chosen, indexed(settings, entries), "the earlier order, made over");
     chosen
 }
