@@ -167,6 +167,7 @@ struct ArticlePrints {
 
 impl ArticlePrints {
     /// The fingerprints of every article page of `site`, with what the next plan needs.
+    #[cfg(feature = "watch")]
     fn of(site: &feed::Site<'_>, identity: u128, records: &[index::Slim]) -> ArticlePrints {
         ArticlePrints::with(site, identity, ArticlePrints::all(site, identity, records))
     }
