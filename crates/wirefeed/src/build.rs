@@ -141,16 +141,17 @@ struct Carried {
     /// The time the plan was made for: entries under embargo have no page.
     now: Option<index::Instant>,
     files: Vec<feed::SiteFile>,
-    prints: ArticlePrints,
+    planned: Planned,
     /// The articles the search indexed, in the order of their numbers ([`search::indexed`]).
     indexed: Vec<u32>,
 }
 
-/// Every entry's article page fingerprint in a plan, and what decides which of them another
-/// plan of the same entries but a few shares: the program and settings, the topic pages
-/// articles link to, and each article's neighbours in the order of publication.
+/// What a plan leaves the next plan of the same entries but a few to make over (besides its
+/// files): every entry's article page fingerprint, with what decides which of them the next
+/// shares (the program and settings, the topic pages articles link to, each article's
+/// neighbours in the order of publication), the orders of publication and the archive's facts.
 #[derive(Debug)]
-struct ArticlePrints {
+struct Planned {
     /// [`identity_hash`].
     identity: u128,
     /// [`topics_hash`].
@@ -165,11 +166,12 @@ struct ArticlePrints {
     prints: Vec<u128>,
 }
 
-impl ArticlePrints {
+impl Planned {
     /// The fingerprints of every article page of `site`, with what the next plan needs.
     #[cfg(feature = "watch")]
-    fn of(site: &feed::Site<'_>, identity: u128, records: &[index::Slim]) -> ArticlePrints {
-        ArticlePrints::with(site, identity, ArticlePrints::all(site, identity, records))
+    fn of(site: &feed::Site<'_>, identity: u128, records: &[index::Slim]) -> Planned {
+        let prints = Planned::all(site, identity, records);
+        Planned::with(site, identity, topics_hash(site), prints)
     }
 
     /// The fingerprints of every article page of `site`, by entry.
@@ -183,10 +185,10 @@ impl ArticlePrints {
     }
 
     /// `prints`, the fingerprints of `site`'s article pages, with what the next plan needs.
-    fn with(site: &feed::Site<'_>, identity: u128, prints: Vec<u128>) -> ArticlePrints {
+    fn with(site: &feed::Site<'_>, identity: u128, topics: u128, prints: Vec<u128>) -> Planned {
         let order = site.order().iter().map(|&index| index as u32).collect();
         let (sorted, facts) = (site.sorted().to_vec(), site.facts().clone());
-        ArticlePrints { identity, topics: topics_hash(site), order, sorted, facts, prints }
+        Planned { identity, topics, order, sorted, facts, prints }
     }
 
     /// The fingerprints of every article page of `site`, whose entries are those of `self`'s
@@ -237,7 +239,7 @@ impl ArticlePrints {
         }
         debug_assert_eq!(
             prints,
-            ArticlePrints::all(site, self.identity, records),
+            Planned::all(site, self.identity, records),
             "the article pages fingerprinted again are all those whose inputs changed"
         );
         prints
@@ -259,7 +261,7 @@ type Run = (usize, usize, usize);
 #[derive(Debug)]
 struct Reuse {
     files: Vec<feed::SiteFile>,
-    prints: ArticlePrints,
+    planned: Planned,
     indexed: Vec<u32>,
     renumber: Vec<u32>,
     fresh: Vec<usize>,
@@ -268,7 +270,7 @@ struct Reuse {
 /// The site's half of [`Reuse`].
 struct SiteReuse<'r> {
     files: Vec<feed::SiteFile>,
-    prints: ArticlePrints,
+    planned: Planned,
     renumber: &'r [u32],
     fresh: &'r [usize],
 }
@@ -278,8 +280,8 @@ impl Reuse {
     /// ([`renumbering`]).
     fn new(carried: Carried, old: usize, edits: &[Run]) -> Reuse {
         let (renumber, fresh) = renumbering(old, edits);
-        let (files, prints, indexed) = (carried.files, carried.prints, carried.indexed);
-        Reuse { files, prints, indexed, renumber, fresh }
+        let (files, planned, indexed) = (carried.files, carried.planned, carried.indexed);
+        Reuse { files, planned, indexed, renumber, fresh }
     }
 }
 
@@ -387,12 +389,12 @@ impl Warm {
             && let Ok(settings) = project.settings()
         {
             let site = feed::Site::new(&settings, &made.entries);
-            let prints = ArticlePrints::of(&site, identity_hash(identity), &made.records);
+            let planned = Planned::of(&site, identity_hash(identity), &made.records);
             let now = settings.now().map(index::Instant::of);
             let indexed = search::indexed(&settings, &made.entries);
             let indexed = indexed.into_iter().map(|index| index as u32).collect();
             let files = site.files();
-            self.carried = Some(Carried { digest: *digest, now, files, prints, indexed });
+            self.carried = Some(Carried { digest: *digest, now, files, planned, indexed });
             timer.lap("planned ahead");
         }
         // (`cargo xtask bench` waits for this line before it changes a seed.)
@@ -845,7 +847,6 @@ fn catalog(
     // An embargo that ended since the last run (or, with an earlier `--now`, one that has not
     // ended yet) changes the site though no seed changed.
     let embargoes = embargoes_of((0..recorded).filter_map(|at| old_seeds.embargo(at)));
-    let embargoes_then = embargoes.clone();
     let next_embargo = next_embargo(&embargoes, settings.now());
     let last_now = old.head.as_ref().and_then(|head| head.now);
     let embargo_ended = embargo_crossed(&embargoes, last_now, settings.now());
@@ -1109,7 +1110,7 @@ fn catalog(
         (Some(carried), Some((old, edits)))
             if Some(carried.digest) == made_digest
                 && entries.len() == spliced_len
-                && !embargo_crossed(&embargoes_then, carried.now, settings.now()) =>
+                && !embargo_crossed(&embargoes, carried.now, settings.now()) =>
         {
             Some(Reuse::new(carried, old, &edits))
         }
@@ -1976,8 +1977,8 @@ fn write(
     // made at once, on both cores: neither reads what the other makes, and both are only
     // staged; a story is live when both are done.
     let (moved, splice) = match reuse {
-        Some(Reuse { files, prints, indexed, renumber, fresh }) => {
-            (Some((files, prints)), Some((indexed, renumber, fresh)))
+        Some(Reuse { files, planned, indexed, renumber, fresh }) => {
+            (Some((files, planned)), Some((indexed, renumber, fresh)))
         }
         None => (None, None),
     };
@@ -1985,16 +1986,16 @@ fn write(
         || {
             let mut timer = Timer::start();
             let reuse =
-                moved.zip(splice.as_ref()).map(|((files, prints), (_, renumber, fresh))| {
-                    SiteReuse { files, prints, renumber, fresh }
+                moved.zip(splice.as_ref()).map(|((files, planned), (_, renumber, fresh))| {
+                    SiteReuse { files, planned, renumber, fresh }
                 });
             let site = match &reuse {
                 // The order of the articles kept, made over.
                 Some(reuse) => loaded.site_after(feed::Earlier {
-                    sorted: &reuse.prints.sorted,
+                    sorted: &reuse.planned.sorted,
                     renumber: reuse.renumber,
                     fresh: reuse.fresh,
-                    facts: &reuse.prints.facts,
+                    facts: &reuse.planned.facts,
                 }),
                 None => loaded.site(),
             };
@@ -2018,7 +2019,7 @@ fn write(
         staged,
         failure,
         directories: site_directories,
-        article_prints,
+        planned,
     } = match site_made {
         Ok(made) => made,
         Err(error) => {
@@ -2274,11 +2275,11 @@ fn write(
     let count = files.len() + search_names.len();
     let outcome = Outcome::Written { rewritten: renames.len(), files: count, removed: stale.len() };
     // For a publisher's next build: these files, planned from the entries just stored.
-    let carried = article_prints.zip(chosen).map(|(prints, indexed)| Carried {
+    let carried = planned.zip(chosen).map(|(planned, indexed)| Carried {
         digest: entries_digest(&loaded.entries, &loaded.shelf.records),
         now: loaded.settings.now().map(index::Instant::of),
         files,
-        prints,
+        planned,
         indexed,
     });
     Ok((outcome, carried))
@@ -2300,8 +2301,8 @@ struct SiteMade<'a> {
     failure: Option<BuildError>,
     /// The directories of the files, the output directory first, in path order.
     directories: Vec<PathBuf>,
-    /// The article pages' fingerprints, for a publisher's next build.
-    article_prints: Option<ArticlePrints>,
+    /// What the plan leaves a publisher's next build ([`Planned`]).
+    planned: Option<Planned>,
 }
 
 /// Lists, fingerprints and stages the site's files: with the `recorded` outputs of a trusted
@@ -2319,13 +2320,14 @@ fn site_files<'a>(
     let mut timer = Timer::start();
     let records = &loaded.shelf.records;
     let identity = identity_hash(&index.identity);
+    let topics = topics_hash(site);
     let (files, earlier) = match reuse {
-        Some(SiteReuse { files, prints, renumber, fresh }) => {
+        Some(SiteReuse { files, planned, renumber, fresh }) => {
             let files = site.files_reusing(files, renumber, fresh);
             // The earlier fingerprints serve when they were made by this program with these
             // settings, and every article links to the same topic pages.
-            let same = prints.identity == identity && prints.topics == topics_hash(site);
-            (files, same.then_some((prints, renumber, fresh)))
+            let same = planned.identity == identity && planned.topics == topics;
+            (files, same.then_some((planned, renumber, fresh)))
         }
         None => (site.files(), None),
     };
@@ -2335,7 +2337,7 @@ fn site_files<'a>(
     // order (which took five cache misses a page).
     let article_prints = match earlier {
         Some((earlier, renumber, fresh)) => earlier.reused(site, records, renumber, fresh),
-        None => ArticlePrints::all(site, identity, records),
+        None => Planned::all(site, identity, records),
     };
     let prints: Vec<u128> = (files.par_iter())
         .map_init(Vec::new, |gathered, file| match file.article() {
@@ -2344,7 +2346,7 @@ fn site_files<'a>(
         })
         .collect();
     // Kept only for a publisher's next build (16 MB at a million articles).
-    let article_prints = carry.then(|| ArticlePrints::with(site, identity, article_prints));
+    let planned = carry.then(|| Planned::with(site, identity, topics, article_prints));
     // Each file's index shard, hashed once for the walk below and for the index store.
     let shards: Vec<u8> = files.par_iter().map(|file| index::shard_of(file.path()) as u8).collect();
     let (due, gone): (Vec<usize>, Vec<&str>) = match recorded {
@@ -2402,7 +2404,7 @@ fn site_files<'a>(
     timer.lap("render");
     let failure =
         failed.into_inner().unwrap_or_else(|poison| poison.into_inner()).map(|(_, error)| error);
-    Ok(SiteMade { files, prints, shards, due, gone, staged, failure, directories, article_prints })
+    Ok(SiteMade { files, prints, shards, due, gone, staged, failure, directories, planned })
 }
 
 /// The search's half of a build: the fingerprint of what the search files index, and the
