@@ -56,7 +56,7 @@ pub use crate::{
     entry::{Entry, Held, Library, LibraryError, entries},
     html::{article_html, text_html},
     layout::{is_generated, media_type},
-    page::{Earlier, Facts, order_made_over},
+    page::{Earlier, Facts, Kept, order_made_over},
     rss2::rss_channel,
     settings::{Settings, SettingsError},
     site::{Site, SiteFile, site},

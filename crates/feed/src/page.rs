@@ -87,7 +87,7 @@ impl Estimate {
 }
 
 /// One feed of the site, before it is rendered in a format.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct Page {
     /// What the page is about, and so where its files are.
     pub(crate) kind: PageKind,
@@ -122,7 +122,7 @@ pub(crate) struct Page {
 
 /// An older page of a place or a tag, in HTML only: its articles of one period, which is split
 /// as the archive is ([`archives`]), so an added article changes O(1) of them.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct Period {
     /// The place or tag.
     pub(crate) topic: PageKind,
@@ -161,11 +161,39 @@ pub(crate) struct Plan {
     /// Every released article, withdrawn ones too, newest first ([`sorted`]).
     pub(crate) sorted: Vec<u32>,
     pub(crate) facts: Facts,
+    pub(crate) groups: Groups,
+    pub(crate) taken: Taken,
+}
+
+/// Which pages and older pages of a plan an earlier plan's are, taken as they were, links and
+/// all: every file made of one is the same as before. By index; none beyond the end.
+#[derive(Debug, Default)]
+pub(crate) struct Taken {
+    pub(crate) pages: Vec<bool>,
+    pub(crate) periods: Vec<bool>,
+}
+
+/// The articles of every place and of every tag, by index, newest first (in the order of
+/// [`sorted`]), each name's in name order.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Groups {
+    pub(crate) places: Vec<(String, Vec<u32>)>,
+    pub(crate) tags: Vec<(String, Vec<u32>)>,
+}
+
+/// What a plan leaves a later plan of the same entries but a few to make over, besides its
+/// orders and its facts: its pages and older pages, and the articles of each place and tag
+/// ([`crate::Site::into_kept`]).
+#[derive(Debug)]
+pub struct Kept {
+    pub(crate) pages: Vec<Page>,
+    pub(crate) periods: Vec<Period>,
+    pub(crate) groups: Groups,
 }
 
 /// What an earlier plan of the same entries but a few hands on to a new one: the entries it
 /// kept are the same (the same seeds) and released as they were (no embargo ended since).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct Earlier<'e> {
     /// The earlier plan's released articles, newest first ([`crate::Site::sorted`]), by its
     /// indices.
@@ -176,6 +204,8 @@ pub struct Earlier<'e> {
     pub fresh: &'e [usize],
     /// The earlier plan's facts ([`crate::Site::facts`]).
     pub facts: &'e Facts,
+    /// The earlier plan's pages, which pages no fresh or gone article is on are taken from.
+    pub kept: Option<Kept>,
 }
 
 impl Page {
@@ -394,7 +424,7 @@ pub fn order_made_over(
 pub(crate) fn sorted_after(
     settings: &Settings,
     entries: &[Entry],
-    earlier: Earlier<'_>,
+    earlier: &Earlier<'_>,
 ) -> Vec<usize> {
     let now = settings.now();
     let newest_first = |a: usize, b: usize| {
@@ -490,7 +520,7 @@ pub(crate) fn facts(settings: &Settings, entries: &[Entry]) -> Vec<Fact> {
 }
 
 /// [`facts`], from an earlier plan's: the entries kept are the same.
-fn facts_after(settings: &Settings, entries: &[Entry], earlier: Earlier<'_>) -> Vec<Fact> {
+fn facts_after(settings: &Settings, entries: &[Entry], earlier: &Earlier<'_>) -> Vec<Fact> {
     let estimate = Estimate::new(settings);
     let unknown = Fact { day: NaiveDate::MIN, bytes: 0 };
     let mut facts = vec![unknown; entries.len()];
@@ -631,87 +661,366 @@ fn linked_main_page(
 }
 
 /// Every page of the site, main feed first, then archives oldest first, then places and tags,
-/// each in name order; and the older pages of places and tags.
+/// each in name order; and the older pages of places and tags. Given an `earlier` plan of the
+/// same entries but a few, its order and facts are made over, and so are its pages when it kept
+/// them: only those of the months and topics a fresh or gone entry is in are made again.
 pub(crate) fn plan(settings: &Settings, entries: &[Entry], earlier: Option<Earlier<'_>>) -> Plan {
-    use rayon::prelude::*;
-    let sorted = match earlier {
+    let sorted = match &earlier {
         Some(earlier) => sorted_after(settings, entries, earlier),
         None => sorted(settings, entries),
     };
-    let facts = match earlier {
+    let facts = match &earlier {
         Some(earlier) => facts_after(settings, entries, earlier),
         None => facts(settings, entries),
     };
-    // The archive pages and the places' and tags' groups are made side by side: each is a walk
+    let made_over = earlier.and_then(|earlier| {
+        let kept = earlier.kept?;
+        Some(made_over(settings, entries, &facts, &sorted, kept, earlier.renumber, earlier.fresh))
+    });
+    // The archive pages and the places' and tags' pages are made side by side: each is a walk
     // of every entry.
-    let (archived, (places, tags)) = rayon::join(
-        || archives(settings, &facts, &sorted),
-        || {
-            rayon::join(
-                || group(entries, &sorted, |entry| entry.place().map(|place| &**place).into_iter()),
-                || group(entries, &sorted, |entry| entry.tags().iter().map(|tag| &**tag)),
-            )
-        },
-    );
-    let newest = archived.last().map(|(archive, _)| *archive);
+    let ((archive_pages, archives_taken), (topics, groups)) = match made_over {
+        Some(made) => made,
+        None => rayon::join(
+            || (archive_pages(settings, entries, &facts, &sorted), Vec::new()),
+            || {
+                let groups = Groups::of(entries, &sorted);
+                let topics = topic_pages(settings, entries, &facts, &groups, Default::default());
+                (topics, groups)
+            },
+        ),
+    };
+    let newest = archive_pages.last().and_then(|page| page.kind.as_archive());
     let order: Vec<usize> =
         sorted.iter().copied().filter(|&index| !entries[index].withdrawn()).collect();
     let mut main = linked_main_page(settings, entries, &sorted, newest);
     main.total = order.len();
     main.front = order.iter().copied().take(PAGE_ARTICLES).collect();
+    // The first article older than the front is on one of the newest archive pages.
     main.older = order.get(PAGE_ARTICLES).and_then(|&first| {
-        let (archive, _) = archived.iter().find(|(_, articles)| articles.contains(&first))?;
-        Some(PageKind::archive(*archive).html_path())
+        let archive = archive_pages.iter().rev().find(|page| page.articles.contains(&first))?;
+        Some(archive.html_path())
     });
-    let mut pages = vec![main];
-    let mut periods = Vec::new();
+    let Topics { pages: topic_pages, periods, taken: topics_taken } = topics;
+    let mut taken = Taken { pages: Vec::new(), periods: topics_taken.periods };
+    if !archives_taken.is_empty() || !topics_taken.pages.is_empty() {
+        taken.pages.push(false);
+        taken.pages.extend(archives_taken);
+        taken.pages.resize(1 + archive_pages.len(), false);
+        taken.pages.extend(topics_taken.pages);
+    }
+    let mut pages = Vec::with_capacity(1 + archive_pages.len() + topic_pages.len());
+    pages.push(main);
+    pages.extend(archive_pages);
+    pages.extend(topic_pages);
+    let sorted = sorted.into_iter().map(|index| index as u32).collect();
+    Plan { pages, periods, order, sorted, facts: Facts(facts), groups, taken }
+}
 
-    // The archive pages, and below the places' and tags', each made on any core (a million
-    // articles are each on an archive page and a few topics), and kept in order.
-    let kinds: Vec<PageKind> =
-        archived.iter().map(|(archive, _)| PageKind::archive(*archive)).collect();
-    pages.par_extend(archived.into_par_iter().enumerate().map(|(index, (archive, articles))| {
+/// The archive pages of `sorted` entries, oldest first, linked.
+fn archive_pages(
+    settings: &Settings,
+    entries: &[Entry],
+    facts: &[Fact],
+    sorted: &[usize],
+) -> Vec<Page> {
+    use rayon::prelude::*;
+    // Made on any core: a million articles are each on one.
+    let mut pages: Vec<Page> = (archives(settings, facts, sorted).into_par_iter())
+        .map(|(archive, articles)| archive_page(settings, entries, archive, articles))
+        .collect();
+    link_archives(&mut pages);
+    pages
+}
+
+/// The archive page of `archive`, which holds `articles`, without its links.
+fn archive_page(
+    settings: &Settings,
+    entries: &[Entry],
+    archive: Archive,
+    articles: Vec<usize>,
+) -> Page {
+    let kind = PageKind::archive(archive);
+    let name = archive.label();
+    Page::new(
+        entries,
+        kind.clone(),
+        format!("{} — archive {name}", settings.title()),
+        name,
+        feed_id(settings, &kind),
+        Vec::new(),
+        Listing::all(entries, articles),
+    )
+}
+
+/// Links each of the archive `pages` (oldest first) to itself, the main feed and its
+/// neighbours.
+fn link_archives(pages: &mut [Page]) {
+    let kinds: Vec<PageKind> = pages.iter().map(|page| page.kind.clone()).collect();
+    for (index, page) in pages.iter_mut().enumerate() {
         let kind = kinds[index].clone();
-        let mut links = vec![("self", kind.clone()), ("current", PageKind::Main)];
+        page.links = vec![("self", kind), ("current", PageKind::Main)];
         if let Some(previous) = index.checked_sub(1).map(|index| &kinds[index]) {
-            links.push(("prev-archive", previous.clone()));
+            page.links.push(("prev-archive", previous.clone()));
         }
         if let Some(next) = kinds.get(index + 1) {
-            links.push(("next-archive", next.clone()));
+            page.links.push(("next-archive", next.clone()));
         }
-        let name = archive.label();
-        Page::new(
-            entries,
-            kind.clone(),
-            format!("{} — archive {name}", settings.title()),
-            name,
-            feed_id(settings, &kind),
-            links,
-            Listing::all(entries, articles),
-        )
-    }));
+    }
+}
 
+/// The page of a place or a tag, and its older pages.
+type TopicPage = (Page, Vec<Period>);
+
+/// The pages of the places and the tags, and their older pages.
+#[derive(Debug)]
+struct Topics {
+    pages: Vec<Page>,
+    periods: Vec<Period>,
+    /// Which of them an earlier plan's are.
+    taken: Taken,
+}
+
+/// The pages of the places and the tags of `groups`, each kind in the order of its pages'
+/// kinds, and their older pages; where `kept` has a name's page of the same kind, that page and
+/// its older pages are taken, not made.
+fn topic_pages(
+    settings: &Settings,
+    entries: &[Entry],
+    facts: &[Fact],
+    groups: &Groups,
+    mut kept: [rustc_hash::FxHashMap<String, TopicPage>; 2],
+) -> Topics {
+    use rayon::prelude::*;
     let kind_of_place: fn(String) -> PageKind = PageKind::Place;
     let kind_of_tag: fn(String) -> PageKind = PageKind::Tag;
-    for (kind_of, groups) in [(kind_of_place, places), (kind_of_tag, tags)] {
-        let slugs = slug::unique_slugs(groups.keys().copied());
-        let mut named: Vec<(PageKind, &str, Vec<usize>)> = groups
-            .into_iter()
-            .map(|(name, articles)| (kind_of(slugs[name].clone()), name, articles))
-            .collect();
-        named.sort_by(|a, b| a.0.cmp(&b.0));
-        let made: Vec<(Page, Vec<Period>)> = (named.into_par_iter())
-            .map(|(kind, name, articles)| {
-                topic_page(settings, entries, &facts, kind, name, articles)
+    let (mut pages, mut periods, mut taken) = (Vec::new(), Vec::new(), Taken::default());
+    let classes = [(kind_of_place, &groups.places), (kind_of_tag, &groups.tags)];
+    for ((kind_of, groups), kept) in classes.into_iter().zip(&mut kept) {
+        let slugs = slug::unique_slugs(groups.iter().map(|(name, _)| name.as_str()));
+        let mut named: Vec<(PageKind, &str, &[u32], Option<TopicPage>)> = (groups.iter())
+            .map(|(name, articles)| {
+                let kind = kind_of(slugs[name.as_str()].clone());
+                let kept = kept.remove(name).filter(|(page, _)| page.kind == kind);
+                (kind, name.as_str(), articles.as_slice(), kept)
             })
             .collect();
-        for (page, older) in made {
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        // Made on any core: a million articles are each in a few topics.
+        let made: Vec<(TopicPage, bool)> = (named.into_par_iter())
+            .map(|(kind, name, articles, kept)| match kept {
+                Some(kept) => (kept, true),
+                None => (topic_page(settings, entries, facts, kind, name, articles), false),
+            })
+            .collect();
+        for ((page, older), was) in made {
             pages.push(page);
+            taken.pages.push(was);
+            taken.periods.extend(older.iter().map(|_| was));
             periods.extend(older);
         }
     }
-    let sorted = sorted.into_iter().map(|index| index as u32).collect();
-    Plan { pages, periods, order, sorted, facts: Facts(facts) }
+    Topics { pages, periods, taken }
+}
+
+/// The archive pages, the topic pages and their older pages, and the groups of `entries`, made
+/// over from those an earlier plan `kept` of the same entries but a few: each earlier entry is
+/// now `renumber`'s (`u32::MAX`: gone or changed), and the `fresh` ones are new or changed. The
+/// pages of the months and the topics no fresh or gone entry is in are the earlier ones,
+/// renumbered; the others are made again from their months' and groups' articles.
+fn made_over(
+    settings: &Settings,
+    entries: &[Entry],
+    facts: &[Fact],
+    sorted: &[usize],
+    kept: Kept,
+    renumber: &[u32],
+    fresh: &[usize],
+) -> ((Vec<Page>, Vec<bool>), (Topics, Groups)) {
+    use rayon::prelude::*;
+    let Kept { pages, periods, groups } = kept;
+    // Each released entry's place in `sorted`, which the made-over lists are ordered by.
+    let mut rank = vec![u32::MAX; entries.len()];
+    for (at, &index) in sorted.iter().enumerate() {
+        rank[index] = at as u32;
+    }
+    let fresh: Vec<usize> =
+        fresh.iter().copied().filter(|&index| rank[index] != u32::MAX).collect();
+    // Every earlier page renumbered, knowing whether any of its articles is gone.
+    let mut pages: Vec<(Page, bool)> = (pages.into_par_iter().skip(1))
+        .map(|mut page| {
+            let mut kept = true;
+            for indices in [&mut page.articles, &mut page.tombstones, &mut page.front] {
+                kept &= renumbered(indices, renumber);
+            }
+            (page, kept)
+        })
+        .collect();
+    let topics_kept = pages.split_off(pages.partition_point(|(page, _)| page.archive()));
+    let (archives, topics) = rayon::join(
+        || archive_pages_after(settings, entries, facts, &rank, pages, &fresh),
+        || {
+            let (places, touched_places) =
+                groups_after(groups.places, renumber, &fresh, &rank, |index| {
+                    entries[index].place().map(|place| &**place).into_iter()
+                });
+            let (tags, touched_tags) =
+                groups_after(groups.tags, renumber, &fresh, &rank, |index| {
+                    entries[index].tags().iter().map(|tag| &**tag)
+                });
+            let mut kept: [rustc_hash::FxHashMap<String, TopicPage>; 2] = Default::default();
+            for (page, _) in topics_kept {
+                let class = usize::from(matches!(page.kind, PageKind::Tag(_)));
+                let touched = [&touched_places, &touched_tags][class];
+                if !touched.contains(page.name.as_str()) {
+                    kept[class].insert(page.name.clone(), (page, Vec::new()));
+                }
+            }
+            let periods: Vec<Period> = (periods.into_par_iter())
+                .map(|mut period| {
+                    renumbered(&mut period.articles, renumber);
+                    period
+                })
+                .collect();
+            for period in periods {
+                let class = usize::from(matches!(period.topic, PageKind::Tag(_)));
+                if let Some((_, older)) = kept[class].get_mut(period.name.as_str()) {
+                    older.push(period);
+                }
+            }
+            let groups = Groups { places, tags };
+            (topic_pages(settings, entries, facts, &groups, kept), groups)
+        },
+    );
+    debug_assert!(
+        archives.0 == archive_pages(settings, entries, facts, sorted),
+        "the archive pages made over"
+    );
+    debug_assert!(
+        {
+            let groups = Groups::of(entries, sorted);
+            let made = topic_pages(settings, entries, facts, &groups, Default::default());
+            (&made.pages, &made.periods, &groups) == (&topics.0.pages, &topics.0.periods, &topics.1)
+        },
+        "the topic pages and groups made over"
+    );
+    (archives, topics)
+}
+
+/// Renumbers `indices` by `renumber` (each old index's new one, `u32::MAX`: gone), leaving out
+/// the gone ones; whether none was.
+fn renumbered<T: Copy + TryFrom<u32> + TryInto<usize>>(
+    indices: &mut Vec<T>,
+    renumber: &[u32],
+) -> bool {
+    let before = indices.len();
+    indices.retain_mut(|index| {
+        let at: Option<usize> = (*index).try_into().ok();
+        let new = at.and_then(|at| renumber.get(at)).filter(|&&new| new != u32::MAX);
+        match new.and_then(|&new| T::try_from(new).ok()) {
+            Some(new) => {
+                *index = new;
+                true
+            }
+            None => false,
+        }
+    });
+    indices.len() == before
+}
+
+/// The archive pages made over from the earlier `pages` (renumbered, each with whether all its
+/// articles are kept), with the `fresh` released entries: the months of a fresh or a gone one
+/// are cut again.
+fn archive_pages_after(
+    settings: &Settings,
+    entries: &[Entry],
+    facts: &[Fact],
+    rank: &[u32],
+    pages: Vec<(Page, bool)>,
+    fresh: &[usize],
+) -> (Vec<Page>, Vec<bool>) {
+    let month_of = |page: &Page| match page.kind.as_archive() {
+        Some(Archive::Month { year, month }) => (year, month),
+        Some(Archive::Day(day) | Archive::Part(day, _)) => (day.year(), day.month()),
+        None => unreachable!("only archive pages are cut by month"),
+    };
+    let mut months: BTreeMap<(i32, u32), (bool, Vec<Page>)> = BTreeMap::new();
+    for (page, kept) in pages {
+        let month = months.entry(month_of(&page)).or_default();
+        month.0 |= !kept;
+        month.1.push(page);
+    }
+    for &index in fresh {
+        months.entry(facts[index].month()).or_default().0 = true;
+    }
+    // Each page made, with the links of the earlier page it was, if it was one.
+    let mut made = Vec::new();
+    let mut links = Vec::new();
+    for (month, (touched, pages)) in months {
+        if !touched {
+            links.extend(pages.iter().map(|page| Some(page.links.clone())));
+            made.extend(pages);
+            continue;
+        }
+        let mut articles: Vec<usize> = (pages.iter())
+            .flat_map(|page| page.articles.iter().chain(&page.tombstones).copied())
+            .chain(fresh.iter().copied().filter(|&index| facts[index].month() == month))
+            .collect();
+        articles.sort_unstable_by_key(|&index| rank[index]);
+        made.extend(
+            (archives(settings, facts, &articles).into_iter())
+                .map(|(archive, articles)| archive_page(settings, entries, archive, articles)),
+        );
+        links.resize(made.len(), None);
+    }
+    link_archives(&mut made);
+    let taken = (made.iter().zip(links))
+        .map(|(page, links)| links.is_some_and(|links| links == page.links))
+        .collect();
+    (made, taken)
+}
+
+/// The groups of places or of tags (as `names_of` names an entry's) made over from the earlier
+/// `groups`: renumbered, without the gone articles, with the `fresh` ones sorted in, and without
+/// the groups left empty. With the names of the groups that changed.
+fn groups_after<'e, Names: Iterator<Item = &'e str>>(
+    mut groups: Vec<(String, Vec<u32>)>,
+    renumber: &[u32],
+    fresh: &[usize],
+    rank: &[u32],
+    names_of: impl Fn(usize) -> Names,
+) -> (Vec<(String, Vec<u32>)>, rustc_hash::FxHashSet<String>) {
+    use rayon::prelude::*;
+    let mut touched: Vec<bool> =
+        (groups.par_iter_mut()).map(|(_, articles)| !renumbered(articles, renumber)).collect();
+    let mut new: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for &index in fresh {
+        for name in names_of(index) {
+            let at = index as u32;
+            match groups.binary_search_by(|(other, _)| other.as_str().cmp(name)) {
+                Ok(group) => {
+                    let articles = &mut groups[group].1;
+                    let place =
+                        articles.partition_point(|&other| rank[other as usize] < rank[index]);
+                    articles.insert(place, at);
+                    touched[group] = true;
+                }
+                Err(_) => new.entry(name).or_default().push(at),
+            }
+        }
+    }
+    let mut changed: rustc_hash::FxHashSet<String> = (groups.iter().zip(&touched))
+        .filter(|&(_, &touched)| touched)
+        .map(|((name, _), _)| name.clone())
+        .collect();
+    groups.retain(|(_, articles)| !articles.is_empty());
+    for (name, mut articles) in new {
+        articles.sort_unstable_by_key(|&index| rank[index as usize]);
+        changed.insert(name.to_owned());
+        groups.push((name.to_owned(), articles));
+    }
+    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    (groups, changed)
 }
 
 /// The page of the place or tag `name` of `kind`, whose articles are `articles` (newest
@@ -722,10 +1031,12 @@ fn topic_page(
     facts: &[Fact],
     kind: PageKind,
     name: &str,
-    articles: Vec<usize>,
-) -> (Page, Vec<Period>) {
-    let live: Vec<usize> =
-        articles.iter().copied().filter(|&index| !entries[index].withdrawn()).collect();
+    articles: &[u32],
+) -> TopicPage {
+    let live: Vec<usize> = (articles.iter())
+        .map(|&index| index as usize)
+        .filter(|&index| !entries[index].withdrawn())
+        .collect();
     let mut page = Page::new(
         entries,
         kind.clone(),
@@ -733,7 +1044,7 @@ fn topic_page(
         name.to_owned(),
         feed_id(settings, &kind),
         vec![("self", kind.clone())],
-        limited(settings, entries, articles.into_iter()),
+        limited(settings, entries, articles.iter().map(|&index| index as usize)),
     );
     page.total = live.len();
     page.front = live.iter().copied().take(PAGE_ARTICLES).collect();
@@ -763,21 +1074,34 @@ fn topic_page(
     (page, periods)
 }
 
-/// Articles by each name `names_of` gives them, keeping the order of `sorted`.
+impl Groups {
+    /// The groups of `sorted` entries.
+    fn of(entries: &[Entry], sorted: &[usize]) -> Groups {
+        Groups {
+            places: group(entries, sorted, |entry| entry.place().map(|place| &**place).into_iter()),
+            tags: group(entries, sorted, |entry| entry.tags().iter().map(|tag| &**tag)),
+        }
+    }
+}
+
+/// Articles by each name `names_of` gives them, keeping the order of `sorted`, in name order.
 fn group<'a, Names: Iterator<Item = &'a str>>(
     entries: &'a [Entry],
     sorted: &[usize],
     names_of: impl Fn(&'a Entry) -> Names,
-) -> BTreeMap<&'a str, Vec<usize>> {
+) -> Vec<(String, Vec<u32>)> {
     // Filled through a hash map: a million articles name a few thousand places and tags, and
     // an ordered map compared each name with a dozen others; ordered once at the end.
-    let mut groups: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
+    let mut groups: rustc_hash::FxHashMap<&str, Vec<u32>> = rustc_hash::FxHashMap::default();
     for &index in sorted {
         for name in names_of(&entries[index]) {
-            groups.entry(name).or_default().push(index);
+            groups.entry(name).or_default().push(index as u32);
         }
     }
-    groups.into_iter().collect()
+    let mut groups: Vec<(String, Vec<u32>)> =
+        groups.into_iter().map(|(name, articles)| (name.to_owned(), articles)).collect();
+    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    groups
 }
 
 #[cfg(test)]

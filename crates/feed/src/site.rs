@@ -47,6 +47,10 @@ pub struct Site<'a> {
     /// Every released article, withdrawn ones too, newest first.
     sorted: Vec<u32>,
     facts: page::Facts,
+    /// The articles of every place and tag.
+    groups: page::Groups,
+    /// Which pages an earlier plan's are, as they were.
+    taken: page::Taken,
     topics: web::Topics,
     /// The photos to copy, by path below the seeds directory, in path order.
     photos: Vec<String>,
@@ -185,7 +189,7 @@ impl<'a> Site<'a> {
     }
 
     fn planned(settings: &'a Settings, entries: &'a [Entry], plan: page::Plan) -> Site<'a> {
-        let page::Plan { pages, periods, order, sorted, facts } = plan;
+        let page::Plan { pages, periods, order, sorted, facts, groups, taken } = plan;
         let mut position = vec![u32::MAX; entries.len()];
         for (at, &index) in order.iter().enumerate() {
             position[index] = u32::try_from(at).unwrap_or(u32::MAX);
@@ -206,6 +210,8 @@ impl<'a> Site<'a> {
             position,
             sorted,
             facts,
+            groups,
+            taken,
             topics,
             photos,
             sizes: crate::Photos::new(),
@@ -239,6 +245,26 @@ impl<'a> Site<'a> {
     /// few takes over ([`Site::new_after`]).
     pub fn facts(&self) -> &page::Facts {
         &self.facts
+    }
+
+    /// What a later plan of the same entries but a few makes its pages over from
+    /// ([`Site::new_after`]): this plan's pages, older pages and the articles of each topic.
+    pub fn into_kept(self) -> page::Kept {
+        page::Kept { pages: self.pages, periods: self.periods, groups: self.groups }
+    }
+
+    /// Whether `file` is made of a page that the earlier plan this one was made over from
+    /// ([`Site::new_after`]) had as it is, links and all: then its [`Site::dependencies`] and
+    /// bytes are as they were, with the same settings and articles.
+    pub fn taken(&self, file: &SiteFile) -> bool {
+        let at = |taken: &[bool], index: usize| taken.get(index).copied().unwrap_or(false);
+        match file.kind {
+            File::Page(index, _) | File::Html(index) | File::Sitemap(Sitemap::Archive(index)) => {
+                at(&self.taken.pages, index)
+            }
+            File::Period(index) => at(&self.taken.periods, index),
+            _ => false,
+        }
     }
 
     /// Every file's path, in path order.
@@ -828,17 +854,20 @@ mod tests {
         /// added in the middle and at the ends, changed in place, places and tags new and gone.
         #[test]
         fn files_made_over_from_an_earlier_plan_are_the_plans_own(
-            old in proptest::collection::vec((0u32..500, 0u8..4), 1..40),
+            old in proptest::collection::vec((0u32..500, 0u8..4), 1..140),
             edits in proptest::collection::vec((0usize..40, 0usize..3, proptest::collection::vec((0u32..500, 0u8..4), 0..3)), 0..4),
         ) {
             use std::sync::Arc;
             let entry = |&(n, topic): &(u32, u8)| {
                 let key = article::ArticleKey::new(&format!("k{n:03}")).unwrap();
+                // Over two months, some big enough that four fill an archive page: months
+                // cut by day, days cut in parts.
                 let time = chrono::DateTime::parse_from_rfc3339("2024-05-02T00:00:00+03:00").unwrap()
-                    + chrono::TimeDelta::hours(i64::from(n % 97));
-                let place: Option<Arc<str>> = Some(Arc::from(format!("P{topic}")));
+                    + chrono::TimeDelta::hours(i64::from(n % 97) * 9);
+                let size = if n % 4 == 0 { 2_400_000 } else { 100 };
+                let place: Option<Arc<str>> = (topic > 0).then(|| Arc::from(format!("P{}", topic % 2)));
                 let tags: Box<[Arc<str>]> = Box::new([Arc::from(format!("t{}", n % 3))]);
-                crate::Entry::from_parts(key, time, time, place, tags, 100)
+                crate::Entry::from_parts(key, time, time, place, tags, size)
             };
             // Unique keys, in key order, as seeds in name order give them.
             let mut old: Vec<(u32, u8)> = old;
@@ -848,6 +877,9 @@ mod tests {
             let old_entries: Vec<crate::Entry> = old.iter().map(entry).collect();
             let old_site = super::Site::new(&settings, &old_entries);
             let earlier = old_site.files();
+            // The same plan again, to compare with after the first is taken over.
+            let old_view = super::Site::new(&settings, &old_entries);
+            let old_files = old_view.files();
             // Runs of old positions replaced, ascending and apart, each by entries whose keys
             // fit between their neighbours'.
             type Run = (usize, usize, Vec<(u32, u8)>);
@@ -882,15 +914,36 @@ mod tests {
             while at < old.len() { renumber.push(now.len() as u32); now.push(old[at]); at += 1; }
             let new_entries: Vec<crate::Entry> = now.iter().map(entry).collect();
             let site = super::Site::new(&settings, &new_entries);
+            let (sorted, facts) = (old_site.sorted().to_vec(), old_site.facts().clone());
             let old = crate::Earlier {
-                sorted: old_site.sorted(),
+                sorted: &sorted,
                 renumber: &renumber,
                 fresh: &fresh,
-                facts: old_site.facts(),
+                facts: &facts,
+                kept: Some(old_site.into_kept()),
             };
             let after = super::Site::new_after(&settings, &new_entries, old);
             proptest::prop_assert_eq!(after.sorted(), site.sorted());
             proptest::prop_assert_eq!(after.order(), site.order());
+            proptest::prop_assert!(after.pages == site.pages, "the pages made over");
+            proptest::prop_assert!(after.periods == site.periods, "the older pages made over");
+            proptest::prop_assert!(after.groups == site.groups, "the groups made over");
+            // A file of a page taken as it was depends on what it did.
+            let depends = |site: &super::Site<'_>, file: &super::SiteFile| {
+                use std::hash::Hasher;
+                let mut state = std::hash::DefaultHasher::new();
+                site.dependencies(file, &mut state);
+                for &index in site.articles_of(file).iter() {
+                    state.write(site.entries[index].key().as_str().as_bytes());
+                }
+                state.finish()
+            };
+            let old_files: std::collections::BTreeMap<String, super::SiteFile> =
+                old_files.into_iter().map(|file| (file.path().to_owned(), file)).collect();
+            for file in after.files().iter().filter(|file| after.taken(file)) {
+                let was = &old_files[file.path()];
+                proptest::prop_assert_eq!(depends(&after, file), depends(&old_view, was), "{}", file.path());
+            }
             let made = after.files_reusing(earlier, &renumber, &fresh);
             let expected = site.files();
             let shape = |files: &[super::SiteFile]| -> Vec<(String, Option<usize>)> {

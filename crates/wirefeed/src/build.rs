@@ -164,6 +164,11 @@ struct Planned {
     facts: feed::Facts,
     /// Each entry's page's fingerprint, by index.
     prints: Vec<u128>,
+    /// The plan's pages, for the next to take those no fresh or gone article is on.
+    kept: Option<feed::Kept>,
+    /// The fingerprints of the other files, by path in path order: the next plan's files of
+    /// the pages it takes ([`feed::Site::taken`]) have the same.
+    others: Vec<(String, u128)>,
 }
 
 impl Planned {
@@ -188,7 +193,7 @@ impl Planned {
     fn with(site: &feed::Site<'_>, identity: u128, topics: u128, prints: Vec<u128>) -> Planned {
         let order = site.order().iter().map(|&index| index as u32).collect();
         let (sorted, facts) = (site.sorted().to_vec(), site.facts().clone());
-        Planned { identity, topics, order, sorted, facts, prints }
+        Planned { identity, topics, order, sorted, facts, prints, kept: None, others: Vec::new() }
     }
 
     /// The fingerprints of every article page of `site`, whose entries are those of `self`'s
@@ -389,11 +394,19 @@ impl Warm {
             && let Ok(settings) = project.settings()
         {
             let site = feed::Site::new(&settings, &made.entries);
-            let planned = Planned::of(&site, identity_hash(identity), &made.records);
+            let mut planned = Planned::of(&site, identity_hash(identity), &made.records);
             let now = settings.now().map(index::Instant::of);
             let indexed = search::indexed(&settings, &made.entries);
             let indexed = indexed.into_iter().map(|index| index as u32).collect();
             let files = site.files();
+            planned.others = (files.par_iter())
+                .filter(|file| file.article().is_none())
+                .map_init(Vec::new, |gathered, file| {
+                    let print = fingerprint(&site, file, planned.identity, &made.records, gathered);
+                    (file.path().to_owned(), print)
+                })
+                .collect();
+            planned.kept = Some(site.into_kept());
             self.carried = Some(Carried { digest: *digest, now, files, planned, indexed });
             timer.lap("planned ahead");
         }
@@ -1985,22 +1998,27 @@ fn write(
     let (site_made, searched) = rayon::join(
         || {
             let mut timer = Timer::start();
-            let reuse =
+            let mut reuse =
                 moved.zip(splice.as_ref()).map(|((files, planned), (_, renumber, fresh))| {
                     SiteReuse { files, planned, renumber, fresh }
                 });
-            let site = match &reuse {
-                // The order of the articles kept, made over.
+            let site = match &mut reuse {
+                // The order of the articles kept and the pages they alone are on, made over.
                 Some(reuse) => loaded.site_after(feed::Earlier {
                     sorted: &reuse.planned.sorted,
                     renumber: reuse.renumber,
                     fresh: reuse.fresh,
                     facts: &reuse.planned.facts,
+                    kept: reuse.planned.kept.take(),
                 }),
                 None => loaded.site(),
             };
             timer.lap("pages");
-            site_files(project, &site, loaded, index, recorded, reuse, carry)
+            let mut made = site_files(project, &site, loaded, index, recorded, reuse, carry)?;
+            if let Some(planned) = &mut made.planned {
+                planned.kept = Some(site.into_kept());
+            }
+            Ok(made)
         },
         || {
             let earlier = splice.as_ref().map(|(indexed, renumber, fresh)| {
@@ -2321,7 +2339,7 @@ fn site_files<'a>(
     let records = &loaded.shelf.records;
     let identity = identity_hash(&index.identity);
     let topics = topics_hash(site);
-    let (files, earlier) = match reuse {
+    let (files, mut earlier) = match reuse {
         Some(SiteReuse { files, planned, renumber, fresh }) => {
             let files = site.files_reusing(files, renumber, fresh);
             // The earlier fingerprints serve when they were made by this program with these
@@ -2335,6 +2353,13 @@ fn site_files<'a>(
     // The article pages, a million at a million articles, fingerprinted in entry order: their
     // entries, records and neighbours are then read in memory order, not at random as in path
     // order (which took five cache misses a page).
+    // The fingerprints of the other files of the pages the plan took as they were.
+    let others = earlier.as_mut().map(|(planned, ..)| std::mem::take(&mut planned.others));
+    let taken_print = |file: &feed::SiteFile| {
+        let others = others.as_ref().filter(|_| site.taken(file))?;
+        let at = others.binary_search_by(|(path, _)| path.as_str().cmp(file.path())).ok()?;
+        Some(others[at].1)
+    };
     let article_prints = match earlier {
         Some((earlier, renumber, fresh)) => earlier.reused(site, records, renumber, fresh),
         None => Planned::all(site, identity, records),
@@ -2342,11 +2367,29 @@ fn site_files<'a>(
     let prints: Vec<u128> = (files.par_iter())
         .map_init(Vec::new, |gathered, file| match file.article() {
             Some(index) => article_prints[index],
-            None => fingerprint(site, file, identity, records, gathered),
+            None => match taken_print(file) {
+                Some(print) => {
+                    debug_assert_eq!(
+                        print,
+                        fingerprint(site, file, identity, records, gathered),
+                        "the fingerprint of {} as it was",
+                        file.path()
+                    );
+                    print
+                }
+                None => fingerprint(site, file, identity, records, gathered),
+            },
         })
         .collect();
     // Kept only for a publisher's next build (16 MB at a million articles).
-    let planned = carry.then(|| Planned::with(site, identity, topics, article_prints));
+    let planned = carry.then(|| {
+        let mut planned = Planned::with(site, identity, topics, article_prints);
+        planned.others = (files.iter().zip(&prints))
+            .filter(|(file, _)| file.article().is_none())
+            .map(|(file, &print)| (file.path().to_owned(), print))
+            .collect();
+        planned
+    });
     // Each file's index shard, hashed once for the walk below and for the index store.
     let shards: Vec<u8> = files.par_iter().map(|file| index::shard_of(file.path()) as u8).collect();
     let (due, gone): (Vec<usize>, Vec<&str>) = match recorded {
