@@ -867,7 +867,11 @@ mod tests {
                 let size = if n % 4 == 0 { 2_400_000 } else { 100 };
                 let place: Option<Arc<str>> = (topic > 0).then(|| Arc::from(format!("P{}", topic % 2)));
                 let tags: Box<[Arc<str>]> = Box::new([Arc::from(format!("t{}", n % 3))]);
+                // Some withdrawn (tombstones, and no more in a topic's window), some under an
+                // embargo that never ends (on no page).
+                let embargo = (n % 11 == 5).then(|| time + chrono::TimeDelta::days(99_999));
                 crate::Entry::from_parts(key, time, time, place, tags, size)
+                    .with_desk(n % 7 == 3, embargo)
             };
             // Unique keys, in key order, as seeds in name order give them.
             let mut old: Vec<(u32, u8)> = old;
