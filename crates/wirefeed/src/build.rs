@@ -131,6 +131,29 @@ pub(crate) struct Warm {
     index: Option<Prepared>,
     /// The last build's site files, for the next to make over rather than list again.
     carried: Option<Carried>,
+    /// The seeds the last build stored in the index, for the index to be read ahead without
+    /// them.
+    handed: Option<Handed>,
+}
+
+/// What a build that stored the index hands a publisher, so that the index is read ahead
+/// without its seed shards (and a million entries made from them again): the entries and
+/// records it stored, the checksums of the seed shards they are in, and the index's head as
+/// the build left it, without which they are not used.
+#[derive(Debug)]
+#[cfg_attr(not(feature = "watch"), allow(dead_code))] // Read ahead by the watch alone.
+struct Handed {
+    identity: index::Identity,
+    head: Option<u128>,
+    seed_shards: Vec<Option<u128>>,
+    made: index::MadeSeeds,
+}
+
+/// What [`index::store`] left: the digest of the head it wrote and the seed shards' checksums.
+#[derive(Debug)]
+struct Stored {
+    head: Option<u128>,
+    seed_shards: Vec<Option<u128>>,
 }
 
 /// What a build leaves a long-running publisher for the next: its site's files, planned from
@@ -144,6 +167,8 @@ struct Carried {
     planned: Planned,
     /// The articles the search indexed, in the order of their numbers ([`search::indexed`]).
     indexed: Vec<u32>,
+    /// What the build stored in the index, when it could.
+    stored: Option<Stored>,
 }
 
 /// What a plan leaves the next plan of the same entries but a few to make over (besides its
@@ -372,6 +397,7 @@ impl Warm {
     /// while nothing is waiting to be published.
     pub(crate) fn prepare(&mut self, project: &Project) {
         let mut timer = Timer::start();
+        let handed = self.handed.take();
         if self.listing.is_none() {
             self.listing = scan::list(project.seeds()).ok();
             timer.lap("listed ahead");
@@ -380,7 +406,14 @@ impl Warm {
             let cache = project.cache();
             let identity = identity_of(project, listing.photos());
             let head = head_digest(&cache);
-            let (loaded, made) = index::load_made(&cache, &identity);
+            // The seeds the last build stored, while the index is the one it left.
+            let handed = handed.filter(|handed| handed.identity == identity && handed.head == head);
+            let (loaded, made) = match handed {
+                Some(Handed { seed_shards, made, .. }) => {
+                    index::load_handed(&cache, &identity, seed_shards, made)
+                }
+                None => index::load_made(&cache, &identity),
+            };
             let digest = made.as_ref().map(|made| entries_digest(&made.entries, &made.records));
             if head_digest(&cache) == head {
                 self.index = Some(Prepared { identity, head, loaded, made, digest });
@@ -407,7 +440,8 @@ impl Warm {
                 })
                 .collect();
             planned.kept = Some(site.into_kept());
-            self.carried = Some(Carried { digest: *digest, now, files, planned, indexed });
+            self.carried =
+                Some(Carried { digest: *digest, now, files, planned, indexed, stored: None });
             timer.lap("planned ahead");
         }
         // (`cargo xtask bench` waits for this line before it changes a seed.)
@@ -487,6 +521,7 @@ fn run(
             warnings: loaded.warnings,
         }));
     }
+    let mut stored = None;
     let outcome = match options.mode {
         Mode::Check => {
             let site = loaded.site();
@@ -499,8 +534,9 @@ fn run(
         Mode::Write => {
             let carry = warm.is_some();
             match write(project, &loaded, &index, reuse, carry) {
-                Ok((written, carried)) => {
-                    if let Some(warm) = warm {
+                Ok((written, mut carried)) => {
+                    stored = carried.as_mut().and_then(|carried| carried.stored.take());
+                    if let Some(warm) = warm.as_deref_mut() {
                         warm.carried = carried;
                     }
                     written
@@ -513,10 +549,20 @@ fn run(
     let next_embargo = (loaded.entries.iter())
         .filter_map(|entry| entry.embargo().filter(|_| !entry.released(now)))
         .min();
+    let articles = loaded.entries.len();
+    let mut loaded = loaded;
+    // The entries and records just stored, handed to the publisher: its index is read ahead
+    // without them.
+    if let (Some(warm), Some(Stored { head, seed_shards })) = (warm, stored) {
+        let entries = std::mem::take(&mut loaded.entries);
+        let records = std::mem::take(&mut loaded.shelf.records);
+        let made = index::MadeSeeds { entries, records };
+        warm.handed = Some(Handed { identity: index.identity, head, seed_shards, made });
+    }
     Ok(Ok(Report {
         next_embargo,
         seeds: loaded.seeds,
-        articles: loaded.entries.len(),
+        articles,
         problems: loaded.problems,
         warnings: loaded.warnings,
         outcome,
@@ -2286,9 +2332,13 @@ fn write(
         ),
     };
     // Failing to store the index costs the next run its shortcuts, not its correctness.
-    if let Err(error) = index::store(&cache, store, &index.old) {
-        eprintln!("{}: cannot store the index: {error}", display(&cache));
-    }
+    let stored = match index::store(&cache, store, &index.old) {
+        Ok(seed_shards) => Some(Stored { head: head_digest(&cache), seed_shards }),
+        Err(error) => {
+            eprintln!("{}: cannot store the index: {error}", display(&cache));
+            None
+        }
+    };
     timer.lap("index store");
     let count = files.len() + search_names.len();
     let outcome = Outcome::Written { rewritten: renames.len(), files: count, removed: stale.len() };
@@ -2299,6 +2349,7 @@ fn write(
         files,
         planned,
         indexed,
+        stored,
     });
     Ok((outcome, carried))
 }

@@ -426,7 +426,7 @@ pub(crate) fn rewrite_head(cache: &Path, head: &Head) -> io::Result<()> {
 
 /// Reads the index; anything missing, damaged or foreign is left out and said why.
 pub(crate) fn load(cache: &Path, identity: &Identity) -> Loaded {
-    let (mut loaded, shards) = read(cache, identity, |records| records);
+    let (mut loaded, shards) = read(cache, identity, Some(&|records| records));
     for records in shards.into_iter().flatten() {
         loaded.seeds.extend(records);
     }
@@ -452,19 +452,23 @@ pub(crate) struct MadeSeeds {
 /// for a build to find again and report. The returned index holds no records.
 #[cfg(feature = "watch")]
 pub(crate) fn load_made(cache: &Path, identity: &Identity) -> (Loaded, Option<MadeSeeds>) {
-    let (loaded, shards) = read(cache, identity, |records| {
-        // Places, tags and directories shared within the shard: a few thousand names.
-        let mut intern = Interner::default();
-        (records.into_iter())
-            .map(|mut record| {
-                let stem = record.name.rsplit('/').next()?.strip_suffix(".txt")?;
-                let key = ArticleKey::new(stem).ok()?;
-                record.intern(&mut |name| intern.get(name));
-                let entry = record.entry(key)?;
-                Some((entry, record.slim(&mut |name| intern.get(name))))
-            })
-            .collect::<Option<Vec<Made>>>()
-    });
+    let (loaded, shards) = read(
+        cache,
+        identity,
+        Some(&|records: Vec<SeedRecord>| {
+            // Places, tags and directories shared within the shard: a few thousand names.
+            let mut intern = Interner::default();
+            (records.into_iter())
+                .map(|mut record| {
+                    let stem = record.name.rsplit('/').next()?.strip_suffix(".txt")?;
+                    let key = ArticleKey::new(stem).ok()?;
+                    record.intern(&mut |name| intern.get(name));
+                    let entry = record.entry(key)?;
+                    Some((entry, record.slim(&mut |name| intern.get(name))))
+                })
+                .collect::<Option<Vec<Made>>>()
+        }),
+    );
     let made: Option<Vec<Vec<Made>>> = shards.into_iter().flatten().collect();
     let made = made.map(|shards| {
         // (Moved, not `concat`, which would clone every entry.)
@@ -494,6 +498,29 @@ pub(crate) fn load_made(cache: &Path, identity: &Identity) -> (Loaded, Option<Ma
     (loaded, made)
 }
 
+/// [`load_made`] for a publisher right after its build stored the index: the seeds are the
+/// ones the build made (`made`, in name order) and the seed shards' checksums the ones
+/// [`store`] returned, so only the head and the output shards are read.
+#[cfg(feature = "watch")]
+pub(crate) fn load_handed(
+    cache: &Path,
+    identity: &Identity,
+    seed_shards: Vec<Option<u128>>,
+    made: MadeSeeds,
+) -> (Loaded, Option<MadeSeeds>) {
+    let (mut loaded, _) = read::<()>(cache, identity, None);
+    loaded.seed_shards = seed_shards;
+    #[cfg(debug_assertions)]
+    {
+        let (read, read_made) = load_made(cache, identity);
+        assert_eq!(read.seed_shards, loaded.seed_shards, "the seed shards handed are the stored");
+        let read_made = read_made.expect("the seeds stored make entries");
+        assert!(read_made.entries == made.entries, "the entries handed are the stored ones");
+        assert!(read_made.records == made.records, "the records handed are the stored ones");
+    }
+    (loaded, Some(made))
+}
+
 /// Names shared by equal text, looked up by it and made only when new. The table is never
 /// iterated, so its hasher (xxh3, quicker than the default for short keys) orders nothing.
 #[derive(Default)]
@@ -520,7 +547,7 @@ impl Interner {
 fn read<T: Send>(
     cache: &Path,
     identity: &Identity,
-    each: impl Fn(Vec<SeedRecord>) -> T + Sync,
+    each: Option<&(dyn Fn(Vec<SeedRecord>) -> T + Sync)>,
 ) -> (Loaded, Vec<Option<T>>) {
     let dir = directory(cache);
     let head_bytes = fs::read(dir.join("head"));
@@ -562,11 +589,12 @@ fn read<T: Send>(
     let shards: Vec<(Read<T>, Read<Recorded>)> = (0..SHARDS)
         .into_par_iter()
         .map(|shard| {
-            let seeds = fs::read(shard_path(&dir, "seeds", shard))
-                .ok()
-                .and_then(|bytes| decode::<SeedShard>(&bytes))
-                .filter(|(shard, _)| &shard.identity == identity)
-                .map(|(shard, checksum)| (each(shard.records), checksum));
+            let seeds = each.and_then(|each| {
+                let bytes = fs::read(shard_path(&dir, "seeds", shard)).ok()?;
+                decode::<SeedShard>(&bytes)
+                    .filter(|(shard, _)| &shard.identity == identity)
+                    .map(|(shard, checksum)| (each(shard.records), checksum))
+            });
             let outputs = head.as_ref().and_then(|_| {
                 let bytes = fs::read(shard_path(&dir, "outputs", shard)).ok()?;
                 decode::<OutputShard<'_>>(&bytes)
@@ -638,9 +666,10 @@ pub(crate) struct Store<'a> {
     pub(crate) embargoes: Vec<Instant>,
 }
 
-/// Writes the shards that differ from `old`, then the head. Fails only if the cache cannot
-/// be written, and then leaves no head: the next run will compare every file.
-pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<()> {
+/// Writes the shards that differ from `old`, then the head; returns the checksum of every seed
+/// shard now in the cache, as [`load`] would read them. Fails only if the cache cannot be
+/// written, and then leaves no head: the next run will compare every file.
+pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<Vec<Option<u128>>> {
     let dir = directory(cache);
     fs::create_dir_all(&dir)?;
     // A shard nothing changed in keeps its file and checksum, unencoded: a run that adds one
@@ -685,12 +714,13 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
         }
     }
     let identity = store.identity;
-    let written: Vec<io::Result<u128>> = seeds
+    let written: Vec<io::Result<(u128, u128)>> = seeds
         .into_par_iter()
         .zip(outputs.into_par_iter())
         .enumerate()
         .map(|(index, (members, files))| {
-            if clean_seeds[index].is_none() {
+            let mut seeds_checksum = clean_seeds[index];
+            if seeds_checksum.is_none() {
                 let mut records: Vec<SeedRecord> = (members.iter())
                     .map(|&at| store.seeds[at as usize].record(&store.entries[at as usize]))
                     .collect();
@@ -698,12 +728,15 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
                 records.sort_by(|a, b| a.name.cmp(&b.name));
                 let records = records.iter().collect();
                 let bytes = encode(&SeedShardOut { identity, records });
-                if old_seeds(index) != Some(checksum_of(&bytes)) {
+                let checksum = checksum_of(&bytes);
+                if old_seeds(index) != Some(checksum) {
                     write_atomically(&shard_path(&dir, "seeds", index), &bytes)?;
                 }
+                seeds_checksum = Some(checksum);
             }
+            let seeds_checksum = seeds_checksum.expect("every seed shard clean or written");
             if let Some(checksum) = clean_outputs[index] {
-                return Ok(checksum);
+                return Ok((seeds_checksum, checksum));
             }
             let mut files: Vec<(&str, u128)> = (files.iter())
                 .map(|&at| {
@@ -717,10 +750,11 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
             if old_outputs(index) != Some(checksum) {
                 write_atomically(&shard_path(&dir, "outputs", index), &bytes)?;
             }
-            Ok(checksum)
+            Ok((seeds_checksum, checksum))
         })
         .collect();
-    let outputs = written.into_iter().collect::<io::Result<Vec<u128>>>()?;
+    let (seed_shards, outputs): (Vec<u128>, Vec<u128>) =
+        written.into_iter().collect::<io::Result<Vec<(u128, u128)>>>()?.into_iter().unzip();
     let head = Head {
         identity: identity.clone(),
         out: store.out.to_owned(),
@@ -731,7 +765,8 @@ pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<
         seeds_digest: store.seeds_digest,
         embargoes: store.embargoes,
     };
-    write_atomically(&dir.join("head"), &encode(&head))
+    write_atomically(&dir.join("head"), &encode(&head))?;
+    Ok(seed_shards.into_iter().map(Some).collect())
 }
 
 /// `MAGIC`, the format, the payload, then a checksum of all of it.
