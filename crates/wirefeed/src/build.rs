@@ -147,6 +147,27 @@ struct Handed {
     head: Option<u128>,
     seed_shards: Vec<Option<u128>>,
     made: index::MadeSeeds,
+    /// The photos the build listed, when every seed it listed was good: its entries are then
+    /// the seeds as listed, each with its metadata in its record.
+    photos: Option<Vec<(String, scan::Stamp)>>,
+}
+
+#[cfg(feature = "watch")]
+impl Handed {
+    /// The listing the build made, when every seed was good: the next events bring it up to
+    /// date, as they would the listing the build took.
+    fn listing(&self) -> Option<scan::Listing> {
+        let photos = self.photos.clone()?;
+        let index::MadeSeeds { entries, records } = &self.made;
+        let found = (entries.par_iter().zip(records))
+            .map(|(entry, record)| scan::Found {
+                name: record.name(entry.key()),
+                key: entry.key().clone(),
+                stamp: record.stamp,
+            })
+            .collect();
+        Some(scan::Listing::of(found, photos))
+    }
 }
 
 /// What [`index::store`] left: the digest of the head it wrote and the seed shards' checksums.
@@ -399,7 +420,11 @@ impl Warm {
         let mut timer = Timer::start();
         let handed = self.handed.take();
         if self.listing.is_none() {
-            self.listing = scan::list(project.seeds()).ok();
+            // The last build's listing, made again from the seeds it stored when it can be.
+            self.listing = match handed.as_ref().and_then(Handed::listing) {
+                Some(listing) => Some(listing),
+                None => scan::list(project.seeds()).ok(),
+            };
             timer.lap("listed ahead");
         }
         if let (Some(listing), None) = (&self.listing, &self.index) {
@@ -550,6 +575,7 @@ fn run(
         .filter_map(|entry| entry.embargo().filter(|_| !entry.released(now)))
         .min();
     let articles = loaded.entries.len();
+    let listable = loaded.problems.is_empty();
     let mut loaded = loaded;
     // The entries and records just stored, handed to the publisher: its index is read ahead
     // without them.
@@ -557,7 +583,8 @@ fn run(
         let entries = std::mem::take(&mut loaded.entries);
         let records = std::mem::take(&mut loaded.shelf.records);
         let made = index::MadeSeeds { entries, records };
-        warm.handed = Some(Handed { identity: index.identity, head, seed_shards, made });
+        let photos = listable.then_some(index.photos);
+        warm.handed = Some(Handed { identity: index.identity, head, seed_shards, made, photos });
     }
     Ok(Ok(Report {
         next_embargo,
@@ -833,6 +860,8 @@ struct IndexRun {
     seeds_dirty: Vec<bool>,
     /// The digest of the seeds as listed, when none was a problem.
     digest: Option<u128>,
+    /// The photos as listed.
+    photos: Vec<(String, scan::Stamp)>,
 }
 
 /// Lists the seeds and reads the ones the index does not know as they are; in write mode,
@@ -862,6 +891,7 @@ fn catalog(
     // A photo that changes changes the feeds that give its size and its copy: like new
     // settings, it makes the run render and compare every file.
     let identity = identity_of(project, &scan.photos);
+    let listed_photos = scan.photos.clone();
     let photos: feed::Photos =
         scan.photos.iter().map(|(name, stamp)| (name.clone(), stamp.size)).collect();
     // Every seed good and listed as the last run left it, none racy, no embargo ending since,
@@ -1199,7 +1229,7 @@ fn catalog(
     Ok(Cataloged::Changed(Box::new(Catalog {
         loaded,
         reuse,
-        index: IndexRun { identity, old, seeds_dirty, digest },
+        index: IndexRun { identity, old, seeds_dirty, digest, photos: listed_photos },
         note,
     })))
 }

@@ -106,6 +106,17 @@ pub(crate) struct Listing {
     photos: Vec<(String, Stamp)>,
 }
 
+impl Listing {
+    /// The listing of `found` seeds, every one good, in name order, and of `photos`, as a
+    /// build that took one left them.
+    #[cfg(feature = "watch")]
+    pub(crate) fn of(found: Vec<Found>, photos: Vec<(String, Stamp)>) -> Listing {
+        let mut listing = Listing { found, problems: Vec::new(), photos };
+        listing.order();
+        listing
+    }
+}
+
 /// Lists every seed below `seeds`.
 pub(crate) fn list(seeds: &Path) -> Result<Listing, BuildError> {
     let top = fs::read_dir(seeds)
