@@ -678,7 +678,7 @@ pub(crate) fn plan(settings: &Settings, entries: &[Entry], earlier: Option<Earli
         Some(made_over(settings, entries, &facts, &sorted, kept, earlier.renumber, earlier.fresh))
     });
     // The archive pages and the places' and tags' pages are made side by side: each is a walk
-    // of every entry.
+    // of every entry, unless they are made over.
     let ((archive_pages, archives_taken), (topics, groups)) = match made_over {
         Some(made) => made,
         None => rayon::join(
@@ -846,8 +846,9 @@ fn made_over(
     }
     let fresh: Vec<usize> =
         fresh.iter().copied().filter(|&index| rank[index] != u32::MAX).collect();
-    // Every earlier page renumbered, knowing whether any of its articles is gone.
-    let mut pages: Vec<(Page, bool)> = (pages.into_par_iter().skip(1))
+    // Every earlier page renumbered (the main page is not kept), knowing whether any of its
+    // articles is gone.
+    let mut pages: Vec<(Page, bool)> = (pages.into_par_iter())
         .map(|mut page| {
             let mut kept = true;
             for indices in [&mut page.articles, &mut page.tombstones, &mut page.front] {

@@ -250,7 +250,10 @@ impl<'a> Site<'a> {
     /// What a later plan of the same entries but a few makes its pages over from
     /// ([`Site::new_after`]): this plan's pages, older pages and the articles of each topic.
     pub fn into_kept(self) -> page::Kept {
-        page::Kept { pages: self.pages, periods: self.periods, groups: self.groups }
+        // The main page is made again every time, and may hold every article.
+        let mut pages = self.pages;
+        pages.remove(0);
+        page::Kept { pages, periods: self.periods, groups: self.groups }
     }
 
     /// Whether `file` is made of a page that the earlier plan this one was made over from

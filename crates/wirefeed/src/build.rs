@@ -432,7 +432,9 @@ impl Warm {
             let identity = identity_of(project, listing.photos());
             let head = head_digest(&cache);
             // The seeds the last build stored, while the index is the one it left.
-            let handed = handed.filter(|handed| handed.identity == identity && handed.head == head);
+            let handed = handed.filter(|handed| {
+                handed.identity == identity && handed.head.is_some() && handed.head == head
+            });
             let (loaded, made) = match handed {
                 Some(Handed { seed_shards, made, .. }) => {
                     index::load_handed(&cache, &identity, seed_shards, made)
@@ -451,7 +453,12 @@ impl Warm {
                 &self.index
             && let Ok(settings) = project.settings()
         {
-            let site = feed::Site::new(&settings, &made.entries);
+            // With the photos' sizes, as a build's site has them: the files' fingerprints
+            // depend on them.
+            let sizes = (self.listing.iter().flat_map(|listing| listing.photos()))
+                .map(|(name, stamp)| (name.clone(), stamp.size))
+                .collect();
+            let site = feed::Site::new(&settings, &made.entries).with_photo_sizes(sizes);
             let mut planned = Planned::of(&site, identity_hash(identity), &made.records);
             let now = settings.now().map(index::Instant::of);
             let indexed = search::indexed(&settings, &made.entries);
@@ -1198,6 +1205,7 @@ fn catalog(
     let reuse = match (carried, spliced) {
         (Some(carried), Some((old, edits)))
             if Some(carried.digest) == made_digest
+                && carried.planned.identity == identity_hash(&identity)
                 && entries.len() == spliced_len
                 && !embargo_crossed(&embargoes, carried.now, settings.now()) =>
         {
@@ -2431,9 +2439,6 @@ fn site_files<'a>(
         None => (site.files(), None),
     };
     timer.lap("files");
-    // The article pages, a million at a million articles, fingerprinted in entry order: their
-    // entries, records and neighbours are then read in memory order, not at random as in path
-    // order (which took five cache misses a page).
     // The fingerprints of the other files of the pages the plan took as they were.
     let others = earlier.as_mut().map(|(planned, ..)| std::mem::take(&mut planned.others));
     let taken_print = |file: &feed::SiteFile| {
@@ -2441,6 +2446,9 @@ fn site_files<'a>(
         let at = others.binary_search_by(|(path, _)| path.as_str().cmp(file.path())).ok()?;
         Some(others[at].1)
     };
+    // The article pages, a million at a million articles, fingerprinted in entry order: their
+    // entries, records and neighbours are then read in memory order, not at random as in path
+    // order (which took five cache misses a page).
     let article_prints = match earlier {
         Some((earlier, renumber, fresh)) => earlier.reused(site, records, renumber, fresh),
         None => Planned::all(site, identity, records),
@@ -2462,7 +2470,8 @@ fn site_files<'a>(
             },
         })
         .collect();
-    // Kept only for a publisher's next build (16 MB at a million articles).
+    // Kept only for a publisher's next build (16 MB at a million articles, and the other
+    // files' fingerprints).
     let planned = carry.then(|| {
         let mut planned = Planned::with(site, identity, topics, article_prints);
         planned.others = (files.iter().zip(&prints))

@@ -508,6 +508,20 @@ pub(crate) fn load_handed(
     seed_shards: Vec<Option<u128>>,
     made: MadeSeeds,
 ) -> (Loaded, Option<MadeSeeds>) {
+    // Each seed shard must still end in the checksum it was handed with (a file another
+    // process wrote in between would not): else the index is read whole.
+    let dir = directory(cache);
+    let tail_of = |shard: usize| -> Option<u128> {
+        use std::io::{Read as _, Seek as _};
+        let mut file = fs::File::open(shard_path(&dir, "seeds", shard)).ok()?;
+        file.seek(io::SeekFrom::End(-16)).ok()?;
+        let mut tail = [0u8; 16];
+        file.read_exact(&mut tail).ok()?;
+        Some(u128::from_le_bytes(tail))
+    };
+    if (0..SHARDS).any(|shard| seed_shards.get(shard).copied().flatten() != tail_of(shard)) {
+        return load_made(cache, identity);
+    }
     let (mut loaded, _) = read::<()>(cache, identity, None);
     loaded.seed_shards = seed_shards;
     #[cfg(debug_assertions)]
@@ -667,7 +681,7 @@ pub(crate) struct Store<'a> {
 }
 
 /// Writes the shards that differ from `old`, then the head; returns the checksum of every seed
-/// shard now in the cache, as [`load`] would read them. Fails only if the cache cannot be
+/// shard it left in the cache, as [`load`] would read them while nothing else writes there. Fails only if the cache cannot be
 /// written, and then leaves no head: the next run will compare every file.
 pub(crate) fn store(cache: &Path, store: Store<'_>, old: &Loaded) -> io::Result<Vec<Option<u128>>> {
     let dir = directory(cache);

@@ -234,3 +234,50 @@ fn a_watch_kept_warm_through_many_changes_ends_where_a_clean_build_does() {
     eventually("the site of a clean build", || tree(&feeds) == clean);
     drop(watch);
 }
+
+#[test]
+fn a_watch_started_on_a_built_site_with_a_photo_publishes_what_a_clean_build_does() {
+    // The first build of this watch finds the site up to date, so the watch plans the site
+    // itself while it waits; the next build takes the pages no new article is on, with the
+    // fingerprints that plan gave them, which depend on the photo's size.
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("seeds");
+    fs::create_dir_all(seeds.join("2022/01")).unwrap();
+    fs::create_dir_all(seeds.join("photos")).unwrap();
+    fs::write(seeds.join("photos/x.jpg"), b"\xff\xd8\xff\xe0 not much of a photo").unwrap();
+    fs::write(seeds.join("2022/01/a.txt"), format!("image: photos/x.jpg\ntags: Energy\n{GOOD}"))
+        .unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
+        .arg("build")
+        .current_dir(dir.path())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Started as `Watch::start` does, saying how long each phase took.
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
+        .arg("watch")
+        .env("WIREFEED_TIMINGS", "1")
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(log.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let watch = Watch(child, log);
+    let feeds = dir.path().join("feeds");
+    // Once it has planned ahead, a story of the same place without the tag: the tag's page
+    // is taken as it was.
+    eventually("the watch planned ahead", || {
+        let mut said = String::new();
+        let _ = watch.1.reopen().map(|mut log| log.read_to_string(&mut said));
+        said.contains("timing: planned ahead")
+    });
+    fs::write(seeds.join("2022/01/b.txt"), "date 2022-01-12\nMINSK, January 12. /TASS/. Talks.")
+        .unwrap();
+    eventually("the new story", || feeds.join("articles/b.html").exists());
+    let clean = clean_build(&seeds);
+    eventually("the site of a clean build", || tree(&feeds) == clean);
+    let said = watch.stop();
+    assert!(!said.contains("panicked"), "{said}");
+}
