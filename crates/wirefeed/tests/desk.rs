@@ -5,12 +5,7 @@
 
 mod support;
 
-use std::{
-    fs,
-    path::Path,
-    process::{Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::{fs, path::Path, process::Command};
 
 use support::{files, write};
 
@@ -136,7 +131,13 @@ fn an_incremental_build_publishes_an_embargo_that_ended_with_no_seed_changed() {
 }
 
 #[test]
+#[cfg(feature = "watch")]
 fn watch_publishes_an_embargoed_article_when_its_time_comes() {
+    use std::{
+        process::Stdio,
+        time::{Duration, Instant},
+    };
+
     let dir = tempfile::tempdir().unwrap();
     write(dir.path().join("seeds/live.txt"), LIVE);
     // Three seconds from now, by the clock the build will read.
