@@ -33,6 +33,7 @@ use crate::{
     project::{Project, display},
     scan, search,
     sink::{Mode as SinkMode, Outcome as SinkOutcome, Sink},
+    staging::Staging,
 };
 
 /// Whether a build writes the site or only compares it with what is on disk.
@@ -1929,11 +1930,9 @@ fn search_fingerprint(
     state.digest128()
 }
 
-/// Compares `bytes` with the file at `path` and stages them beside it if they differ.
-fn stage(path: PathBuf, bytes: &[u8]) -> Result<Changed, BuildError> {
+/// Compares `bytes` with the file at `path` and stages them in `temporary` if they differ.
+fn stage(temporary: PathBuf, path: PathBuf, bytes: &[u8]) -> Result<Changed, BuildError> {
     use io::Write as _;
-    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
-    let temporary = path.with_file_name(temporary_name(name, std::process::id()));
     let mut sink = Sink::new(path.clone(), SinkMode::Write(temporary));
     sink.write_all(bytes).map_err(|error| BuildError::io(&path, "write", error))?;
     Ok(match sink.finish().map_err(|error| BuildError::io(&path, "write", error))? {
@@ -2062,6 +2061,9 @@ fn write(
     // With a trusted index, only the files whose inputs changed are rendered; else every file,
     // compared.
     let recorded = index.old.outputs.as_ref().filter(|_| outputs_as_recorded(project, &index.old));
+    // Where files are staged: beside the files they replace, or in twins of the directories the
+    // site does not have yet (removed when dropped, unless renamed into place).
+    let staging = Staging::new(out);
     // The search files are staged as they are made, so that they are never all in memory.
     let search_staged = std::sync::Mutex::new(Vec::new());
     let discard = || {
@@ -2098,7 +2100,8 @@ fn write(
                 None => loaded.site(),
             };
             timer.lap("pages");
-            let mut made = site_files(project, &site, loaded, index, recorded, reuse, carry)?;
+            let mut made =
+                site_files(project, &staging, &site, loaded, index, recorded, reuse, carry)?;
             if let Some(planned) = &mut made.planned {
                 planned.kept = Some(site.into_kept());
             }
@@ -2108,7 +2111,16 @@ fn write(
             let earlier = splice.as_ref().map(|(indexed, renumber, fresh)| {
                 (indexed.as_slice(), renumber.as_slice(), fresh.as_slice())
             });
-            make_search(project, loaded, index, recorded, &search_staged, &discard, earlier)
+            make_search(
+                project,
+                loaded,
+                index,
+                recorded,
+                &staging,
+                &search_staged,
+                &discard,
+                earlier,
+            )
         },
     );
     timer.lap("made");
@@ -2178,7 +2190,7 @@ fn write(
     }));
     let paths_of = |at: u32| -> (PathBuf, PathBuf) {
         match (at as usize).checked_sub(files.len()) {
-            None => staging(out, files[at as usize].path()),
+            None => staging.paths(files[at as usize].path()),
             Some(nth) => search_staged[nth].clone(),
         }
     };
@@ -2226,7 +2238,10 @@ fn write(
             .err();
     }
     if failure.is_none() && !renames.is_empty() {
-        failure = make_durable(out, renames.len(), &|nth| paths_of(renames[nth].1).0).err();
+        failure = make_durable(out, renames.len(), staging.has_twins(), &|nth| {
+            paths_of(renames[nth].1).0
+        })
+        .err();
     }
     if let Some(error) = failure {
         for &(_, at) in &renames {
@@ -2247,10 +2262,28 @@ fn write(
         };
         (class, std::cmp::Reverse(depth))
     });
-    for &(_, at) in &renames {
+    // The directories staged whole go first in their class: those of the site with the
+    // articles, the search's with the search files.
+    let is_search = |top: &str| search::is_search_file(&format!("{top}/"));
+    let rename_twins = |search: bool| {
+        (staging.rename_twins(|top| is_search(top) == search))
+            .map_err(|(path, error)| BuildError::io(&path, "replace", error))
+    };
+    let twins_renamed = staging.has_twins();
+    rename_twins(false)?;
+    let mut search_twins = false;
+    for &(depth, at) in &renames {
+        if !search_twins && (at as usize >= top || depth == 1) {
+            rename_twins(true)?;
+            search_twins = true;
+        }
+        if staging.moves_with_twin(&paths_of_relative(at).to_string_lossy()) {
+            continue;
+        }
         let (temporary, path) = paths_of(at);
         fs::rename(&temporary, &path).map_err(|error| BuildError::io(&path, "replace", error))?;
     }
+    rename_twins(true)?;
     for name in &stale {
         let path = out.join(name);
         match fs::remove_file(&path) {
@@ -2265,9 +2298,13 @@ fn write(
         let _ = fs::remove_file(out.join(name));
     }
     // The directories whose entries changed: those of the files renamed or removed.
+    // (The output directory holds the directories staged whole; what is in them was synced
+    // with the file system.)
     let changed: std::collections::BTreeSet<PathBuf> = (renames.iter())
+        .filter(|&&(_, at)| !staging.moves_with_twin(&paths_of_relative(at).to_string_lossy()))
         .filter_map(|&(_, at)| paths_of(at).1.parent().map(Path::to_path_buf))
         .chain(stale.iter().filter_map(|name| out.join(name).parent().map(Path::to_path_buf)))
+        .chain(twins_renamed.then(|| out.to_path_buf()))
         .collect();
     for directory in &changed {
         if let Ok(dir) = fs::File::open(directory) {
@@ -2414,8 +2451,10 @@ struct SiteMade<'a> {
 
 /// Lists, fingerprints and stages the site's files: with the `recorded` outputs of a trusted
 /// index, only those whose fingerprint changed are rendered; else every one, compared.
+#[allow(clippy::too_many_arguments)]
 fn site_files<'a>(
     project: &Project,
+    staging: &Staging,
     site: &feed::Site<'_>,
     loaded: &Loaded,
     index: &IndexRun,
@@ -2490,7 +2529,9 @@ fn site_files<'a>(
 
     let directories = directories_of(out, files.iter().map(feed::SiteFile::path));
     for directory in &directories {
-        fs::create_dir_all(directory)
+        let relative = directory.strip_prefix(out).unwrap_or(directory).to_string_lossy();
+        staging
+            .make_directory(&relative)
             .map_err(|error| BuildError::io(directory, "create the output directory", error))?;
     }
     // Temporary files of a killed run, in every directory of the site. A build that ends
@@ -2517,7 +2558,7 @@ fn site_files<'a>(
     due_together.par_iter().enumerate().with_max_len(1).for_each(|(nth, &at)| {
         let file = &files[at];
         progress.inc(1);
-        let (temporary, path) = staging(out, file.path());
+        let (temporary, path) = staging.paths(file.path());
         let sink = Sink::new(path, SinkMode::Write(temporary));
         match stream(site, loaded, file, sink) {
             Ok(Changed::Yes(Some(_))) => was_staged[nth].store(true, Ordering::Relaxed),
@@ -2556,11 +2597,13 @@ struct Searched {
 
 /// Fingerprints the articles the search indexes and, when the search files changed, patches or
 /// makes them ([`Searched`]).
+#[allow(clippy::too_many_arguments)]
 fn make_search(
     project: &Project,
     loaded: &Loaded,
     index: &IndexRun,
     recorded: Option<&Vec<index::Recorded>>,
+    staging: &Staging,
     staged: &std::sync::Mutex<Vec<(PathBuf, PathBuf)>>,
     discard: &(dyn Fn() + Sync),
     earlier: Option<(&[u32], &[u32], &[usize])>,
@@ -2606,12 +2649,11 @@ fn make_search(
     remove_dead_scratch(&project.cache(), "search.");
     let scratch = project.cache().join(format!("search.{}", std::process::id()));
     let emit = |name: String, bytes: Vec<u8>| {
-        let path = out.join(&name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|error| BuildError::io(parent, "create the output directory", error))?;
-        }
-        if let Changed::Yes(Some(temporary)) = stage(path.clone(), &bytes)? {
+        let (temporary, path) = staging.paths(&name);
+        staging.make_directory(parent_of(&name)).map_err(|error| {
+            BuildError::io(&out.join(parent_of(&name)), "create the output directory", error)
+        })?;
+        if let Changed::Yes(Some(temporary)) = stage(temporary, path.clone(), &bytes)? {
             staged.lock().unwrap_or_else(|poison| poison.into_inner()).push((temporary, path));
         }
         Ok(())
@@ -2711,26 +2753,17 @@ fn parent_of(name: &str) -> &str {
     name.rsplit_once('/').map_or("", |(parent, _)| parent)
 }
 
-/// Where the file at `relative` below `out` is staged by this process, and where it goes.
-fn staging(out: &Path, relative: &str) -> (PathBuf, PathBuf) {
-    let path = out.join(relative);
-    let name = relative.rsplit('/').next().unwrap_or_default();
-    (path.with_file_name(temporary_name(name, std::process::id())), path)
-}
-
-/// The temporary file a process stages `name` in: hidden, and named after the process, so
-/// concurrent runs never write to the same temporary file.
-fn temporary_name(name: &str, pid: u32) -> String {
-    format!(".{name}.{pid}.tmp")
-}
-
-/// Removes temporary files left by runs that were killed (`.<name>.<pid>.tmp`).
+/// Removes temporary files, and the twins of whole directories ([`Staging`]), left by runs
+/// that were killed (`.<name>.<pid>.tmp`).
 fn remove_stale_temporaries(out: &Path) {
     fn pid_of(name: &str) -> Option<&str> {
         name.strip_prefix('.')?.strip_suffix(".tmp")?.rsplit('.').next()
     }
     for entry in of_dead_processes(out, pid_of) {
-        let _ = fs::remove_file(entry.path());
+        let _ = match entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            true => fs::remove_dir_all(entry.path()),
+            false => fs::remove_file(entry.path()),
+        };
     }
 }
 
@@ -2771,14 +2804,18 @@ const SYNC_ONCE: bool = cfg!(target_os = "linux");
 const FEW: usize = 1024;
 
 /// Forces the `count` staged files `temporary` names (by number) to disk, before the first
-/// rename: with more than [`FEW`], by syncing the file system of `out` where that can be done,
+/// rename: with more than [`FEW`] or with `whole_directories` staged, by syncing the file
+/// system of `out` where that can be done,
 /// else one by one, several at once, so that the file system commits them together.
 fn make_durable(
     out: &Path,
     count: usize,
+    whole_directories: bool,
     temporary: &(dyn Fn(usize) -> PathBuf + Sync),
 ) -> Result<(), BuildError> {
-    if SYNC_ONCE && count > FEW {
+    // Directories staged whole hold directories of their own, which a file's sync does not
+    // make durable.
+    if SYNC_ONCE && (count > FEW || whole_directories) {
         return sync_file_system(out);
     }
     let sync = |path: &PathBuf| {

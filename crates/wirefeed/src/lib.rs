@@ -37,6 +37,7 @@ mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 mod sink;
+mod staging;
 pub mod validate;
 #[cfg(feature = "watch")]
 pub mod watch;

@@ -57,12 +57,18 @@ fn feeds(out: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Temporary files anywhere in an output directory, which a run left behind.
+/// The temporary files below `out`, and the files in temporary directories (a first build's
+/// directories staged whole, `.<directory>.<pid>.tmp/`).
 fn temporaries(out: &Path) -> Vec<String> {
-    walk(out).into_keys().filter(|name| hidden(name) && name.ends_with(".tmp")).collect()
+    walk(out)
+        .into_keys()
+        .filter(|name| name.split('/').any(|part| part.starts_with('.') && part.ends_with(".tmp")))
+        .collect()
 }
 
+/// Whether `path` or a directory it is in is hidden.
 fn hidden(path: &str) -> bool {
-    path.rsplit('/').next().is_some_and(|name| name.starts_with('.'))
+    path.split('/').any(|name| name.starts_with('.'))
 }
 
 fn walk(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -145,6 +151,43 @@ fn killed_at_any_moment_leaves_old_or_new_feeds() {
     assert!(build(&variants[0], &out).status().unwrap().success());
     assert_eq!(temporaries(&out), Vec::<String>::new());
     assert_eq!(feeds(&out), expected[0]);
+}
+
+#[test]
+fn a_first_build_killed_at_any_moment_publishes_whole_files_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = corpus(dir.path(), 1500, 0);
+    let expected = expected_feeds(dir.path(), std::slice::from_ref(&seeds)).remove(0);
+    let start = Instant::now();
+    assert!(build(&seeds, &dir.path().join("timed")).status().unwrap().success());
+    let full_run = start.elapsed();
+
+    let mut random = Lcg(1105);
+    let mut published = Vec::new();
+    for round in 0..12 {
+        // Each round a first build, into an output directory that does not exist.
+        let out = dir.path().join(format!("feeds-{round}"));
+        let mut child = build(&seeds, &out).spawn().unwrap();
+        let delay = random.below(full_run.as_micros() as u64 * 3 / 2);
+        std::thread::sleep(Duration::from_micros(delay));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let on_disk = if out.exists() { feeds(&out) } else { BTreeMap::new() };
+        for (file, bytes) in &on_disk {
+            assert_eq!(
+                expected.get(file),
+                Some(bytes),
+                "round {round}, delay {delay} µs: {file} is not the file a whole build makes"
+            );
+        }
+        published.push(on_disk.len());
+        // A complete run afterwards removes what the killed one staged, and ends in the
+        // output a clean build gives.
+        assert!(build(&seeds, &out).status().unwrap().success());
+        assert_eq!(temporaries(&out), Vec::<String>::new(), "round {round}");
+        assert_eq!(feeds(&out), expected, "round {round}");
+    }
+    eprintln!("full run {full_run:?}; files published when killed: {published:?}");
 }
 
 #[cfg(unix)]
