@@ -51,7 +51,6 @@ pub struct Watching {
 /// Builds `project` now, then after every burst of changes, handing each result to `report`,
 /// on a thread of its own; `keep_going` publishes the good seeds when some are bad.
 pub fn watch(project: Project, keep_going: bool, report: Reporter) -> anyhow::Result<Watching> {
-    free_memory_promptly();
     let (sender, events) = mpsc::channel::<notify::Result<notify::Event>>();
     // Reading a seed is an event too (inotify's "opened"), and a build reads them all: those
     // are dropped where they arise, or a first build of a million seeds would queue a million
@@ -282,43 +281,23 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
     }
 }
 
-/// mimalloc's `mi_option_purge_delay` (`mimalloc.h`; the sys crate names no constant for it).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Makes mimalloc return freed pages to the system 10 ms after they are freed (its version 2's
-/// default) rather than a second after (version 3's): a watch's builds free most of what they
-/// allocate on other threads, whose heaps are not collected. At a million seeds a watch then
-/// peaked at 0.80 GB instead of 1.05 GB (0.88 GB with glibc), and published as fast. One-shot
-/// builds keep the default: they end instead.
-#[allow(unsafe_code)]
-fn free_memory_promptly() {
-    // SAFETY: setting an option takes no pointer and may be done at any time.
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10);
-    }
-}
-
-/// Returns the pages the last build freed to the system, whichever of the two allocators made
-/// them. The `wirefeed` binary allocates with mimalloc, which keeps freed pages for a while
-/// before it returns them: without a collection, a watch at a million seeds held 1.05 GB at
-/// its peak, against 0.88 GB with glibc. glibc's allocator, which programs using the library
-/// may keep (`cargo xtask`), keeps freed memory unless it lies at the top of the heap, so a
-/// process that builds again and again only grows: at a million seeds, a watch's resident
-/// memory between builds was 1 GiB, most of it free. Either call costs nothing when the other
-/// allocator is in use.
+/// Returns the pages the last build freed to the system. glibc's allocator keeps freed memory
+/// for reuse unless it lies at the top of the heap, so a process that builds again and again
+/// only grows: at a million seeds, a watch's resident memory between builds was 1 GiB, most of
+/// it free.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
 fn give_back_free_memory() {
-    // SAFETY: `mi_collect` only releases memory mimalloc holds free; it takes no pointer and
-    // may be called at any time from any thread.
-    unsafe {
-        libmimalloc_sys::mi_collect(true);
-    }
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: as above, for glibc's `malloc_trim`.
+    // SAFETY: `malloc_trim` only releases memory the allocator holds free; it takes no pointer
+    // and may be called at any time from any thread.
     unsafe {
         libc::malloc_trim(0);
     }
 }
+
+/// Elsewhere the allocator decides.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn give_back_free_memory() {}
 
 #[cfg(test)]
 mod tests {
