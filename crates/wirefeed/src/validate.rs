@@ -39,7 +39,8 @@ pub fn check_file(path: &Path) -> io::Result<Checked> {
 }
 
 /// Every `.xml` file under `out` but the sitemaps, in path order: the site's feeds, and any
-/// other XML file put there.
+/// other XML file put there. Hidden directories are not looked into: they are not served, and
+/// a build stages new directories whole in hidden twins (`.articles.<pid>.tmp/`).
 pub fn feed_files(out: &Path) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut directories = vec![out.to_owned()];
@@ -47,7 +48,11 @@ pub fn feed_files(out: &Path) -> io::Result<Vec<PathBuf>> {
         for entry in fs::read_dir(&directory)? {
             let path = entry?.path();
             if path.is_dir() {
-                directories.push(path);
+                let hidden =
+                    path.file_name().is_some_and(|name| name.as_encoded_bytes().starts_with(b"."));
+                if !hidden {
+                    directories.push(path);
+                }
             } else if path.extension().is_some_and(|ext| ext == "xml") && !is_sitemap(out, &path) {
                 files.push(path);
             }
@@ -65,4 +70,23 @@ fn is_sitemap(out: &Path, path: &Path) -> bool {
         feed::layout::FileKind::parse(&relative),
         Some(feed::layout::FileKind::Sitemap(_) | feed::layout::FileKind::NewsSitemap)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::feed_files;
+
+    #[test]
+    fn feeds_in_hidden_directories_are_not_looked_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        for path in ["rss.xml", "tags/a.xml", ".tags.42.tmp/a.xml", "tags/.b.xml.42.tmp"] {
+            let path = out.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "<rss/>").unwrap();
+        }
+        assert_eq!(feed_files(out).unwrap(), [out.join("rss.xml"), out.join("tags/a.xml")]);
+    }
 }
