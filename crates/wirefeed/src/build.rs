@@ -2298,10 +2298,12 @@ fn write(
         let _ = fs::remove_file(out.join(name));
     }
     // The directories whose entries changed: those of the files renamed or removed.
-    // (The output directory holds the directories staged whole; what is in them was synced
-    // with the file system.)
+    // (The output directory holds the directories staged whole; where the file system was
+    // synced, so was what is in them.)
     let changed: std::collections::BTreeSet<PathBuf> = (renames.iter())
-        .filter(|&&(_, at)| !staging.moves_with_twin(&paths_of_relative(at).to_string_lossy()))
+        .filter(|&&(_, at)| {
+            !SYNC_ONCE || !staging.moves_with_twin(&paths_of_relative(at).to_string_lossy())
+        })
         .filter_map(|&(_, at)| paths_of(at).1.parent().map(Path::to_path_buf))
         .chain(stale.iter().filter_map(|name| out.join(name).parent().map(Path::to_path_buf)))
         .chain(twins_renamed.then(|| out.to_path_buf()))

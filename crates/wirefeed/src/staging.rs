@@ -22,6 +22,9 @@ pub(crate) struct Staging {
     pid: u32,
     /// The names in the output directory when the run began, sorted.
     existing: Vec<String>,
+    /// Whether to stage every file beside its final path: the output directory could not be
+    /// listed whole.
+    every_directory_exists: bool,
     /// The top-level directories staged in twins so far, by name.
     twins: Mutex<BTreeSet<String>>,
 }
@@ -32,7 +35,11 @@ impl Staging {
     pub(crate) fn new(out: &Path) -> Staging {
         let pid = std::process::id();
         let mut existing = Vec::new();
-        for entry in fs::read_dir(out).into_iter().flatten().flatten() {
+        // Without a whole listing no directory can be known to be new: files are then staged
+        // one by one, as in a directory that exists.
+        let entries = fs::read_dir(out).and_then(|entries| entries.collect::<io::Result<Vec<_>>>());
+        let every_directory_exists = entries.is_err();
+        for entry in entries.into_iter().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if pid_of(&name) == Some(pid) && entry.file_type().is_ok_and(|kind| kind.is_dir()) {
                 let _ = fs::remove_dir_all(entry.path());
@@ -41,17 +48,17 @@ impl Staging {
             existing.push(name);
         }
         existing.sort();
-        Staging { out: out.to_owned(), pid, existing, twins: Mutex::new(BTreeSet::new()) }
+        let twins = Mutex::new(BTreeSet::new());
+        Staging { out: out.to_owned(), pid, existing, every_directory_exists, twins }
     }
 
     /// The top-level directory `relative` (a `/`-separated path below the output directory)
     /// is in, and the rest of the path, when that directory is staged in a twin.
     fn in_twin<'a>(&self, relative: &'a str) -> Option<(&'a str, &'a str)> {
         let (top, rest) = relative.split_once('/')?;
-        self.existing
-            .binary_search_by(|name| name.as_str().cmp(top))
-            .is_err()
-            .then_some((top, rest))
+        let exists = self.every_directory_exists
+            || self.existing.binary_search_by(|name| name.as_str().cmp(top)).is_ok();
+        (!exists).then_some((top, rest))
     }
 
     /// Whether the file at `relative` is staged in a twin, and moves with it.
@@ -173,6 +180,17 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("archive/2024/07.xml")).unwrap(), "new");
         assert!(!staging.has_twins());
         assert!(!out.join(temporary_name("archive", pid)).exists());
+    }
+
+    #[test]
+    fn an_output_directory_that_cannot_be_listed_is_staged_file_by_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("not-there");
+        let staging = Staging::new(&out);
+        let (temporary, _) = staging.paths("articles/a.html");
+        let name = temporary_name("a.html", std::process::id());
+        assert_eq!(temporary, out.join("articles").join(name));
+        assert!(!staging.moves_with_twin("articles/a.html"));
     }
 
     #[test]
