@@ -2758,10 +2758,7 @@ fn parent_of(name: &str) -> &str {
 /// Removes temporary files, and the twins of whole directories ([`Staging`]), left by runs
 /// that were killed (`.<name>.<pid>.tmp`).
 fn remove_stale_temporaries(out: &Path) {
-    fn pid_of(name: &str) -> Option<&str> {
-        name.strip_prefix('.')?.strip_suffix(".tmp")?.rsplit('.').next()
-    }
-    for entry in of_dead_processes(out, pid_of) {
+    for entry in of_dead_processes(out, crate::staging::pid_of) {
         let _ = match entry.file_type().is_ok_and(|kind| kind.is_dir()) {
             true => fs::remove_dir_all(entry.path()),
             false => fs::remove_file(entry.path()),
@@ -2771,14 +2768,14 @@ fn remove_stale_temporaries(out: &Path) {
 
 /// Removes the scratch directories `prefix<pid>` in `dir` of runs that were killed.
 fn remove_dead_scratch(dir: &Path, prefix: &str) {
-    for entry in of_dead_processes(dir, |name| name.strip_prefix(prefix)) {
+    for entry in of_dead_processes(dir, |name| name.strip_prefix(prefix)?.parse().ok()) {
         let _ = fs::remove_dir_all(entry.path());
     }
 }
 
 /// The entries of `dir` whose name gives (by `pid_of`) the id of a process that is no more.
 /// None on systems without `/proc`, where a dead process cannot be told from a live one.
-fn of_dead_processes(dir: &Path, pid_of: impl Fn(&str) -> Option<&str>) -> Vec<fs::DirEntry> {
+fn of_dead_processes(dir: &Path, pid_of: impl Fn(&str) -> Option<u32>) -> Vec<fs::DirEntry> {
     let proc = Path::new("/proc");
     let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
     if !proc.join("self").exists() {
@@ -2789,7 +2786,7 @@ fn of_dead_processes(dir: &Path, pid_of: impl Fn(&str) -> Option<&str>) -> Vec<f
         .filter(|entry| {
             let name = entry.file_name();
             let pid = name.to_str().and_then(&pid_of);
-            pid.is_some_and(|pid| pid.parse::<u32>().is_ok() && !proc.join(pid).exists())
+            pid.is_some_and(|pid| !proc.join(pid.to_string()).exists())
         })
         .collect()
 }

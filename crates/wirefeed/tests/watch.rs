@@ -154,14 +154,19 @@ fn clean_build(seeds: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let dir = tempfile::tempdir().unwrap();
     let status = Command::new("cp").arg("-R").arg(seeds).arg(dir.path()).status().unwrap();
     assert!(status.success());
+    build_in(dir.path());
+    tree(&dir.path().join("feeds"))
+}
+
+/// `wirefeed build` in the project at `dir`, which must succeed.
+fn build_in(dir: &Path) {
     let status = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
         .arg("build")
-        .current_dir(dir.path())
+        .current_dir(dir)
         .stderr(Stdio::null())
         .status()
         .unwrap();
     assert!(status.success());
-    tree(&dir.path().join("feeds"))
 }
 
 #[test]
@@ -247,13 +252,7 @@ fn a_watch_started_on_a_built_site_with_a_photo_publishes_what_a_clean_build_doe
     fs::write(seeds.join("photos/x.jpg"), b"\xff\xd8\xff\xe0 not much of a photo").unwrap();
     fs::write(seeds.join("2022/01/a.txt"), format!("image: photos/x.jpg\ntags: Energy\n{GOOD}"))
         .unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
-        .arg("build")
-        .current_dir(dir.path())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    build_in(dir.path());
     // Started as `Watch::start` does, saying how long each phase took.
     let log = tempfile::NamedTempFile::new().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_wirefeed"))
