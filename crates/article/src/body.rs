@@ -10,6 +10,7 @@
 //! When the furniture rules would leave no text at all, the body is taken as it is, so that no
 //! file that parsed before is refused now.
 
+use crate::unicode;
 use crate::{
     dateline::{self, Dateline, Place},
     furniture::{self, Furniture, FurnitureKind},
@@ -201,7 +202,7 @@ fn is_digest(paragraphs: &[Paragraph<'_>]) -> bool {
     // Items of a digest open with a place in capitals; testing that first keeps prose cheap.
     let capitals = |line: &str| {
         let first = line.split_whitespace().next().unwrap_or("");
-        first.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        first.chars().filter(|c| unicode::is_alphabetic(*c)).count() >= 2
             && !first.chars().any(char::is_lowercase)
     };
     paragraphs

@@ -20,6 +20,7 @@
 //! punctuation): a missed dateline only leaves the place unknown, while a false one would
 //! mangle the lede.
 
+use crate::unicode;
 use chrono::NaiveDate;
 
 use crate::{model::Agency, tables, text::title_case};
@@ -385,7 +386,9 @@ fn named_agency_style(paragraph: &str) -> Option<Dateline> {
             if let Some(after) = rest.strip_prefix(", ")
                 && let Some(stop) = prefix(after, 60).find(". ")
                 && (2..=4).contains(&after[..stop].split_whitespace().count())
-                && after[..stop].chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-'))
+                && after[..stop]
+                    .chars()
+                    .all(|c| unicode::is_alphabetic(c) || matches!(c, ' ' | '-'))
             {
                 author = Some(after[..stop].to_owned());
                 rest = &after[stop..];
@@ -418,7 +421,7 @@ fn bare_style(paragraph: &str) -> Option<Dateline> {
     let shouting = head.places.first().is_some_and(|place| {
         !place.original.chars().any(char::is_lowercase)
             // Five letters at least: `NATO — The alliance ...` is no place.
-            && place.original.chars().filter(|c| c.is_alphabetic()).count() >= 5
+            && place.original.chars().filter(|c| unicode::is_alphabetic(*c)).count() >= 5
     });
     // `SHAH ALAM – The number ...`: a place in capitals alone, before a sentence.
     let sentence =
@@ -530,7 +533,9 @@ fn agency_ok(agency: &str) -> bool {
     (1..=30).contains(&agency.chars().count())
         && agency.starts_with(char::is_uppercase)
         && agency.split_whitespace().count() <= 4
-        && agency.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '&' | '-' | '\''))
+        && agency
+            .chars()
+            .all(|c| unicode::is_alphanumeric(c) || matches!(c, ' ' | '.' | '&' | '-' | '\''))
 }
 
 struct Head {
@@ -664,7 +669,7 @@ fn is_place(text: &str) -> bool {
     let word_ok = |word: &str| word.starts_with(char::is_uppercase) || PARTICLES.contains(&word);
     // `By Ahmet Mercan ANKARA`: a byline run into the place, or capitals mixed with title case.
     let shouting = |word: &str| {
-        word.chars().filter(|c| c.is_alphabetic()).count() > 1
+        word.chars().filter(|c| unicode::is_alphabetic(*c)).count() > 1
             && !word.chars().any(char::is_lowercase)
     };
     let words: Vec<&str> = text.split(' ').collect();
@@ -676,7 +681,9 @@ fn is_place(text: &str) -> bool {
         && text.starts_with(char::is_uppercase)
         && text.split(' ').count() <= 5
         && text.split(' ').all(word_ok)
-        && text.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '.' | '\'' | '’'))
+        && text
+            .chars()
+            .all(|c| unicode::is_alphabetic(c) || matches!(c, ' ' | '-' | '.' | '\'' | '’'))
 }
 
 fn is_year(text: &str) -> bool {
@@ -811,7 +818,7 @@ fn month_number(word: &str) -> Option<u32> {
             "dezembro",
         ],
     ];
-    let word = word.strip_suffix('.').unwrap_or(word).to_lowercase();
+    let word = unicode::lowercase(word.strip_suffix('.').unwrap_or(word));
     NAMES.iter().position(|names| names.contains(&word.as_str())).map(|index| index as u32 + 1)
 }
 

@@ -5,6 +5,7 @@
 //! found where real copy carries them: a `(Corrects ...)` note, and a leading `URGENT:`,
 //! `FLASH` or `МОЛНИЯ` on the first line.
 
+use crate::unicode;
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
@@ -224,7 +225,10 @@ pub fn local_photo(path: &str) -> Result<&str, String> {
                 "{segment:?} cannot be part of a photo's path: no empty, `.`, `..` or hidden names"
             ));
         }
-        if !segment.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '~')) {
+        if !segment
+            .chars()
+            .all(|c| unicode::is_alphanumeric(c) || matches!(c, '.' | '_' | '-' | '~'))
+        {
             return Err(format!(
                 "{segment:?}: a photo's path has letters, digits, `.`, `_`, `-` and `~` only"
             ));
@@ -240,7 +244,7 @@ pub fn local_photo(path: &str) -> Result<&str, String> {
 /// `(Correcting ...)`, `(Исправлено ...)`.
 pub(crate) fn is_correction_note(text: &str) -> bool {
     let inner = text.trim_start_matches(['(', '[']).trim_start();
-    let word: String = inner.chars().take(12).collect::<String>().to_lowercase();
+    let word: String = unicode::lowercase(&inner.chars().take(12).collect::<String>());
     ["corrects", "correcting", "corrected", "correction", "исправлен", "исправление"]
         .iter()
         .any(|start| word.starts_with(start))

@@ -11,6 +11,7 @@
 //! sign-off is a known agency, desk initials, a transmission code or an end mark.
 
 use crate::tables;
+use crate::unicode;
 
 /// A piece of wire furniture, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +151,7 @@ pub(crate) fn trailer(text: &str) -> Option<FurnitureKind> {
     if text.len() > MAX_FURNITURE_BYTES {
         return None;
     }
-    let lower = text.to_lowercase();
+    let lower = unicode::lowercase(text);
     if is_separator(text) {
         return Some(FurnitureKind::Separator);
     }
@@ -234,7 +235,20 @@ pub(crate) fn inside(text: &str) -> Option<FurnitureKind> {
         }
     }
     // Credits are short: only their start matters beyond a few hundred bytes.
-    let lower = text[..floor(text, text.len().min(500))].to_lowercase();
+    let start = &text[..floor(text, text.len().min(500))];
+    // `contributed` in the lower case is `contributed` in any case of ASCII: no other
+    // character lower-cases to one of its letters. Most paragraphs are not credits, and are
+    // not lower-cased.
+    let contributed = || {
+        start
+            .as_bytes()
+            .windows(b"contributed".len())
+            .any(|window| window.eq_ignore_ascii_case(b"contributed"))
+    };
+    if !text.starts_with('(') && !contributed() {
+        return None;
+    }
+    let lower = unicode::lowercase(start);
     if is_credit(text, &lower) && (text.starts_with('(') || lower.contains("contributed")) {
         return Some(FurnitureKind::Credit);
     }
@@ -246,13 +260,13 @@ pub(crate) fn inside(text: &str) -> Option<FurnitureKind> {
 pub(crate) fn opens_not_for_publication(text: &str) -> bool {
     let text = text.trim();
     if text.starts_with('#') {
-        let lower = text.to_lowercase();
+        let lower = unicode::lowercase(text);
         return lower.contains("notebook") || lower.contains("notizblock");
     }
     // `not for publication`, `not intended for publication`; tested on bytes first, as this
     // runs on every line of the text.
     text.len() <= 200 && text.contains("ublication") && {
-        let lower = text.to_lowercase();
+        let lower = unicode::lowercase(text);
         lower.contains("not for publication") || lower.contains("not intended for publication")
     }
 }
@@ -290,8 +304,9 @@ pub(crate) fn byline_names(text: &str) -> Option<Vec<String>> {
         None => {
             let (name, desk) = text.split_once(", ")?;
             let words = name.split_whitespace().count();
-            let letters =
-                name.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '.' | '\''));
+            let letters = name
+                .chars()
+                .all(|c| unicode::is_alphabetic(c) || matches!(c, ' ' | '-' | '.' | '\''));
             return (tables::agency(desk.trim()).is_some() && (2..=4).contains(&words) && letters)
                 .then(|| vec![person_name(&title_case_words(name))]);
         }
@@ -308,7 +323,7 @@ pub(crate) fn byline_names(text: &str) -> Option<Vec<String>> {
         && !rest.chars().take_while(|&c| c != ',').any(char::is_uppercase)
         && parts[1..].iter().any(|part| tables::agency(part).is_some() || is_role(part))
         && (2..=4).contains(&parts[0].split_whitespace().count())
-        && parts[0].chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\''))
+        && parts[0].chars().all(|c| unicode::is_alphabetic(c) || matches!(c, ' ' | '-' | '\''))
     {
         return Some(vec![title_case_words(parts[0])]);
     }
@@ -394,7 +409,9 @@ fn is_role(text: &str) -> bool {
         "critic",
     ];
     text.split_whitespace().any(|word| {
-        ROLES.contains(&word.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase().as_str())
+        ROLES.contains(
+            &unicode::lowercase(word.trim_matches(|c: char| !unicode::is_alphabetic(c))).as_str(),
+        )
     })
 }
 
@@ -606,7 +623,7 @@ fn is_transmission(text: &str) -> bool {
     let numeric = tokens.iter().filter(|token| token.bytes().any(|b| b.is_ascii_digit())).count();
     let long_words = tokens
         .iter()
-        .filter(|token| token.chars().filter(|c| c.is_alphabetic()).count() > 4)
+        .filter(|token| token.chars().filter(|c| unicode::is_alphabetic(*c)).count() > 4)
         .filter(|token| !token.ends_with("GMT"))
         .count();
     // `AP-WF-08-29-16 1626GMT`: a code and a time.
@@ -696,7 +713,7 @@ fn is_sign_off(text: &str) -> bool {
     if bare.is_empty() {
         return false;
     }
-    let lower = bare.to_lowercase();
+    let lower = unicode::lowercase(bare);
     if matches!(
         lower.as_str(),
         "enditem" | "end" | "ends" | "endit" | "endall" | "■" | "□" | "nnnn" | "xxx"
@@ -803,7 +820,7 @@ pub(crate) fn agency_hint(kind: FurnitureKind, text: &str) -> Option<&'static st
     }
     if kind == FurnitureKind::Credit
         && text.starts_with('(')
-        && text.to_lowercase().contains("reporting by")
+        && unicode::lowercase(text).contains("reporting by")
         && text.contains(';')
     {
         return tables::agency("Reuters");
@@ -908,7 +925,7 @@ pub(crate) fn lede_agency(lede: &str) -> Option<&'static str> {
         let Some(agency) = named.then(|| tables::agency(word)).flatten() else { continue };
         let near = words[index.saturating_sub(3)..(index + 4).min(words.len())]
             .iter()
-            .any(|word| REPORTING.contains(&word.to_lowercase().as_str()));
+            .any(|word| REPORTING.contains(&unicode::lowercase(word).as_str()));
         if near {
             return Some(agency);
         }

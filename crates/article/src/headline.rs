@@ -11,6 +11,7 @@
 //! (other languages are shortened at their punctuation only), tuned to keep the news and drop
 //! the sourcing; a `title:` field always wins.
 
+use crate::unicode;
 use std::{collections::HashSet, sync::LazyLock};
 
 /// The longest derived headline, in characters, ellipsis included.
@@ -59,24 +60,26 @@ fn clause_cut(sentence: &str, language: Language) -> Option<String> {
         let mut best: Option<&str> = None;
         for end in boundaries(text) {
             let part = text[..end].trim_end();
-            if part.chars().count() > MAX_CHARS {
+            let length = part.chars().count();
+            if length > MAX_CHARS {
                 break;
             }
-            let words: Vec<&str> = part.split_whitespace().collect();
-            let last = words
-                .last()
-                .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            let last = (part.split_whitespace().next_back())
+                .map(|word| {
+                    unicode::lowered(word.trim_matches(|c: char| !unicode::is_alphanumeric(c)))
+                })
                 .unwrap_or_default();
             // `... conservatives headed | by Merkel`: a participle cut from its phrase.
             let next = text[end..].split_whitespace().next().unwrap_or("");
             let participle = last.ends_with("ed")
                 && matches!(next, "by" | "in" | "at" | "for" | "from" | "with" | "to" | "on");
+            // (The word lists before the verb: they cost a lookup, it a pass over the part.)
             if !participle
-                && words.len() >= 4
-                && part.chars().count() >= MIN_CUT_CHARS
+                && length >= MIN_CUT_CHARS
+                && part.split_whitespace().nth(3).is_some()
+                && !DANGLING_WORDS.contains(last.as_ref())
+                && !ATTRIBUTION_VERBS.contains(last.as_ref())
                 && has_verb(part, language)
-                && !DANGLING_WORDS.contains(last.as_str())
-                && !ATTRIBUTION_VERBS.contains(last.as_str())
             {
                 best = Some(part);
             }
@@ -525,7 +528,7 @@ enum Language {
 
 impl Language {
     fn of(sentence: &str) -> Language {
-        let letters = sentence.chars().filter(|c| c.is_alphabetic()).count();
+        let letters = sentence.chars().filter(|c| unicode::is_alphabetic(*c)).count();
         let cyrillic =
             sentence.chars().filter(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')).count();
         if cyrillic * 2 > letters {
@@ -533,7 +536,7 @@ impl Language {
         }
         let english = sentence.split_whitespace().any(|word| {
             matches!(
-                word.to_lowercase().as_str(),
+                unicode::lowered(word).as_ref(),
                 "the" | "of" | "to" | "and" | "is" | "was" | "said" | "has" | "will"
             )
         });
@@ -576,42 +579,48 @@ static DANGLING_WORDS: Lexicon = LazyLock::new(|| DANGLING.into_iter().collect()
 /// from cutting away a main verb they can recognise.
 fn has_verb(text: &str, language: Language) -> bool {
     // (Made only for a language the lists know.)
-    let words = || -> Vec<String> {
-        text.split_whitespace()
-            .map(|word| {
-                word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase()
-            })
-            .collect()
+    let words = || {
+        text.split_whitespace().map(|word| {
+            unicode::lowered(word.trim_matches(|c: char| !unicode::is_alphanumeric(c) && c != '\''))
+        })
     };
-    let words = match language {
-        Language::Other => return true,
-        Language::Russian => {
-            return words().iter().any(|word| {
-                let length = word.chars().count();
-                // Nouns that end like verbs: `число`, `представители`.
-                let noun = NOUNS_LIKE_VERBS.contains(&word.as_str()) || word.ends_with("тели");
-                length >= 3
-                    && !noun
-                    && (["л", "ла", "ло", "ли", "ет", "ит", "ут", "ют", "ат", "ят", "ся", "сь"]
-                        .iter()
-                        .any(|ending| word.ends_with(ending))
-                        || matches!(word.as_str(), "будет" | "может" | "есть" | "нет" | "будут")
-                        // Short participles: `наказан`, `задержана`, `зафиксировано`.
-                        || (length >= 6
-                            && ["ан", "ен", "ана", "ена", "ано", "ено", "аны", "ены"]
-                                .iter()
-                                .any(|ending| word.ends_with(ending))))
-            });
+    match language {
+        Language::Other => true,
+        Language::Russian => words().any(|word| {
+            let length = word.chars().count();
+            // Nouns that end like verbs: `число`, `представители`.
+            let noun = NOUNS_LIKE_VERBS.contains(&word.as_ref()) || word.ends_with("тели");
+            length >= 3
+                && !noun
+                && (["л", "ла", "ло", "ли", "ет", "ит", "ут", "ют", "ат", "ят", "ся", "сь"]
+                    .iter()
+                    .any(|ending| word.ends_with(ending))
+                    || matches!(word.as_ref(), "будет" | "может" | "есть" | "нет" | "будут")
+                    // Short participles: `наказан`, `задержана`, `зафиксировано`.
+                    || (length >= 6
+                        && ["ан", "ен", "ана", "ена", "ано", "ено", "аны", "ены"]
+                            .iter()
+                            .any(|ending| word.ends_with(ending))))
+        }),
+        Language::English => {
+            let mut words = words().peekable();
+            while let Some(word) = words.next() {
+                if ENGLISH_VERBS.contains(word.as_ref()) {
+                    return true;
+                }
+                // `arrested`, but not `headed by` or `based in`, which qualify a noun.
+                if word.len() >= 5
+                    && word.ends_with("ed")
+                    && !words.peek().is_some_and(|next| {
+                        matches!(next.as_ref(), "by" | "in" | "at" | "for" | "from" | "with")
+                    })
+                {
+                    return true;
+                }
+            }
+            false
         }
-        Language::English => words(),
-    };
-    words.iter().enumerate().any(|(index, word)| {
-        ENGLISH_VERBS.contains(word.as_str())
-            // `arrested`, but not `headed by` or `based in`, which qualify a noun.
-            || (word.len() >= 5
-                && word.ends_with("ed")
-                && !words.get(index + 1).is_some_and(|next| matches!(next.as_str(), "by" | "in" | "at" | "for" | "from" | "with")))
-    })
+    }
 }
 
 /// Removes `(...)` asides, nested ones included, with the space before them.
@@ -663,8 +672,7 @@ fn strip_parentheticals(text: &str) -> String {
 /// The text up to the first sentence end: `.`, `!`, `?` or `…` followed by a space and a new
 /// sentence, skipping abbreviations and initials.
 pub(crate) fn first_sentence(text: &str) -> &str {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (index, &(offset, c)) in chars.iter().enumerate() {
+    for (offset, c) in text.char_indices() {
         if matches!(c, '。' | '！' | '？') {
             // Full-width sentence ends need no space after them.
             return &text[..offset + c.len_utf8()];
@@ -673,21 +681,17 @@ pub(crate) fn first_sentence(text: &str) -> &str {
             continue;
         }
         // Closing quotes and brackets belong to the sentence they close.
-        let mut end = index + 1;
-        while end < chars.len() && is_closing(chars[end].1) {
-            end += 1;
-        }
-        let followed_by_space = end < chars.len() && chars[end].1.is_whitespace();
-        if !followed_by_space {
+        let rest = text[offset + c.len_utf8()..].trim_start_matches(is_closing);
+        if !rest.starts_with(char::is_whitespace) {
             continue;
         }
-        let next = chars[end..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
+        let next = rest.chars().find(|c| !c.is_whitespace());
         let starts_sentence =
             next.is_some_and(|c| c.is_uppercase() || c.is_numeric() || is_opening(c));
         if !starts_sentence || (c == '.' && is_abbreviation(&text[..offset])) {
             continue;
         }
-        return &text[..chars.get(end).map_or(text.len(), |&(offset, _)| offset)];
+        return &text[..text.len() - rest.len()];
     }
     text
 }
@@ -709,9 +713,9 @@ fn is_abbreviation(before: &str) -> bool {
         "fig", "г", "ул", "им",
     ];
     let word = before.rsplit(|c: char| c.is_whitespace() || is_opening(c)).next().unwrap_or("");
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let letters = word.chars().filter(|c| unicode::is_alphabetic(*c)).count();
     // Initials (`A.`) and dotted abbreviations (`U.S.`) end in a single letter.
-    letters == 1 || word.contains('.') || ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+    letters == 1 || word.contains('.') || ABBREVIATIONS.contains(&unicode::lowercase(word).as_str())
 }
 
 /// Verbs of attribution: a clause with one of them after a comma is the sourcing.
@@ -782,7 +786,9 @@ fn strip_attribution(sentence: &str, language: Language) -> &str {
         let words: Vec<String> = clause
             .split_whitespace()
             .take(MAX_SUBJECT_WORDS + 1)
-            .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .map(|word| {
+                unicode::lowercase(word.trim_matches(|c: char| !unicode::is_alphanumeric(c)))
+            })
             .collect();
         let Some(first) = words.first() else { continue };
         if RELATIVES.contains(&first.as_str()) {

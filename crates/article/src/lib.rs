@@ -25,6 +25,7 @@ mod model;
 mod parse;
 mod tables;
 mod text;
+pub mod unicode;
 
 pub use crate::{
     dateline::{Dateline, Place},

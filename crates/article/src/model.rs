@@ -4,6 +4,7 @@
 //! parser), getters that borrow, and no setters: once an `Article` exists, every serializer can
 //! rely on its invariants without re-checking them.
 
+use crate::unicode;
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
@@ -223,7 +224,8 @@ impl Article {
         let lede = self.lede();
         let headline = self.headline.as_str();
         let repeats = self.headline_derived
-            || lede.to_lowercase().starts_with(&headline.trim_end_matches('…').to_lowercase());
+            || unicode::lowercase(lede)
+                .starts_with(&unicode::lowercase(headline.trim_end_matches('…')));
         if !repeats {
             return lede;
         }

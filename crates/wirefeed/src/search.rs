@@ -624,7 +624,7 @@ fn texts(entry: &Entry, article: &article::Article, mut add: impl FnMut(&str)) {
             if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
                 add(word);
             } else {
-                add(&word.to_lowercase());
+                add(&article::unicode::lowercase(word));
             }
         }
     };
@@ -1088,12 +1088,12 @@ fn patch_words(
 /// The words of `text`, as the index keeps them and the script looks them up.
 #[cfg(test)]
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    raw_words(text).map(str::to_lowercase)
+    raw_words(text).map(article::unicode::lowercase)
 }
 
 /// The words of `text` before they are lower-cased.
 fn raw_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|word| {
+    text.split(|c: char| !article::unicode::is_alphanumeric(c)).filter(|word| {
         !word.is_empty() && (word.len() <= MAX_WORD || word.chars().count() <= MAX_WORD)
     })
 }
