@@ -281,22 +281,31 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
     }
 }
 
-/// Returns the pages the last build freed to the system. glibc's allocator keeps freed memory
-/// for reuse unless it lies at the top of the heap, so a process that builds again and again
-/// only grows: at a million seeds, a watch's resident memory between builds was 1 GiB, most of
-/// it free.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+/// Returns the pages the last build freed to the system. The allocator keeps freed memory
+/// for reuse, returning it only as later allocations go by, so an idle watch would keep its
+/// last build's peak: at a million seeds, a watch's resident memory between builds was 1 GiB,
+/// most of it free.
+#[cfg(not(target_env = "msvc"))]
 #[allow(unsafe_code)]
 fn give_back_free_memory() {
-    // SAFETY: `malloc_trim` only releases memory the allocator holds free; it takes no pointer
-    // and may be called at any time from any thread.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    // `arena.<i>.purge` with `i` = MALLCTL_ARENAS_ALL: every arena's unused dirty pages.
+    const PURGE_ALL: &std::ffi::CStr = c"arena.4096.purge";
+    // SAFETY: a `void` control (no value read or written), given a NUL-terminated name; jemalloc
+    // is this program's allocator (lib.rs), and it may be called at any time from any thread.
+    let status = unsafe {
+        tikv_jemalloc_sys::mallctl(
+            PURGE_ALL.as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            0,
+        )
+    };
+    debug_assert_eq!(status, 0, "mallctl {PURGE_ALL:?} failed");
 }
 
 /// Elsewhere the allocator decides.
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(target_env = "msvc")]
 fn give_back_free_memory() {}
 
 #[cfg(test)]
