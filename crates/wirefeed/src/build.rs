@@ -17,7 +17,7 @@ use std::{
     io,
     path::{Path, PathBuf},
     sync::{
-        Arc,
+        Arc, Condvar, Mutex,
         atomic::{AtomicBool, Ordering},
     },
 };
@@ -2081,6 +2081,8 @@ fn write(
         }
         None => (None, None),
     };
+    // A build that stages every file writes them back while it renders.
+    let flusher = recorded.is_none().then(|| Flusher::start(out)).flatten();
     let (site_made, searched) = rayon::join(
         || {
             let mut timer = Timer::start();
@@ -2123,6 +2125,7 @@ fn write(
             )
         },
     );
+    drop(flusher);
     timer.lap("made");
     let SiteMade {
         files,
@@ -2839,6 +2842,75 @@ fn make_durable(
             .collect();
         threads.into_iter().try_for_each(|thread| thread.join().expect("a sync thread panicked"))
     })
+}
+
+/// Syncs the output's file system every [`FLUSH_EVERY`] on a thread of its own while a build
+/// stages every file of the site, until dropped. The kernel would start writing them only once
+/// a tenth of the memory is dirty (2 GB of files at 24 GiB), so the build's final sync waited
+/// for the disk to take them all while both cores were idle: 1.3-1.7 s of a 100,000-article
+/// build. Synced as they come, they reach the disk while the build still renders. The kernel's
+/// flusher does the writing; this thread only waits.
+struct Flusher {
+    stop: Arc<(Mutex<bool>, Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// How often a [`Flusher`] syncs.
+const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+impl Flusher {
+    /// A flusher of `out`'s file system, where it can be synced whole (Linux); `None` elsewhere
+    /// or when it cannot be opened (the build's own sync then says why).
+    fn start(out: &Path) -> Option<Flusher> {
+        if !SYNC_ONCE {
+            return None;
+        }
+        let directory = fs::File::open(out).ok()?;
+        let stop = Arc::new((Mutex::new(false), Condvar::new()));
+        let stopped = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("flusher".to_owned())
+            .spawn(move || {
+                let (lock, wake) = &*stopped;
+                let mut stop = lock.lock().unwrap_or_else(|poison| poison.into_inner());
+                loop {
+                    stop = (wake.wait_timeout(stop, FLUSH_EVERY))
+                        .unwrap_or_else(|poison| poison.into_inner())
+                        .0;
+                    if *stop {
+                        return;
+                    }
+                    drop(stop);
+                    // A failure costs nothing but time: the final sync says what failed.
+                    let _ = sync_directory_file_system(&directory);
+                    stop = lock.lock().unwrap_or_else(|poison| poison.into_inner());
+                }
+            })
+            .ok()?;
+        Some(Flusher { stop, thread: Some(thread) })
+    }
+}
+
+impl Drop for Flusher {
+    fn drop(&mut self) {
+        let (lock, wake) = &*self.stop;
+        *lock.lock().unwrap_or_else(|poison| poison.into_inner()) = true;
+        wake.notify_all();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Syncs the file system that holds `directory`.
+#[cfg(target_os = "linux")]
+fn sync_directory_file_system(directory: &fs::File) -> io::Result<()> {
+    Ok(rustix::fs::syncfs(directory)?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_directory_file_system(_directory: &fs::File) -> io::Result<()> {
+    Ok(())
 }
 
 /// Forces every staged file of `out`'s file system to disk, before the first rename.
