@@ -894,21 +894,18 @@ fn catalog(
         Some(listing) => listing,
         None => scan::list(project.seeds())?,
     };
-    let scan = listing.scan(project.seeds());
     timer.lap("scan");
     // A photo that changes changes the feeds that give its size and its copy: like new
     // settings, it makes the run render and compare every file.
-    let identity = identity_of(project, &scan.photos);
-    let listed_photos = scan.photos.clone();
-    let photos: feed::Photos =
-        scan.photos.iter().map(|(name, stamp)| (name.clone(), stamp.size)).collect();
+    let identity = identity_of(project, listing.photos());
     // Every seed good and listed as the last run left it, none racy, no embargo ending since,
-    // the site as it was written: up to date, known from the head alone, no shard read.
-    let digest = scan.problems.is_empty().then(|| scan.digest());
+    // the site as it was written: up to date, known from the head alone, no shard read. (Told
+    // before the keys are checked for duplicates: the listing is the one the head recorded,
+    // which had none.)
     if mode == Mode::Write
         && let Some(head) = index::head(&cache, &identity)
         && head.seeds_digest.is_some()
-        && head.seeds_digest == digest
+        && head.seeds_digest == listing.digest_if_clean()
         && !embargo_crossed(&head.embargoes, head.now, settings.now())
         && site_as_recorded(project, &head)
     {
@@ -916,6 +913,12 @@ fn catalog(
         return Ok(Cataloged::UpToDate(next_embargo(&head.embargoes, settings.now())));
     }
     timer.lap("head");
+    let scan = listing.scan(project.seeds());
+    let listed_photos = scan.photos.clone();
+    let photos: feed::Photos =
+        scan.photos.iter().map(|(name, stamp)| (name.clone(), stamp.size)).collect();
+    let digest = scan.problems.is_empty().then(|| scan.digest());
+    timer.lap("keys");
     // The index read ahead, if it was read for this identity and its head is as it was.
     let read_ahead = prepared.and_then(|prepared| {
         (prepared.identity == identity && head_digest(&cache) == prepared.head).then_some((

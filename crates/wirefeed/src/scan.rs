@@ -82,17 +82,22 @@ impl Scan {
     /// A digest of every seed's name and metadata, in name order: equal digests mean, short of
     /// a 128-bit collision, that every seed is listed as it was.
     pub(crate) fn digest(&self) -> u128 {
-        let mut state = xxhash_rust::xxh3::Xxh3::new();
-        for seed in self.seeds.iter() {
-            let Stamp { size, modified, changed, inode } = seed.stamp;
-            state.update(seed.name.as_bytes());
-            state.update(&[0]);
-            for number in [size as i64, modified, changed, inode as i64] {
-                state.update(&number.to_le_bytes());
-            }
-        }
-        state.digest128()
+        digest(&self.seeds)
     }
+}
+
+/// The digest of `seeds`' names and metadata, in their order.
+fn digest(seeds: &[Found]) -> u128 {
+    let mut state = xxhash_rust::xxh3::Xxh3::new();
+    for seed in seeds {
+        let Stamp { size, modified, changed, inode } = seed.stamp;
+        state.update(seed.name.as_bytes());
+        state.update(&[0]);
+        for number in [size as i64, modified, changed, inode as i64] {
+            state.update(&number.to_le_bytes());
+        }
+    }
+    state.digest128()
 }
 
 /// Everything below the seeds directory that a build looks at, kept by `watch` between builds
@@ -140,9 +145,16 @@ impl Listing {
     }
 
     /// The photos, in name order.
-    #[cfg(feature = "watch")]
     pub(crate) fn photos(&self) -> &[(String, Stamp)] {
         &self.photos
+    }
+
+    /// [`Scan::digest`] of the scan this listing gives, when it lists no entry that cannot be
+    /// a seed; known before keys are checked for duplicates. A listing with a key twice gives
+    /// a digest no scan without problems gives, so equal to a digest recorded by a build
+    /// without problems, it means the same seeds and none twice.
+    pub(crate) fn digest_if_clean(&self) -> Option<u128> {
+        self.problems.is_empty().then(|| digest(&self.found))
     }
 
     /// The seeds as a build takes them: a key found again is a problem, and the seed of that
@@ -373,6 +385,25 @@ fn classify(path: &dyn Fn() -> PathBuf, name: &str, prefix: &str, metadata: &fs:
 /// The seeds and problems of one directory and those below it; `prefix` is its name relative
 /// to the seeds directory, with a final `/` unless it is the top.
 fn directory(path: &Path, prefix: &str) -> Listing {
+    let mut pieces = Vec::new();
+    directory_pieces(path, prefix, &mut pieces);
+    let mut listing = Listing {
+        found: Vec::with_capacity(pieces.iter().map(|piece| piece.found.len()).sum()),
+        problems: Vec::new(),
+        photos: Vec::new(),
+    };
+    for piece in pieces {
+        listing.found.extend(piece.found);
+        listing.problems.extend(piece.problems);
+        listing.photos.extend(piece.photos);
+    }
+    listing
+}
+
+/// [`directory`] as pieces appended to `pieces`, in order: each directory's seeds between its
+/// directories, then its photos and problems. Concatenated once at the end, a million seeds
+/// in a tree four levels deep are not copied (and their memory faulted in) at every level.
+fn directory_pieces(path: &Path, prefix: &str, pieces: &mut Vec<Listing>) {
     let mut items: Vec<Item> = Vec::new();
     let mut problems = Vec::new();
     let mut photos = Vec::new();
@@ -380,7 +411,8 @@ fn directory(path: &Path, prefix: &str) -> Listing {
         Ok(entries) => entries,
         Err(error) => {
             problems.push(SeedProblem::Unreadable { path: path.to_owned(), error });
-            return Listing { found: Vec::new(), problems, photos };
+            pieces.push(Listing { found: Vec::new(), problems, photos });
+            return;
         }
     };
     for entry in entries {
@@ -424,28 +456,33 @@ fn directory(path: &Path, prefix: &str) -> Listing {
         }
     }
     items.sort_unstable_by(|a, b| name_of(a, prefix).cmp(name_of(b, prefix)));
-    let mut nested: std::vec::IntoIter<Listing> = items
+    let mut nested: std::vec::IntoIter<Vec<Listing>> = items
         .par_iter()
         .filter_map(|item| match item {
-            Item::Below(path, prefix) => Some(directory(path, prefix)),
+            Item::Below(path, prefix) => {
+                let mut below = Vec::new();
+                directory_pieces(path, prefix, &mut below);
+                Some(below)
+            }
             _ => None,
         })
-        .collect::<Vec<Listing>>()
+        .collect::<Vec<Vec<Listing>>>()
         .into_iter();
-    let mut found = Vec::with_capacity(items.len());
+    let mut found = Vec::new();
     for item in items {
         match item {
             Item::Seed(seed) => found.push(seed),
             Item::Below(..) => {
-                let more = nested.next().expect("one listing per directory");
-                found.extend(more.found);
-                problems.extend(more.problems);
-                photos.extend(more.photos);
+                if !found.is_empty() {
+                    let seeds = std::mem::take(&mut found);
+                    pieces.push(Listing { found: seeds, ..Listing::default() });
+                }
+                pieces.extend(nested.next().expect("one listing per directory"));
             }
             Item::Photo(..) | Item::Problem(_) => unreachable!("kept apart above"),
         }
     }
-    Listing { found, problems, photos }
+    pieces.push(Listing { found, problems, photos });
 }
 
 #[cfg(all(test, feature = "watch"))]
