@@ -333,19 +333,31 @@ fn boundaries(text: &str) -> Vec<usize> {
 /// them all (a search per phrase cost a tenth of a full build). In no particular order.
 fn spaced_matches(text: &str, phrases: &[&str]) -> Vec<usize> {
     debug_assert!(phrases.iter().all(|phrase| phrase.starts_with(' ')));
+    // The phrases by the byte after their space, so that each space is compared only with the
+    // phrases that byte can start (a space alone matches wherever one is).
+    let mut by_second: Vec<(u8, usize)> = (phrases.iter().enumerate())
+        .filter_map(|(at, phrase)| Some((*phrase.as_bytes().get(1)?, at)))
+        .collect();
+    by_second.sort_unstable();
+    let alone: Vec<usize> = (0..phrases.len()).filter(|&at| phrases[at].len() == 1).collect();
     let mut found = Vec::new();
     let mut free_from = vec![0; phrases.len()];
+    let bytes = text.as_bytes();
     for (index, _) in text.match_indices(' ') {
-        let rest = &text.as_bytes()[index..];
-        let next = rest.get(1);
-        for (phrase, free) in phrases.iter().zip(&mut free_from) {
-            // The byte after the space first: it rules out almost every phrase without a call.
-            if phrase.as_bytes().get(1).is_none_or(|second| next == Some(second))
-                && index >= *free
-                && rest.starts_with(phrase.as_bytes())
-            {
+        let rest = &bytes[index..];
+        let candidates = match rest.get(1) {
+            Some(&next) => {
+                let start = by_second.partition_point(|&(second, _)| second < next);
+                let end = start + by_second[start..].partition_point(|&(second, _)| second == next);
+                &by_second[start..end]
+            }
+            None => &[][..],
+        };
+        for at in candidates.iter().map(|&(_, at)| at).chain(alone.iter().copied()) {
+            let phrase = phrases[at];
+            if index >= free_from[at] && rest.starts_with(phrase.as_bytes()) {
                 found.push(index);
-                *free = index + phrase.len();
+                free_from[at] = index + phrase.len();
             }
         }
     }
