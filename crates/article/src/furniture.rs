@@ -462,8 +462,11 @@ fn is_caption(text: &str) -> bool {
     ];
     const STARTS: [&str; 8] =
         ["AP Photo", "FILE PHOTO", "FILE -", "FILE—", "Photo:", "PHOTO:", "Фото:", "Photo by "];
+    // Every paragraph is asked: memchr's searchers, made once, skip through it on SIMD.
+    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| MARKS.iter().map(memchr::memmem::Finder::new).collect());
     STARTS.iter().any(|start| text.starts_with(start))
-        || MARKS.iter().any(|mark| text.contains(mark))
+        || FINDERS.iter().any(|finder| finder.find(text.as_bytes()).is_some())
 }
 
 /// `UPDATE 1-Oil prices rise`, `RPT-...`, `CORRECTED-...`, `GLOBAL MARKETS-...`: the slug and

@@ -14,7 +14,9 @@ pub(crate) fn decode(input: &[u8]) -> Result<&str, ParseError> {
         Some(rest) => (3, rest),
         None => (0, input),
     };
-    let text = std::str::from_utf8(body).map_err(|err| {
+    // The fast check first; the standard library's says where a bad sequence is.
+    let checked = simdutf8::basic::from_utf8(body).or_else(|_| std::str::from_utf8(body));
+    let text = checked.map_err(|err| {
         let valid = &body[..err.valid_up_to()];
         // `valid` is UTF-8 by construction, so lossy conversion loses nothing here.
         let (line, column) = position(&String::from_utf8_lossy(valid));
