@@ -638,6 +638,10 @@ fn has_verb(text: &str, language: Language) -> bool {
 /// Removes `(...)` asides, nested ones included, with the space before them.
 /// An unbalanced parenthesis is left alone.
 fn strip_parentheticals(text: &str) -> String {
+    // Most ledes have no aside: copied whole, as the loop below would copy them.
+    if !text.contains('(') {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut depth = 0usize;
     let mut just_closed = false;
