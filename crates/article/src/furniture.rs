@@ -716,11 +716,14 @@ fn is_sign_off(text: &str) -> bool {
     if bare.is_empty() {
         return false;
     }
-    let lower = unicode::lowercase(bare);
-    if matches!(
-        lower.as_str(),
-        "enditem" | "end" | "ends" | "endit" | "endall" | "■" | "□" | "nnnn" | "xxx"
-    ) || text.chars().all(|c| matches!(c, '■' | '□' | '●' | ' '))
+    // (Lower-casing never makes fewer characters, so text of more than 28 bytes, more than 7
+    // characters, is none of these words; a paragraph is not lower-cased to be compared.)
+    if (bare.len() <= 28
+        && matches!(
+            unicode::lowercase(bare).as_str(),
+            "enditem" | "end" | "ends" | "endit" | "endall" | "■" | "□" | "nnnn" | "xxx"
+        ))
+        || text.chars().all(|c| matches!(c, '■' | '□' | '●' | ' '))
     {
         return true;
     }
@@ -735,12 +738,14 @@ fn is_sign_off(text: &str) -> bool {
     {
         return true;
     }
-    // `/ritzau/`, `(SDA\/sj)`: an agency and desk initials in brackets or slashes.
+    // `/ritzau/`, `(SDA\/sj)`: an agency and desk initials in brackets or slashes. (At most
+    // five parts are taken: more is too many.)
     let parts: Vec<&str> = text
         .trim()
         .trim_matches(['(', ')', '/', '[', ']'])
         .split(['/', '\\', ' '])
         .filter(|part| !part.is_empty())
+        .take(5)
         .collect();
     if text.trim().starts_with(['(', '/', '['])
         && (1..=4).contains(&parts.len())
@@ -753,14 +758,15 @@ fn is_sign_off(text: &str) -> bool {
     // `AAP RTV`.
     let mut words = bare.split_whitespace();
     let first = words.next().unwrap_or("");
-    let rest: Vec<&str> = words.collect();
+    // (At most seven are taken: more is too many.)
+    let rest: Vec<&str> = words.take(7).collect();
     // Desk codes may be joined by slashes: `EFE xx/yy`.
     let code = |word: &&str| {
         word.split('/').all(|part| {
             (1..=6).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
         })
     };
-    tables::agency(first).is_some() && rest.len() <= 6 && rest.iter().all(code)
+    rest.len() <= 6 && rest.iter().all(code) && tables::agency(first).is_some()
 }
 
 /// A sign-off at the very end of the last paragraph, after its last sentence: `... threat. –
