@@ -58,7 +58,12 @@ fn clause_cut(sentence: &str, language: Language) -> Option<String> {
     }
     for text in [without.as_str(), sentence] {
         let mut best: Option<&str> = None;
-        for end in boundaries(text) {
+        // A cut after the first letter beyond `MAX_CHARS` is too long, and ends the loop: the
+        // boundaries past it are not looked for.
+        let limit = (text.char_indices().skip(MAX_CHARS))
+            .find(|(_, c)| !c.is_whitespace())
+            .map_or(text.len(), |(offset, _)| offset);
+        for end in boundaries(text, limit) {
             let part = text[..end].trim_end();
             let length = part.chars().count();
             if length > MAX_CHARS {
@@ -192,8 +197,8 @@ const DANGLING: [&str; 93] = [
 ];
 
 /// Byte offsets where a clause may be cut: before a comma, semicolon, colon or dash, and before
-/// a subordinating word (`after`, `as`, `amid`, `which`, ...), in order.
-fn boundaries(text: &str) -> Vec<usize> {
+/// a subordinating word (`after`, `as`, `amid`, `which`, ...), in order, up to `limit`.
+fn boundaries(text: &str, limit: usize) -> Vec<usize> {
     const BEFORE: [&str; 34] = [
         " after ",
         " as ",
@@ -231,7 +236,7 @@ fn boundaries(text: &str) -> Vec<usize> {
         " которые ",
     ];
     let mut ends: Vec<usize> = Vec::new();
-    for (index, c) in text.char_indices() {
+    for (index, c) in text.char_indices().take_while(|&(index, _)| index <= limit) {
         // A comma inside a number (`51,652`) is no boundary.
         let spaced = text[index + c.len_utf8()..].starts_with(' ');
         if (matches!(c, ',' | ';' | ':') && spaced)
@@ -316,9 +321,15 @@ fn boundaries(text: &str) -> Vec<usize> {
         " lors ",
     ];
     let phrases: Vec<&str> = BEFORE.iter().chain(&PHRASES).chain(&OTHER).copied().collect();
-    ends.extend(spaced_matches(text, &phrases));
+    // A phrase at `limit` ends within its length after it: the text beyond is not searched.
+    let longest = phrases.iter().map(|phrase| phrase.len()).max().unwrap_or(0);
+    let mut searched = text.len().min(limit + longest);
+    while !text.is_char_boundary(searched) {
+        searched += 1;
+    }
+    ends.extend(spaced_matches(&text[..searched], &phrases).into_iter().filter(|&at| at <= limit));
     // Chinese and Japanese punctuation.
-    for (index, c) in text.char_indices() {
+    for (index, c) in text.char_indices().take_while(|&(index, _)| index <= limit) {
         if matches!(c, '，' | '；' | '：' | '、') {
             ends.push(index);
         }
@@ -905,6 +916,23 @@ mod tests {
             fast.sort_unstable();
             slow.sort_unstable();
             prop_assert_eq!(fast, slow);
+        }
+    }
+
+    proptest! {
+        /// The boundaries up to a limit are those of the whole text up to it.
+        #[test]
+        fn boundaries_up_to_a_limit_are_the_whole_texts(
+            text in "[ a-zв,;:–—-]{0,80}( after | в | while | в ходе | которые | the ){0,3}[ a-z,]{0,20}",
+            at in 0usize..120,
+        ) {
+            let mut limit = at.min(text.len());
+            while !text.is_char_boundary(limit) {
+                limit -= 1;
+            }
+            let whole: Vec<usize> =
+                super::boundaries(&text, text.len()).into_iter().filter(|&end| end <= limit).collect();
+            prop_assert_eq!(super::boundaries(&text, limit), whole);
         }
     }
 
