@@ -320,14 +320,15 @@ fn boundaries(text: &str, limit: usize) -> Vec<usize> {
         " qui ",
         " lors ",
     ];
-    let phrases: Vec<&str> = BEFORE.iter().chain(&PHRASES).chain(&OTHER).copied().collect();
+    static ALL: LazyLock<Phrases<'static>> =
+        LazyLock::new(|| Phrases::new(BEFORE.iter().chain(&PHRASES).chain(&OTHER).copied()));
     // A phrase at `limit` ends within its length after it: the text beyond is not searched.
-    let longest = phrases.iter().map(|phrase| phrase.len()).max().unwrap_or(0);
+    let longest = ALL.list.iter().map(|phrase| phrase.len()).max().unwrap_or(0);
     let mut searched = text.len().min(limit + longest);
     while !text.is_char_boundary(searched) {
         searched += 1;
     }
-    ends.extend(spaced_matches(&text[..searched], &phrases).into_iter().filter(|&at| at <= limit));
+    ends.extend(spaced_matches(&text[..searched], &ALL).into_iter().filter(|&at| at <= limit));
     // Chinese and Japanese punctuation.
     for (index, c) in text.char_indices().take_while(|&(index, _)| index <= limit) {
         if matches!(c, '，' | '；' | '：' | '、') {
@@ -342,15 +343,8 @@ fn boundaries(text: &str, limit: usize) -> Vec<usize> {
 /// Where each phrase occurs in `text`, as `text.match_indices(phrase)` gives it (without
 /// overlapping itself), for phrases that start with a space: one pass over the spaces finds
 /// them all (a search per phrase cost a tenth of a full build). In no particular order.
-fn spaced_matches(text: &str, phrases: &[&str]) -> Vec<usize> {
-    debug_assert!(phrases.iter().all(|phrase| phrase.starts_with(' ')));
-    // The phrases by the byte after their space, so that each space is compared only with the
-    // phrases that byte can start (a space alone matches wherever one is).
-    let mut by_second: Vec<(u8, usize)> = (phrases.iter().enumerate())
-        .filter_map(|(at, phrase)| Some((*phrase.as_bytes().get(1)?, at)))
-        .collect();
-    by_second.sort_unstable();
-    let alone: Vec<usize> = (0..phrases.len()).filter(|&at| phrases[at].len() == 1).collect();
+fn spaced_matches(text: &str, phrases: &Phrases<'_>) -> Vec<usize> {
+    let Phrases { list: phrases, by_second, alone } = phrases;
     let mut found = Vec::new();
     let mut free_from = vec![0; phrases.len()];
     let bytes = text.as_bytes();
@@ -373,6 +367,30 @@ fn spaced_matches(text: &str, phrases: &[&str]) -> Vec<usize> {
         }
     }
     found
+}
+
+/// Phrases that start with a space, for [`spaced_matches`], sorted by the byte after their space
+/// so that each space is compared only with the phrases that byte can start (a space alone
+/// matches wherever one is).
+struct Phrases<'a> {
+    list: Vec<&'a str>,
+    /// The byte after each phrase's space, and the phrase's place in `list`, in byte order.
+    by_second: Vec<(u8, usize)>,
+    /// The phrases that are a space alone.
+    alone: Vec<usize>,
+}
+
+impl<'a> Phrases<'a> {
+    fn new(list: impl Iterator<Item = &'a str>) -> Phrases<'a> {
+        let list: Vec<&str> = list.collect();
+        debug_assert!(list.iter().all(|phrase| phrase.starts_with(' ')));
+        let mut by_second: Vec<(u8, usize)> = (list.iter().enumerate())
+            .filter_map(|(at, phrase)| Some((*phrase.as_bytes().get(1)?, at)))
+            .collect();
+        by_second.sort_unstable();
+        let alone = (0..list.len()).filter(|&at| list[at].len() == 1).collect();
+        Phrases { list, by_second, alone }
+    }
 }
 
 /// Removes `, who ...,`, `, which ...,` and appositives (`, a former minister,`) between commas.
@@ -908,7 +926,8 @@ mod tests {
         ) {
             let phrases: Vec<String> = phrases.into_iter().map(|p| format!(" {p}")).collect();
             let phrases: Vec<&str> = phrases.iter().map(String::as_str).collect();
-            let mut fast = super::spaced_matches(&text, &phrases);
+            let mut fast =
+                super::spaced_matches(&text, &super::Phrases::new(phrases.iter().copied()));
             let mut slow: Vec<usize> = phrases
                 .iter()
                 .flat_map(|phrase| text.match_indices(phrase).map(|(index, _)| index))
