@@ -48,26 +48,26 @@ static TABLES: LazyLock<Box<Tables>> = LazyLock::new(|| {
 /// `c.is_alphabetic()`.
 #[inline]
 pub fn is_alphabetic(c: char) -> bool {
-    let code = c as u32;
-    if code < 0x80 {
-        c.is_ascii_alphabetic()
-    } else if code < TABLED {
-        TABLES.alphabetic[code as usize / 64] & (1 << (code % 64)) != 0
-    } else {
-        c.is_alphabetic()
-    }
+    tabled(c, |tables| &tables.alphabetic, char::is_alphabetic)
 }
 
 /// `c.is_alphanumeric()`.
 #[inline]
 pub fn is_alphanumeric(c: char) -> bool {
+    tabled(c, |tables| &tables.alphanumeric, char::is_alphanumeric)
+}
+
+/// The bit of `c` in the table `bits` picks from [`TABLES`], or, beyond them, `beyond(c)`.
+#[inline]
+fn tabled(
+    c: char,
+    bits: impl Fn(&Tables) -> &[u64; TABLED as usize / 64],
+    beyond: impl Fn(char) -> bool,
+) -> bool {
     let code = c as u32;
-    if code < 0x80 {
-        c.is_ascii_alphanumeric()
-    } else if code < TABLED {
-        TABLES.alphanumeric[code as usize / 64] & (1 << (code % 64)) != 0
-    } else {
-        c.is_alphanumeric()
+    match code < TABLED {
+        true => bits(&TABLES)[code as usize / 64] & (1 << (code % 64)) != 0,
+        false => beyond(c),
     }
 }
 

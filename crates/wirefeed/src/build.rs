@@ -17,7 +17,7 @@ use std::{
     io,
     path::{Path, PathBuf},
     sync::{
-        Arc, Condvar, Mutex,
+        Arc,
         atomic::{AtomicBool, Ordering},
     },
 };
@@ -2854,7 +2854,8 @@ fn make_durable(
 /// build. Synced as they come, they reach the disk while the build still renders. The kernel's
 /// flusher does the writing; this thread only waits.
 struct Flusher {
-    stop: Arc<(Mutex<bool>, Condvar)>,
+    /// Dropped to stop the thread.
+    stop: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -2869,36 +2870,26 @@ impl Flusher {
             return None;
         }
         let directory = fs::File::open(out).ok()?;
-        let stop = Arc::new((Mutex::new(false), Condvar::new()));
-        let stopped = stop.clone();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("flusher".to_owned())
             .spawn(move || {
-                let (lock, wake) = &*stopped;
-                let mut stop = lock.lock().unwrap_or_else(|poison| poison.into_inner());
-                loop {
-                    stop = (wake.wait_timeout(stop, FLUSH_EVERY))
-                        .unwrap_or_else(|poison| poison.into_inner())
-                        .0;
-                    if *stop {
-                        return;
-                    }
-                    drop(stop);
-                    // A failure costs nothing but time: the final sync says what failed.
+                // Until the sender is dropped; a failure costs nothing but time, and the final
+                // sync says what failed.
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(FLUSH_EVERY)
+                {
                     let _ = sync_directory_file_system(&directory);
-                    stop = lock.lock().unwrap_or_else(|poison| poison.into_inner());
                 }
             })
             .ok()?;
-        Some(Flusher { stop, thread: Some(thread) })
+        Some(Flusher { stop: Some(stop), thread: Some(thread) })
     }
 }
 
 impl Drop for Flusher {
     fn drop(&mut self) {
-        let (lock, wake) = &*self.stop;
-        *lock.lock().unwrap_or_else(|poison| poison.into_inner()) = true;
-        wake.notify_all();
+        drop(self.stop.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -2919,7 +2910,7 @@ fn sync_directory_file_system(_directory: &fs::File) -> io::Result<()> {
 /// Forces every staged file of `out`'s file system to disk, before the first rename.
 #[cfg(target_os = "linux")]
 fn sync_file_system(out: &Path) -> Result<(), BuildError> {
-    let sync = || -> io::Result<()> { Ok(rustix::fs::syncfs(&fs::File::open(out)?)?) };
+    let sync = || sync_directory_file_system(&fs::File::open(out)?);
     sync().map_err(|error| BuildError::io(out, "sync the new files to disk", error))
 }
 
