@@ -73,14 +73,36 @@ fn tabled(
 
 /// `text.to_lowercase()`.
 pub fn lowercase(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    lowercase_into(&mut out, text);
+    out
+}
+
+/// Appends `text.to_lowercase()` to `out`: for a caller that lower-cases many short texts
+/// into one buffer.
+pub fn lowercase_into(out: &mut String, text: &str) {
     // Capital sigma lower-cases by its context (`ς` at the end of a word): the standard
     // library's rule, left to it.
-    if text.contains('Σ') {
-        return text.to_lowercase();
+    if has_capital_sigma(text) {
+        out.push_str(&text.to_lowercase());
+    } else {
+        push_lowercase(out, text);
     }
-    let mut out = String::with_capacity(text.len());
-    push_lowercase(&mut out, text);
-    out
+}
+
+/// Whether `text` holds a capital sigma (`Σ`, UTF-8 `CE A3`): found by its first byte, which
+/// only Greek and Coptic letters have, rather than by a substring search set up on each call.
+fn has_capital_sigma(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0xCE, bytes).any(|at| bytes.get(at + 1) == Some(&0xA3))
+}
+
+/// Whether `c.to_lowercase()` is `c` itself, as far as the tables know: `false` for every
+/// character beyond them (ask [`lowercase`]).
+#[inline]
+pub fn lowers_to_itself(c: char) -> bool {
+    let code = c as u32;
+    code < TABLED && TABLES.lower[code as usize] == c
 }
 
 /// `text.to_lowercase()`, borrowed when that is `text` itself because it is ASCII without a
@@ -135,6 +157,17 @@ mod tests {
     }
 
     #[test]
+    fn a_character_lowers_to_itself_when_the_standard_library_says_so() {
+        for c in every_char() {
+            if lowers_to_itself(c) {
+                assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+            }
+        }
+        assert!(lowers_to_itself('я') && lowers_to_itself('é') && lowers_to_itself('a'));
+        assert!(!lowers_to_itself('Я') && !lowers_to_itself('Σ') && !lowers_to_itself('中'));
+    }
+
+    #[test]
     fn every_character_is_lower_cased_as_the_standard_library_lower_cases_it() {
         for c in every_char() {
             let alone = c.to_string();
@@ -149,6 +182,9 @@ mod tests {
         fn text_is_lower_cased_as_the_standard_library_lower_cases_it(text in any::<String>()) {
             prop_assert_eq!(lowercase(&text), text.to_lowercase());
             prop_assert_eq!(lowered(&text), text.to_lowercase());
+            let mut out = String::from("Ab");
+            lowercase_into(&mut out, &text);
+            prop_assert_eq!(out, format!("Ab{}", text.to_lowercase()));
         }
 
         #[test]

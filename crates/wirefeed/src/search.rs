@@ -573,7 +573,7 @@ fn chunk_postings(
     chunk: &[usize],
     listed: &[Listed],
 ) -> Result<(Vec<u8>, Buckets, Vec<u32>), feed::WriteError> {
-    type Postings = HashMap<String, Vec<u32>, std::hash::BuildHasherDefault<WordHasher>>;
+    type Postings = HashMap<String, Vec<u32>, rustc_hash::FxBuildHasher>;
     let mut docs = Vec::with_capacity(chunk.len());
     let mut postings = Postings::default();
     let mut counts = Vec::with_capacity(chunk.len());
@@ -618,16 +618,8 @@ fn read<'a>(
 /// Every word the index files an article under, lower-cased, handed to `add` (repeats too):
 /// its headline's, its place's, its tags' and its body's.
 fn texts(entry: &Entry, article: &article::Article, mut add: impl FnMut(&str)) {
-    let mut words = |text: &str| {
-        for word in raw_words(text) {
-            // Most words are lower-case ASCII already: no allocation for those.
-            if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
-                add(word);
-            } else {
-                add(&article::unicode::lowercase(word));
-            }
-        }
-    };
+    let mut buffer = String::new();
+    let mut words = |text: &str| each_word(text, &mut buffer, &mut add);
     words(article.headline().as_str());
     entry.place().inspect(|place| words(place));
     entry.tags().iter().for_each(|tag| words(tag));
@@ -1091,7 +1083,27 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     raw_words(text).map(article::unicode::lowercase)
 }
 
-/// The words of `text` before they are lower-cased.
+/// Hands `add` each word of `text` ([`raw_words`]), lower-cased. Most words of most
+/// copy are lower-case already (ASCII, Cyrillic, accented Latin) and are handed over as they
+/// are; the others are lower-cased into `buffer`, not into a string of their own.
+fn each_word(text: &str, buffer: &mut String, add: &mut impl FnMut(&str)) {
+    for word in raw_words(text) {
+        let lower = match word.bytes().all(|byte| byte.is_ascii()) {
+            true => !word.bytes().any(|byte| byte.is_ascii_uppercase()),
+            false => word.chars().all(article::unicode::lowers_to_itself),
+        };
+        if lower {
+            add(word);
+        } else {
+            buffer.clear();
+            article::unicode::lowercase_into(buffer, word);
+            add(buffer);
+        }
+    }
+}
+
+/// The words of `text` before they are lower-cased: the runs of letters and digits, but for
+/// those too long to be a word a reader types.
 fn raw_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !article::unicode::is_alphanumeric(c)).filter(|word| {
         !word.is_empty() && (word.len() <= MAX_WORD || word.chars().count() <= MAX_WORD)
@@ -1107,25 +1119,6 @@ fn hash_of_word(word: &str) -> u32 {
         hash = hash.wrapping_mul(0x0100_0193);
     }
     hash
-}
-
-/// The hasher of the words' table while it is filled: FNV-1a, quicker than the default for
-/// short keys. Nothing is written in the table's order, so its hash is of no consequence.
-#[derive(Debug, Default)]
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = self.0 ^ 0xcbf2_9ce4_8422_2325;
-        for &byte in bytes {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// `number` in decimal, appended to `out`: a million articles' word files hold a few hundred
@@ -1174,7 +1167,7 @@ fn json_string(out: &mut String, text: &str) {
 mod tests {
     use std::collections::{BTreeMap, HashMap};
 
-    use super::{hash_of_word, json_string, patch_words, shard_json, words};
+    use super::{each_word, hash_of_word, json_string, patch_words, shard_json, words};
 
     /// A words file patched as the build did before [`patch_words`]: parsed whole, each
     /// word's numbers mapped, the new ones added, written again.
@@ -1343,6 +1336,24 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The words handed over as they are, or lower-cased into a buffer, are the words
+        /// lower-cased one by one.
+        #[test]
+        fn each_word_hands_over_the_words_lower_cased(
+            text in "[a-zA-Z0-9 .,'\\-ÉéΣσςİÖАяЁ中文𝄞\u{300}\u{2028}]{0,80}",
+        ) {
+            let mut found = Vec::new();
+            each_word(&text, &mut String::new(), &mut |word| found.push(word.to_owned()));
+            proptest::prop_assert_eq!(found, words(&text).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn each_word_finds_the_words_of_any_text(text in proptest::prelude::any::<String>()) {
+            let mut found = Vec::new();
+            each_word(&text, &mut String::new(), &mut |word| found.push(word.to_owned()));
+            proptest::prop_assert_eq!(found, words(&text).collect::<Vec<_>>());
+        }
+
         /// The escape that copies runs whole gives what escaping each character gives, for
         /// text full of characters that need one (and of their UTF-8 neighbours: U+2027,
         /// U+202A, U+0080).
