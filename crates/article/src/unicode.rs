@@ -117,25 +117,32 @@ pub fn lowered(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Appends `text.to_lowercase()` to `out`, for text without a capital sigma.
 fn push_lowercase(out: &mut String, text: &str) {
-    let bytes = text.as_bytes();
-    // ASCII runs are copied as bytes.
-    let mut start = 0;
-    while start < bytes.len() {
-        let ascii =
-            bytes[start..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |n| start + n);
+    let tables = &*TABLES;
+    out.reserve(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A run of ASCII, copied as bytes.
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
         let from = out.len();
-        out.push_str(&text[start..ascii]);
+        out.push_str(&rest[..ascii]);
         out[from..].make_ascii_lowercase();
-        start = ascii;
-        let Some(c) = text[start..].chars().next() else { break };
-        let code = c as u32;
-        let lower = if code < TABLED { TABLES.lower[code as usize] } else { char::MAX };
-        if lower == char::MAX {
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(lower);
+        // Then the run of other characters, each from the tables.
+        let others = &rest[ascii..];
+        let mut end = others.len();
+        for (at, c) in others.char_indices() {
+            let code = c as u32;
+            if code < 0x80 {
+                end = at;
+                break;
+            }
+            let lower = if code < TABLED { tables.lower[code as usize] } else { char::MAX };
+            if lower == char::MAX {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push(lower);
+            }
         }
-        start += c.len_utf8();
+        rest = &others[end..];
     }
 }
 
