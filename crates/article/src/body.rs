@@ -430,7 +430,8 @@ fn whole(paragraphs: &[Paragraph<'_>]) -> Body {
 
 /// Lines joined with single spaces, as soft wraps are.
 fn join(lines: &[&str]) -> String {
-    let mut out = String::new();
+    // Room for every line and a space after each, so that the text is never moved as it grows.
+    let mut out = String::with_capacity(lines.iter().map(|line| line.len() + 1).sum());
     for line in lines.iter().map(|line| line.trim()).filter(|line| !line.is_empty()) {
         if !out.is_empty() {
             out.push(' ');

@@ -2567,7 +2567,12 @@ fn site_files<'a>(
         let file = &files[at];
         progress.inc(1);
         let (temporary, path) = staging.paths(file.path());
-        let sink = Sink::new(path, SinkMode::Write(temporary));
+        let sink = match staging.moves_with_twin(file.path()) {
+            // In a directory this run makes: there is no file to compare with (a first build
+            // of a hundred thousand articles asked for a hundred thousand missing files).
+            true => Sink::new_file(path, temporary),
+            false => Sink::new(path, SinkMode::Write(temporary)),
+        };
         match stream(site, loaded, file, sink) {
             Ok(Changed::Yes(Some(_))) => was_staged[nth].store(true, Ordering::Relaxed),
             Ok(_) => {}

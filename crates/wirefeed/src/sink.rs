@@ -57,6 +57,21 @@ impl Sink {
         Sink { path, temporary, old, matched: 0, differs: false, staged: None, scratch: Vec::new() }
     }
 
+    /// A sink for `path` where no file can be (its directory is new to this run), staging in
+    /// `temporary`: nothing is opened to compare with.
+    pub(crate) fn new_file(path: PathBuf, temporary: PathBuf) -> Sink {
+        let temporary = Some(temporary);
+        Sink {
+            path,
+            temporary,
+            old: None,
+            matched: 0,
+            differs: false,
+            staged: None,
+            scratch: Vec::new(),
+        }
+    }
+
     /// Whether this sink stages what differs (`Mode::Write`), rather than only telling.
     pub(crate) fn writes(&self) -> bool {
         self.temporary.is_some()
@@ -216,6 +231,24 @@ mod tests {
                 run(Some("abcdef"), "abcdef", chunk, |_| Mode::Check),
                 ("Unchanged".to_owned(), None)
             );
+        }
+    }
+
+    #[test]
+    fn a_sink_for_a_new_file_stages_all_of_it_without_reading_what_is_there() {
+        for (chunk, text) in [(1, "abc"), (4, "abcdef"), (64, "")] {
+            let dir = tempfile::tempdir().unwrap();
+            let (path, temporary) = (dir.path().join("f"), dir.path().join(".f.tmp"));
+            // Even a file that is there is not compared with: the caller knows it cannot be.
+            fs::write(&path, text).unwrap();
+            let mut sink = Sink::new_file(path.clone(), temporary.clone());
+            for piece in text.as_bytes().chunks(chunk) {
+                sink.write_all(piece).unwrap();
+            }
+            assert!(
+                matches!(sink.finish().unwrap(), Outcome::Staged(staged) if staged == temporary)
+            );
+            assert_eq!(fs::read_to_string(&temporary).unwrap(), text);
         }
     }
 
