@@ -717,7 +717,13 @@ fn strip_parentheticals(text: &str) -> String {
 /// The text up to the first sentence end: `.`, `!`, `?` or `…` followed by a space and a new
 /// sentence, skipping abbreviations and initials.
 pub(crate) fn first_sentence(text: &str) -> &str {
-    for (offset, c) in text.char_indices() {
+    for (offset, &byte) in text.as_bytes().iter().enumerate() {
+        // Only these bytes begin a sentence end: `.`, `!` and `?`, and the lead bytes of `…`
+        // (E2), `。` (E3), `！` and `？` (EF). Lead bytes begin a character, so `offset` is at one.
+        if !matches!(byte, b'.' | b'!' | b'?' | 0xE2 | 0xE3 | 0xEF) {
+            continue;
+        }
+        let c = text[offset..].chars().next().expect("a character at a lead byte");
         if matches!(c, '。' | '！' | '？') {
             // Full-width sentence ends need no space after them.
             return &text[..offset + c.len_utf8()];
@@ -953,6 +959,40 @@ mod tests {
                 super::boundaries(&text, text.len()).into_iter().filter(|&end| end <= limit).collect();
             prop_assert_eq!(super::boundaries(&text, limit), whole);
         }
+    }
+
+    proptest! {
+        /// The byte scan for sentence ends finds the sentence a scan of the characters finds.
+        #[test]
+        fn the_first_sentence_is_found_as_character_by_character(
+            text in "([a-zA-ZЯя0-9 ]{0,12}(\\.|!|\\?|…|。|！|？|”|»|\\)|Mr\\.|U\\.S\\.|«|\\(| |—|€)){0,8}",
+        ) {
+            prop_assert_eq!(super::first_sentence(&text), by_characters(&text));
+        }
+    }
+
+    /// [`super::first_sentence`] as it was, character by character.
+    fn by_characters(text: &str) -> &str {
+        for (offset, c) in text.char_indices() {
+            if matches!(c, '。' | '！' | '？') {
+                return &text[..offset + c.len_utf8()];
+            }
+            if !matches!(c, '.' | '!' | '?' | '…') {
+                continue;
+            }
+            let rest = text[offset + c.len_utf8()..].trim_start_matches(super::is_closing);
+            if !rest.starts_with(char::is_whitespace) {
+                continue;
+            }
+            let next = rest.chars().find(|c| !c.is_whitespace());
+            let starts_sentence =
+                next.is_some_and(|c| c.is_uppercase() || c.is_numeric() || super::is_opening(c));
+            if !starts_sentence || (c == '.' && super::is_abbreviation(&text[..offset])) {
+                continue;
+            }
+            return &text[..text.len() - rest.len()];
+        }
+        text
     }
 
     fn check(lede: &str, expect: Expect) {

@@ -224,8 +224,7 @@ impl Article {
         let lede = self.lede();
         let headline = self.headline.as_str();
         let repeats = self.headline_derived
-            || unicode::lowercase(lede)
-                .starts_with(&unicode::lowercase(headline.trim_end_matches('…')));
+            || unicode::starts_with_lowercased(lede, headline.trim_end_matches('…'));
         if !repeats {
             return lede;
         }

@@ -90,6 +90,17 @@ pub fn lowercase_into(out: &mut String, text: &str) {
     }
 }
 
+/// `lowercase(text).starts_with(&lowercase(prefix))`, lower-casing only as far as `prefix`
+/// reaches (a summary asks it of a whole lede and a headline).
+pub fn starts_with_lowercased(text: &str, prefix: &str) -> bool {
+    if has_capital_sigma(text) || has_capital_sigma(prefix) {
+        return lowercase(text).starts_with(&lowercase(prefix));
+    }
+    // Without a capital sigma, a text lower-cases character by character.
+    let mut text = text.chars().flat_map(char::to_lowercase);
+    prefix.chars().flat_map(char::to_lowercase).all(|c| text.next() == Some(c))
+}
+
 /// Whether `text` holds a capital sigma (`Σ`, UTF-8 `CE A3`): found by its first byte, which
 /// only Greek and Coptic letters have, rather than by a substring search set up on each call.
 fn has_capital_sigma(text: &str) -> bool {
@@ -192,6 +203,26 @@ mod tests {
             let mut out = String::from("Ab");
             lowercase_into(&mut out, &text);
             prop_assert_eq!(out, format!("Ab{}", text.to_lowercase()));
+        }
+
+        #[test]
+        fn a_prefix_is_found_lower_cased_as_the_standard_library_finds_it(
+            text in "[A-Za-z ΣΑσςİIÀÉĀАБЯя.'0-9中]{0,30}",
+            cut in 0usize..40,
+            upper in any::<bool>(),
+        ) {
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let prefix = match upper {
+                true => text[..cut].to_uppercase(),
+                false => text[..cut].to_owned() + "x",
+            };
+            prop_assert_eq!(
+                starts_with_lowercased(&text, &prefix),
+                text.to_lowercase().starts_with(&prefix.to_lowercase())
+            );
         }
 
         #[test]

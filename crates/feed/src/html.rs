@@ -125,7 +125,7 @@ fn push_text_html(html: &mut String, text: &str) {
         start = index + 1;
     }
     html.push_str(&text[start..]);
-    if text.contains('\u{feff}') {
+    if has_byte_order_mark(text.as_bytes()) {
         let escaped = html[from..].replace('\u{feff}', "&#xFEFF;");
         html.truncate(from);
         html.push_str(&escaped);
@@ -143,22 +143,20 @@ pub(crate) fn push_article_html_as_xml(xml: &mut Vec<u8>, article: &Article) {
         xml.extend_from_slice(element.open_xml());
         let from = xml.len();
         let bytes = text.as_bytes();
+        // The runs between `&`, `<` and `>` (rare in copy), and in them the quotes (common), are
+        // found by `memchr` and copied whole.
         let mut start = 0;
-        while let Some(offset) = bytes[start..].iter().position(|&byte| SPECIAL[usize::from(byte)])
-        {
-            let index = start + offset;
-            xml.extend_from_slice(&bytes[start..index]);
+        for index in memchr::memchr3_iter(b'&', b'<', b'>', bytes) {
+            push_quotes_as_xml(xml, &bytes[start..index]);
             xml.extend_from_slice(match bytes[index] {
                 b'&' => b"&amp;amp;",
                 b'<' => b"&amp;lt;",
-                b'>' => b"&amp;gt;",
-                b'\'' => b"&apos;",
-                _ => b"&quot;",
+                _ => b"&amp;gt;",
             });
             start = index + 1;
         }
-        xml.extend_from_slice(&bytes[start..]);
-        if text.contains('\u{feff}') {
+        push_quotes_as_xml(xml, &bytes[start..]);
+        if has_byte_order_mark(bytes) {
             let escaped = String::from_utf8_lossy(&xml[from..]).replace('\u{feff}', "&amp;#xFEFF;");
             xml.truncate(from);
             xml.extend_from_slice(escaped.as_bytes());
@@ -167,16 +165,22 @@ pub(crate) fn push_article_html_as_xml(xml: &mut Vec<u8>, article: &Article) {
     }
 }
 
-/// The bytes escaped in Atom content: HTML's `&`, `<`, `>`, and XML's quotes.
-const SPECIAL: [bool; 256] = {
-    let mut special = [false; 256];
-    special[b'&' as usize] = true;
-    special[b'<' as usize] = true;
-    special[b'>' as usize] = true;
-    special[b'\'' as usize] = true;
-    special[b'"' as usize] = true;
-    special
-};
+/// Appends `run` with its quotes escaped as XML text (`'`, `"`).
+fn push_quotes_as_xml(xml: &mut Vec<u8>, run: &[u8]) {
+    let mut start = 0;
+    for index in memchr::memchr2_iter(b'\'', b'"', run) {
+        xml.extend_from_slice(&run[start..index]);
+        xml.extend_from_slice(if run[index] == b'"' { b"&quot;" } else { b"&apos;" });
+        start = index + 1;
+    }
+    xml.extend_from_slice(&run[start..]);
+}
+
+/// Whether `bytes` hold U+FEFF (`EF BB BF`), found by its first byte rather than by a substring
+/// search set up for each paragraph.
+fn has_byte_order_mark(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(0xEF, bytes).any(|at| bytes[at + 1..].starts_with(&[0xBB, 0xBF]))
+}
 
 #[cfg(test)]
 mod tests {
