@@ -573,9 +573,15 @@ fn chunk_postings(
     chunk: &[usize],
     listed: &[Listed],
 ) -> Result<(Vec<u8>, Buckets, Vec<u32>), feed::WriteError> {
-    type Postings = HashMap<String, Vec<u32>, rustc_hash::FxBuildHasher>;
+    type Table = HashMap<String, u32, rustc_hash::FxBuildHasher>;
     let mut docs = Vec::with_capacity(chunk.len());
-    let mut postings = Postings::default();
+    // Each word of the chunk, lower-cased, with its numbers, in the order first met; where each
+    // is in it by the word lower-cased, and by each word as written that is not its own lower
+    // case (`Москва`), so that a name or a sentence's first word is lower-cased once a chunk, not
+    // every time it is met.
+    let mut words: Vec<(String, Vec<u32>)> = Vec::new();
+    let (mut lowered, mut written) = (Table::default(), Table::default());
+    let mut buffer = String::new();
     let mut counts = Vec::with_capacity(chunk.len());
     for (offset, &index) in chunk.iter().enumerate() {
         let number = listed[offset].number;
@@ -583,21 +589,47 @@ fn chunk_postings(
         let article = read(library, entries, index)?;
         docs.push((number, doc(entry, &article, site_language)));
         let mut count = 0;
-        texts(entry, &article, |word| match postings.get_mut(word) {
-            Some(list) if list.last() == Some(&number) => {}
-            Some(list) => {
-                list.push(number);
-                count += 1;
-            }
-            None => {
-                postings.insert(word.to_owned(), vec![number]);
+        texts(entry, &article, |word, lower| {
+            let known = match lower {
+                true => lowered.get(word),
+                false => written.get(word),
+            };
+            let at = match known {
+                Some(&at) => at,
+                None => {
+                    let key = match lower {
+                        true => word,
+                        false => {
+                            buffer.clear();
+                            article::unicode::lowercase_into(&mut buffer, word);
+                            &buffer
+                        }
+                    };
+                    let at = match lowered.get(key) {
+                        Some(&at) => at,
+                        None => {
+                            let at = words.len() as u32;
+                            words.push((key.to_owned(), Vec::new()));
+                            lowered.insert(key.to_owned(), at);
+                            at
+                        }
+                    };
+                    if !lower {
+                        written.insert(word.to_owned(), at);
+                    }
+                    at
+                }
+            };
+            let numbers = &mut words[at as usize].1;
+            if numbers.last() != Some(&number) {
+                numbers.push(number);
                 count += 1;
             }
         });
         counts.push(count);
     }
     let mut buckets: Buckets = vec![Vec::new(); MAX_SHARDS];
-    for (word, numbers) in postings {
+    for (word, numbers) in words {
         buckets[hash_of_word(&word) as usize & (MAX_SHARDS - 1)].push((word, numbers));
     }
     Ok((docs_json(&docs), buckets, counts))
@@ -615,15 +647,27 @@ fn read<'a>(
     })
 }
 
-/// Every word the index files an article under, lower-cased, handed to `add` (repeats too):
-/// its headline's, its place's, its tags' and its body's.
-fn texts(entry: &Entry, article: &article::Article, mut add: impl FnMut(&str)) {
-    let mut buffer = String::new();
-    let mut words = |text: &str| each_word(text, &mut buffer, &mut add);
+/// Every word the index files an article under (repeats too), as written, and whether it is
+/// its own lower case ([`each_word`]): its headline's, its place's, its tags' and its body's.
+fn texts(entry: &Entry, article: &article::Article, mut add: impl FnMut(&str, bool)) {
+    let mut words = |text: &str| each_word(text, &mut add);
     words(article.headline().as_str());
     entry.place().inspect(|place| words(place));
     entry.tags().iter().for_each(|tag| words(tag));
     article.blocks().iter().for_each(|block| words(block.text()));
+}
+
+/// The words of [`texts`], lower-cased.
+fn lowered_texts(entry: &Entry, article: &article::Article, mut add: impl FnMut(&str)) {
+    let mut buffer = String::new();
+    texts(entry, article, |word, lower| match lower {
+        true => add(word),
+        false => {
+            buffer.clear();
+            article::unicode::lowercase_into(&mut buffer, word);
+            add(&buffer);
+        }
+    });
 }
 
 /// An article's entry of a `docs/` file, after its number: `[url, headline, date, place,
@@ -744,7 +788,7 @@ pub(crate) fn patch(
             let index = chosen[position];
             let article = read(library, entries, index)?;
             let mut words = Vec::new();
-            texts(&entries[index], &article, |word| words.push(word.to_owned()));
+            lowered_texts(&entries[index], &article, |word| words.push(word.to_owned()));
             words.sort_unstable();
             words.dedup();
             let mut line = String::new();
@@ -1083,12 +1127,12 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     raw_words(text).map(article::unicode::lowercase)
 }
 
-/// Hands `add` each word of `text`, lower-cased: each run of letters and digits, but for those
-/// too long to be a word a reader types ([`MAX_WORD`]). One pass over the bytes, ASCII classed
-/// from a table. Most words of most copy are their own lower case (ASCII, but Cyrillic and
-/// accented Latin too) and are handed over as they are; the others are lower-cased into
-/// `buffer`, not into a string of their own.
-fn each_word(text: &str, buffer: &mut String, add: &mut impl FnMut(&str)) {
+/// Hands `add` each word of `text` and whether it is its own lower case: each run of letters
+/// and digits, but for those too long to be a word a reader types ([`MAX_WORD`]). One pass over
+/// the bytes, ASCII classed from a table. Most words of most copy are their own lower case
+/// (ASCII, but Cyrillic and accented Latin too); `false` may also be said of a word that is,
+/// beyond the characters [`article::unicode::lowers_to_itself`] knows.
+fn each_word(text: &str, add: &mut impl FnMut(&str, bool)) {
     /// An ASCII byte's class: not in a word, in a word as it is, or a capital.
     const SEPARATOR: u8 = 0;
     const LOWER: u8 = 1;
@@ -1149,13 +1193,7 @@ fn each_word(text: &str, buffer: &mut String, add: &mut impl FnMut(&str)) {
         if word.len() > MAX_WORD && word.chars().count() > MAX_WORD {
             continue;
         }
-        if lower {
-            add(word);
-        } else {
-            buffer.clear();
-            article::unicode::lowercase_into(buffer, word);
-            add(buffer);
-        }
+        add(word, lower);
     }
 }
 
@@ -1393,23 +1431,31 @@ mod tests {
         assert_eq!(out, r#""a\"b\\c\n\u003c\u0001""#);
     }
 
+    /// The words [`each_word`] finds, lower-cased where it says they are not their own lower
+    /// case (and checked to be where it says they are).
+    fn found_words(text: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        each_word(text, &mut |word, lower| {
+            let lowered = article::unicode::lowercase(word);
+            assert!(!lower || lowered == word, "{word:?} is said to be its own lower case");
+            found.push(lowered);
+        });
+        found
+    }
+
     proptest::proptest! {
-        /// The words handed over as they are, or lower-cased into a buffer, are the words
-        /// lower-cased one by one.
+        /// The words found in one pass, lower-cased where they are said not to be their own
+        /// lower case, are the words split out and lower-cased one by one.
         #[test]
         fn each_word_hands_over_the_words_lower_cased(
             text in "[a-zA-Z0-9 .,'\\-ÉéΣσςİÖАяЁ中文𝄞\u{300}\u{2028}]{0,80}",
         ) {
-            let mut found = Vec::new();
-            each_word(&text, &mut String::new(), &mut |word| found.push(word.to_owned()));
-            proptest::prop_assert_eq!(found, words(&text).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(found_words(&text), words(&text).collect::<Vec<_>>());
         }
 
         #[test]
         fn each_word_finds_the_words_of_any_text(text in proptest::prelude::any::<String>()) {
-            let mut found = Vec::new();
-            each_word(&text, &mut String::new(), &mut |word| found.push(word.to_owned()));
-            proptest::prop_assert_eq!(found, words(&text).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(found_words(&text), words(&text).collect::<Vec<_>>());
         }
 
         /// The escape that copies runs whole gives what escaping each character gives, for
