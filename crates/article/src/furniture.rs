@@ -609,8 +609,12 @@ fn is_transmission(text: &str) -> bool {
     if text.starts_with("ZCZC") || text == "NNNN" {
         return true;
     }
-    let tokens: Vec<&str> = text.split_whitespace().collect();
-    if tokens.is_empty() || tokens.len() > 8 || text.ends_with(['.', '!', '?']) {
+    if text.ends_with(['.', '!', '?']) {
+        return false;
+    }
+    // Nine tokens tell that there are more than eight: a paragraph of prose is not split whole.
+    let tokens: Vec<&str> = text.split_whitespace().take(9).collect();
+    if tokens.is_empty() || tokens.len() > 8 {
         return false;
     }
     // `YY TDR`: short codes in capitals.

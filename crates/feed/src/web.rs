@@ -15,7 +15,7 @@
 //! script element.
 
 use article::{Article, ArticleKey, Block};
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, Timelike as _};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::{
@@ -877,17 +877,70 @@ fn time(instant: DateTime<FixedOffset>, date_only: bool) -> Markup {
         return day(instant.date_naive());
     }
     html! {
-        time datetime=(instant.to_rfc3339()) {
-            (instant.format("%-d %B %Y, %H:%M (UTC%:z)").to_string())
-        }
+        time datetime=(instant.to_rfc3339()) { (date_and_time(instant)) }
     }
 }
 
 /// A day as a `<time>` element.
 fn day(date: NaiveDate) -> Markup {
     html! {
-        time datetime=(date.format("%Y-%m-%d").to_string()) { (date.format("%-d %B %Y").to_string()) }
+        time datetime=(iso_date(date)) { (long_date(date)) }
     }
+}
+
+/// The months as chrono's `%B` names them.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+// The dates of every list item and article page, written without chrono's parsing of a format
+// string on each call (a twentieth of a full build's instructions). Years chrono writes
+// otherwise than with four digits, and offsets with seconds, are left to it.
+
+/// `date.format("%Y-%m-%d")`.
+fn iso_date(date: NaiveDate) -> String {
+    if !(0..=9999).contains(&date.year()) {
+        return date.format("%Y-%m-%d").to_string();
+    }
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
+/// `date.format("%-d %B %Y")`.
+fn long_date(date: NaiveDate) -> String {
+    if !(0..=9999).contains(&date.year()) {
+        return date.format("%-d %B %Y").to_string();
+    }
+    format!("{} {} {:04}", date.day(), MONTHS[date.month0() as usize], date.year())
+}
+
+/// `instant.format("%-d %B %Y, %H:%M (UTC%:z)")`.
+fn date_and_time(instant: DateTime<FixedOffset>) -> String {
+    let offset = instant.offset().local_minus_utc();
+    if !(0..=9999).contains(&instant.year()) || offset % 60 != 0 {
+        return instant.format("%-d %B %Y, %H:%M (UTC%:z)").to_string();
+    }
+    let (sign, minutes) = if offset < 0 { ('-', -offset / 60) } else { ('+', offset / 60) };
+    format!(
+        "{} {} {:04}, {:02}:{:02} (UTC{sign}{:02}:{:02})",
+        instant.day(),
+        MONTHS[instant.month0() as usize],
+        instant.year(),
+        instant.hour(),
+        instant.minute(),
+        minutes / 60,
+        minutes % 60,
+    )
 }
 
 #[cfg(test)]
@@ -898,6 +951,27 @@ mod tests {
     use super::Text;
 
     proptest! {
+        /// Dates and times are written as chrono writes them from the format strings.
+        #[test]
+        fn dates_are_written_as_chrono_formats_them(
+            days in -1_000_000i32..4_000_000,
+            seconds in 0u32..86_400,
+            offset in -86_399i32..86_400,
+            whole_minutes in any::<bool>(),
+        ) {
+            let offset = if whole_minutes { offset / 60 * 60 } else { offset };
+            let date = chrono::NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            prop_assert_eq!(super::iso_date(date), date.format("%Y-%m-%d").to_string());
+            prop_assert_eq!(super::long_date(date), date.format("%-d %B %Y").to_string());
+            let time = chrono::NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0).unwrap();
+            let offset = chrono::FixedOffset::east_opt(offset).unwrap();
+            let instant = date.and_time(time).and_local_timezone(offset).single().unwrap();
+            prop_assert_eq!(
+                super::date_and_time(instant),
+                instant.format("%-d %B %Y, %H:%M (UTC%:z)").to_string()
+            );
+        }
+
         /// Text escapes as `maud` escapes a string, in text and in attribute values.
         #[test]
         fn text_is_escaped_as_maud_escapes_it(text in "[a&<>\"'é€\n ]{0,40}|.{0,40}") {
