@@ -205,13 +205,15 @@ fn is_digest(paragraphs: &[Paragraph<'_>]) -> bool {
         first.chars().filter(|c| unicode::is_alphabetic(*c)).count() >= 2
             && !first.chars().any(char::is_lowercase)
     };
-    paragraphs
-        .iter()
-        .take(40)
-        .filter(|paragraph| capitals(paragraph.lines[0]))
-        .filter(|paragraph| dateline::find(paragraph.lines[0].trim_start()).is_some())
-        .nth(2)
-        .is_some()
+    let opening: Vec<&Paragraph<'_>> =
+        paragraphs.iter().take(40).filter(|paragraph| capitals(paragraph.lines[0])).collect();
+    // Fewer than three such paragraphs (most copy: the dateline's) need no dateline looked for.
+    opening.len() >= 3
+        && opening
+            .iter()
+            .filter(|paragraph| dateline::find(paragraph.lines[0].trim_start()).is_some())
+            .nth(2)
+            .is_some()
 }
 
 /// Without a dateline: just after the last byline of the first paragraphs (`By The Associated

@@ -72,7 +72,9 @@ fn position(before: &str) -> (usize, usize) {
 /// Splits text into numbered lines. LF, CRLF and a lone CR all end a line; a final line ending
 /// does not start another line.
 pub(crate) fn lines(text: &str) -> Vec<(usize, &str)> {
-    let mut lines = Vec::new();
+    // Room for a line per LF, counted at memchr's speed (CRs alone are rare), so that the list
+    // of a long seed is not moved as it grows.
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut rest = text;
     while !rest.is_empty() {
         let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());

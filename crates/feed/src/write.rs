@@ -84,8 +84,10 @@ impl From<std::io::Error> for WriteError {
 /// for plain text: RSS has no way to say that a title is text, and readers (and the W3C
 /// validator) take `&lt;b&gt;` in a title for markup, but not `&#x3C;b>`.
 pub fn write_rss(channel: &rss::Channel) -> Result<Vec<u8>, WriteError> {
+    // Room for a channel around one item (how pages are written, [`crate::splice`]), so that
+    // the writer does not move the bytes as they grow.
     let bytes = channel
-        .pretty_write_to(Vec::new(), b' ', 2)
+        .pretty_write_to(Vec::with_capacity(DOCUMENT_BYTES), b' ', 2)
         .map_err(|err| WriteError::format("RSS", err))?;
     let mut bytes = hex_references(&bytes);
     bytes.push(b'\n');
@@ -132,10 +134,14 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)
 }
 
+/// The room a document's bytes are given at first: a feed around one article.
+const DOCUMENT_BYTES: usize = 16 << 10;
+
 /// The Atom document as bytes.
 pub fn write_atom(feed: &atom::Feed) -> Result<Vec<u8>, WriteError> {
     // The crate's own declaration does not name the encoding; ours does, as RSS's does.
-    let bytes = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".to_vec();
+    let mut bytes = Vec::with_capacity(DOCUMENT_BYTES);
+    bytes.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let config = atom::WriteConfig { write_document_declaration: false, indent_size: Some(2) };
     let mut bytes =
         feed.write_with_config(bytes, config).map_err(|err| WriteError::format("Atom", err))?;
