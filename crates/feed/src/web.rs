@@ -43,8 +43,44 @@ struct Text<'a>(&'a str);
 
 impl maud::Render for Text<'_> {
     fn render_to(&self, out: &mut String) {
-        /// `run` with its quotes escaped (they are common in copy; the others are rare).
-        fn push_quoted(out: &mut String, run: &str) {
+        /// The escape of a byte `maud` escapes.
+        fn escape(byte: u8) -> &'static str {
+            match byte {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                _ => "&quot;",
+            }
+        }
+        /// Whether `maud` escapes the byte.
+        const ESCAPED: [bool; 256] = {
+            let mut escaped = [false; 256];
+            escaped[b'&' as usize] = true;
+            escaped[b'<' as usize] = true;
+            escaped[b'>' as usize] = true;
+            escaped[b'"' as usize] = true;
+            escaped
+        };
+        /// Below this many bytes (paths, names, dates) a look at each byte is quicker than
+        /// setting up `memchr`'s searches.
+        const SHORT: usize = 64;
+        let (text, bytes) = (self.0, self.0.as_bytes());
+        out.reserve(text.len());
+        let mut start = 0;
+        if bytes.len() < SHORT {
+            for (at, &byte) in bytes.iter().enumerate() {
+                if ESCAPED[usize::from(byte)] {
+                    out.push_str(&text[start..at]);
+                    out.push_str(escape(byte));
+                    start = at + 1;
+                }
+            }
+            out.push_str(&text[start..]);
+            return;
+        }
+        // `&`, `<` and `>` are rare in copy, quotes common: the runs between the first are
+        // found by `memchr3`, and in them the quotes by `memchr`.
+        let push_quoted = |out: &mut String, run: &str| {
             let mut start = 0;
             for at in memchr::memchr_iter(b'"', run.as_bytes()) {
                 out.push_str(&run[start..at]);
@@ -52,17 +88,10 @@ impl maud::Render for Text<'_> {
                 start = at + 1;
             }
             out.push_str(&run[start..]);
-        }
-        let (text, bytes) = (self.0, self.0.as_bytes());
-        out.reserve(text.len());
-        let mut start = 0;
+        };
         for at in memchr::memchr3_iter(b'&', b'<', b'>', bytes) {
             push_quoted(out, &text[start..at]);
-            out.push_str(match bytes[at] {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                _ => "&gt;",
-            });
+            out.push_str(escape(bytes[at]));
             start = at + 1;
         }
         push_quoted(out, &text[start..]);
@@ -223,49 +252,49 @@ impl<'a> Layout<'a> {
         ];
         html! {
             (DOCTYPE) "\n"
-            html lang=(lang) {
+            html lang=(Text(lang)) {
                 head {
                     "\n"
                     meta charset="utf-8"; "\n"
                     meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
                     title { (Text(&title)) } "\n"
                     meta name="description" content=(Text(&description)); "\n"
-                    meta name="generator" content={ (GENERATOR) " " (VERSION) }; "\n"
+                    meta name="generator" content={ (Text(GENERATOR)) " " (Text(VERSION)) }; "\n"
                     @if let Some(canonical) = &canonical {
-                        link rel="canonical" href=(canonical); "\n"
+                        link rel="canonical" href=(Text(canonical)); "\n"
                     }
-                    link rel="icon" href={ (root) (layout::FAVICON_PATH) } type=(layout::SVG_TYPE); "\n"
-                    link rel="stylesheet" href={ (root) (layout::STYLESHEET_PATH) }; "\n"
-                    meta property="og:site_name" content=(settings.title()); "\n"
-                    meta property="og:type" content=(kind); "\n"
+                    link rel="icon" href={ (Text(&root)) (Text(layout::FAVICON_PATH)) } type=(Text(layout::SVG_TYPE)); "\n"
+                    link rel="stylesheet" href={ (Text(&root)) (Text(layout::STYLESHEET_PATH)) }; "\n"
+                    meta property="og:site_name" content=(Text(settings.title())); "\n"
+                    meta property="og:type" content=(Text(kind)); "\n"
                     meta property="og:title" content=(Text(&title)); "\n"
                     meta property="og:description" content=(Text(&description)); "\n"
                     @if let Some(canonical) = &canonical {
-                        meta property="og:url" content=(canonical); "\n"
+                        meta property="og:url" content=(Text(canonical)); "\n"
                     }
                     @if let Some(image) = &image {
-                        meta property="og:image" content=(image); "\n"
+                        meta property="og:image" content=(Text(image)); "\n"
                         meta name="twitter:card" content="summary_large_image"; "\n"
                     } @else {
                         meta name="twitter:card" content="summary"; "\n"
                     }
                     (head)
                     @for feed in announced {
-                        link rel="alternate" type=(feed.media_type)
-                            href={ (root) (feed.path) } title=(feed.title); "\n"
+                        link rel="alternate" type=(Text(feed.media_type))
+                            href={ (Text(&root)) (Text(&feed.path)) } title=(Text(&feed.title)); "\n"
                     }
                 }
                 "\n"
                 body {
                     "\n"
                     header.masthead {
-                        "\n" a.site href={ (root) (PageKind::Main.html_path()) } { (settings.title()) }
+                        "\n" a.site href={ (Text(&root)) (Text(&PageKind::Main.html_path())) } { (Text(settings.title())) }
                         "\n" nav aria-label="Sections" {
                             ul {
                                 @for (place, path, label) in &navigation {
                                     @if *place != Section::Search || settings.search() {
                                         li {
-                                            a href={ (root) (path) } aria-current=[(*place == section).then_some("page")] { (label) }
+                                            a href={ (Text(&root)) (Text(path)) } aria-current=[(*place == section).then_some("page")] { (Text(label)) }
                                         }
                                     }
                                 }
@@ -281,10 +310,10 @@ impl<'a> Layout<'a> {
                             "Subscribe: "
                             @for (index, feed) in site_feeds.iter().enumerate() {
                                 @if index > 0 { " · " }
-                                a href={ (root) (feed.path) } type=(feed.media_type) { (feed.label) }
+                                a href={ (Text(&root)) (Text(&feed.path)) } type=(Text(feed.media_type)) { (Text(feed.label)) }
                             }
                             " · "
-                            a href={ (root) (layout::OPML_PATH) } type=(OPML_TYPE) { "OPML" }
+                            a href={ (Text(&root)) (Text(layout::OPML_PATH)) } type=(Text(OPML_TYPE)) { "OPML" }
                         }
                     }
                     "\n"
@@ -974,7 +1003,7 @@ mod tests {
 
         /// Text escapes as `maud` escapes a string, in text and in attribute values.
         #[test]
-        fn text_is_escaped_as_maud_escapes_it(text in "[a&<>\"'é€\n ]{0,40}|.{0,40}") {
+        fn text_is_escaped_as_maud_escapes_it(text in "[a&<>\"'é€\n ]{0,200}|.{0,200}") {
             prop_assert_eq!(Text(&text).render().into_string(), html! { (text) }.into_string());
             prop_assert_eq!(
                 html! { p title=(Text(&text)) { (Text(&text)) } }.into_string(),
