@@ -222,7 +222,7 @@ fn after_byline(paragraphs: &[Paragraph<'_>]) -> Option<(usize, usize, usize)> {
     let mut found = None;
     for (index, paragraph) in paragraphs.iter().enumerate().take(MAX_TOP_PARAGRAPHS) {
         let text = join(&paragraph.lines);
-        if text.chars().count() > MAX_TOP_CHARS / 3 {
+        if crate::text::more_chars_than(&text, MAX_TOP_CHARS / 3) {
             break;
         }
         if furniture::byline_names(&text).is_some() && index + 1 < paragraphs.len() {
@@ -330,7 +330,7 @@ fn is_headline_like(text: &str) -> bool {
     let text = text.trim().trim_end_matches('=').trim_end();
     let words = text.split_whitespace().count();
     (2..=30).contains(&words)
-        && text.chars().count() <= 200
+        && !crate::text::more_chars_than(text, 200)
         && !text.ends_with(['.', ',', ';', ':'])
         && text.starts_with(|c: char| {
             c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '«' | '$' | '\'')
@@ -454,7 +454,7 @@ pub(crate) fn is_subheading(line: &str) -> bool {
     let is_quote = |c: char| matches!(c, '"' | '\'' | '”' | '’' | '»');
     let mut last = line.chars().rev().skip_while(|&c| is_quote(c));
     let ended = line.ends_with(is_quote) && last.next().is_some_and(ends_sentence);
-    line.chars().count() <= MAX_CHARS && !line.ends_with(ends_sentence) && !ended
+    !crate::text::more_chars_than(line, MAX_CHARS) && !line.ends_with(ends_sentence) && !ended
 }
 
 /// The old wire's straight quotes, ``like this'', as typographic quotes, “like this”.

@@ -11,6 +11,7 @@
 //! sign-off is a known agency, desk initials, a transmission code or an end mark.
 
 use crate::tables;
+use crate::text::more_chars_than;
 use crate::unicode;
 
 /// A piece of wire furniture, as written.
@@ -159,14 +160,14 @@ pub(crate) fn trailer(text: &str) -> Option<FurnitureKind> {
         return Some(FurnitureKind::Credit);
     }
     const SOURCES: [&str; 5] = ["источник:", "source:", "sources:", "по материалам", "quelle:"];
-    if SOURCES.iter().any(|source| lower.starts_with(source)) && text.chars().count() <= 120 {
+    if SOURCES.iter().any(|source| lower.starts_with(source)) && !more_chars_than(text, 120) {
         return Some(FurnitureKind::Source);
     }
     if is_online(text, &lower) {
         return Some(FurnitureKind::Online);
     }
     // `(Xinhua News Agency August 20, 2008)`: the agency and date of the source.
-    if text.starts_with('(') && text.ends_with(')') && text.chars().count() <= 80 {
+    if text.starts_with('(') && text.ends_with(')') && !more_chars_than(text, 80) {
         let words: Vec<&str> = text[1..text.len() - 1].split_whitespace().collect();
         if (1..=4)
             .rev()
@@ -175,7 +176,7 @@ pub(crate) fn trailer(text: &str) -> Option<FurnitureKind> {
             return Some(FurnitureKind::Source);
         }
     }
-    if text.chars().count() <= 80 && byline_names(text).is_some_and(|names| !names.is_empty()) {
+    if !more_chars_than(text, 80) && byline_names(text).is_some_and(|names| !names.is_empty()) {
         return Some(FurnitureKind::Byline);
     }
     // Corrections at the end: `This story has been corrected to show ...`.
@@ -226,7 +227,7 @@ pub(crate) fn inside(text: &str) -> Option<FurnitureKind> {
     }
     // A byline or an agency line standing alone between paragraphs, as copy assembled from
     // several takes carries them.
-    if text.chars().count() <= 80 {
+    if !more_chars_than(text, 80) {
         if byline_names(text).is_some() || is_role_line(text) {
             return Some(FurnitureKind::Byline);
         }
@@ -311,7 +312,7 @@ pub(crate) fn byline_names(text: &str) -> Option<Vec<String>> {
                 .then(|| vec![person_name(&title_case_words(name))]);
         }
     };
-    if text.chars().count() > 120 || rest.ends_with(['.', '?', '!', ':']) && !rest.ends_with(" Jr.")
+    if more_chars_than(text, 120) || rest.ends_with(['.', '?', '!', ':']) && !rest.ends_with(" Jr.")
     {
         return None;
     }
@@ -427,7 +428,7 @@ fn is_role_line(text: &str) -> bool {
 /// as its canonical name.
 pub(crate) fn agency_line(text: &str) -> Option<&'static str> {
     let text = text.trim().trim_end_matches(['=', '.']).trim();
-    if text.chars().count() > 40 {
+    if more_chars_than(text, 40) {
         return None;
     }
     tables::agency(text).or_else(|| text.strip_prefix("The ").and_then(tables::agency))
@@ -682,7 +683,7 @@ fn is_credit(text: &str, lower: &str) -> bool {
             || lower.contains("contributed to this story")
             || lower.contains("contributed reporting")
             || (lower.contains(" contributed") && text.ends_with('.') && text.len() <= 300))
-            && text.chars().count() <= 400
+            && !more_chars_than(text, 400)
         || (lower.starts_with("this report by") && lower.contains("first published"))
 }
 
@@ -707,7 +708,7 @@ fn is_online(text: &str, lower: &str) -> bool {
             && ["twitter", " on x", "facebook", "instagram", "threads", "bluesky", "@", "http"]
                 .iter()
                 .any(|mark| lower.contains(mark))
-            && text.chars().count() <= 200)
+            && !more_chars_than(text, 200))
         || bare_url
 }
 

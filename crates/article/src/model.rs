@@ -229,11 +229,13 @@ impl Article {
             return lede;
         }
         let rest = lede[crate::headline::first_sentence(lede).len()..].trim_start();
-        if rest.chars().count() >= SHORTEST {
+        if crate::text::more_chars_than(rest, SHORTEST - 1) {
             return rest;
         }
         let next = self.blocks[1..].iter().find_map(|block| match block {
-            Block::Paragraph(text) if text.chars().count() >= SHORTEST => Some(text.as_str()),
+            Block::Paragraph(text) if crate::text::more_chars_than(text, SHORTEST - 1) => {
+                Some(text.as_str())
+            }
             _ => None,
         });
         next.unwrap_or(rest)

@@ -102,9 +102,23 @@ pub(crate) fn title_case(text: &str) -> String {
     out
 }
 
+/// `text.chars().count() > count`, counting no further than needed: the furniture and summary
+/// tests ask it of whole paragraphs.
+pub(crate) fn more_chars_than(text: &str, count: usize) -> bool {
+    // A character takes one to four bytes.
+    text.len() > count && (text.len() > 4 * count || text.chars().nth(count).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn more_chars_than_is_a_count(text in "[aé€𝄞]{0,30}", count in 0usize..40) {
+            proptest::prop_assert_eq!(more_chars_than(&text, count), text.chars().count() > count);
+        }
+    }
 
     #[test]
     fn line_endings() {
