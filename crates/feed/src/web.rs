@@ -785,51 +785,91 @@ fn clip(text: &str, chars: usize) -> String {
 
 /// The schema.org `NewsArticle` of an article, as JSON that is safe inside a `<script>`.
 fn news_article(settings: &Settings, article: &Article) -> String {
+    /// A schema.org thing with a name: an organization, a person, a place.
+    #[derive(serde::Serialize)]
+    struct Named<'a> {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        name: &'a str,
+    }
+    /// The page an article is the main entity of.
+    #[derive(serde::Serialize)]
+    struct WebPage<'a> {
+        #[serde(rename = "@id")]
+        id: &'a str,
+        #[serde(rename = "@type")]
+        kind: &'static str,
+    }
+    /// The `NewsArticle`, its fields in the order of their names, as a map of them was written
+    /// (`serde_json`'s maps are sorted), without building that map for every page.
+    #[derive(serde::Serialize)]
+    struct NewsArticle<'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        author: Vec<Named<'a>>,
+        #[serde(rename = "dateModified")]
+        date_modified: String,
+        #[serde(rename = "datePublished")]
+        date_published: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+        headline: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        image: Option<[String; 1]>,
+        #[serde(rename = "inLanguage")]
+        in_language: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        keywords: Option<String>,
+        #[serde(rename = "locationCreated", skip_serializing_if = "Option::is_none")]
+        location_created: Option<Named<'a>>,
+        #[serde(rename = "mainEntityOfPage")]
+        main_entity_of_page: WebPage<'a>,
+        publisher: Named<'a>,
+        url: &'a str,
+    }
     let url = article_url(settings, article);
     let publisher = article.agency().map_or(settings.author(), |agency| agency.as_str());
-    let organization = |name: &str| serde_json::json!({ "@type": "Organization", "name": name });
-    let authors: Vec<serde_json::Value> = match article.authors() {
+    let organization = |name| Named { kind: "Organization", name };
+    let author = match article.authors() {
         [] => vec![organization(publisher)],
-        authors => authors
-            .iter()
-            .map(|author| serde_json::json!({ "@type": "Person", "name": author.as_str() }))
-            .collect(),
+        authors => {
+            authors.iter().map(|author| Named { kind: "Person", name: author.as_str() }).collect()
+        }
     };
-    let mut data = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": clip(article.headline().as_str(), 110),
-        "datePublished": article.published().to_rfc3339(),
-        "dateModified": article.updated().to_rfc3339(),
-        "author": authors,
-        "publisher": organization(publisher),
-        "inLanguage": article.language().unwrap_or(settings.language()).as_str(),
-        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
-        "url": url,
-    });
-    let object = data.as_object_mut().expect("an object");
-    if let Some(place) = article.place() {
-        object.insert(
-            "locationCreated".to_owned(),
-            serde_json::json!({ "@type": "Place", "name": place.name() }),
-        );
-    }
-    if !article.lede().is_empty() {
-        object.insert("description".to_owned(), clip(article.lede(), DESCRIPTION_CHARS).into());
-    }
-    if let Some(image) = article.image() {
-        object.insert("image".to_owned(), vec![crate::image_url(settings, image)].into());
-    }
-    if !article.tags().is_empty() {
-        let keywords: Vec<&str> = article.tags().iter().map(|tag| tag.as_str()).collect();
-        object.insert("keywords".to_owned(), keywords.join(", ").into());
-    }
+    let data = NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        author,
+        date_modified: article.updated().to_rfc3339(),
+        date_published: article.published().to_rfc3339(),
+        description: (!article.lede().is_empty()).then(|| clip(article.lede(), DESCRIPTION_CHARS)),
+        headline: clip(article.headline().as_str(), 110),
+        image: article.image().map(|image| [crate::image_url(settings, image)]),
+        in_language: article.language().unwrap_or(settings.language()).as_str(),
+        keywords: (!article.tags().is_empty())
+            .then(|| article.tags().iter().map(|tag| tag.as_str()).collect::<Vec<_>>().join(", ")),
+        location_created: article.place().map(|place| Named { kind: "Place", name: place.name() }),
+        main_entity_of_page: WebPage { id: &url, kind: "WebPage" },
+        publisher: organization(publisher),
+        url: &url,
+    };
+    let json = serde_json::to_string(&data).expect("JSON of strings");
     // `<`, `>` and `&` only occur inside JSON strings, where their escapes mean the same.
-    serde_json::to_string(&data)
-        .expect("JSON of strings")
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let mut escaped = String::with_capacity(json.len());
+    let mut start = 0;
+    for at in memchr::memchr3_iter(b'<', b'>', b'&', json.as_bytes()) {
+        escaped.push_str(&json[start..at]);
+        escaped.push_str(match json.as_bytes()[at] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            _ => "\\u0026",
+        });
+        start = at + 1;
+    }
+    escaped.push_str(&json[start..]);
+    escaped
 }
 
 /// A photo's address from an article's page: relative for a copy under `media/`, so that it
@@ -977,7 +1017,96 @@ mod tests {
     use maud::{Render as _, html};
     use proptest::prelude::*;
 
-    use super::Text;
+    use super::{DESCRIPTION_CHARS, Text, clip};
+    use crate::{Settings, article_url};
+
+    /// The JSON-LD as it was written before [`super::news_article`] serialized a struct: a
+    /// `serde_json` map, and three replaces.
+    fn news_article_by_map(settings: &Settings, article: &article::Article) -> String {
+        let url = article_url(settings, article);
+        let publisher = article.agency().map_or(settings.author(), |agency| agency.as_str());
+        let organization =
+            |name: &str| serde_json::json!({ "@type": "Organization", "name": name });
+        let authors: Vec<serde_json::Value> = match article.authors() {
+            [] => vec![organization(publisher)],
+            authors => authors
+                .iter()
+                .map(|author| serde_json::json!({ "@type": "Person", "name": author.as_str() }))
+                .collect(),
+        };
+        let mut data = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": clip(article.headline().as_str(), 110),
+            "datePublished": article.published().to_rfc3339(),
+            "dateModified": article.updated().to_rfc3339(),
+            "author": authors,
+            "publisher": organization(publisher),
+            "inLanguage": article.language().unwrap_or(settings.language()).as_str(),
+            "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+            "url": url,
+        });
+        let object = data.as_object_mut().expect("an object");
+        if let Some(place) = article.place() {
+            object.insert(
+                "locationCreated".to_owned(),
+                serde_json::json!({ "@type": "Place", "name": place.name() }),
+            );
+        }
+        if !article.lede().is_empty() {
+            object.insert("description".to_owned(), clip(article.lede(), DESCRIPTION_CHARS).into());
+        }
+        if let Some(image) = article.image() {
+            object.insert("image".to_owned(), vec![crate::image_url(settings, image)].into());
+        }
+        if !article.tags().is_empty() {
+            let keywords: Vec<&str> = article.tags().iter().map(|tag| tag.as_str()).collect();
+            object.insert("keywords".to_owned(), keywords.join(", ").into());
+        }
+        serde_json::to_string(&data)
+            .expect("JSON of strings")
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
+    }
+
+    #[test]
+    fn the_json_ld_is_the_map_it_was() {
+        let settings = Settings::from_toml("").unwrap();
+        let options = settings.parse_options();
+        let key = article::ArticleKey::new("a").unwrap();
+        let mut covered = Vec::new();
+        // The test articles of the repository: every field of the format, and hostile text.
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
+        let mut seeds: Vec<_> = std::fs::read_dir(&data)
+            .unwrap()
+            .map(|entry| entry.unwrap().path().join("seed.txt"))
+            .filter(|path| path.is_file())
+            .collect();
+        seeds.sort();
+        for path in seeds {
+            let wire = std::fs::read_to_string(&path).unwrap();
+            let Ok(parsed) = article::parse(&key, wire.as_bytes(), &options) else { continue };
+            let article = parsed.article;
+            covered.push((
+                !article.authors().is_empty(),
+                !article.tags().is_empty(),
+                article.image().is_some(),
+                article.place().is_some(),
+            ));
+            assert_eq!(
+                super::news_article(&settings, &article),
+                news_article_by_map(&settings, &article),
+                "{}",
+                path.display()
+            );
+        }
+        // Authors, tags, a photo and a place were each in some article, and each missing.
+        for field in 0..4 {
+            let has = |row: &(bool, bool, bool, bool)| [row.0, row.1, row.2, row.3][field];
+            assert!(covered.iter().any(has) && !covered.iter().all(has), "{covered:?}");
+        }
+    }
 
     proptest! {
         /// Dates and times are written as chrono writes them from the format strings.
