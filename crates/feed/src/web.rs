@@ -957,21 +957,11 @@ fn day(date: NaiveDate) -> Markup {
     }
 }
 
-/// The months as chrono's `%B` names them.
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// The name of month `month0` (0 to 11), as chrono's `%B` writes it.
+fn month_name(month0: u32) -> &'static str {
+    let month = u8::try_from(month0 + 1).ok().and_then(|month| chrono::Month::try_from(month).ok());
+    month.map_or("", |month| month.name())
+}
 
 // The dates of every list item and article page, written without chrono's parsing of a format
 // string on each call (a twentieth of a full build's instructions). Years chrono writes
@@ -990,7 +980,7 @@ fn long_date(date: NaiveDate) -> String {
     if !(0..=9999).contains(&date.year()) {
         return date.format("%-d %B %Y").to_string();
     }
-    format!("{} {} {:04}", date.day(), MONTHS[date.month0() as usize], date.year())
+    format!("{} {} {:04}", date.day(), month_name(date.month0()), date.year())
 }
 
 /// `instant.format("%-d %B %Y, %H:%M (UTC%:z)")`.
@@ -1003,7 +993,7 @@ fn date_and_time(instant: DateTime<FixedOffset>) -> String {
     format!(
         "{} {} {:04}, {:02}:{:02} (UTC{sign}{:02}:{:02})",
         instant.day(),
-        MONTHS[instant.month0() as usize],
+        month_name(instant.month0()),
         instant.year(),
         instant.hour(),
         instant.minute(),
