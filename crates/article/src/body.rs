@@ -123,7 +123,7 @@ pub(crate) fn split(paragraphs: &[Paragraph<'_>]) -> Body {
     }
     body.first_line = texts[0].0;
     body.dateline = dateline;
-    body.blocks.push(Block::Paragraph(typographic_quotes(&lede_paragraph)));
+    body.blocks.push(Block::Paragraph(typographic_quotes_of(lede_paragraph)));
     for (_, lines) in &texts[1..] {
         let text = join(lines);
         if furniture::is_separator(&text) {
@@ -131,9 +131,9 @@ pub(crate) fn split(paragraphs: &[Paragraph<'_>]) -> Body {
         } else if let Some(kind) = furniture::inside(&text) {
             body.furniture.push(Furniture::new(kind, text));
         } else if lines.len() == 1 && is_subheading(&text) {
-            body.blocks.push(Block::Subheading(typographic_quotes(&text)));
+            body.blocks.push(Block::Subheading(typographic_quotes_of(text)));
         } else {
-            body.blocks.push(Block::Paragraph(typographic_quotes(&text)));
+            body.blocks.push(Block::Paragraph(typographic_quotes_of(text)));
         }
     }
     // A break with no text after it separates nothing.
@@ -463,4 +463,13 @@ pub(crate) fn typographic_quotes(text: &str) -> String {
         return text.to_owned();
     }
     text.replace("``", "“").replace("''", "”")
+}
+
+/// [`typographic_quotes`] of a paragraph the caller is done with: most have none of the old
+/// quotes, and are kept as they are rather than copied.
+fn typographic_quotes_of(text: String) -> String {
+    if !text.contains("``") {
+        return text;
+    }
+    typographic_quotes(&text)
 }

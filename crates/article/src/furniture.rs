@@ -437,6 +437,11 @@ pub(crate) fn agency_line(text: &str) -> Option<&'static str> {
 /// `EDITOR'S NOTE _ ...`, `Editor's note: ...`, `Eds: ...`, `(Eds: ...)`.
 fn is_editors_note(text: &str) -> bool {
     let text = text.trim_start_matches('(');
+    // Every mark below begins with `E` or `N` in either case (and no other character upper-cases
+    // to them): most paragraphs are told at their first byte, without an upper-cased copy.
+    if !text.starts_with(['E', 'e', 'N', 'n']) {
+        return false;
+    }
     let upper: String = text.chars().take(14).collect::<String>().to_uppercase();
     upper.starts_with("EDITOR'S NOTE")
         || upper.starts_with("EDITOR’S NOTE")
@@ -950,6 +955,17 @@ pub(crate) fn lede_agency(lede: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_e_and_n_upper_case_to_an_editors_notes_first_letter() {
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            if !matches!(c, 'E' | 'e' | 'N' | 'n') {
+                assert!(!matches!(c.to_uppercase().next(), Some('E' | 'N')), "{c:?}");
+            }
+        }
+        assert!(is_editors_note("(Eds: Adds quote)") && is_editors_note("editor's note: x"));
+        assert!(is_editors_note("EDITORS NOTE: x") && !is_editors_note("A note to editors"));
+    }
 
     #[test]
     fn bylines() {

@@ -569,9 +569,16 @@ enum Language {
 
 impl Language {
     fn of(sentence: &str) -> Language {
-        let letters = sentence.chars().filter(|c| unicode::is_alphabetic(*c)).count();
-        let cyrillic =
-            sentence.chars().filter(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')).count();
+        // One pass: Russian letters are letters.
+        let (mut letters, mut cyrillic) = (0, 0);
+        for c in sentence.chars() {
+            if matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё') {
+                cyrillic += 1;
+                letters += 1;
+            } else if unicode::is_alphabetic(c) {
+                letters += 1;
+            }
+        }
         if cyrillic * 2 > letters {
             return Language::Russian;
         }
