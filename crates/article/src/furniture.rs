@@ -442,7 +442,8 @@ fn is_editors_note(text: &str) -> bool {
     if !text.starts_with(['E', 'e', 'N', 'n']) {
         return false;
     }
-    let upper: String = text.chars().take(14).collect::<String>().to_uppercase();
+    // As many characters as the longest mark, `NOTE TO EDITORS`.
+    let upper: String = text.chars().take(15).collect::<String>().to_uppercase();
     upper.starts_with("EDITOR'S NOTE")
         || upper.starts_with("EDITOR’S NOTE")
         || upper.starts_with("EDITORS NOTE")
@@ -965,6 +966,7 @@ mod tests {
         }
         assert!(is_editors_note("(Eds: Adds quote)") && is_editors_note("editor's note: x"));
         assert!(is_editors_note("EDITORS NOTE: x") && !is_editors_note("A note to editors"));
+        assert!(is_editors_note("NOTE TO EDITORS: The following corrects a date."));
     }
 
     #[test]
