@@ -35,9 +35,9 @@ pub(crate) const FAVICON: &str = include_str!("favicon.svg");
 const DESCRIPTION_CHARS: usize = 160;
 
 /// Text for a page, escaped as `maud` escapes text and attribute values (`&`, `<`, `>`, `"`),
-/// but with the runs between those copied whole, found by `memchr`: `maud` pushes every byte
-/// on its own, and the body of every article page goes through it (a tenth of a full build's
-/// instructions).
+/// but with the runs between those copied whole, found by `memchr` in long texts and by a look
+/// at each byte in short ones: `maud` pushes every byte on its own, and the body of every
+/// article page goes through it (a tenth of a full build's instructions).
 #[derive(Debug, Clone, Copy)]
 struct Text<'a>(&'a str);
 
