@@ -101,11 +101,19 @@ pub fn starts_with_lowercased(text: &str, prefix: &str) -> bool {
     prefix.chars().flat_map(char::to_lowercase).all(|c| text.next() == Some(c))
 }
 
-/// Whether `text` holds a capital sigma (`Σ`, UTF-8 `CE A3`): found by its first byte, which
-/// only Greek and Coptic letters have, rather than by a substring search set up on each call.
+/// Whether `text` holds a capital sigma, which lower-cases by its context.
 fn has_capital_sigma(text: &str) -> bool {
+    contains_char(text, 'Σ')
+}
+
+/// `text.contains(c)`, found by `memchr` on the first byte of `c`'s UTF-8 rather than by the
+/// substring search `str::contains` sets up on each call: for a rare character asked of many
+/// short texts (a capital sigma of every word, a byte-order mark of every paragraph).
+pub fn contains_char(text: &str, c: char) -> bool {
+    let mut encoded = [0; 4];
+    let encoded = c.encode_utf8(&mut encoded).as_bytes();
     let bytes = text.as_bytes();
-    memchr::memchr_iter(0xCE, bytes).any(|at| bytes.get(at + 1) == Some(&0xA3))
+    memchr::memchr_iter(encoded[0], bytes).any(|at| bytes[at..].starts_with(encoded))
 }
 
 /// Whether `c.to_lowercase()` is `c` itself, as far as the tables know: `false` for every
@@ -223,6 +231,14 @@ mod tests {
                 starts_with_lowercased(&text, &prefix),
                 text.to_lowercase().starts_with(&prefix.to_lowercase())
             );
+        }
+
+        #[test]
+        fn a_character_is_found_as_str_contains_finds_it(
+            text in "[aΣσ\u{feff}é€𝄞 ]{0,20}",
+            c in proptest::sample::select(vec!['a', 'Σ', '\u{feff}', 'é', '€', '𝄞', 'x']),
+        ) {
+            prop_assert_eq!(contains_char(&text, c), text.contains(c));
         }
 
         #[test]

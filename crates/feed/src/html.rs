@@ -125,7 +125,7 @@ fn push_text_html(html: &mut String, text: &str) {
         start = index + 1;
     }
     html.push_str(&text[start..]);
-    if has_byte_order_mark(text.as_bytes()) {
+    if article::unicode::contains_char(text, '\u{feff}') {
         let escaped = html[from..].replace('\u{feff}', "&#xFEFF;");
         html.truncate(from);
         html.push_str(&escaped);
@@ -156,7 +156,7 @@ pub(crate) fn push_article_html_as_xml(xml: &mut Vec<u8>, article: &Article) {
             start = index + 1;
         }
         push_quotes_as_xml(xml, &bytes[start..]);
-        if has_byte_order_mark(bytes) {
+        if article::unicode::contains_char(text, '\u{feff}') {
             let escaped = String::from_utf8_lossy(&xml[from..]).replace('\u{feff}', "&amp;#xFEFF;");
             xml.truncate(from);
             xml.extend_from_slice(escaped.as_bytes());
@@ -174,12 +174,6 @@ fn push_quotes_as_xml(xml: &mut Vec<u8>, run: &[u8]) {
         start = index + 1;
     }
     xml.extend_from_slice(&run[start..]);
-}
-
-/// Whether `bytes` hold U+FEFF (`EF BB BF`), found by its first byte rather than by a substring
-/// search set up for each paragraph.
-fn has_byte_order_mark(bytes: &[u8]) -> bool {
-    memchr::memchr_iter(0xEF, bytes).any(|at| bytes[at + 1..].starts_with(&[0xBB, 0xBF]))
 }
 
 #[cfg(test)]
