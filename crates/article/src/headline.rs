@@ -344,22 +344,17 @@ fn boundaries(text: &str, limit: usize) -> Vec<usize> {
 /// overlapping itself), for phrases that start with a space: one pass over the spaces finds
 /// them all (a search per phrase cost a tenth of a full build). In no particular order.
 fn spaced_matches(text: &str, phrases: &Phrases<'_>) -> Vec<usize> {
-    let Phrases { list: phrases, by_second, alone } = phrases;
     let mut found = Vec::new();
-    let mut free_from = vec![0; phrases.len()];
+    let mut free_from = vec![0; phrases.list.len()];
     let bytes = text.as_bytes();
     for (index, _) in text.match_indices(' ') {
         let rest = &bytes[index..];
         let candidates = match rest.get(1) {
-            Some(&next) => {
-                let start = by_second.partition_point(|&(second, _)| second < next);
-                let end = start + by_second[start..].partition_point(|&(second, _)| second == next);
-                &by_second[start..end]
-            }
+            Some(&next) => phrases.starting(next),
             None => &[][..],
         };
-        for at in candidates.iter().map(|&(_, at)| at).chain(alone.iter().copied()) {
-            let phrase = phrases[at];
+        for at in candidates.iter().map(|&(_, at)| at).chain(phrases.alone.iter().copied()) {
+            let phrase = phrases.list[at];
             if index >= free_from[at] && rest.starts_with(phrase.as_bytes()) {
                 found.push(index);
                 free_from[at] = index + phrase.len();
@@ -376,6 +371,8 @@ struct Phrases<'a> {
     list: Vec<&'a str>,
     /// The byte after each phrase's space, and the phrase's place in `list`, in byte order.
     by_second: Vec<(u8, usize)>,
+    /// For each byte, where the phrases it is the second byte of lie in `by_second`.
+    range_of: [(u16, u16); 256],
     /// The phrases that are a space alone.
     alone: Vec<usize>,
 }
@@ -388,8 +385,21 @@ impl<'a> Phrases<'a> {
             .filter_map(|(at, phrase)| Some((*phrase.as_bytes().get(1)?, at)))
             .collect();
         by_second.sort_unstable();
+        let mut range_of = [(0, 0); 256];
+        for (byte, range) in range_of.iter_mut().enumerate() {
+            let start = by_second.partition_point(|&(second, _)| usize::from(second) < byte);
+            let end = by_second.partition_point(|&(second, _)| usize::from(second) <= byte);
+            let index = |at: usize| u16::try_from(at).expect("fewer than 2^16 phrases");
+            *range = (index(start), index(end));
+        }
         let alone = (0..list.len()).filter(|&at| list[at].len() == 1).collect();
-        Phrases { list, by_second, alone }
+        Phrases { list, by_second, range_of, alone }
+    }
+
+    /// The phrases whose second byte is `byte`.
+    fn starting(&self, byte: u8) -> &[(u8, usize)] {
+        let (start, end) = self.range_of[usize::from(byte)];
+        &self.by_second[usize::from(start)..usize::from(end)]
     }
 }
 
