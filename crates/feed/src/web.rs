@@ -771,16 +771,24 @@ pub(crate) fn article_page(
 
 /// `text` cut at a word to at most `chars` characters, with `…` when cut.
 fn clip(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
+    debug_assert!(chars > 0, "a clip keeps a character");
+    // Where character `chars - 1` starts, when there is one after it: the text is counted only
+    // as far as that (a lede may be long).
+    let mut indices = text.char_indices();
+    let Some((end, _)) = indices.nth(chars - 1) else { return text.to_owned() };
+    if indices.next().is_none() {
         return text.to_owned();
     }
-    let end = text.char_indices().nth(chars - 1).map_or(text.len(), |(at, _)| at);
     let cut = &text[..end];
     let cut = match cut.rfind(char::is_whitespace) {
         Some(space) if space > end / 2 => &cut[..space],
         _ => cut,
     };
-    format!("{}…", cut.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation()))
+    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
+    let mut clipped = String::with_capacity(cut.len() + '…'.len_utf8());
+    clipped.push_str(cut);
+    clipped.push('…');
+    clipped
 }
 
 /// The schema.org `NewsArticle` of an article, as JSON that is safe inside a `<script>`.
@@ -967,12 +975,42 @@ fn month_name(month0: u32) -> &'static str {
 // string on each call (a twentieth of a full build's instructions). Years chrono writes
 // otherwise than with four digits, and offsets with seconds, are left to it.
 
+/// Appends `number` in decimal, with zeros before it up to `width` digits, as `{:0width$}`
+/// formats a number below 10,000.
+fn push_digits(out: &mut String, number: u32, width: usize) {
+    let mut digits = [b'0'; 4];
+    let mut left = number;
+    let mut at = digits.len();
+    while left > 0 || at == digits.len() {
+        at -= 1;
+        digits[at] = b'0' + (left % 10) as u8;
+        left /= 10;
+    }
+    let start = at.min(digits.len() - width.min(digits.len()));
+    out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
+}
+
 /// `date.format("%Y-%m-%d")`.
 fn iso_date(date: NaiveDate) -> String {
     if !(0..=9999).contains(&date.year()) {
         return date.format("%Y-%m-%d").to_string();
     }
-    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+    let mut out = String::with_capacity(10);
+    push_digits(&mut out, date.year().unsigned_abs(), 4);
+    out.push('-');
+    push_digits(&mut out, date.month(), 2);
+    out.push('-');
+    push_digits(&mut out, date.day(), 2);
+    out
+}
+
+/// Appends `date.format("%-d %B %Y")` for a year of four digits.
+fn push_long_date(out: &mut String, date: NaiveDate) {
+    push_digits(out, date.day(), 1);
+    out.push(' ');
+    out.push_str(month_name(date.month0()));
+    out.push(' ');
+    push_digits(out, date.year().unsigned_abs(), 4);
 }
 
 /// `date.format("%-d %B %Y")`.
@@ -980,7 +1018,9 @@ fn long_date(date: NaiveDate) -> String {
     if !(0..=9999).contains(&date.year()) {
         return date.format("%-d %B %Y").to_string();
     }
-    format!("{} {} {:04}", date.day(), month_name(date.month0()), date.year())
+    let mut out = String::with_capacity(20);
+    push_long_date(&mut out, date);
+    out
 }
 
 /// `instant.format("%-d %B %Y, %H:%M (UTC%:z)")`.
@@ -990,16 +1030,20 @@ fn date_and_time(instant: DateTime<FixedOffset>) -> String {
         return instant.format("%-d %B %Y, %H:%M (UTC%:z)").to_string();
     }
     let (sign, minutes) = if offset < 0 { ('-', -offset / 60) } else { ('+', offset / 60) };
-    format!(
-        "{} {} {:04}, {:02}:{:02} (UTC{sign}{:02}:{:02})",
-        instant.day(),
-        month_name(instant.month0()),
-        instant.year(),
-        instant.hour(),
-        instant.minute(),
-        minutes / 60,
-        minutes % 60,
-    )
+    let minutes = minutes.unsigned_abs();
+    let mut out = String::with_capacity(40);
+    push_long_date(&mut out, instant.date_naive());
+    out.push_str(", ");
+    push_digits(&mut out, instant.hour(), 2);
+    out.push(':');
+    push_digits(&mut out, instant.minute(), 2);
+    out.push_str(" (UTC");
+    out.push(sign);
+    push_digits(&mut out, minutes / 60, 2);
+    out.push(':');
+    push_digits(&mut out, minutes % 60, 2);
+    out.push(')');
+    out
 }
 
 #[cfg(test)]
@@ -1099,6 +1143,26 @@ mod tests {
     }
 
     proptest! {
+        /// A clip counts the text only as far as it keeps, and says what counting it all said.
+        #[test]
+        fn clips_are_as_they_were(text in "[a-z .,;!é中\u{2003}]{0,40}", chars in 1usize..30) {
+            let was = if text.chars().count() <= chars {
+                text.clone()
+            } else {
+                let end = text.char_indices().nth(chars - 1).map_or(text.len(), |(at, _)| at);
+                let cut = &text[..end];
+                let cut = match cut.rfind(char::is_whitespace) {
+                    Some(space) if space > end / 2 => &cut[..space],
+                    _ => cut,
+                };
+                format!(
+                    "{}…",
+                    cut.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation())
+                )
+            };
+            prop_assert_eq!(clip(&text, chars), was);
+        }
+
         /// Dates and times are written as chrono writes them from the format strings.
         #[test]
         fn dates_are_written_as_chrono_formats_them(
