@@ -455,6 +455,8 @@ fn made(
     let mut articles = Vec::with_capacity(chosen.len());
     let starts = chunk_starts(listing);
     let chunks = chunk_ranges(&starts, listing.len());
+    // A word's record in a scratch file, made here again for each.
+    let mut record = Vec::new();
     for batch in chunks.chunks(BATCH) {
         // Each chunk of articles: its `docs/` file and its words' postings, by bucket.
         let read: Vec<Result<(Buckets, Vec<u32>), SearchError>> = batch
@@ -474,13 +476,14 @@ fn made(
             articles.extend(
                 listed.iter().zip(counts).map(|(listed, words)| Listed { words, ..*listed }),
             );
+            // (Most of a chunk's 4,096 buckets are empty: nothing is done for them, not even
+            // naming their group's file.)
             for (bucket, words) in buckets.into_iter().enumerate() {
                 let group = bucket % GROUPS;
-                let path = group_path(group);
                 let file = &mut groups[group];
                 for (word, numbers) in words {
                     total += numbers.len();
-                    let mut record = Vec::with_capacity(10 + word.len() + 4 * numbers.len());
+                    record.clear();
                     record.extend_from_slice(&(bucket as u32).to_le_bytes());
                     record.extend_from_slice(&(word.len() as u32).to_le_bytes());
                     record.extend_from_slice(word.as_bytes());
@@ -488,7 +491,8 @@ fn made(
                     numbers
                         .iter()
                         .for_each(|number| record.extend_from_slice(&number.to_le_bytes()));
-                    file.write_all(&record).map_err(|error| SearchError::scratch(&path, error))?;
+                    file.write_all(&record)
+                        .map_err(|error| SearchError::scratch(&group_path(group), error))?;
                 }
             }
         }
