@@ -237,16 +237,8 @@ pub(crate) fn inside(text: &str) -> Option<FurnitureKind> {
     }
     // Credits are short: only their start matters beyond a few hundred bytes.
     let start = &text[..floor(text, text.len().min(500))];
-    // `contributed` in the lower case is `contributed` in any case of ASCII: no other
-    // character lower-cases to one of its letters. Most paragraphs are not credits, and are
-    // not lower-cased.
-    let contributed = || {
-        start
-            .as_bytes()
-            .windows(b"contributed".len())
-            .any(|window| window.eq_ignore_ascii_case(b"contributed"))
-    };
-    if !text.starts_with('(') && !contributed() {
+    // Most paragraphs are not credits, and are not lower-cased.
+    if !text.starts_with('(') && !says_contributed(start) {
         return None;
     }
     let lower = unicode::lowercase(start);
@@ -254,6 +246,16 @@ pub(crate) fn inside(text: &str) -> Option<FurnitureKind> {
         return Some(FurnitureKind::Credit);
     }
     None
+}
+
+/// Whether `text` lower-cased holds `contributed`, without lower-casing it: `contributed` in
+/// the lower case is `contributed` in any case of ASCII, since no other character lower-cases
+/// to one of its letters. Compared only where a `c` or `C` is (memchr), not at every byte.
+fn says_contributed(text: &str) -> bool {
+    const WORD: &[u8] = b"contributed";
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'c', b'C', bytes)
+        .any(|at| bytes[at..].get(..WORD.len()).is_some_and(|word| word.eq_ignore_ascii_case(WORD)))
 }
 
 /// Whether a line opens material not for publication: dpa's `# dpa NOTEBOOK`, `The following
@@ -1025,5 +1027,20 @@ mod tests {
         }
         let paragraph = "It said the quake did not pose any tsunami threat. – BERNAMA";
         assert_eq!(trailing_sign_off(paragraph).map(|at| &paragraph[at..]), Some("– BERNAMA"));
+    }
+
+    proptest::proptest! {
+        /// `contributed` is found, in any case, where lower-casing the text finds it.
+        #[test]
+        fn contributed_is_found_as_in_the_lower_case(
+            pieces in proptest::collection::vec("(contributed|CONTRIBUTED|Contributed|contribute|cC|[a-zé İK ]{0,6})", 0..6),
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(
+                says_contributed(&text),
+                unicode::lowercase(&text).contains("contributed"),
+                "{:?}", text
+            );
+        }
     }
 }
