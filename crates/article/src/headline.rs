@@ -734,12 +734,19 @@ fn strip_parentheticals(text: &str) -> String {
 /// The text up to the first sentence end: `.`, `!`, `?` or `…` followed by a space and a new
 /// sentence, skipping abbreviations and initials.
 pub(crate) fn first_sentence(text: &str) -> &str {
-    for (offset, &byte) in text.as_bytes().iter().enumerate() {
-        // Only these bytes begin a sentence end: `.`, `!` and `?`, and the lead bytes of `…`
-        // (E2), `。` (E3), `！` and `？` (EF). Lead bytes begin a character, so `offset` is at one.
-        if !matches!(byte, b'.' | b'!' | b'?' | 0xE2 | 0xE3 | 0xEF) {
-            continue;
-        }
+    // Only these bytes begin a sentence end: `.`, `!` and `?`, and the lead bytes of `…` (E2),
+    // `。` (E3), `！` and `？` (EF). Lead bytes begin a character, so an offset is at one. Each
+    // set is found by memchr, and the offsets taken in order from both.
+    let bytes = text.as_bytes();
+    let mut ascii = memchr::memchr3_iter(b'.', b'!', b'?', bytes).peekable();
+    let mut lead = memchr::memchr3_iter(0xE2, 0xE3, 0xEF, bytes).peekable();
+    loop {
+        let offset = match (ascii.peek(), lead.peek()) {
+            (Some(&a), Some(&b)) if b < a => lead.next(),
+            (Some(_), _) => ascii.next(),
+            (None, _) => lead.next(),
+        };
+        let Some(offset) = offset else { break };
         let c = text[offset..].chars().next().expect("a character at a lead byte");
         if matches!(c, '。' | '！' | '？') {
             // Full-width sentence ends need no space after them.
