@@ -74,7 +74,11 @@ use crate::{layout::Format, page::Page};
 /// overrides it). It depends on nothing that an edit, a new date or a move to another host
 /// changes, so readers never show an article twice.
 pub fn entry_id(settings: &Settings, article: &Article) -> String {
-    format!("{}{}", settings.id_prefix(), article.id())
+    let (prefix, id) = (settings.id_prefix(), article.id().as_str());
+    let mut entry_id = String::with_capacity(prefix.len() + id.len());
+    entry_id.push_str(prefix);
+    entry_id.push_str(id);
+    entry_id
 }
 
 /// Where an article's page is, relative to the output directory: `articles/<key>.html`.
@@ -87,7 +91,7 @@ pub fn article_path(article: &Article) -> String {
 pub fn article_url(settings: &Settings, article: &Article) -> String {
     match article.link() {
         Some(link) => link.to_string(),
-        None => settings.url_of(&article_path(article)),
+        None => settings.url_of_parts(&layout::article_path_parts(article.key().as_str())),
     }
 }
 

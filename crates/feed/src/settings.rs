@@ -155,7 +155,18 @@ impl Settings {
 
     /// The absolute URL of a file published under `feeds/`.
     pub fn url_of(&self, file: &str) -> String {
-        format!("{}{}", self.base_url, file)
+        self.url_of_parts(&[file])
+    }
+
+    /// [`Settings::url_of`] the file whose path is `parts` one after another, made at once
+    /// (an article's URL is made several times for each of its pages).
+    pub(crate) fn url_of_parts(&self, parts: &[&str]) -> String {
+        let base = self.base_url.as_str();
+        let mut url =
+            String::with_capacity(base.len() + parts.iter().map(|part| part.len()).sum::<usize>());
+        url.push_str(base);
+        parts.iter().for_each(|part| url.push_str(part));
+        url
     }
 }
 

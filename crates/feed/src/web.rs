@@ -41,6 +41,21 @@ const DESCRIPTION_CHARS: usize = 160;
 #[derive(Debug, Clone, Copy)]
 struct Text<'a>(&'a str);
 
+/// Renders nothing, but makes room for this many more bytes: put first in a page whose size is
+/// known to be about that, it saves the page's buffer from growing (and being copied) as it is
+/// filled.
+struct Reserve(usize);
+
+impl maud::Render for Reserve {
+    fn render_to(&self, out: &mut String) {
+        out.reserve(self.0);
+    }
+}
+
+/// About how many bytes a page's skeleton (head, masthead, footer) takes, beyond its main part
+/// and the extra head it is given.
+const SKELETON_BYTES: usize = 3 << 10;
+
 impl maud::Render for Text<'_> {
     fn render_to(&self, out: &mut String) {
         /// The escape of a byte `maud` escapes.
@@ -251,6 +266,7 @@ impl<'a> Layout<'a> {
             (Section::Search, layout::SEARCH_PATH.to_owned(), "Search"),
         ];
         html! {
+            (Reserve(main.0.len() + head.0.len() + SKELETON_BYTES))
             (DOCTYPE) "\n"
             html lang=(Text(lang)) {
                 head {
@@ -660,6 +676,7 @@ pub(crate) fn article_page(
             }
         },
         None => html! {
+        (Reserve(article.blocks().iter().map(|block| block.text().len() + 16).sum::<usize>() + 1024))
         "\n" article {
             @if let Some(urgency) = article.urgency() {
                 "\n" p.urgency { (urgency.label()) }
