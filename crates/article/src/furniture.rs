@@ -744,7 +744,8 @@ fn is_sign_off(text: &str) -> bool {
     let initials = |token: &str| {
         (1..=4).contains(&token.len()) && token.chars().all(|c| c.is_ascii_lowercase())
     };
-    if bare.contains(['/', '-'])
+    // (Both are ASCII: memchr finds them without decoding the characters around them.)
+    if memchr::memchr2(b'/', b'-', bare.as_bytes()).is_some()
         && !bare.contains(' ')
         && bare.split(['/', '-']).all(initials)
         && bare.split(['/', '-']).count() >= 2
@@ -752,15 +753,13 @@ fn is_sign_off(text: &str) -> bool {
         return true;
     }
     // `/ritzau/`, `(SDA\/sj)`: an agency and desk initials in brackets or slashes. (At most
-    // five parts are taken: more is too many.)
-    let parts: Vec<&str> = text
-        .trim()
-        .trim_matches(['(', ')', '/', '[', ']'])
-        .split(['/', '\\', ' '])
-        .filter(|part| !part.is_empty())
-        .take(5)
-        .collect();
+    // five parts are taken: more is too many. They are split out only from such a text.)
     if text.trim().starts_with(['(', '/', '['])
+        && let parts = (text.trim().trim_matches(['(', ')', '/', '[', ']']))
+            .split(['/', '\\', ' '])
+            .filter(|part| !part.is_empty())
+            .take(5)
+            .collect::<Vec<&str>>()
         && (1..=4).contains(&parts.len())
         && tables::agency(parts[0]).is_some()
         && parts[1..].iter().all(|part| initials(part))
