@@ -68,8 +68,9 @@ pub(crate) fn splice(
 /// where it sits at the same depth. Element text is escaped (`&lt;`) or in CDATA as escaped
 /// HTML, so neither tag occurs inside an element.
 pub(crate) fn element(document: &[u8], name: &str) -> Result<std::ops::Range<usize>, WriteError> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
+    // (Made for every entry of every feed: pushed, not formatted.)
+    let tag = |before: &str, after: &str| [before, name, after].concat();
+    let (open, close) = (tag("<", ">"), tag("</", ">"));
     let start = find(document, open.as_bytes()).ok_or_else(|| missing(&open))?;
     let start = document[..start]
         .iter()
@@ -87,7 +88,7 @@ pub(crate) fn element(document: &[u8], name: &str) -> Result<std::ops::Range<usi
 /// Where the text of an empty element `<name ...></name>` goes inside `chunk`: right after the
 /// start tag's `>`. Atom entries are written with empty content, which is then filled in.
 pub(crate) fn empty_element_text(chunk: &[u8], name: &str) -> Result<usize, WriteError> {
-    let end_tag = format!("></{name}>");
+    let end_tag = ["></", name, ">"].concat();
     Ok(find(chunk, end_tag.as_bytes()).ok_or_else(|| missing(&format!("empty <{name}>")))? + 1)
 }
 
