@@ -457,25 +457,39 @@ fn is_editors_note(text: &str) -> bool {
 
 /// A photo caption or credit: `AP Photo GATK105`, `... (AP Photo/Mark Schiefelbein)`,
 /// `FILE PHOTO: ...`, `REUTERS/Jason Lee`, `Фото: ...`.
+/// What marks a caption anywhere in a paragraph.
+const CAPTION_MARKS: [&str; 9] = [
+    "(AP Photo",
+    "AP Photo/",
+    "REUTERS/",
+    "AFP PHOTO",
+    "(Photo:",
+    "(Photo by",
+    "Photo credit:",
+    "(Xinhua/",
+    "(Фото",
+];
+
+/// Every caption mark holds a slash or one of these: a paragraph with neither holds no mark.
+const CAPTION_HINTS: [&str; 3] = ["hoto", "HOTO", "Фото"];
+
 fn is_caption(text: &str) -> bool {
-    const MARKS: [&str; 9] = [
-        "(AP Photo",
-        "AP Photo/",
-        "REUTERS/",
-        "AFP PHOTO",
-        "(Photo:",
-        "(Photo by",
-        "Photo credit:",
-        "(Xinhua/",
-        "(Фото",
-    ];
     const STARTS: [&str; 8] =
         ["AP Photo", "FILE PHOTO", "FILE -", "FILE—", "Photo:", "PHOTO:", "Фото:", "Photo by "];
-    // Every paragraph is asked: memchr's searchers, made once, skip through it on SIMD.
-    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
-        std::sync::LazyLock::new(|| MARKS.iter().map(memchr::memmem::Finder::new).collect());
+    // Every paragraph is asked: memchr's searchers, made once, skip through it on SIMD; the
+    // four searches for the hints (and a slash) rule out most paragraphs before the nine for
+    // the marks.
+    static FINDERS: std::sync::LazyLock<[Vec<memchr::memmem::Finder<'static>>; 2]> =
+        std::sync::LazyLock::new(|| {
+            [CAPTION_HINTS.as_slice(), CAPTION_MARKS.as_slice()]
+                .map(|needles| needles.iter().map(memchr::memmem::Finder::new).collect())
+        });
+    let [hints, marks] = &*FINDERS;
+    let found = |finders: &[memchr::memmem::Finder<'_>]| {
+        finders.iter().any(|finder| finder.find(text.as_bytes()).is_some())
+    };
     STARTS.iter().any(|start| text.starts_with(start))
-        || FINDERS.iter().any(|finder| finder.find(text.as_bytes()).is_some())
+        || ((memchr::memchr(b'/', text.as_bytes()).is_some() || found(hints)) && found(marks))
 }
 
 /// `UPDATE 1-Oil prices rise`, `RPT-...`, `CORRECTED-...`, `GLOBAL MARKETS-...`: the slug and
@@ -1040,6 +1054,15 @@ mod tests {
                 unicode::lowercase(&text).contains("contributed"),
                 "{:?}", text
             );
+        }
+    }
+
+    #[test]
+    fn every_caption_mark_holds_a_hint() {
+        for mark in CAPTION_MARKS {
+            assert!(is_caption(mark), "{mark}");
+            let hinted = CAPTION_HINTS.iter().any(|hint| mark.contains(hint));
+            assert!(mark.contains('/') || hinted, "{mark}");
         }
     }
 }
