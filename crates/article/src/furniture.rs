@@ -455,8 +455,6 @@ fn is_editors_note(text: &str) -> bool {
         || text.starts_with("Eds.")
 }
 
-/// A photo caption or credit: `AP Photo GATK105`, `... (AP Photo/Mark Schiefelbein)`,
-/// `FILE PHOTO: ...`, `REUTERS/Jason Lee`, `Фото: ...`.
 /// What marks a caption anywhere in a paragraph.
 const CAPTION_MARKS: [&str; 9] = [
     "(AP Photo",
@@ -473,6 +471,8 @@ const CAPTION_MARKS: [&str; 9] = [
 /// Every caption mark holds a slash or one of these: a paragraph with neither holds no mark.
 const CAPTION_HINTS: [&str; 3] = ["hoto", "HOTO", "Фото"];
 
+/// A photo caption or credit: `AP Photo GATK105`, `... (AP Photo/Mark Schiefelbein)`,
+/// `FILE PHOTO: ...`, `REUTERS/Jason Lee`, `Фото: ...`.
 fn is_caption(text: &str) -> bool {
     const STARTS: [&str; 8] =
         ["AP Photo", "FILE PHOTO", "FILE -", "FILE—", "Photo:", "PHOTO:", "Фото:", "Photo by "];

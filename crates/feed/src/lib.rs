@@ -74,11 +74,7 @@ use crate::{layout::Format, page::Page};
 /// overrides it). It depends on nothing that an edit, a new date or a move to another host
 /// changes, so readers never show an article twice.
 pub fn entry_id(settings: &Settings, article: &Article) -> String {
-    let (prefix, id) = (settings.id_prefix(), article.id().as_str());
-    let mut entry_id = String::with_capacity(prefix.len() + id.len());
-    entry_id.push_str(prefix);
-    entry_id.push_str(id);
-    entry_id
+    [settings.id_prefix(), article.id().as_str()].concat()
 }
 
 /// Where an article's page is, relative to the output directory: `articles/<key>.html`.

@@ -801,11 +801,7 @@ fn clip(text: &str, chars: usize) -> String {
         Some(space) if space > end / 2 => &cut[..space],
         _ => cut,
     };
-    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
-    let mut clipped = String::with_capacity(cut.len() + '…'.len_utf8());
-    clipped.push_str(cut);
-    clipped.push('…');
-    clipped
+    [cut.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation()), "…"].concat()
 }
 
 /// The schema.org `NewsArticle` of an article, as JSON that is safe inside a `<script>`.

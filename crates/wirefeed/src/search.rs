@@ -667,20 +667,9 @@ impl WordTable {
 /// No two such words share one, since a word holds no NUL. `None` for longer words.
 fn short_key(word: &str) -> Option<u64> {
     let bytes = word.as_bytes();
-    let length = bytes.len();
-    // Two loads that overlap in the middle cover any length between their size and twice it;
-    // the bytes they share are the same in both.
-    let two = |size: usize, load: fn(&[u8]) -> u64| {
-        load(&bytes[..size]) | load(&bytes[length - size..]) << ((length - size) * 8)
-    };
-    Some(match length {
-        0 => 0,
-        1 => u64::from(bytes[0]),
-        2..=3 => two(2, |b| u64::from(u16::from_le_bytes([b[0], b[1]]))),
-        4..=7 => two(4, |b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
-        8 => u64::from_le_bytes(bytes.try_into().expect("eight bytes")),
-        _ => return None,
-    })
+    let mut padded = [0; 8];
+    padded.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some(u64::from_le_bytes(padded))
 }
 
 /// The article of entry `index`.
